@@ -1,0 +1,160 @@
+// swift-tools-version: 6.2
+// Tailor: a self-hosted customer data platform and email personalization engine.
+//
+// Layering (see docs/ARCHITECTURE.md): the engines (Liquid, TailorML, TailorMail) are leaves that know
+// nothing of Tailor's domain; TailorCore has no I/O; TailorStore depends on Core; TailorEngine on Store,
+// Core and the leaves; TailorServer on Engine; the `tailor` CLI on Server and Engine.
+//
+// Focused builds: `TAILOR_LEAF=Liquid swift test --scratch-path .build-liquid` declares only that leaf
+// (and its tests), so working on an engine does not compile the server stack. Several leaves can be
+// named, comma-separated.
+
+import PackageDescription
+
+// MARK: - Settings
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+// MARK: - Dependencies
+
+let dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+]
+
+// MARK: - Leaves
+
+/// Liquid template engine: lexer → parser → AST → render. No dependencies.
+let liquidTargets: [Target] = [
+    .target(name: "Liquid", swiftSettings: swiftSettings),
+    .testTarget(name: "LiquidTests", dependencies: ["Liquid"], swiftSettings: swiftSettings),
+]
+
+/// Numeric models: ALS, k-means, BG/NBD, Gamma-Gamma, metrics. No dependencies.
+let mlTargets: [Target] = [
+    .target(name: "TailorML", swiftSettings: swiftSettings),
+    .testTarget(name: "TailorMLTests", dependencies: ["TailorML"], swiftSettings: swiftSettings),
+]
+
+/// Mail: MIME, DKIM, SMTP client on NIO, file sink.
+let mailTargets: [Target] = [
+    .target(
+        name: "TailorMail",
+        dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "TailorMailTests", dependencies: ["TailorMail"], swiftSettings: swiftSettings),
+]
+
+// MARK: - Tailor
+
+let tailorTargets: [Target] = [
+    .target(name: "TailorCore", swiftSettings: swiftSettings),
+    .target(
+        name: "TailorStore",
+        dependencies: [
+            "TailorCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "TailorEngine",
+        dependencies: [
+            "TailorCore", "TailorStore", "Liquid", "TailorML", "TailorMail",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "TailorServer",
+        dependencies: [
+            "TailorCore", "TailorStore", "TailorEngine",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "tailor",
+        dependencies: [
+            "TailorCore", "TailorStore", "TailorEngine", "TailorServer", "Liquid", "TailorML", "TailorMail",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Configuration", package: "swift-configuration"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "TailorTesting",
+        dependencies: ["TailorCore", "TailorStore"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "TailorCoreTests", dependencies: ["TailorCore", "TailorTesting"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "TailorStoreTests",
+        dependencies: ["TailorCore", "TailorStore", "TailorTesting"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "TailorServerTests",
+        dependencies: [
+            "TailorCore", "TailorStore", "TailorEngine", "TailorServer", "TailorTesting",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+]
+
+// MARK: - Package
+
+let package = Package(
+    name: "tailor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tailor", targets: ["tailor"]),
+        .library(name: "Liquid", targets: ["Liquid"]),
+        .library(name: "TailorML", targets: ["TailorML"]),
+        .library(name: "TailorMail", targets: ["TailorMail"]),
+    ],
+    dependencies: dependencies,
+    targets: liquidTargets + mlTargets + mailTargets + tailorTargets
+)
+
+// MARK: - Focused leaf builds
+
+if let leaves = Context.environment["TAILOR_LEAF"], !leaves.isEmpty {
+    let names = leaves.split(separator: ",").map(String.init)
+    let keep = Set(names + names.map { $0 + "Tests" })
+    package.targets = package.targets.filter { keep.contains($0.name) }
+    package.products = package.products.filter { product in product.targets.allSatisfy(keep.contains) }
+}

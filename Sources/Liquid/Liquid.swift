@@ -1,0 +1,1 @@
+// The Liquid template engine. See docs/LIQUID.md.

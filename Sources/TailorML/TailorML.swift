@@ -1,0 +1,1 @@
+// Tailor's numeric models. See docs/ML.md.

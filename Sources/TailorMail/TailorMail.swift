@@ -1,0 +1,1 @@
+// MIME, DKIM, SMTP and the file sink. See docs/MAIL.md.

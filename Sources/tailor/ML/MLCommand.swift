@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `tailor ml …`: Tailor's models on files (ALS evaluation, k-means, BG/NBD).
+struct MLCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ml",
+        abstract: "Fit and evaluate Tailor's models.",
+        subcommands: []
+    )
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `tailor` command: one binary for the server, the CLI tools and the demo.
+@main
+struct Tailor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tailor",
+        abstract: "Tailor: a self-hosted customer data platform and email personalization engine.",
+        subcommands: [
+            TemplateCommand.self,
+            MLCommand.self,
+            MailCommand.self,
+        ]
+    )
+}
