@@ -156,5 +156,5 @@ if let leaves = Context.environment["TAILOR_LEAF"], !leaves.isEmpty {
     let names = leaves.split(separator: ",").map(String.init)
     let keep = Set(names + names.map { $0 + "Tests" })
     package.targets = package.targets.filter { keep.contains($0.name) }
-    package.products = package.products.filter { product in product.targets.allSatisfy(keep.contains) }
+    package.products = names.map { .library(name: $0, targets: [$0]) }
 }
