@@ -1,1 +1,0 @@
-// Tailor's numeric models. See docs/ML.md.
