@@ -4,9 +4,9 @@ import Synchronization
 
 /// Work sharing over cores: the range is cut into chunks that worker threads claim one at a time,
 /// which balances skewed work (a few users with many interactions) without a scheduler.
-enum Parallel {
+@usableFromInline enum Parallel {
     /// The number of active processors, the default thread count.
-    static var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    @usableFromInline static var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Calls `body` with disjoint chunks covering `0..<count`, on up to `threads` threads.
     /// `body` receives the chunk and the index of the worker (0..<threads) running it, so callers can
