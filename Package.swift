@@ -119,7 +119,7 @@ let tailorTargets: [Target] = [
         dependencies: ["TailorCore", "TailorStore"],
         swiftSettings: swiftSettings
     ),
-    .testTarget(name: "TailorCoreTests", dependencies: ["TailorCore", "TailorTesting"], swiftSettings: swiftSettings),
+    .testTarget(name: "TailorCoreTests", dependencies: ["TailorCore"], swiftSettings: swiftSettings),
     .testTarget(
         name: "TailorStoreTests",
         dependencies: ["TailorCore", "TailorStore", "TailorTesting"],

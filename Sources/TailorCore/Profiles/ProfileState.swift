@@ -1,0 +1,154 @@
+public import Foundation
+
+/// One product line in a profile's cart.
+public struct CartLine: Sendable, Hashable, Codable {
+    public var productId: String
+    public var quantity: Double
+    public var price: Double
+    public var name: String?
+
+    public init(productId: String, quantity: Double, price: Double, name: String? = nil) {
+        self.productId = productId
+        self.quantity = quantity
+        self.price = price
+        self.name = name
+    }
+
+    public var value: Double { price * quantity }
+}
+
+/// The state Tailor computes for a profile from its events, maintained on ingest and equal to a fold
+/// of the events in ``EventKey`` order (``ProfileState/rebuild(from:)``).
+///
+/// Rules (docs/ARCHITECTURE.md, "Computed state"):
+/// - seen times cover every message; *activity* is any track, page or screen event except Tailor's own
+///   bookkeeping (``TailorEvent/notActivity``).
+/// - an order is an `Order Completed` event; its value is `revenue`, else `total`, else
+///   Σ `products[].price × quantity`.
+/// - the cart: `Product Added` adds `quantity` (default 1) at `price` under `product_id`;
+///   `Product Removed` removes that product; `Order Completed` empties it. `cartUpdatedAt` is the time of
+///   the last add or remove.
+public struct ProfileState: Sendable, Hashable {
+    public var eventCount = 0
+    public var firstSeen: Date?
+    public var lastSeen: Date?
+    public var lastActivity: Date?
+    public var orderCount = 0
+    public var revenue = 0.0
+    public var lastOrderAt: Date?
+    public var lastOrderValue: Double?
+    public var emailOpens = 0
+    public var emailClicks = 0
+    public var cart: [String: CartLine] = [:]
+    public var cartUpdatedAt: Date?
+    /// The newest cart-affecting event applied; an older one arriving late means a replay.
+    public var cartClock: EventKey?
+    /// The order event that set `lastOrderAt`/`lastOrderValue`.
+    public var lastOrderKey: EventKey?
+
+    public init() {}
+
+    public var averageOrderValue: Double? { orderCount > 0 ? revenue / Double(orderCount) : nil }
+    public var cartValue: Double { cart.values.reduce(0) { $0 + $1.value } }
+
+    /// Whether the event changes the cart (and so depends on the order of events).
+    public static func affectsCart(_ message: Message) -> Bool {
+        guard message.type == .track, let e = message.event else { return false }
+        return e == TailorEvent.productAdded || e == TailorEvent.productRemoved || e == TailorEvent.orderCompleted
+    }
+
+    /// Applies one event. Returns false, and changes nothing, when the event is an out-of-order cart event
+    /// (older than the newest cart event already applied): the caller then rebuilds from the history.
+    @discardableResult
+    public mutating func apply(_ message: Message) -> Bool {
+        let key = EventKey(message)
+        let cartEvent = Self.affectsCart(message)
+        if cartEvent, let clock = cartClock, key < clock { return false }
+
+        let t = message.timestamp
+        eventCount += 1
+        firstSeen = min(firstSeen ?? t, t)
+        lastSeen = max(lastSeen ?? t, t)
+        switch message.type {
+        case .track, .page, .screen:
+            if message.type != .track || !TailorEvent.notActivity.contains(message.event ?? "") {
+                lastActivity = max(lastActivity ?? t, t)
+            }
+        default: break
+        }
+        guard message.type == .track, let event = message.event else { return true }
+        switch event {
+        case TailorEvent.orderCompleted:
+            let value = Self.orderValue(message.properties)
+            orderCount += 1
+            revenue += value
+            if lastOrderKey.map({ key > $0 }) ?? true {
+                lastOrderKey = key
+                lastOrderAt = t
+                lastOrderValue = value
+            }
+            cart.removeAll()
+            cartClock = key
+        case TailorEvent.productAdded:
+            if let line = Self.cartLine(message.properties) {
+                if var existing = cart[line.productId] {
+                    existing.quantity += line.quantity
+                    existing.price = line.price
+                    existing.name = line.name ?? existing.name
+                    cart[line.productId] = existing
+                } else {
+                    cart[line.productId] = line
+                }
+                cartUpdatedAt = t
+            }
+            cartClock = key
+        case TailorEvent.productRemoved:
+            if let id = Self.productId(message.properties) {
+                cart[id] = nil
+                cartUpdatedAt = t
+            }
+            cartClock = key
+        case TailorEvent.emailOpened:
+            emailOpens += 1
+        case TailorEvent.emailClicked:
+            emailClicks += 1
+        default:
+            break
+        }
+        return true
+    }
+
+    /// The state from a whole history, in event order.
+    public static func rebuild(from messages: some Sequence<Message>) -> ProfileState {
+        var state = ProfileState()
+        for m in messages.sorted(by: { EventKey($0) < EventKey($1) }) { state.apply(m) }
+        return state
+    }
+
+    // MARK: - Property rules
+
+    public static func productId(_ p: JSONObject) -> String? {
+        switch p["product_id"] ?? p["productId"] ?? p["sku"] {
+        case .string(let s)?: return s.isEmpty ? nil : s
+        case .number(let d)?: return d == d.rounded() ? String(Int64(d)) : String(d)
+        default: return nil
+        }
+    }
+
+    static func cartLine(_ p: JSONObject) -> CartLine? {
+        guard let id = productId(p) else { return nil }
+        let quantity = p["quantity"]?.doubleValue ?? 1
+        let price = p["price"]?.doubleValue ?? 0
+        return CartLine(productId: id, quantity: quantity, price: price, name: p["name"]?.stringValue)
+    }
+
+    public static func orderValue(_ p: JSONObject) -> Double {
+        if let r = p["revenue"]?.doubleValue { return r }
+        if let t = p["total"]?.doubleValue { return t }
+        guard case .array(let products)? = p["products"] else { return 0 }
+        return products.reduce(0) { sum, item in
+            guard case .object(let o) = item else { return sum }
+            return sum + (o["price"]?.doubleValue ?? 0) * (o["quantity"]?.doubleValue ?? 1)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TailorCore
+
+@Suite("Message decoding")
+struct MessageDecoderTests {
+    let decoder = MessageDecoder()
+    let now = Date(millisecondsSince1970: 1_700_000_000_000)
+
+    @Test func decodesATrackCall() throws {
+        let json = try JSONParser.parse(#"""
+            {"userId": 42, "event": "Order Completed", "properties": {"revenue": 12.5},
+             "timestamp": "2024-05-01T12:30:00Z", "messageId": "m1", "context": {"ip": "1.2.3.4"}}
+            """#)
+        let m = try decoder.decode(json, type: .track, receivedAt: now)
+        #expect(m.userId == "42")
+        #expect(m.event == "Order Completed")
+        #expect(m.properties["revenue"] == .number(12.5))
+        #expect(m.timestamp.millisecondsSince1970 == 1_714_566_600_000)
+        #expect(m.receivedAt == now)
+        #expect(m.messageId == "m1")
+    }
+
+    @Test func defaultsTimestampAndMessageId() throws {
+        let m = try decoder.decode(["anonymousId": "a1"], type: .page, receivedAt: now)
+        #expect(m.timestamp == now)
+        #expect(!m.messageId.isEmpty)
+    }
+
+    @Test(arguments: [
+        (#"{"event":"x"}"#, "userId or anonymousId is required"),
+        (#"{"userId":"u"}"#, "event: is required for track"),
+        (#"{"userId":true,"event":"x"}"#, "userId: expected a string, got boolean"),
+        (#"{"userId":"u","event":"x","properties":[]}"#, "properties: expected an object, got array"),
+        (#"{"userId":"u","event":"x","timestamp":"soon"}"#, "timestamp: expected an ISO-8601 date-time"),
+        (#"[1]"#, "expected an object, got array"),
+    ])
+    func rejectsBadTrack(body: String, message: String) throws {
+        let json = try JSONParser.parse(body)
+        #expect(throws: MessageDecoder.Error.self) { try decoder.decode(json, type: .track, receivedAt: now) }
+        do { _ = try decoder.decode(json, type: .track, receivedAt: now) } catch { #expect(error.description == message) }
+    }
+
+    @Test func batchNamesTheOffendingItem() throws {
+        let body = #"{"batch":[{"type":"track","userId":"u","event":"a"},{"type":"identify"},{"type":"nope","userId":"u"}]}"#
+        let json = try JSONParser.parse(body)
+        do {
+            _ = try decoder.decodeBatch(json, bodyBytes: body.utf8.count, receivedAt: now)
+            Issue.record("accepted a bad batch")
+        } catch {
+            #expect(error.index == 1)
+            #expect(error.description == "batch[1]: userId or anonymousId is required")
+        }
+    }
+
+    @Test func batchLimits() throws {
+        var small = MessageDecoder.Limits()
+        small.maxBatchCount = 2
+        small.maxMessageBytes = 100
+        let limited = MessageDecoder(limits: small)
+        let three = try JSONParser.parse(#"{"batch":[{"type":"page","userId":"u"},{"type":"page","userId":"u"},{"type":"page","userId":"u"}]}"#)
+        #expect(throws: MessageDecoder.Error.self) { try limited.decodeBatch(three, bodyBytes: 10, receivedAt: now) }
+        let big: JSONValue = ["batch": [["type": "page", "userId": "u", "properties": ["x": .string(String(repeating: "a", count: 200))]]]]
+        do {
+            _ = try limited.decodeBatch(big, bodyBytes: 10, receivedAt: now)
+            Issue.record("accepted an oversized message")
+        } catch {
+            #expect(error.path == "batch[0]")
+            #expect(error.index == 0)
+        }
+        #expect(throws: MessageDecoder.Error.self) { try decoder.decodeBatch(["batch": []], bodyBytes: 600_000, receivedAt: now) }
+    }
+
+    @Test func batchContextIsInherited() throws {
+        let json = try JSONParser.parse(#"{"batch":[{"type":"page","userId":"u","context":{"a":1}}],"context":{"a":0,"b":2}}"#)
+        let ms = try decoder.decodeBatch(json, bodyBytes: 10, receivedAt: now)
+        #expect(ms[0].context == ["a": 1, "b": 2])
+    }
+
+    @Test func aliasNeedsBothIds() throws {
+        #expect(throws: MessageDecoder.Error.self) { try decoder.decode(["userId": "u"], type: .alias, receivedAt: now) }
+        let m = try decoder.decode(["userId": "u", "previousId": "anon"], type: .alias, receivedAt: now)
+        #expect(m.previousId == "anon")
+    }
+}
