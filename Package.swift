@@ -71,6 +71,9 @@ let mailTargets: [Target] = [
 
 let tailorTargets: [Target] = [
     .target(name: "TailorCore", swiftSettings: swiftSettings),
+    /// The synthetic shop behind `tailor demo` and the benchmarks: Segment messages from a seed.
+    .target(name: "TailorDemo", dependencies: ["TailorCore"], swiftSettings: swiftSettings),
+    .testTarget(name: "TailorDemoTests", dependencies: ["TailorDemo", "TailorCore"], swiftSettings: swiftSettings),
     .target(
         name: "TailorStore",
         dependencies: [
@@ -85,7 +88,7 @@ let tailorTargets: [Target] = [
     .target(
         name: "TailorEngine",
         dependencies: [
-            "TailorCore", "TailorStore", "Liquid", "TailorML", "TailorMail",
+            "TailorCore", "TailorStore", "TailorDemo", "Liquid", "TailorML", "TailorMail",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,0 +1,1 @@
+// The synthetic shop. See docs/DEMO.md.
