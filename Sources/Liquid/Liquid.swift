@@ -1,1 +1,0 @@
-// The Liquid template engine. See docs/LIQUID.md.

@@ -1,0 +1,231 @@
+/// State of one render: variables, counters, loop bookkeeping and resource budgets.
+///
+/// A context belongs to a single render on a single task; templates and environments are shared,
+/// contexts are not. Custom tags receive it to evaluate expressions and render bodies.
+public final class RenderContext {
+    let environment: Environment
+    let globals: LiquidObject
+    /// Variables from `assign` and `capture`.
+    var locals: [String: Value] = [:]
+    /// Loop variables and partial arguments, innermost last (searched from the end).
+    var scope: [(name: String, value: Value)] = []
+    /// `increment`/`decrement` counters.
+    var counters: [String: Int] = [:]
+    var cycles: [String: Int] = [:]
+    /// Where `offset: continue` resumes, by loop name.
+    var loopOffsets: [String: Int] = [:]
+    var lastIfchanged: String?
+    var interrupt: Interrupt = .none
+    var currentLoop: ForLoopDrop?
+    let budget: Budget
+    var partialDepth: Int
+
+    enum Interrupt { case none, breakLoop, continueLoop }
+
+    /// Budgets shared by a render and the `render` partials it starts.
+    final class Budget {
+        var loopIterations: Int
+        init(loopIterations: Int) { self.loopIterations = loopIterations }
+    }
+
+    init(environment: Environment, globals: LiquidObject, budget: Budget? = nil, partialDepth: Int = 0) {
+        self.environment = environment
+        self.globals = globals
+        self.budget = budget ?? Budget(loopIterations: environment.limits.loopIterations)
+        self.partialDepth = partialDepth
+    }
+
+    // MARK: - Variables
+
+    /// The value of the variable `name` (loop variables, then assigns, then counters, then globals).
+    public func lookup(_ name: String) -> Value? {
+        var i = scope.count - 1
+        while i >= 0 {
+            if scope[i].name == name { return scope[i].value }
+            i -= 1
+        }
+        if let v = locals[name] { return v }
+        if !counters.isEmpty, let c = counters[name] { return .int(c) }
+        return globals[name]
+    }
+
+    /// Sets a template-level variable, as `assign` does.
+    public func assign(_ name: String, _ value: Value) {
+        locals[name] = value
+    }
+
+    @inline(__always) func undefined(_ path: VariablePath, lenient: Bool) throws -> Value {
+        if environment.undefined == .strict && !lenient {
+            throw LiquidError(.undefinedVariable, "'\(path.text)' is undefined", offset: path.offset)
+        }
+        return .null
+    }
+
+    func resolve(_ path: VariablePath, lenient: Bool = false) throws -> Value {
+        var value: Value
+        switch path.root {
+        case .key(let name):
+            guard let v = lookup(name) else { return try undefined(path, lenient: lenient) }
+            value = v
+        case .index(let i):
+            guard let v = lookup(String(i)) else { return try undefined(path, lenient: lenient) }
+            value = v
+        case .dynamic(let e):
+            let key = try evaluate(e)
+            guard let v = lookup(key.liquidString) else { return try undefined(path, lenient: lenient) }
+            value = v
+        }
+        for segment in path.segments {
+            let next: Value?
+            switch segment {
+            case .key(let k): next = Self.property(of: value, k)
+            case .index(let i): next = Self.element(of: value, i)
+            case .dynamic(let e):
+                let key = try evaluate(e)
+                switch key {
+                case .int(let i): next = Self.element(of: value, i)
+                case .string(let s), .safe(let s): next = Self.property(of: value, s)
+                case .double(let d) where d == d.rounded(): next = Self.element(of: value, Int(d))
+                default: next = nil
+                }
+            }
+            guard let n = next else { return try undefined(path, lenient: lenient) }
+            value = n
+        }
+        return value
+    }
+
+    static func property(of value: Value, _ key: String) -> Value? {
+        switch value {
+        case .object(let o):
+            if let v = o[key] { return v }
+            switch key {
+            case "size": return .int(o.count)
+            case "first":
+                guard let k = o.keys.first else { return nil }
+                return .array([.string(k), o[k]!])
+            default: return nil
+            }
+        case .array(let a):
+            switch key {
+            case "size": return .int(a.count)
+            case "first": return a.first
+            case "last": return a.last
+            default: return nil
+            }
+        case .string(let s), .safe(let s):
+            return key == "size" ? .int(s.count) : nil
+        case .range(let lo, let hi):
+            switch key {
+            case "size": return .int(max(0, hi - lo + 1))
+            case "first": return hi >= lo ? .int(lo) : nil
+            case "last": return hi >= lo ? .int(hi) : nil
+            default: return nil
+            }
+        case .drop(let d): return d.value(forKey: key)
+        default: return nil
+        }
+    }
+
+    static func element(of value: Value, _ index: Int) -> Value? {
+        switch value {
+        case .array(let a):
+            let i = index < 0 ? a.count + index : index
+            return i >= 0 && i < a.count ? a[i] : nil
+        case .range(let lo, let hi):
+            let count = max(0, hi - lo + 1)
+            let i = index < 0 ? count + index : index
+            return i >= 0 && i < count ? .int(lo + i) : nil
+        case .object(let o): return o[String(index)]
+        default: return nil
+        }
+    }
+
+    // MARK: - Expressions
+
+    /// Evaluates an expression with its filters.
+    func evaluate(_ fe: FilteredExpression) throws -> Value {
+        let lenient = fe.filters.first?.name == "default"
+        var value: Value
+        if case .variable(let path) = fe.expression {
+            value = try resolve(path, lenient: lenient)
+        } else {
+            value = try evaluate(fe.expression)
+        }
+        for call in fe.filters {
+            guard let filter = call.filter else { continue }
+            let args: FilterArguments
+            if let constant = call.constantArguments {
+                args = constant
+            } else {
+                var a = FilterArguments()
+                a.positional.reserveCapacity(call.arguments.count)
+                for e in call.arguments { a.positional.append(try evaluate(e)) }
+                for (k, e) in call.keywords { a.keywords.append((k, try evaluate(e))) }
+                args = a
+            }
+            do {
+                value = try filter.body(value, args, environment)
+            } catch let error as FilterError {
+                throw LiquidError(error.kind, "filter '\(call.name)': \(error.message)", offset: call.offset)
+            } catch var error as LiquidError {
+                if error.offset == nil { error.offset = call.offset }
+                throw error
+            }
+        }
+        return value
+    }
+
+    func evaluate(_ e: Expression) throws -> Value {
+        switch e {
+        case .literal(let v): return v
+        case .variable(let path): return try resolve(path)
+        case .range(let a, let b):
+            let lo = try evaluate(a), hi = try evaluate(b)
+            guard let l = Value.rangeBound(lo), let h = Value.rangeBound(hi) else {
+                throw LiquidError(.type, "range bounds must be numbers", offset: nil)
+            }
+            return .range(l, h)
+        case .compare(let op, let a, let b, let offset):
+            return .bool(try compare(op, try evaluate(a), try evaluate(b), offset: offset))
+        case .and(let a, let b):
+            return .bool(try evaluate(a).isTruthy && evaluate(b).isTruthy)
+        case .or(let a, let b):
+            return .bool(try evaluate(a).isTruthy || evaluate(b).isTruthy)
+        }
+    }
+
+    func compare(_ op: Comparison, _ a: Value, _ b: Value, offset: Int) throws -> Bool {
+        switch op {
+        case .equal: return a.liquidEquals(b)
+        case .notEqual: return !a.liquidEquals(b)
+        case .contains:
+            switch (a, b) {
+            case (_, .null), (_, .bool(false)): return false
+            case (.string(let s), _), (.safe(let s), _):
+                let needle = b.liquidString
+                return needle.isEmpty || s.contains(needle)
+            case (.array(let items), _): return items.contains { $0.liquidEquals(b) }
+            case (.object(let o), _):
+                guard let k = b.stringValue else { return false }
+                return o[k] != nil
+            case (.range(let lo, let hi), .int(let i)): return i >= lo && i <= hi
+            default: return false
+            }
+        default:
+            switch (a, b) {
+            case (.empty, _), (.blank, _), (_, .empty), (_, .blank), (.null, _), (_, .null): return false
+            default: break
+            }
+            guard let c = a.liquidCompare(b) else {
+                throw LiquidError(.type, "cannot compare values of different types", offset: offset)
+            }
+            switch op {
+            case .less: return c < 0
+            case .greater: return c > 0
+            case .lessOrEqual: return c <= 0
+            default: return c >= 0
+            }
+        }
+    }
+}
