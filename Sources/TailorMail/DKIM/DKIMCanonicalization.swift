@@ -1,0 +1,86 @@
+// RFC 6376 §3.4 "relaxed" canonicalization of header fields and bodies, on bytes.
+
+enum DKIMCanonicalization {
+    @inline(__always) static func isWSP(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// Relaxed header canonicalization (§3.4.2) of one raw field (name, colon, value, folding, optional
+    /// final CRLF): lowercase name, unfolded value, whitespace runs as one space, none around the colon or
+    /// at the end. Appends the result followed by CRLF when `terminate` is true.
+    static func appendRelaxedHeader(_ raw: some Collection<UInt8>, terminate: Bool, into out: inout [UInt8]) {
+        var iterator = raw.makeIterator()
+        // Name, lowercased, without whitespace before the colon.
+        var pendingNameSpace = 0
+        while let byte = iterator.next() {
+            if byte == 0x3A { break }
+            if isWSP(byte) || byte == 0x0D || byte == 0x0A {
+                pendingNameSpace += 1
+                continue
+            }
+            pendingNameSpace = 0
+            out.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        out.append(0x3A)
+        var sawContent = false
+        var pendingSpace = false
+        while let byte = iterator.next() {
+            if byte == 0x0D || byte == 0x0A { continue }
+            if isWSP(byte) {
+                pendingSpace = sawContent
+                continue
+            }
+            if pendingSpace { out.append(0x20) }
+            pendingSpace = false
+            sawContent = true
+            out.append(byte)
+        }
+        if terminate { out.append(contentsOf: crlf) }
+    }
+
+    /// Relaxed body canonicalization (§3.4.4): whitespace runs as one space, none at line ends, no empty
+    /// lines at the end, a final CRLF unless the body is empty.
+    static func relaxedBody(_ body: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + body.count)
+        var pendingEmptyLines = 0
+        var pendingSpace = false
+        var lineHasContent = false
+        var index = 0
+        let count = body.count
+        while index < count {
+            let byte = body[index]
+            if byte == 0x0D && index + 1 < count && body[index + 1] == 0x0A {
+                if lineHasContent {
+                    out.append(0x0D)
+                    out.append(0x0A)
+                } else {
+                    pendingEmptyLines += 1
+                }
+                lineHasContent = false
+                pendingSpace = false
+                index += 2
+                continue
+            }
+            if isWSP(byte) {
+                pendingSpace = true
+            } else {
+                if !lineHasContent && pendingEmptyLines > 0 {
+                    for _ in 0..<pendingEmptyLines {
+                        out.append(0x0D)
+                        out.append(0x0A)
+                    }
+                    pendingEmptyLines = 0
+                }
+                if pendingSpace {
+                    out.append(0x20)
+                    pendingSpace = false
+                }
+                out.append(byte)
+                lineHasContent = true
+            }
+            index += 1
+        }
+        if lineHasContent {
+            out.append(0x0D)
+            out.append(0x0A)
+        }
+    }
+}

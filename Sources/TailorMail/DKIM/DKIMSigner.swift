@@ -1,0 +1,126 @@
+public import struct Foundation.Date
+import struct Foundation.Data
+import Crypto
+import _CryptoExtras
+
+/// Signs rendered messages with DKIM (RFC 6376): rsa-sha256, relaxed/relaxed canonicalization.
+///
+/// The signer is a value that can be shared between tasks; signing does not mutate it.
+///
+/// ```swift
+/// let signer = try DKIMSigner(domain: "example.com", selector: "mail", privateKeyPEM: pem)
+/// var rendered = try message.render()
+/// try signer.sign(&rendered)
+/// ```
+public struct DKIMSigner: Sendable {
+    /// The signing domain (`d=`).
+    public let domain: String
+    /// The selector (`s=`): the key is published at `<selector>._domainkey.<domain>`.
+    public let selector: String
+    /// Header fields to sign, lowercase, in order (`h=`). Fields absent from a message are skipped.
+    public var signedHeaders: [String]
+    /// Whether to write the signing time (`t=`).
+    public var includesTimestamp: Bool = true
+    /// How long a signature stays valid (`x=`), if limited.
+    public var validity: Double?
+
+    private let key: _RSA.Signing.PrivateKey
+
+    /// The headers signed by default: the ones a receiver shows or that change meaning if altered.
+    public static let defaultSignedHeaders = [
+        "from", "reply-to", "subject", "date", "to", "cc", "message-id", "mime-version", "content-type",
+        "content-transfer-encoding", "list-unsubscribe", "list-unsubscribe-post",
+    ]
+
+    /// Makes a signer from a PEM private key (PKCS#1 `RSA PRIVATE KEY` or PKCS#8 `PRIVATE KEY`).
+    /// - Parameters:
+    ///   - domain: the `d=` domain.
+    ///   - selector: the `s=` selector.
+    ///   - privateKeyPEM: an RSA key of at least 2048 bits.
+    ///   - signedHeaders: header names to sign; must include `from`.
+    /// - Throws: ``MailError`` (``MailError/Code/invalidKey``) if the key cannot be read,
+    ///   (``MailError/Code/invalidHeader``) if the domain, selector or header list is unusable.
+    public init(
+        domain: String,
+        selector: String,
+        privateKeyPEM: String,
+        signedHeaders: [String] = DKIMSigner.defaultSignedHeaders
+    ) throws {
+        do {
+            key = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
+        } catch {
+            throw MailError(.invalidKey, severity: .permanent, "DKIM private key is not an RSA PEM key of 2048 bits or more", underlying: error)
+        }
+        let tagSafe: (String) -> Bool = { value in
+            !value.isEmpty && value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x3B && $0 != 0x3D }
+        }
+        guard tagSafe(domain), tagSafe(selector) else {
+            throw MailError(.invalidHeader, severity: .permanent, "DKIM domain and selector must be printable ASCII without ; or =")
+        }
+        let names = signedHeaders.map { $0.lowercased() }
+        guard names.contains("from"), names.allSatisfy(HeaderWriter.isValidFieldName) else {
+            throw MailError(.invalidHeader, severity: .permanent, "DKIM header list must include from and hold valid names")
+        }
+        self.domain = domain
+        self.selector = selector
+        self.signedHeaders = names
+    }
+
+    /// Adds a `DKIM-Signature` field at the top of `message`'s header.
+    /// - Parameters:
+    ///   - message: the message to sign; its header gains one field.
+    ///   - date: the signing time (`t=`).
+    /// - Throws: ``MailError`` (``MailError/Code/invalidKey``) if signing fails.
+    public func sign(_ message: inout RenderedMessage, at date: Date = Date()) throws {
+        let field = try signatureField(for: message, at: date)
+        message.prependHeaderField(field)
+    }
+
+    /// The complete `DKIM-Signature` field (ending in CRLF) for `message`.
+    public func signatureField(for message: RenderedMessage, at date: Date = Date()) throws -> [UInt8] {
+        // Body hash over the relaxed body.
+        var canonicalBody: [UInt8] = []
+        message.body.withUnsafeBufferPointer { DKIMCanonicalization.relaxedBody($0, into: &canonicalBody) }
+        let bodyHash = Base64.encodeToString(Array(SHA256.hash(data: canonicalBody)))
+
+        // Pick header instances bottom-up for each listed name (§5.4.2).
+        var fields = message.headerFields.map { (name: $0.name.lowercased(), raw: $0.raw) }
+        var signedNames: [String] = []
+        var hashInput: [UInt8] = []
+        hashInput.reserveCapacity(message.header.count + 512)
+        for name in signedHeaders {
+            guard let index = fields.lastIndex(where: { $0.name == name }) else { continue }
+            DKIMCanonicalization.appendRelaxedHeader(fields[index].raw, terminate: true, into: &hashInput)
+            fields[index].name = ""  // used
+            signedNames.append(name)
+        }
+
+        var value = "v=1; a=rsa-sha256; c=relaxed/relaxed; d=\(domain); s=\(selector);"
+        if includesTimestamp {
+            let time = Int64(date.timeIntervalSince1970)
+            value += " t=\(time);"
+            if let validity { value += " x=\(time + Int64(validity));" }
+        }
+        value += "\r\n h=\(signedNames.joined(separator: ":"));\r\n bh=\(bodyHash);\r\n b="
+        var field = Array("DKIM-Signature: \(value)".utf8)
+        DKIMCanonicalization.appendRelaxedHeader(field, terminate: false, into: &hashInput)
+
+        let signature: _RSA.Signing.RSASignature
+        do {
+            signature = try key.signature(for: SHA256.hash(data: hashInput), padding: .insecurePKCS1v1_5)
+        } catch {
+            throw MailError(.invalidKey, severity: .permanent, "RSA signing failed", underlying: error)
+        }
+        // The b= value on its own lines; folding whitespace inside b= is ignored by verifiers.
+        let encoded = Array(Base64.encodeToString(signature.rawRepresentation).utf8)
+        var offset = 0
+        while offset < encoded.count {
+            let end = min(offset + 72, encoded.count)
+            if offset > 0 { field.append(contentsOf: "\r\n ".utf8) }
+            field.append(contentsOf: encoded[offset..<end])
+            offset = end
+        }
+        field.append(contentsOf: crlf)
+        return field
+    }
+}

@@ -1,1 +1,0 @@
-// MIME, DKIM, SMTP and the file sink. See docs/MAIL.md.

@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+import Testing
+import _CryptoExtras
+
+@testable import TailorMail
+
+@Suite("DKIM")
+struct DKIMTests {
+    /// One key for the suite: generating RSA keys is slow in debug builds.
+    static let key = try! DKIMKey.generate()
+
+    @Test("relaxed header canonicalization (RFC 6376 §3.4.5 example)")
+    func relaxedHeaders() {
+        var out: [UInt8] = []
+        DKIMCanonicalization.appendRelaxedHeader(Array("A: X\r\n".utf8), terminate: true, into: &out)
+        DKIMCanonicalization.appendRelaxedHeader(Array("B : Y\t\r\n\tZ  \r\n".utf8), terminate: true, into: &out)
+        #expect(TestSupport.string(out) == "a:X\r\nb:Y Z\r\n")
+    }
+
+    @Test("relaxed body canonicalization (RFC 6376 §3.4.5 example and edge cases)", arguments: [
+        (" C \r\nD \t E\r\n\r\n\r\n", " C\r\nD E\r\n"),
+        ("", ""),
+        ("\r\n\r\n", ""),
+        ("a", "a\r\n"),
+        ("a\r\n\r\nb  \r\n \t\r\n", "a\r\n\r\nb\r\n"),
+    ])
+    func relaxedBody(input: String, expected: String) {
+        var out: [UInt8] = []
+        Array(input.utf8).withUnsafeBufferPointer { DKIMCanonicalization.relaxedBody($0, into: &out) }
+        #expect(TestSupport.string(out) == expected)
+    }
+
+    @Test("the signature verifies with the public key over the canonical headers")
+    func signAndVerify() throws {
+        let signer = try DKIMSigner(domain: "shop.example", selector: "s2026", privateKeyPEM: Self.key.privateKeyPEM)
+        var message = Message(
+            from: TestSupport.address("news@shop.example"), to: [TestSupport.address("ada@example.com")], subject: "Grüße", text: "Hello\n",
+            html: "<p>Hello</p>")
+        message.listUnsubscribe = ListUnsubscribe(url: "https://shop.example/u/1")
+        var rendered = try message.render()
+        let unsigned = rendered
+        try signer.sign(&rendered, at: Date(timeIntervalSince1970: 1_700_000_000))
+        let fields = rendered.headerFields
+        #expect(fields.first?.name == "DKIM-Signature")
+        #expect(rendered.body == unsigned.body)
+        let value = try #require(rendered.headerValue("DKIM-Signature")).replacingOccurrences(of: " ", with: "")
+        var tags: [String: String] = [:]
+        for tag in value.split(separator: ";") {
+            let parts = tag.split(separator: "=", maxSplits: 1)
+            tags[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        #expect(tags["v"] == "1" && tags["a"] == "rsa-sha256" && tags["c"] == "relaxed/relaxed")
+        #expect(tags["d"] == "shop.example" && tags["s"] == "s2026" && tags["t"] == "1700000000")
+        #expect(tags["h"] == "from:subject:date:to:message-id:mime-version:content-type:list-unsubscribe:list-unsubscribe-post")
+        var canonicalBody: [UInt8] = []
+        rendered.body.withUnsafeBufferPointer { DKIMCanonicalization.relaxedBody($0, into: &canonicalBody) }
+        #expect(tags["bh"] == Data(SHA256.hash(data: canonicalBody)).base64EncodedString())
+
+        // Recompute the signed data independently of the signer's bookkeeping and verify.
+        var signed: [UInt8] = []
+        for name in tags["h"]!.split(separator: ":") {
+            let field = try #require(unsigned.headerFields.last { $0.name.lowercased() == name })
+            DKIMCanonicalization.appendRelaxedHeader(field.raw, terminate: true, into: &signed)
+        }
+        let rawSignature = TestSupport.string(try #require(fields.first).raw)
+        let withoutB = String(rawSignature[..<rawSignature.range(of: "b=", options: .backwards)!.upperBound])
+        DKIMCanonicalization.appendRelaxedHeader(Array(withoutB.utf8), terminate: false, into: &signed)
+        let publicKey = try _RSA.Signing.PublicKey(derRepresentation: Data(base64Encoded: Self.key.publicKeyBase64)!)
+        let signature = _RSA.Signing.RSASignature(rawRepresentation: Data(base64Encoded: tags["b"]!)!)
+        #expect(publicKey.isValidSignature(signature, for: signed, padding: .insecurePKCS1v1_5))
+        // Tampering with the subject breaks it.
+        var tampered = signed
+        tampered[tampered.firstIndex(of: UInt8(ascii: "G"))!] = UInt8(ascii: "H")
+        #expect(!publicKey.isValidSignature(signature, for: tampered, padding: .insecurePKCS1v1_5))
+    }
+
+    @Test("the DNS record carries the public key")
+    func txtRecord() throws {
+        #expect(Self.key.txtRecord.hasPrefix("v=DKIM1; k=rsa; p=MII"))
+        let again = try DKIMKey(privateKeyPEM: Self.key.privateKeyPEM)
+        #expect(again.publicKeyBase64 == Self.key.publicKeyBase64)
+        let line = Self.key.zoneFileLine(selector: "s1", domain: "shop.example")
+        #expect(line.hasPrefix("s1._domainkey.shop.example. IN TXT ( \"v=DKIM1; k=rsa; p="))
+        let strings = line.split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        #expect(strings.allSatisfy { $0.count <= 255 })
+        #expect(strings.joined() == Self.key.txtRecord)
+    }
+
+    @Test("bad keys and parameters are rejected with typed errors")
+    func badInput() {
+        #expect(throws: MailError.self) { try DKIMSigner(domain: "d", selector: "s", privateKeyPEM: "not a key") }
+        #expect(throws: MailError.self) { try DKIMSigner(domain: "d;x", selector: "s", privateKeyPEM: Self.key.privateKeyPEM) }
+        #expect(throws: MailError.self) { try DKIMSigner(domain: "d", selector: "s", privateKeyPEM: Self.key.privateKeyPEM, signedHeaders: ["subject"]) }
+        #expect(throws: MailError.self) { try DKIMKey.generate(bits: 1024) }
+    }
+}
