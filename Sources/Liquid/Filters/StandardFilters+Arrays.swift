@@ -3,7 +3,7 @@ extension StandardFilters {
         Filter("join", arguments: 0...1) { v, a, _ in
             let sep = a[0].map(str) ?? " "
             switch v {
-            case .array, .range: return .string(try arr(v).map { str($0) }.joined(separator: sep))
+            case .array, .range: return .string(try flatten(try arr(v)).map { str($0) }.joined(separator: sep))
             default: return v
             }
         },
@@ -11,6 +11,9 @@ extension StandardFilters {
             switch v {
             case .array(let a): return a.first ?? .null
             case .range(let lo, let hi): return hi >= lo ? .int(lo) : .null
+            case .object(let o):
+                guard let k = o.keys.first else { return .null }
+                return .array([.string(k), o[k]!])
             default: return .null
             }
         },
@@ -46,7 +49,7 @@ extension StandardFilters {
         },
         Filter("sort", arguments: 0...1) { v, a, _ in
             let items = try arr(v)
-            if let p = a[0] {
+            if let p = a[0], !p.isNil {
                 let key = str(p)
                 return .array(try sortValues(items) { RenderContext.property(of: $0, key) ?? .null })
             }
@@ -54,7 +57,7 @@ extension StandardFilters {
         },
         Filter("sort_natural", arguments: 0...1) { v, a, _ in
             let items = try arr(v)
-            let key = a[0].map(str)
+            let key = a[0].flatMap { $0.isNil ? nil : str($0) }
             func k(_ x: Value) -> Value {
                 let raw = key.map { RenderContext.property(of: x, $0) ?? .null } ?? x
                 return raw.isNil ? .null : .string(str(raw).lowercased())
@@ -83,28 +86,55 @@ extension StandardFilters {
             return .array(items.filter { !$0.isNil })
         },
         Filter("where", arguments: 1...2) { v, a, _ in
-            .array(try filterBy(v, a, keep: true))
+            let items = try searchItems(v)
+            var out: [Value] = []
+            for item in items {
+                guard let m = try matches(item, a) else { return .null }
+                if m { out.append(item) }
+            }
+            return .array(out)
         },
         Filter("reject", arguments: 1...2) { v, a, _ in
-            .array(try filterBy(v, a, keep: false))
+            let items = try searchItems(v)
+            var out: [Value] = []
+            for item in items {
+                guard let m = try matches(item, a) else { return .null }
+                if !m { out.append(item) }
+            }
+            return .array(out)
         },
         Filter("find", arguments: 1...2) { v, a, _ in
-            try filterBy(v, a, keep: true, firstOnly: true).first ?? .null
+            for item in try searchItems(v) {
+                guard let m = try matches(item, a) else { return .null }
+                if m { return item }
+            }
+            return .null
         },
         Filter("find_index", arguments: 1...2) { v, a, _ in
-            let items = try arr(v)
-            for (i, item) in items.enumerated() where try matches(item, a) { return .int(i) }
+            for (i, item) in try searchItems(v).enumerated() {
+                guard let m = try matches(item, a) else { return .null }
+                if m { return .int(i) }
+            }
             return .null
         },
         Filter("has", arguments: 1...2) { v, a, _ in
-            .bool(!(try filterBy(v, a, keep: true, firstOnly: true)).isEmpty)
+            let items = try searchItems(v)
+            if items.isEmpty { return .bool(false) }
+            for item in items {
+                guard let m = try matches(item, a) else { return .null }
+                if m { return .bool(true) }
+            }
+            return .bool(false)
         },
         Filter("sum", arguments: 0...1) { v, a, _ in
             var total: Value = .int(0)
             for item in try flatten(try arr(v)) {
                 let x: Value
-                if let p = a[0] {
-                    x = RenderContext.property(of: item, str(p)) ?? .null
+                if let p = a[0], !p.isNil {
+                    switch item {
+                    case .object, .drop: x = RenderContext.property(of: item, str(p)) ?? .null
+                    default: throw FilterError("cannot read a property of a non-object item")
+                    }
                 } else {
                     x = item
                 }
@@ -154,32 +184,47 @@ extension StandardFilters {
         return sorted.map { $0.element.1 }
     }
 
-    static func matches(_ item: Value, _ a: FilterArguments) throws -> Bool {
-        let key = str(a.positional[0])
-        let property: Value
-        switch item {
-        case .object, .drop: property = RenderContext.property(of: item, key) ?? .null
-        case .string(let s), .safe(let s):
-            return a[1].map { _ in false } ?? s.contains(key)
-        default:
-            return false
+    /// The items `where`, `reject`, `find`, `find_index` and `has` search: arrays (flattened),
+    /// an object as a one-item array, and any other value as a one-item array.
+    static func searchItems(_ v: Value) throws -> [Value] {
+        switch v {
+        case .array(let items): return try flatten(items)
+        case .null: return []
+        case .range: return try arr(v)
+        default: return [v]
         }
-        if let target = a[1] {
-            if target.isNil { return property.isNil }
-            if case .array(let values) = property, !target.isIterable, case .string = target {
-                return values.contains { $0.liquidEquals(target) }
-            }
-            return property.liquidEquals(target)
-        }
-        return property.isTruthy
     }
 
-    static func filterBy(_ v: Value, _ a: FilterArguments, keep: Bool, firstOnly: Bool = false) throws -> [Value] {
-        var out: [Value] = []
-        for item in try flatten(try arr(v)) where try matches(item, a) == keep {
-            out.append(item)
-            if firstOnly { break }
+    /// Whether `item` matches (`item[property]` is truthy, or equals the target when one is given);
+    /// `nil` when the item cannot be searched, which makes the whole filter return nil (as the
+    /// reference implementation does for nil and boolean items).
+    static func matches(_ item: Value, _ a: FilterArguments) throws -> Bool? {
+        let property = a.positional[0]
+        let target = a[1].flatMap { $0.isNil ? nil : $0 }
+        let found: Value
+        switch item {
+        case .object, .drop:
+            guard case .string(let key) = property else {
+                found = property.isNil ? .null : (RenderContext.property(of: item, property.liquidString) ?? .null)
+                break
+            }
+            found = RenderContext.property(of: item, key) ?? .null
+        case .string(let s), .safe(let s):
+            switch property {
+            case .string(let key), .safe(let key): found = s.contains(key) ? .string(key) : .null
+            case .int(let i):
+                let chars = Array(s)
+                let j = i < 0 ? chars.count + i : i
+                found = j >= 0 && j < chars.count ? .string(String(chars[j])) : .null
+            default: return nil
+            }
+        case .int(let n):
+            guard case .int(let bit) = property else { throw FilterError("cannot select a property of an integer") }
+            found = .int(bit >= 0 && bit < 64 ? (n >> bit) & 1 : (n < 0 ? 1 : 0))
+        default:
+            return nil
         }
-        return out
+        if let target { return found.liquidEquals(target) }
+        return found.isTruthy
     }
 }

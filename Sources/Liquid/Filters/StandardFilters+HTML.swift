@@ -6,7 +6,11 @@ extension StandardFilters {
         .unary("h") { v in v.isNil ? .null : .safe(HTML.escape(str(v))) },
         .unary("escape_once") { v in .safe(HTML.escapeOnce(str(v))) },
         .unary("newline_to_br") { v in
-            .string(str(v).replacingOccurrences(of: "\r\n", with: "<br />\n").replacingOccurrences(of: "\n", with: "<br />\n"))
+            var out = ""
+            for scalar in str(v).replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars {
+                if scalar == "\n" { out += "<br />\n" } else { out.unicodeScalars.append(scalar) }
+            }
+            return .string(out)
         },
         .unary("strip_html") { v in .string(stripHTML(str(v))) },
         /// Marks a value as safe markup: autoescape leaves it alone.

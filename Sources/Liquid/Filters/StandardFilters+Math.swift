@@ -9,63 +9,22 @@ extension StandardFilters {
             default: return .int(0)
             }
         },
-        Filter("plus", arguments: 1...1) { v, a, _ in add(v.numberValue, try number(a.positional[0])) },
-        Filter("minus", arguments: 1...1) { v, a, _ in
-            let b = try number(a.positional[0])
-            switch (v.numberValue, b) {
-            case (.int(let x), .int(let y)):
-                let (r, o) = x.subtractingReportingOverflow(y)
-                return o ? .double(Double(x) - Double(y)) : .int(r)
-            case (let x, let y): return .double(x.doubleValue! - y.doubleValue!)
-            }
-        },
-        Filter("times", arguments: 1...1) { v, a, _ in
-            let b = try number(a.positional[0])
-            switch (v.numberValue, b) {
-            case (.int(let x), .int(let y)):
-                let (r, o) = x.multipliedReportingOverflow(by: y)
-                return o ? .double(Double(x) * Double(y)) : .int(r)
-            case (let x, let y): return .double(x.doubleValue! * y.doubleValue!)
-            }
-        },
-        Filter("divided_by", arguments: 1...1) { v, a, _ in
-            let b = try number(a.positional[0])
-            switch (v.numberValue, b) {
-            case (_, .int(0)): throw FilterError("division by zero")
-            case (.int(let x), .int(let y)):
-                if x == Int.min && y == -1 { return .double(-Double(x)) }
-                let q = x / y
-                return .int((x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q)
-            case (let x, let y):
-                let d = y.doubleValue!
-                if d == 0 { throw FilterError("division by zero") }
-                return .double(x.doubleValue! / d)
-            }
-        },
-        Filter("modulo", arguments: 1...1) { v, a, _ in
-            let b = try number(a.positional[0])
-            switch (v.numberValue, b) {
-            case (_, .int(0)): throw FilterError("division by zero")
-            case (.int(let x), .int(let y)):
-                if y == -1 { return .int(0) }
-                let r = x % y
-                return .int(r != 0 && ((r < 0) != (y < 0)) ? r + y : r)
-            case (let x, let y):
-                let dx = x.doubleValue!, dy = y.doubleValue!
-                if dy == 0 { throw FilterError("division by zero") }
-                let r = fmod(dx, dy)
-                return .double(r != 0 && ((r < 0) != (dy < 0)) ? r + dy : r)
-            }
-        },
+        Filter("plus", arguments: 1...1) { v, a, _ in try arithmetic(v, a.positional[0], .plus) },
+        Filter("minus", arguments: 1...1) { v, a, _ in try arithmetic(v, a.positional[0], .minus) },
+        Filter("times", arguments: 1...1) { v, a, _ in try arithmetic(v, a.positional[0], .times) },
+        Filter("divided_by", arguments: 1...1) { v, a, _ in try arithmetic(v, a.positional[0], .divide) },
+        Filter("modulo", arguments: 1...1) { v, a, _ in try arithmetic(v, a.positional[0], .modulo) },
         .unary("ceil") { v in try toInt(ceil(v.numberValue.doubleValue ?? 0)) },
         .unary("floor") { v in try toInt(floor(v.numberValue.doubleValue ?? 0)) },
         Filter("round", arguments: 0...1) { v, a, _ in
             let n = v.numberValue
             let digits = (a[0].flatMap { try? number($0) }?.intValue) ?? 0
-            if digits <= 0 {
-                if case .int(let i) = n { return .int(i) }
-                return try toInt((n.doubleValue ?? 0).rounded(.toNearestOrAwayFromZero))
+            if case .int(let i) = n, digits >= 0 { return .int(i) }
+            if digits < 0 {
+                let m = pow(10.0, Double(min(-digits, 18)))
+                return try toInt(((n.doubleValue ?? 0) / m).rounded(.toNearestOrAwayFromZero) * m)
             }
+            if digits == 0 { return try toInt((n.doubleValue ?? 0).rounded(.toNearestOrAwayFromZero)) }
             let d = n.doubleValue ?? 0
             let m = pow(10.0, Double(min(digits, 15)))
             return .double((d * m).rounded(.toNearestOrAwayFromZero) / m)
@@ -79,6 +38,67 @@ extension StandardFilters {
             return (x.liquidCompare(y) ?? 0) > 0 ? y : x
         },
     ]
+
+    enum Operation { case plus, minus, times, divide, modulo }
+
+    /// Integer arithmetic stays integer (falling back to floating point on overflow, flooring
+    /// division and modulo as the reference implementation does); with a float involved the
+    /// operation is done in decimal and converted back, so `10.1 | minus: 2.2` is `7.9`.
+    static func arithmetic(_ input: Value, _ operand: Value, _ op: Operation) throws -> Value {
+        let x = input.numberValue, y = operand.numberValue
+        if case .int(let a) = x, case .int(let b) = y {
+            switch op {
+            case .plus:
+                let (r, o) = a.addingReportingOverflow(b)
+                return o ? .double(Double(a) + Double(b)) : .int(r)
+            case .minus:
+                let (r, o) = a.subtractingReportingOverflow(b)
+                return o ? .double(Double(a) - Double(b)) : .int(r)
+            case .times:
+                let (r, o) = a.multipliedReportingOverflow(by: b)
+                return o ? .double(Double(a) * Double(b)) : .int(r)
+            case .divide:
+                if b == 0 { throw FilterError("division by zero") }
+                if a == Int.min && b == -1 { return .double(-Double(a)) }
+                let q = a / b
+                return .int((a % b != 0) && ((a < 0) != (b < 0)) ? q - 1 : q)
+            case .modulo:
+                if b == 0 { throw FilterError("division by zero") }
+                if b == -1 { return .int(0) }
+                let r = a % b
+                return .int(r != 0 && ((r < 0) != (b < 0)) ? r + b : r)
+            }
+        }
+        let da = decimal(x), db = decimal(y)
+        var result: Decimal
+        switch op {
+        case .plus: result = da + db
+        case .minus: result = da - db
+        case .times: result = da * db
+        case .divide:
+            if db.isZero { throw FilterError("division by zero") }
+            result = da / db
+        case .modulo:
+            if db.isZero { throw FilterError("division by zero") }
+            let fa = x.doubleValue ?? 0, fb = y.doubleValue ?? 0
+            var q = da / db
+            var floored = Decimal()
+            NSDecimalRound(&floored, &q, 0, .down)
+            if (fa < 0) != (fb < 0), floored != q { floored -= 1 }
+            result = da - floored * db
+        }
+        return .double(NSDecimalNumber(decimal: result).doubleValue)
+    }
+
+    static func decimal(_ v: Value) -> Decimal {
+        switch v {
+        case .int(let i): return Decimal(i)
+        case .double(let d):
+            guard d.isFinite else { return Decimal(0) }
+            return Decimal(string: d.description) ?? Decimal(d)
+        default: return Decimal(0)
+        }
+    }
 
     static func number(_ v: Value) throws -> Value {
         v.numberValue

@@ -56,7 +56,7 @@ extension StandardFilters {
         },
         Filter("slice", arguments: 1...2) { v, a, _ in
             var start = try int(a[0], "start", default: 0)
-            let length = try int(a[1], "length", default: 1)
+            let length = try int(a[1].flatMap { $0.isNil ? nil : $0 }, "length", default: 1)
             if case .array(let items) = v {
                 if start < 0 { start += items.count }
                 guard start >= 0, start < items.count, length > 0 else { return .array([]) }

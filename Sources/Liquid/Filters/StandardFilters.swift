@@ -26,9 +26,15 @@ enum StandardFilters {
         }
     }
 
+    /// Integer arguments: integers and integer strings; anything else (nil, floats) is an error.
     static func int(_ v: Value?, _ name: String, default d: Int) throws -> Int {
-        guard let v, !v.isNil else { return d }
-        guard let i = v.intValue else { throw FilterError("\(name) must be an integer") }
-        return i
+        guard let v else { return d }
+        switch v {
+        case .int(let i): return i
+        case .string(let s), .safe(let s):
+            if let i = Int(s.trimmingSpaces()) { return i }
+        default: break
+        }
+        throw FilterError("\(name) must be an integer")
     }
 }

@@ -316,7 +316,7 @@ extension RenderContext {
     func renderPartial(_ p: PartialNode, into out: inout [UInt8]) throws {
         let (name, template) = try loadPartial(try evaluate(p.name), offset: p.offset)
         let child = RenderContext(environment: environment, globals: globals, budget: budget, partialDepth: partialDepth + 1)
-        for (k, e) in p.keywords { child.scope.append((k, try evaluate(e))) }
+        for (k, e) in p.keywords { child.locals[k] = try evaluate(e) }
         let variable = p.alias ?? Self.bindingName(name)
         if let bound = p.bound {
             let value = try evaluate(bound)
@@ -334,7 +334,7 @@ extension RenderContext {
                 }
                 return
             }
-            child.scope.append((variable, value))
+            child.locals[variable] = value
         }
         try template.render(context: child, into: &out)
         try checkOutput(out)

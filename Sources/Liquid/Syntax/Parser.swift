@@ -128,7 +128,7 @@ struct Parser {
         case "#":
             // Inline comment: every line must start with '#'.
             if !inLiquidTag {
-                var lineStart = true
+                var lineStart = false
                 var i = ms
                 while i < me {
                     let c = src[i]
