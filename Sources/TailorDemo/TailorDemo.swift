@@ -1,1 +1,0 @@
-// The synthetic shop. See docs/DEMO.md.
