@@ -5,6 +5,9 @@ struct ExpressionParser {
     var currentOffset = 0
     /// End offset of the last consumed token.
     var previousEnd = 0
+    /// Nesting of brackets and boolean operators, bounded so hostile markup cannot exhaust the stack.
+    var depth = 0
+    static let maxDepth = 100
     let environment: Environment
 
     init(src: [UInt8], start: Int, end: Int, environment: Environment) throws {
@@ -60,6 +63,9 @@ struct ExpressionParser {
 
     /// A literal, variable path or range.
     mutating func parsePrimary() throws -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth { throw LiquidError(.limitExceeded, "expression nested too deeply", offset: currentOffset) }
         let start = currentOffset
         switch current {
         case .string(let s):
@@ -146,6 +152,9 @@ struct ExpressionParser {
 
     /// `a == b and c contains d or e`: `and`/`or` are right-associative with equal precedence.
     mutating func parseCondition() throws -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth { throw LiquidError(.limitExceeded, "condition has too many terms", offset: currentOffset) }
         let left = try parseComparison()
         if case .identifier(let word) = current {
             if word == "and" {
