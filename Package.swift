@@ -41,7 +41,7 @@ let dependencies: [Package.Dependency] = [
 /// Liquid template engine: lexer → parser → AST → render. No dependencies.
 let liquidTargets: [Target] = [
     .target(name: "Liquid", swiftSettings: swiftSettings),
-    .testTarget(name: "LiquidTests", dependencies: ["Liquid"], swiftSettings: swiftSettings),
+    .testTarget(name: "LiquidTests", dependencies: ["Liquid"], exclude: ["Fixtures", "Peers"], swiftSettings: swiftSettings),
 ]
 
 /// Numeric models: ALS, k-means, BG/NBD, Gamma-Gamma, metrics. No dependencies.

@@ -239,6 +239,8 @@ extension RenderContext {
         let length = max(0, to - from)
         var cols = try loopInteger(t.cols, "cols", offset: t.sourceOffset) ?? length
         if cols <= 0 { cols = max(length, 1) }
+        // An empty collection renders nothing (python-liquid's behaviour; the suite does not pin it).
+        if length == 0 { return }
         let drop = TableRowLoopDrop(length: length, cols: cols)
         out.append(utf8Of: "<tr class=\"row1\">\n")
         let base = scope.count
