@@ -1,0 +1,311 @@
+public import Foundation
+import GRDB
+public import TailorCore
+
+/// Tailor on an embedded SQLite file (GRDB, WAL): the default, for one node.
+///
+/// One writer at a time (SQLite's rule); a batch is planned and applied inside one write transaction, so
+/// ingest never races with itself. Readers run concurrently on the pool.
+public final class SQLiteDatabase: TailorDatabase {
+    let pool: DatabasePool
+    let cipher: FieldCipher
+    let policy: PersonalDataPolicy
+    public let path: String
+
+    /// Opens (creating if needed) the database file. `synchronous` FULL makes every acknowledged batch
+    /// survive a power loss; NORMAL survives a crash of the process only.
+    public init(path: String, cipher: FieldCipher, policy: PersonalDataPolicy = .default, synchronousFull: Bool = true) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError(.backend, "cannot open SQLite database at \(path): \(error)")
+        }
+        self.cipher = cipher
+        self.policy = policy
+        self.path = path
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    // MARK: - Migrations
+
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        let migrator = SQLiteMigrations.migrator()
+        let before = try await pool.read { db in try migrator.appliedMigrations(db) }
+        try migrator.migrate(pool)
+        let after = try await pool.read { db in try migrator.appliedMigrations(db) }
+        return after.filter { !before.contains($0) }
+    }
+
+    public func counts() async throws -> StoreCounts {
+        try await pool.read { db in
+            StoreCounts(
+                profiles: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM profiles WHERE merged_into IS NULL") ?? 0,
+                events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0,
+                products: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM products") ?? 0,
+                merges: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merges") ?? 0
+            )
+        }
+    }
+
+    // MARK: - Ingest
+
+    public func ingest(_ messages: [Message], planner: IngestPlanner) async throws -> IngestResult {
+        guard !messages.isEmpty else { return IngestResult() }
+        let cipher = self.cipher
+        let policy = self.policy
+        return try await pool.write { db in
+            let now = Date()
+            let lookups = IngestPlanner.lookups(for: messages)
+            var snapshot = IngestSnapshot()
+            let linkStatement = try db.cachedStatement(sql: "SELECT profile_id FROM identities WHERE kind = ? AND value = ?")
+            for identity in lookups.identities {
+                if let owner = try String.fetchOne(linkStatement, arguments: [identity.kind.rawValue, cipher.storageKey(identity)]) {
+                    snapshot.links[identity] = ProfileID(owner)
+                }
+            }
+            for owner in Set(snapshot.links.values) {
+                snapshot.profiles[owner] = try Self.loadAggregate(db, id: owner, cipher: cipher)
+            }
+            let existsStatement = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE message_id = ?")
+            for id in lookups.messageIds where try Bool.fetchOne(existsStatement, arguments: [id]) != nil {
+                snapshot.existingMessageIds.insert(id)
+            }
+
+            let plan = planner.plan(messages, snapshot: snapshot)
+            try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy)
+            return IngestResult(stored: plan.events.count, duplicates: plan.duplicates.count,
+                                createdProfiles: plan.createdProfiles.count, merges: plan.merges.count)
+        }
+    }
+
+    static func apply(_ plan: IngestPlan, db: Database, now: Date, cipher: FieldCipher, policy: PersonalDataPolicy) throws {
+        let nowMs = now.millisecondsSince1970
+        let created = Set(plan.createdProfiles)
+        for id in plan.createdProfiles {
+            guard let p = plan.profiles[id] else { continue }
+            try db.execute(sql: "INSERT INTO profiles (id, created_at, updated_at) VALUES (?, ?, ?)",
+                           arguments: [id.rawValue, p.createdAt.millisecondsSince1970, nowMs])
+        }
+        for merge in plan.merges {
+            try db.execute(sql: "UPDATE events SET profile_id = ? WHERE profile_id = ?", arguments: [merge.into.rawValue, merge.from.rawValue])
+            try db.execute(sql: "UPDATE identities SET profile_id = ? WHERE profile_id = ?", arguments: [merge.into.rawValue, merge.from.rawValue])
+            try db.execute(sql: "UPDATE profiles SET merged_into = ?, updated_at = ? WHERE id = ?",
+                           arguments: [merge.into.rawValue, nowMs, merge.from.rawValue])
+            try db.execute(sql: "UPDATE profiles SET merged_into = ? WHERE merged_into = ?", arguments: [merge.into.rawValue, merge.from.rawValue])
+            try db.execute(sql: "INSERT INTO merges (from_profile, into_profile, reason, message_id, at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [merge.from.rawValue, merge.into.rawValue, merge.reason, merge.messageId, merge.at.millisecondsSince1970])
+        }
+        let link = try db.cachedStatement(sql: """
+            INSERT INTO identities (kind, value, profile_id, created_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (kind, value) DO UPDATE SET profile_id = excluded.profile_id
+            """)
+        for (identity, owner) in plan.links {
+            try link.execute(arguments: [identity.kind.rawValue, cipher.storageKey(identity), owner.rawValue, nowMs])
+        }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO events (message_id, profile_id, type, name, timestamp, received_at, user_id, anonymous_id, properties, traits, personal)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (profile, message) in plan.events {
+            let r = try EventRow(profile: profile, message: message, cipher: cipher, policy: policy)
+            try insert.execute(arguments: [r.messageId, r.profileId, r.type, r.name, r.timestamp, r.receivedAt, r.userId, r.anonymousId,
+                                           r.properties, r.traits, r.personal])
+        }
+        for (id, var aggregate) in plan.profiles {
+            if plan.rebuild.contains(id) {
+                aggregate.rebuild(from: try loadHistory(db, id: id, cipher: cipher))
+            }
+            try saveProfile(db, ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy), isNew: created.contains(id))
+        }
+    }
+
+    static func saveProfile(_ db: Database, _ r: ProfileRow, isNew: Bool) throws {
+        let statement = try db.cachedStatement(sql: """
+            UPDATE profiles SET updated_at = ?, traits = ?, personal = ?, trait_stamps = ?, event_count = ?, first_seen = ?, last_seen = ?,
+              last_activity = ?, order_count = ?, revenue = ?, last_order_at = ?, last_order_value = ?, last_order_key = ?,
+              email_opens = ?, email_clicks = ?, cart = ?, cart_value = ?, cart_updated_at = ?, cart_clock = ?
+            WHERE id = ?
+            """)
+        try statement.execute(arguments: [
+            r.updatedAt, r.traits, r.personal, r.traitStamps, r.eventCount, r.firstSeen, r.lastSeen, r.lastActivity, r.orderCount,
+            r.revenue, r.lastOrderAt, r.lastOrderValue, r.lastOrderKey, r.emailOpens, r.emailClicks, r.cart, r.cartValue,
+            r.cartUpdatedAt, r.cartClock, r.id,
+        ])
+    }
+
+    static func loadRow(_ db: Database, id: ProfileID) throws -> ProfileRow? {
+        let statement = try db.cachedStatement(sql: "SELECT \(ProfileRow.columns.joined(separator: ", ")) FROM profiles WHERE id = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [id.rawValue]) else { return nil }
+        return ProfileRow(
+            id: row[0], createdAt: row[1], updatedAt: row[2], traits: row[3], personal: row[4], traitStamps: row[5], eventCount: row[6],
+            firstSeen: row[7], lastSeen: row[8], lastActivity: row[9], orderCount: row[10], revenue: row[11], lastOrderAt: row[12],
+            lastOrderValue: row[13], lastOrderKey: row[14], emailOpens: row[15], emailClicks: row[16], cart: row[17], cartValue: row[18],
+            cartUpdatedAt: row[19], cartClock: row[20])
+    }
+
+    static func loadIdentities(_ db: Database, id: ProfileID) throws -> Set<Identity> {
+        // Emails are stored as blind indexes and cannot be read back; user and anonymous ids can.
+        let rows = try Row.fetchAll(db, sql: "SELECT kind, value FROM identities WHERE profile_id = ? AND kind != 'email'", arguments: [id.rawValue])
+        return Set(rows.compactMap { row in Identity.Kind(rawValue: row[0]).map { Identity($0, row[1]) } })
+    }
+
+    static func loadAggregate(_ db: Database, id: ProfileID, cipher: FieldCipher) throws -> ProfileAggregate? {
+        guard let row = try loadRow(db, id: id) else { return nil }
+        return try row.aggregate(cipher: cipher, identities: loadIdentities(db, id: id))
+    }
+
+    static func loadHistory(_ db: Database, id: ProfileID, cipher: FieldCipher) throws -> [Message] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT message_id, profile_id, type, name, timestamp, received_at, user_id, anonymous_id, properties, traits, personal
+            FROM events WHERE profile_id = ?
+            """, arguments: [id.rawValue])
+        return try rows.map { try eventRow($0).message(cipher: cipher) }
+    }
+
+    static func eventRow(_ row: Row) -> EventRow {
+        EventRow(messageId: row[0], profileId: row[1], type: row[2], name: row[3], timestamp: row[4], receivedAt: row[5], userId: row[6],
+                 anonymousId: row[7], properties: row[8], traits: row[9], personal: row[10])
+    }
+
+    // MARK: - Reading
+
+    public func events(of profile: ProfileID, before: Int64?, limit: Int) async throws -> [StoredEvent] {
+        let cipher = self.cipher
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT message_id, profile_id, type, name, timestamp, received_at, user_id, anonymous_id, properties, traits, personal, seq
+                FROM events WHERE profile_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?
+                """, arguments: [profile.rawValue, before ?? Int64.max, limit])
+            return try rows.map { row in
+                StoredEvent(sequence: row[11], profileId: profile, message: try Self.eventRow(row).message(cipher: cipher))
+            }
+        }
+    }
+
+    public func rebuildProfiles(progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int {
+        let total = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM profiles WHERE merged_into IS NULL") ?? 0 }
+        var done = 0
+        var after: ProfileID? = nil
+        while true {
+            let ids = try await profileIDs(after: after, limit: 500)
+            guard let last = ids.last else { break }
+            let cipher = self.cipher
+            let policy = self.policy
+            try await pool.write { db in
+                let now = Date()
+                for id in ids {
+                    guard var aggregate = try Self.loadAggregate(db, id: id, cipher: cipher) else { continue }
+                    aggregate.rebuild(from: try Self.loadHistory(db, id: id, cipher: cipher))
+                    try Self.saveProfile(db, ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy), isNew: false)
+                }
+            }
+            done += ids.count
+            progress?(done, total)
+            after = last
+        }
+        return done
+    }
+
+    public func profile(_ reference: ProfileReference) async throws -> ProfileView? {
+        let cipher = self.cipher
+        let policy = self.policy
+        return try await pool.read { db in
+            guard let id = try Self.resolve(db, reference, cipher: cipher), let row = try Self.loadRow(db, id: id) else { return nil }
+            let aggregate = try row.aggregate(cipher: cipher, identities: Self.loadIdentities(db, id: id))
+            let (plain, personal) = policy.split(aggregate.traits.values)
+            var counts: [String: Int] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT name, COUNT(*) FROM events WHERE profile_id = ? GROUP BY name", arguments: [id.rawValue]) {
+                counts[r[0]] = r[1]
+            }
+            return ProfileView(id: id, createdAt: aggregate.createdAt, traits: plain, personal: Personal(personal), state: aggregate.state,
+                               identities: aggregate.identities.sorted { ($0.kind.rawValue, $0.value) < ($1.kind.rawValue, $1.value) },
+                               eventCounts: counts)
+        }
+    }
+
+    static func resolve(_ db: Database, _ reference: ProfileReference, cipher: FieldCipher) throws -> ProfileID? {
+        var id: String?
+        switch reference {
+        case .id(let p): id = p.rawValue
+        case .identity(let identity):
+            id = try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE kind = ? AND value = ?",
+                                     arguments: [identity.kind.rawValue, cipher.storageKey(identity)])
+        }
+        guard let found = id else { return nil }
+        let merged = try String?.fetchOne(db, sql: "SELECT merged_into FROM profiles WHERE id = ?", arguments: [found])
+        guard let mergedRow = merged else { return nil }  // no such profile
+        return ProfileID(mergedRow ?? found)
+    }
+
+    public func aggregate(_ id: ProfileID) async throws -> ProfileAggregate? {
+        let cipher = self.cipher
+        return try await pool.read { db in try Self.loadAggregate(db, id: id, cipher: cipher) }
+    }
+
+    public func merges(into profile: ProfileID) async throws -> [MergeRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT from_profile, into_profile, reason, message_id, at FROM merges WHERE into_profile = ? ORDER BY id",
+                             arguments: [profile.rawValue]).map { r in
+                MergeRecord(from: ProfileID(r[0] as String), into: ProfileID(r[1] as String), reason: r[2], messageId: r[3],
+                            at: Date(millisecondsSince1970: r[4]))
+            }
+        }
+    }
+
+    public func profileIDs(after: ProfileID?, limit: Int) async throws -> [ProfileID] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM profiles WHERE merged_into IS NULL AND id > ? ORDER BY id LIMIT ?",
+                                arguments: [after?.rawValue ?? "", limit]).map { ProfileID($0) }
+        }
+    }
+
+    // MARK: - Products
+
+    public func upsertProducts(_ products: [Product]) async throws {
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO products (id, name, category, price, in_stock, url, image_url, attributes, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category, price = excluded.price,
+                  in_stock = excluded.in_stock, url = excluded.url, image_url = excluded.image_url, attributes = excluded.attributes,
+                  updated_at = excluded.updated_at
+                """)
+            let now = Date().millisecondsSince1970
+            for p in products {
+                try statement.execute(arguments: [p.id, p.name, p.category, p.price, p.inStock, p.url, p.imageUrl,
+                                                  JSONWriter.string(p.attributes), now])
+            }
+        }
+    }
+
+    public func products() async throws -> [Product] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, category, price, in_stock, url, image_url, attributes FROM products ORDER BY id")
+                .map(Self.product)
+        }
+    }
+
+    public func product(id: String) async throws -> Product? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name, category, price, in_stock, url, image_url, attributes FROM products WHERE id = ?",
+                             arguments: [id]).map(Self.product)
+        }
+    }
+
+    static func product(_ r: Row) throws -> Product {
+        Product(id: r[0], name: r[1], category: r[2], price: r[3], inStock: r[4], url: r[5], imageUrl: r[6],
+                attributes: try ProfileRow.object(r[7]))
+    }
+}

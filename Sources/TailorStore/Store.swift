@@ -1,0 +1,104 @@
+public import Foundation
+public import TailorCore
+
+/// What ingest needs of storage: a batch applied atomically, the event log read back, state rebuilt.
+public protocol EventStore: Sendable {
+    /// Resolves identities, stores the new events and updates profiles' state, all in one transaction.
+    /// When it returns, the events are durable. Messages already stored (same `messageId`) are skipped.
+    func ingest(_ messages: [Message], planner: IngestPlanner) async throws -> IngestResult
+
+    /// A profile's events, newest first, before the `before` sequence number when given.
+    func events(of profile: ProfileID, before: Int64?, limit: Int) async throws -> [StoredEvent]
+
+    /// Recomputes every profile's traits and state from its events; returns how many profiles.
+    func rebuildProfiles(progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int
+}
+
+/// What the admin API and the engine read about profiles.
+public protocol ProfileStore: Sendable {
+    /// The profile, following merges (a merged-away id leads to the survivor).
+    func profile(_ reference: ProfileReference) async throws -> ProfileView?
+    /// The profile's traits and state as the engine keeps them.
+    func aggregate(_ id: ProfileID) async throws -> ProfileAggregate?
+    func merges(into profile: ProfileID) async throws -> [MergeRecord]
+    /// All live (not merged-away) profile ids, in id order.
+    func profileIDs(after: ProfileID?, limit: Int) async throws -> [ProfileID]
+}
+
+/// The product catalog.
+public protocol ProductStore: Sendable {
+    func upsertProducts(_ products: [Product]) async throws
+    func products() async throws -> [Product]
+    func product(id: String) async throws -> Product?
+}
+
+/// A database Tailor runs on: SQLite (embedded) or PostgreSQL.
+public protocol TailorDatabase: EventStore, ProfileStore, ProductStore {
+    /// Applies the named, append-only migrations not applied yet; returns their names.
+    @discardableResult func migrate() async throws -> [String]
+    func counts() async throws -> StoreCounts
+    func close() async throws
+}
+
+/// What one ingest call did.
+public struct IngestResult: Sendable, Equatable {
+    public var stored: Int
+    public var duplicates: Int
+    public var createdProfiles: Int
+    public var merges: Int
+
+    public init(stored: Int = 0, duplicates: Int = 0, createdProfiles: Int = 0, merges: Int = 0) {
+        self.stored = stored
+        self.duplicates = duplicates
+        self.createdProfiles = createdProfiles
+        self.merges = merges
+    }
+
+    public static func + (a: IngestResult, b: IngestResult) -> IngestResult {
+        IngestResult(stored: a.stored + b.stored, duplicates: a.duplicates + b.duplicates,
+                     createdProfiles: a.createdProfiles + b.createdProfiles, merges: a.merges + b.merges)
+    }
+}
+
+public struct StoreCounts: Sendable, Equatable {
+    public var profiles: Int
+    public var events: Int
+    public var products: Int
+    public var merges: Int
+
+    public init(profiles: Int, events: Int, products: Int, merges: Int) {
+        self.profiles = profiles
+        self.events = events
+        self.products = products
+        self.merges = merges
+    }
+}
+
+/// Errors from a store, with context and no personal data.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable { case unsupportedURL, corruptRow, encryption, conflict, backend }
+    public var kind: Kind
+    public var message: String
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+    public var description: String { message }
+}
+
+/// Opens the database named by a URL: `sqlite:PATH` (or a plain path) or `postgres://…`.
+public enum DatabaseOpener {
+    public static func open(url: String, cipher: FieldCipher, policy: PersonalDataPolicy = .default) async throws -> any TailorDatabase {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            throw StoreError(.unsupportedURL, "PostgreSQL support is not built yet")
+        }
+        return try SQLiteDatabase(path: sqlitePath(url), cipher: cipher, policy: policy)
+    }
+
+    /// The file path of a `sqlite:` URL; nil for other URLs.
+    public static func sqlitePath(_ url: String) -> String {
+        if url.hasPrefix("sqlite://") { return String(url.dropFirst("sqlite://".count)) }
+        if url.hasPrefix("sqlite:") { return String(url.dropFirst("sqlite:".count)) }
+        return url
+    }
+}
