@@ -21,7 +21,8 @@ extension StandardFilters {
             let digits = (a[0].flatMap { try? number($0) }?.intValue) ?? 0
             if case .int(let i) = n, digits >= 0 { return .int(i) }
             if digits < 0 {
-                let m = pow(10.0, Double(min(-digits, 18)))
+                if digits < -18 { return .int(0) }
+                let m = pow(10.0, Double(-digits))
                 return try toInt(((n.doubleValue ?? 0) / m).rounded(.toNearestOrAwayFromZero) * m)
             }
             if digits == 0 { return try toInt((n.doubleValue ?? 0).rounded(.toNearestOrAwayFromZero)) }

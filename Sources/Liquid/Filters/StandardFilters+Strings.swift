@@ -58,21 +58,21 @@ extension StandardFilters {
             var start = try int(a[0], "start", default: 0)
             let length = try int(a[1].flatMap { $0.isNil ? nil : $0 }, "length", default: 1)
             if case .array(let items) = v {
-                if start < 0 { start += items.count }
+                if start < 0 { start = start &+ items.count }
                 guard start >= 0, start < items.count, length > 0 else { return .array([]) }
-                return .array(Array(items[start..<min(items.count, start + length)]))
+                return .array(Array(items[start..<(start + min(items.count - start, length))]))
             }
             let chars = Array(str(v))
-            if start < 0 { start += chars.count }
+            if start < 0 { start = start &+ chars.count }
             guard start >= 0, start < chars.count, length > 0 else { return .string("") }
-            return .string(String(chars[start..<min(chars.count, start + length)]))
+            return .string(String(chars[start..<(start + min(chars.count - start, length))]))
         },
         Filter("size") { v, _, _ in
             switch v {
             case .string(let s), .safe(let s): return .int(s.count)
             case .array(let a): return .int(a.count)
             case .object(let o): return .int((o["size"]?.intValue) ?? o.count)
-            case .range(let lo, let hi): return .int(max(0, hi - lo + 1))
+            case .range(let lo, let hi): return .int(Value.rangeCount(lo, hi))
             default: return .int(0)
             }
         },

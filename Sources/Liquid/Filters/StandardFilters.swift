@@ -19,7 +19,7 @@ enum StandardFilters {
         switch v {
         case .array(let a): return a
         case .range(let lo, let hi):
-            guard hi - lo < 1_000_000 else { throw FilterError("range too large", kind: .limitExceeded) }
+            guard Value.rangeCount(lo, hi) < 1_000_000 else { throw FilterError("range too large", kind: .limitExceeded) }
             return Value.rangeArray(lo, hi)
         case .null: return []
         default: return [v]

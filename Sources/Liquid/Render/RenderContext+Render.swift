@@ -149,7 +149,7 @@ extension RenderContext {
         var count: Int {
             switch self {
             case .array(let a): return a.count
-            case .range(let lo, let hi): return max(0, hi - lo + 1)
+            case .range(let lo, let hi): return Value.rangeCount(lo, hi)
             }
         }
 
@@ -177,10 +177,10 @@ extension RenderContext {
         switch v {
         case .null: return nil
         case .int(let i): return i
-        case .double(let d): return d.isFinite ? Int(d) : 0
+        case .double(let d): return Value.clampedInt(d)
         case .string(let s), .safe(let s):
             if let i = Int(s.trimmingSpaces()) { return i }
-            if let d = Double(s.trimmingSpaces()), d.isFinite { return Int(d) }
+            if let d = Double(s.trimmingSpaces()), d.isFinite { return Value.clampedInt(d) }
             throw LiquidError(.type, "'\(what)' must be a number", offset: offset)
         default:
             throw LiquidError(.type, "'\(what)' must be a number", offset: offset)
@@ -199,7 +199,7 @@ extension RenderContext {
         from = min(max(0, from), count)
         var to = count
         if let limit = try loopInteger(f.limit, "limit", offset: f.sourceOffset) {
-            to = min(count, from + max(0, limit))
+            to = from + min(count - from, max(0, limit))
         }
         loopOffsets[f.name] = to
         let length = max(0, to - from)
@@ -235,7 +235,7 @@ extension RenderContext {
         let count = items.count
         let from = min(max(0, try loopInteger(t.offset, "offset", offset: t.sourceOffset) ?? 0), count)
         var to = count
-        if let limit = try loopInteger(t.limit, "limit", offset: t.sourceOffset) { to = min(count, from + max(0, limit)) }
+        if let limit = try loopInteger(t.limit, "limit", offset: t.sourceOffset) { to = from + min(count - from, max(0, limit)) }
         let length = max(0, to - from)
         var cols = try loopInteger(t.cols, "cols", offset: t.sourceOffset) ?? length
         if cols <= 0 { cols = max(length, 1) }

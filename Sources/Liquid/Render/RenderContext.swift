@@ -85,7 +85,7 @@ public final class RenderContext {
                 switch key {
                 case .int(let i): next = Self.element(of: value, i)
                 case .string(let s), .safe(let s): next = Self.property(of: value, s)
-                case .double(let d) where d == d.rounded(): next = Self.element(of: value, Int(d))
+                case .double(let d) where d == d.rounded(): next = Self.element(of: value, Value.clampedInt(d))
                 default: next = nil
                 }
             }
@@ -117,7 +117,7 @@ public final class RenderContext {
             return key == "size" ? .int(s.count) : nil
         case .range(let lo, let hi):
             switch key {
-            case "size": return .int(max(0, hi - lo + 1))
+            case "size": return .int(Value.rangeCount(lo, hi))
             case "first": return hi >= lo ? .int(lo) : nil
             case "last": return hi >= lo ? .int(hi) : nil
             default: return nil
@@ -130,12 +130,12 @@ public final class RenderContext {
     static func element(of value: Value, _ index: Int) -> Value? {
         switch value {
         case .array(let a):
-            let i = index < 0 ? a.count + index : index
+            let i = index < 0 ? a.count &+ index : index
             return i >= 0 && i < a.count ? a[i] : nil
         case .range(let lo, let hi):
-            let count = max(0, hi - lo + 1)
-            let i = index < 0 ? count + index : index
-            return i >= 0 && i < count ? .int(lo + i) : nil
+            let count = Value.rangeCount(lo, hi)
+            let i = index < 0 ? count &+ index : index
+            return i >= 0 && i < count ? .int(lo &+ i) : nil
         case .object(let o): return o[String(index)]
         default: return nil
         }

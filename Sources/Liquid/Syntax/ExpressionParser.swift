@@ -239,10 +239,10 @@ extension Value {
     static func rangeBound(_ v: Value) -> Int? {
         switch v {
         case .int(let i): return i
-        case .double(let d): return d.isFinite ? Int(d) : nil
+        case .double(let d): return d.isFinite ? Value.clampedInt(d) : nil
         case .string(let s), .safe(let s):
             if let i = Int(s) { return i }
-            if let d = Double(s), d.isFinite { return Int(d) }
+            if let d = Double(s), d.isFinite { return Value.clampedInt(d) }
             return 0
         case .null: return 0
         default: return nil

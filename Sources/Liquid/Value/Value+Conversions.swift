@@ -151,10 +151,26 @@ extension Value {
             return true
         case (.range(let a1, let b1), .range(let a2, let b2)): return a1 == a2 && b1 == b2
         case (.range(let a, let b), .array(let arr)), (.array(let arr), .range(let a, let b)):
+            guard Value.rangeCount(a, b) == arr.count else { return false }
             return Value.array(Value.rangeArray(a, b)).liquidEquals(.array(arr))
         case (.object(let a), .object(let b)): return a == b
         default: return false
         }
+    }
+
+    /// Number of integers in `lo...hi`, saturating instead of overflowing.
+    static func rangeCount(_ lo: Int, _ hi: Int) -> Int {
+        guard hi >= lo else { return 0 }
+        let (d, o) = hi.subtractingReportingOverflow(lo)
+        return o || d == Int.max ? Int.max : d + 1
+    }
+
+    /// Truncates a finite double to an integer, clamping to the representable range.
+    static func clampedInt(_ d: Double) -> Int {
+        guard d.isFinite else { return 0 }
+        if d >= 9.2e18 { return Int.max }
+        if d <= -9.2e18 { return Int.min }
+        return Int(d)
     }
 
     static func rangeArray(_ a: Int, _ b: Int) -> [Value] {
