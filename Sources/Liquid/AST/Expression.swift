@@ -6,18 +6,23 @@ enum PathSegment: Sendable {
 }
 
 /// A variable reference with its path precomputed at parse time, e.g. `product.tags[0]`.
-struct VariablePath: Sendable {
+final class VariablePath: Sendable {
     /// The first segment: a name, or a bracketed expression (`[name]`, `['a b']`).
-    var root: PathSegment
-    var segments: [PathSegment]
+    let root: PathSegment
+    let segments: [PathSegment]
     /// The source text, for `forloop.name` and static analysis.
-    var text: String
-    var offset: Int
+    let text: String
+    let offset: Int
 
     /// The root name when it is a plain identifier.
-    var rootName: String? {
-        if case .key(let k) = root { return k }
-        return nil
+    let rootName: String?
+
+    init(root: PathSegment, segments: [PathSegment], text: String, offset: Int) {
+        self.root = root
+        self.segments = segments
+        self.text = text
+        self.offset = offset
+        if case .key(let k) = root { rootName = k } else { rootName = nil }
     }
 }
 
@@ -37,20 +42,38 @@ indirect enum Expression: Sendable {
 }
 
 /// A resolved filter and its arguments.
-struct FilterCall: Sendable {
-    var name: String
+final class FilterCall: Sendable {
+    let name: String
     /// `nil` for an unknown filter in lax mode: the value passes through.
-    var filter: Filter?
-    var arguments: [Expression]
-    var keywords: [(name: String, value: Expression)]
+    let filter: Filter?
+    let arguments: [Expression]
+    let keywords: [(name: String, value: Expression)]
     /// All arguments are literals: evaluated once at parse time.
-    var constantArguments: FilterArguments?
-    var offset: Int
+    let constantArguments: FilterArguments?
+    let offset: Int
+
+    init(name: String, filter: Filter?, arguments: [Expression], keywords: [(name: String, value: Expression)], constantArguments: FilterArguments?, offset: Int) {
+        self.name = name
+        self.filter = filter
+        self.arguments = arguments
+        self.keywords = keywords
+        self.constantArguments = constantArguments
+        self.offset = offset
+    }
 }
 
 /// An expression followed by filters: `{{ x | upcase | append: "!" }}`.
-struct FilteredExpression: Sendable {
-    var expression: Expression
-    var filters: [FilterCall]
-    var offset: Int
+final class FilteredExpression: Sendable {
+    let expression: Expression
+    let filters: [FilterCall]
+    let offset: Int
+    /// The first filter is `default`: a missing input is not an error under strict undefined.
+    let hasDefault: Bool
+
+    init(expression: Expression, filters: [FilterCall], offset: Int) {
+        self.expression = expression
+        self.filters = filters
+        self.offset = offset
+        self.hasDefault = filters.first?.name == "default"
+    }
 }

@@ -53,8 +53,12 @@ struct ConditionalBranch: Sendable {
     var body: Block
 }
 
-struct ConditionalNode: Sendable {
-    var branches: [ConditionalBranch]
+final class ConditionalNode: Sendable {
+    let branches: [ConditionalBranch]
+
+    init(branches: [ConditionalBranch]) {
+        self.branches = branches
+    }
 }
 
 struct CaseBranch: Sendable {
@@ -63,47 +67,90 @@ struct CaseBranch: Sendable {
     var body: Block
 }
 
-struct CaseNode: Sendable {
-    var subject: Expression
-    var branches: [CaseBranch]
+final class CaseNode: Sendable {
+    let subject: Expression
+    let branches: [CaseBranch]
+
+    init(subject: Expression, branches: [CaseBranch]) {
+        self.subject = subject
+        self.branches = branches
+    }
 }
 
-struct ForNode: Sendable {
-    var variable: String
-    var collection: Expression
+final class ForNode: Sendable {
+    let variable: String
+    let collection: Expression
     /// `var-collection`, the key for `offset: continue` and `forloop.name`.
-    var name: String
-    var limit: Expression?
-    var offset: Expression?
-    var offsetContinue: Bool
-    var reversed: Bool
-    var body: Block
-    var elseBody: Block?
-    var sourceOffset: Int
+    let name: String
+    let limit: Expression?
+    let offset: Expression?
+    let offsetContinue: Bool
+    let reversed: Bool
+    let body: Block
+    let elseBody: Block?
+    let sourceOffset: Int
+
+    init(variable: String, collection: Expression, name: String, limit: Expression?, offset: Expression?, offsetContinue: Bool, reversed: Bool, body: Block, elseBody: Block?, sourceOffset: Int) {
+        self.variable = variable
+        self.collection = collection
+        self.name = name
+        self.limit = limit
+        self.offset = offset
+        self.offsetContinue = offsetContinue
+        self.reversed = reversed
+        self.body = body
+        self.elseBody = elseBody
+        self.sourceOffset = sourceOffset
+    }
 }
 
-struct TableRowNode: Sendable {
-    var variable: String
-    var collection: Expression
-    var cols: Expression?
-    var limit: Expression?
-    var offset: Expression?
-    var body: Block
-    var sourceOffset: Int
+final class TableRowNode: Sendable {
+    let variable: String
+    let collection: Expression
+    let cols: Expression?
+    let limit: Expression?
+    let offset: Expression?
+    let body: Block
+    let sourceOffset: Int
+
+    init(variable: String, collection: Expression, cols: Expression?, limit: Expression?, offset: Expression?, body: Block, sourceOffset: Int) {
+        self.variable = variable
+        self.collection = collection
+        self.cols = cols
+        self.limit = limit
+        self.offset = offset
+        self.body = body
+        self.sourceOffset = sourceOffset
+    }
 }
 
-struct CycleNode: Sendable {
-    var group: Expression?
-    var key: String
-    var values: [Expression]
+final class CycleNode: Sendable {
+    let group: Expression?
+    let key: String
+    let values: [Expression]
+
+    init(group: Expression?, key: String, values: [Expression]) {
+        self.group = group
+        self.key = key
+        self.values = values
+    }
 }
 
-struct PartialNode: Sendable {
-    var name: Expression
+final class PartialNode: Sendable {
+    let name: Expression
     /// `with` / `for` target and whether it is `for`.
-    var bound: Expression?
-    var isFor: Bool
-    var alias: String?
-    var keywords: [(name: String, value: Expression)]
-    var offset: Int
+    let bound: Expression?
+    let isFor: Bool
+    let alias: String?
+    let keywords: [(name: String, value: Expression)]
+    let offset: Int
+
+    init(name: Expression, bound: Expression?, isFor: Bool, alias: String?, keywords: [(name: String, value: Expression)], offset: Int) {
+        self.name = name
+        self.bound = bound
+        self.isFor = isFor
+        self.alias = alias
+        self.keywords = keywords
+        self.offset = offset
+    }
 }

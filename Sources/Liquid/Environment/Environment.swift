@@ -51,6 +51,8 @@ public final class Environment: Sendable {
     public let limits: ResourceLimits
     /// Time zone for the `date` filter.
     public let timeZone: TimeZone
+    /// Gregorian calendar in ``timeZone``, built once (building calendars is expensive).
+    let calendar: Calendar
     let filters: [String: Filter]
     let tags: [String: TagDefinition]
     let partialCache = PartialCache()
@@ -80,6 +82,9 @@ public final class Environment: Sendable {
         self.loader = loader
         self.limits = limits
         self.timeZone = timeZone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
         var registry = StandardFilters.all
         for f in filters { registry[f.name] = f }
         self.filters = registry

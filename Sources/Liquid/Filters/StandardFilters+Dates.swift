@@ -6,7 +6,7 @@ extension StandardFilters {
             guard let format = a.positional[0].stringValue, !format.isEmpty else { return v }
             if v.isNil { return .null }
             guard let date = parseDate(v, timeZone: env.timeZone) else { return v }
-            return .string(strftime(date, format, timeZone: env.timeZone))
+            return .string(strftime(date, format, calendar: env.calendar))
         }
     ]
 
@@ -119,9 +119,8 @@ extension StandardFilters {
     }
 
     /// C `strftime` directives, with the `-` (no padding), `_` (space padding), `0` and `^` (upcase) flags.
-    static func strftime(_ date: Date, _ format: String, timeZone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
+    static func strftime(_ date: Date, _ format: String, calendar: Calendar) -> String {
+        let timeZone = calendar.timeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday, .nanosecond], from: date)
         let year = c.year!, month = c.month!, day = c.day!, hour = c.hour!, minute = c.minute!, second = c.second!
         let weekday = c.weekday! - 1
@@ -183,12 +182,12 @@ extension StandardFilters {
                 let a = abs(offsetSeconds)
                 out += sign + String(format: "%02d%02d", a / 3600, (a % 3600) / 60)
             case "Z": out += timeZone.abbreviation(for: date) ?? "UTC"
-            case "F": out += strftime(date, "%Y-%m-%d", timeZone: timeZone)
-            case "T", "X": out += strftime(date, "%H:%M:%S", timeZone: timeZone)
-            case "D", "x": out += strftime(date, "%m/%d/%y", timeZone: timeZone)
-            case "R": out += strftime(date, "%H:%M", timeZone: timeZone)
-            case "r": out += strftime(date, "%I:%M:%S %p", timeZone: timeZone)
-            case "c": out += strftime(date, "%a %b %e %H:%M:%S %Y", timeZone: timeZone)
+            case "F": out += strftime(date, "%Y-%m-%d", calendar: calendar)
+            case "T", "X": out += strftime(date, "%H:%M:%S", calendar: calendar)
+            case "D", "x": out += strftime(date, "%m/%d/%y", calendar: calendar)
+            case "R": out += strftime(date, "%H:%M", calendar: calendar)
+            case "r": out += strftime(date, "%I:%M:%S %p", calendar: calendar)
+            case "c": out += strftime(date, "%a %b %e %H:%M:%S %Y", calendar: calendar)
             case "n": out += "\n"
             case "t": out += "\t"
             case "%": out += "%"

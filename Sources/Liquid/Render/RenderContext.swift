@@ -145,7 +145,7 @@ public final class RenderContext {
 
     /// Evaluates an expression with its filters.
     func evaluate(_ fe: FilteredExpression) throws -> Value {
-        let lenient = fe.filters.first?.name == "default"
+        let lenient = fe.hasDefault
         var value: Value
         if case .variable(let path) = fe.expression {
             value = try resolve(path, lenient: lenient)

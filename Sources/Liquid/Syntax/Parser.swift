@@ -271,11 +271,10 @@ struct Parser {
                 negate = false
                 sawElse = true
             default:
-                var node = ConditionalNode(branches: branches)
-                if Node.conditional(node).isBlank {
-                    node.branches = node.branches.map { ConditionalBranch(condition: $0.condition, negate: $0.negate, body: Parser.stripped($0.body)) }
+                if branches.allSatisfy(\.body.isBlank) {
+                    branches = branches.map { ConditionalBranch(condition: $0.condition, negate: $0.negate, body: Parser.stripped($0.body)) }
                 }
-                return .conditional(node)
+                return .conditional(ConditionalNode(branches: branches))
             }
         }
     }
@@ -312,11 +311,10 @@ struct Parser {
                 end = next
             }
         }
-        var node = CaseNode(subject: subject, branches: branches)
-        if Node.caseTag(node).isBlank {
-            node.branches = node.branches.map { CaseBranch(value: $0.value, body: Parser.stripped($0.body)) }
+        if branches.allSatisfy(\.body.isBlank) {
+            branches = branches.map { CaseBranch(value: $0.value, body: Parser.stripped($0.body)) }
         }
-        return .caseTag(node)
+        return .caseTag(CaseNode(subject: subject, branches: branches))
     }
 
     /// `var in collection` shared by `for` and `tablerow`; returns the variable, collection and its text.
@@ -356,19 +354,19 @@ struct Parser {
                 throw LiquidError(.syntax, "unexpected '\(word)' in 'for'", offset: p.previousEnd - word.utf8.count)
             }
         }
-        let (body, end) = try parseBody(for: "for", token: token, ends: ["else", "endfor"])
+        var (body, end) = try parseBody(for: "for", token: token, ends: ["else", "endfor"])
         var elseBody: Block?
         if end.name == "else" {
             elseBody = try parseBody(for: "for", token: token, ends: ["endfor"]).0
         }
-        var node = ForNode(
+        if body.isBlank && (elseBody?.isBlank ?? true) {
+            body = Parser.stripped(body)
+            elseBody = elseBody.map(Parser.stripped)
+        }
+        let node = ForNode(
             variable: variable, collection: collection, name: "\(variable)-\(text)", limit: limit, offset: offset,
             offsetContinue: offsetContinue, reversed: reversed, body: body, elseBody: elseBody, sourceOffset: token.start
         )
-        if Node.forLoop(node).isBlank {
-            node.body = Parser.stripped(node.body)
-            node.elseBody = node.elseBody.map(Parser.stripped)
-        }
         return .forLoop(node)
     }
 
