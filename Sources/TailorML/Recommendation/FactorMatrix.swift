@@ -60,7 +60,7 @@ final class FactorMatrix: @unchecked Sendable {
         acc += a[c] * b[c]
         c += 1
     }
-    return acc.sum()
+    return horizontalSum(acc)
 }
 
 /// y += s · x

@@ -105,6 +105,77 @@ public struct ImplicitALS: Sendable {
 
     /// Updates every row of `target` given `fixed`, by CG on the normal equations.
     func solve(rows: InteractionMatrix, extra: [Float], target: FactorMatrix, fixed: FactorMatrix) {
+        switch target.chunks {
+        case 1: solve(Factors16.self, rows: rows, extra: extra, target: target, fixed: fixed)
+        case 2: solve(Factors32.self, rows: rows, extra: extra, target: target, fixed: fixed)
+        case 4: solve(Factors64.self, rows: rows, extra: extra, target: target, fixed: fixed)
+        case 8: solve(Factors128.self, rows: rows, extra: extra, target: target, fixed: fixed)
+        default: solveAnyWidth(rows: rows, extra: extra, target: target, fixed: fixed)
+        }
+    }
+
+    /// The CG solve with vectors of a fixed width held in registers.
+    private func solve<V: FactorVector>(_: V.Type, rows: InteractionMatrix, extra: [Float], target: FactorMatrix, fixed: FactorMatrix) {
+        let f = factors
+        let g = gram(fixed)
+        defer { g.deallocate() }
+        let workers = max(1, threads)
+        let scratch = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: workers * V.chunks)
+        scratch.initialize(repeating: SIMD16<Float>(), count: workers * V.chunks)
+        defer { scratch.deallocate() }
+        let steps = conjugateGradientSteps
+        let shared = UncheckedSendable((g, scratch))
+        rows.rowStarts.withUnsafeBufferPointer { starts in
+            rows.columns.withUnsafeBufferPointer { columns in
+                extra.withUnsafeBufferPointer { extra in
+                    Parallel.forEachChunk(count: rows.rowCount, chunkSize: 64, threads: workers) { range, w in
+                        let (g, scratch) = shared.value
+                        // Scalars of a vector are read back through memory (a broadcast load).
+                        let spill = UnsafeMutableRawPointer(scratch + w * V.chunks)
+                        @inline(__always) func gramTimes(_ v: V) -> V {
+                            v.store(spill.assumingMemoryBound(to: SIMD16<Float>.self))
+                            var out = V.zero
+                            for a in 0..<f { out = out.adding(spill.load(fromByteOffset: a * 4, as: Float.self), times: V(g + a * V.chunks)) }
+                            return out
+                        }
+                        for u in range {
+                            let begin = starts[u]
+                            let end = starts[u + 1]
+                            var x = V(target.row(u))
+                            // r = Yᵀ C_u p_u − (YᵀY + λI + Yᵀ(C_u − I)Y) x
+                            var r = V.zero.adding(-1, times: gramTimes(x))
+                            for k in begin..<end {
+                                let y = V(fixed.row(Int(columns[k])))
+                                let e = extra[k]
+                                r = r.adding((1 + e) - e * y.dot(x), times: y)
+                            }
+                            var rsOld = r.dot(r)
+                            if rsOld < 1e-20 { continue }
+                            var p = r
+                            for _ in 0..<steps {
+                                var ap = gramTimes(p)
+                                for k in begin..<end {
+                                    let y = V(fixed.row(Int(columns[k])))
+                                    ap = ap.adding(extra[k] * y.dot(p), times: y)
+                                }
+                                let step = rsOld / p.dot(ap)
+                                x = x.adding(step, times: p)
+                                r = r.adding(-step, times: ap)
+                                let rsNew = r.dot(r)
+                                if rsNew < 1e-20 { break }
+                                p = r.adding(rsNew / rsOld, times: p)
+                                rsOld = rsNew
+                            }
+                            x.store(target.row(u))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The CG solve for any width, on vectors in per-worker scratch memory.
+    private func solveAnyWidth(rows: InteractionMatrix, extra: [Float], target: FactorMatrix, fixed: FactorMatrix) {
         let chunks = target.chunks
         let f = factors
         let g = gram(fixed)
