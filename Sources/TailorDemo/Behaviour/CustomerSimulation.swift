@@ -66,6 +66,8 @@ struct CustomerSimulation {
     var lastSessionEnd: Int64 = .min / 2
     var lastEngagement: Int64
     var secondDeviceLinked = false
+    /// Whether the sign-up `identify` has been sent: no email goes to a customer before it.
+    var signedUp = false
     var subscribed = true
     var suppressed = false
     var checkouts: Int32 = 0
@@ -163,7 +165,8 @@ struct CustomerSimulation {
         }
         // A few customers are filling a cart right now, or left one in the last days.
         if b.activeUntil > nowMs && rng.chance(0.04) {
-            let time = nowMs - Int64(rng.uniform(5, 72 * 60) * Double(DemoTime.minute))
+            let minutesAgo = rng.chance(0.3) ? rng.uniform(3, 55) : rng.uniform(60, 72 * 60)
+            let time = nowMs - Int64(minutesAgo * Double(DemoTime.minute))
             if time > b.activeFrom {
                 plans.append(SessionPlan(time: time, mode: .known, shopping: true, abandon: true))
             }
@@ -256,6 +259,7 @@ struct CustomerSimulation {
                 identified = true
                 identifyKind = nil
                 if device == 1 { sim.secondDeviceLinked = true }
+                if kind == .identify { sim.signedUp = true }
                 advance(&t, &sim.rng)
             }
         }
@@ -393,7 +397,7 @@ struct CustomerSimulation {
     /// Sends campaign `index` if the customer gets it, with the opens, clicks and unsubscribes that follow.
     /// Returns the visit a click leads to, if any.
     mutating func email(_ index: Int) -> SessionPlan? {
-        guard optIn, subscribed, !suppressed else { return nil }
+        guard optIn, signedUp, subscribed, !suppressed else { return nil }
         let campaign = campaigns.list[index]
         let b = behaviour
         // Sunset policy: nobody who has not opened or visited in 120 days gets mail.
