@@ -124,7 +124,7 @@ extension StandardFilters {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday, .nanosecond], from: date)
         let year = c.year!, month = c.month!, day = c.day!, hour = c.hour!, minute = c.minute!, second = c.second!
         let weekday = c.weekday! - 1
-        let yday = calendar.ordinality(of: .day, in: .year, for: date) ?? 1
+        var yday: Int { calendar.ordinality(of: .day, in: .year, for: date) ?? 1 }
         let offsetSeconds = timeZone.secondsFromGMT(for: date)
         var out = ""
         var chars = Array(format)[...]
@@ -152,7 +152,7 @@ extension StandardFilters {
                 }
             }
             func text(_ s: String) -> String { flag == "^" ? s.uppercased() : s }
-            let monthName = monthNames[month - 1].capitalized
+            var monthName: String { monthNames[month - 1].capitalized }
             switch spec {
             case "Y": out += String(year)
             case "C": out += num(year / 100, 2)

@@ -19,7 +19,9 @@ extension StandardFilters {
         .unary("strip") { .string(str($0).trimmingCharacters(in: .whitespacesAndNewlines)) },
         .unary("strip_newlines") { .string(str($0).replacingOccurrences(of: "\r\n", with: "").replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "\r", with: "")) },
         Filter("replace", arguments: 1...2) { v, a, _ in
-            .string(str(v).replacingOccurrences(of: str(a.positional[0]), with: str(a[1] ?? .null), emptyPatternInserts: true))
+            let pattern = str(a.positional[0]), replacement = str(a[1] ?? .null)
+            if pattern.isEmpty { return .string(str(v).replacingOccurrences(of: pattern, with: replacement, emptyPatternInserts: true)) }
+            return .string(str(v).replacingAllBytes(pattern, with: replacement))
         },
         Filter("replace_first", arguments: 1...2) { v, a, _ in
             .string(replaceFirst(str(v), str(a.positional[0]), str(a[1] ?? .null)))
@@ -29,7 +31,7 @@ extension StandardFilters {
         },
         Filter("remove", arguments: 1...1) { v, a, _ in
             let p = str(a.positional[0])
-            return .string(p.isEmpty ? str(v) : str(v).replacingOccurrences(of: p, with: ""))
+            return .string(str(v).replacingAllBytes(p, with: ""))
         },
         Filter("remove_first", arguments: 1...1) { v, a, _ in .string(replaceFirst(str(v), str(a.positional[0]), "")) },
         Filter("remove_last", arguments: 1...1) { v, a, _ in .string(replaceLast(str(v), str(a.positional[0]), "")) },
@@ -40,10 +42,9 @@ extension StandardFilters {
             let s = str(v)
             let length = try int(a[0], "length", default: 50)
             let ellipsis = a[1].map(str) ?? "..."
-            let chars = Array(s)
-            if chars.count <= length { return .string(s) }
+            guard let cut = s.index(s.startIndex, offsetBy: length, limitedBy: s.endIndex), cut < s.endIndex else { return .string(s) }
             let keep = max(0, length - ellipsis.count)
-            return .string(String(chars.prefix(keep)) + ellipsis)
+            return .string(String(s.prefix(keep)) + ellipsis)
         },
         Filter("truncatewords", arguments: 0...2) { v, a, _ in
             let s = str(v)
@@ -62,10 +63,14 @@ extension StandardFilters {
                 guard start >= 0, start < items.count, length > 0 else { return .array([]) }
                 return .array(Array(items[start..<(start + min(items.count - start, length))]))
             }
-            let chars = Array(str(v))
-            if start < 0 { start = start &+ chars.count }
-            guard start >= 0, start < chars.count, length > 0 else { return .string("") }
-            return .string(String(chars[start..<(start + min(chars.count - start, length))]))
+            let s = str(v)
+            if start >= 0, length > 0, let ascii = asciiSlice(s, start, length) { return .string(ascii) }
+            if start < 0 { start = start &+ s.count }
+            guard start >= 0, length > 0, let from = s.index(s.startIndex, offsetBy: start, limitedBy: s.endIndex), from < s.endIndex else {
+                return .string("")
+            }
+            let to = s.index(from, offsetBy: length, limitedBy: s.endIndex) ?? s.endIndex
+            return .string(String(s[from..<to]))
         },
         Filter("size") { v, _, _ in
             switch v {
@@ -106,6 +111,28 @@ extension StandardFilters {
         },
     ]
 
+    /// `slice` without walking grapheme clusters when the bytes involved are ASCII.
+    static func asciiSlice(_ s: String, _ start: Int, _ length: Int) -> String? {
+        let u = s.utf8
+        let end = start &+ length
+        guard end >= start else { return nil }
+        var i = 0
+        var result: String?
+        var copy = s
+        copy.withUTF8 { b in
+            let stop = min(b.count, end)
+            while i < stop {
+                if b[i] >= 0x80 { return }
+                i += 1
+            }
+            // A following non-ASCII byte could be a combining mark belonging to the last character.
+            if stop < b.count && b[stop] >= 0x80 { return }
+            result = start >= stop ? "" : String(decoding: UnsafeBufferPointer(rebasing: b[start..<stop]), as: UTF8.self)
+        }
+        _ = u
+        return result
+    }
+
     static func padBase64(_ s: String) -> String {
         let r = s.utf8.count % 4
         return r == 0 ? s : s + String(repeating: "=", count: 4 - r)
@@ -113,14 +140,12 @@ extension StandardFilters {
 
     static func replaceFirst(_ s: String, _ pattern: String, _ replacement: String) -> String {
         if pattern.isEmpty { return replacement + s }
-        guard let r = s.range(of: pattern) else { return s }
-        return s.replacingCharacters(in: r, with: replacement)
+        return s.replacingOneByte(pattern, with: replacement, last: false)
     }
 
     static func replaceLast(_ s: String, _ pattern: String, _ replacement: String) -> String {
         if pattern.isEmpty { return s + replacement }
-        guard let r = s.range(of: pattern, options: .backwards) else { return s }
-        return s.replacingCharacters(in: r, with: replacement)
+        return s.replacingOneByte(pattern, with: replacement, last: true)
     }
 
     /// Ruby's `String#split`: a single space splits on runs of whitespace; an empty pattern splits

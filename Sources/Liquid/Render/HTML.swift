@@ -1,6 +1,10 @@
 /// HTML escaping used by the `escape` filters and autoescape.
 enum HTML {
     static func escape(_ s: String, into out: inout [UInt8]) {
+        if !s.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) {
+            out.append(utf8Of: s)
+            return
+        }
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "&"): out.append(contentsOf: [38, 97, 109, 112, 59])  // &amp;
@@ -14,6 +18,7 @@ enum HTML {
     }
 
     static func escape(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 8)
         escape(s, into: &out)

@@ -211,15 +211,15 @@ extension RenderContext {
         let saved = currentLoop
         currentLoop = drop
         let base = scope.count
-        scope.append((f.variable, .null))
-        scope.append(("forloop", .drop(drop)))
+        scope.push(f.variable, .null)
+        scope.push("forloop", .drop(drop))
         defer {
-            scope.removeSubrange(base...)
+            scope.truncate(base)
             currentLoop = saved
         }
         for n in 0..<length {
             try spendIteration(f.sourceOffset)
-            scope[base].value = items[f.reversed ? to - 1 - n : from + n]
+            scope.values[base] = items[f.reversed ? to - 1 - n : from + n]
             drop.index0 = n
             try render(f.body, into: &out)
             if interrupt != .none {
@@ -244,12 +244,12 @@ extension RenderContext {
         let drop = TableRowLoopDrop(length: length, cols: cols)
         out.append(utf8Of: "<tr class=\"row1\">\n")
         let base = scope.count
-        scope.append((t.variable, .null))
-        scope.append(("tablerowloop", .drop(drop)))
-        defer { scope.removeSubrange(base...) }
+        scope.push(t.variable, .null)
+        scope.push("tablerowloop", .drop(drop))
+        defer { scope.truncate(base) }
         for n in 0..<length {
             try spendIteration(t.sourceOffset)
-            scope[base].value = items[from + n]
+            scope.values[base] = items[from + n]
             drop.index0 = n
             out.append(utf8Of: "<td class=\"col\(drop.col)\">")
             try render(t.body, into: &out)
@@ -294,8 +294,8 @@ extension RenderContext {
     func renderInclude(_ p: PartialNode, into out: inout [UInt8]) throws {
         let (name, template) = try loadPartial(try evaluate(p.name), offset: p.offset)
         let base = scope.count
-        defer { scope.removeSubrange(base...) }
-        for (k, e) in p.keywords { scope.append((k, try evaluate(e))) }
+        defer { scope.truncate(base) }
+        for (k, e) in p.keywords { scope.push(k, try evaluate(e)) }
         partialDepth += 1
         defer { partialDepth -= 1 }
         let variable = p.alias ?? Self.bindingName(name)
@@ -304,13 +304,13 @@ extension RenderContext {
             if case .array(let items) = value {
                 for item in items {
                     try spendIteration(p.offset)
-                    scope.append((variable, item))
+                    scope.push(variable, item)
                     try template.render(context: self, into: &out)
-                    scope.removeLast()
+                    scope.pop()
                 }
                 return
             }
-            scope.append((variable, value))
+            scope.push(variable, value)
         }
         try template.render(context: self, into: &out)
     }
@@ -326,11 +326,11 @@ extension RenderContext {
                 let items = loopItems(value)
                 let drop = ForLoopDrop(name: variable, length: items.count, parent: nil)
                 let base = child.scope.count
-                child.scope.append((variable, .null))
-                child.scope.append(("forloop", .drop(drop)))
+                child.scope.push(variable, .null)
+                child.scope.push("forloop", .drop(drop))
                 for n in 0..<items.count {
                     try spendIteration(p.offset)
-                    child.scope[base].value = items[n]
+                    child.scope.values[base] = items[n]
                     drop.index0 = n
                     try template.render(context: child, into: &out)
                 }

@@ -8,7 +8,7 @@ public final class RenderContext {
     /// Variables from `assign` and `capture`.
     var locals: [String: Value] = [:]
     /// Loop variables and partial arguments, innermost last (searched from the end).
-    var scope: [(name: String, value: Value)] = []
+    var scope = Scope()
     /// `increment`/`decrement` counters.
     var counters: [String: Int] = [:]
     var cycles: [String: Int] = [:]
@@ -39,11 +39,7 @@ public final class RenderContext {
 
     /// The value of the variable `name` (loop variables, then assigns, then counters, then globals).
     public func lookup(_ name: String) -> Value? {
-        var i = scope.count - 1
-        while i >= 0 {
-            if scope[i].name == name { return scope[i].value }
-            i -= 1
-        }
+        if let i = scope.index(of: name) { return scope.values[i] }
         if let v = locals[name] { return v }
         if !counters.isEmpty, let c = counters[name] { return .int(c) }
         return globals[name]
@@ -204,7 +200,7 @@ public final class RenderContext {
             case (_, .null), (_, .bool(false)): return false
             case (.string(let s), _), (.safe(let s), _):
                 let needle = b.liquidString
-                return needle.isEmpty || s.contains(needle)
+                return s.containsBytes(needle)
             case (.array(let items), _): return items.contains { $0.liquidEquals(b) }
             case (.object(let o), _):
                 guard let k = b.stringValue else { return false }
@@ -227,5 +223,40 @@ public final class RenderContext {
             default: return c >= 0
             }
         }
+    }
+}
+
+/// Loop variables and partial arguments, innermost last; names and values in parallel arrays so
+/// a lookup compares names without copying values.
+struct Scope {
+    var names: [String] = []
+    var values: [Value] = []
+
+    var count: Int { names.count }
+
+    mutating func push(_ name: String, _ value: Value) {
+        names.append(name)
+        values.append(value)
+    }
+
+    mutating func pop() {
+        names.removeLast()
+        values.removeLast()
+    }
+
+    mutating func truncate(_ count: Int) {
+        if names.count > count {
+            names.removeSubrange(count...)
+            values.removeSubrange(count...)
+        }
+    }
+
+    @inline(__always) func index(of name: String) -> Int? {
+        var i = names.count - 1
+        while i >= 0 {
+            if names[i] == name { return i }
+            i -= 1
+        }
+        return nil
     }
 }

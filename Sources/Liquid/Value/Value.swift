@@ -20,7 +20,7 @@ public enum Value: Sendable {
     /// The special literal `blank`.
     case blank
     /// An application object that resolves its own properties.
-    case drop(any LiquidDrop)
+    indirect case drop(any LiquidDrop)
 }
 
 /// An object whose properties are resolved on demand, for data that is expensive to build in full
