@@ -88,11 +88,11 @@ struct CustomerSimulation {
 
         let signup = shop.signupTime(index)
         let legacy = signup < shop.startMs
-        let power = rng.chance(0.008)
+        let power = rng.chance(0.012)
         let activeFrom = legacy ? shop.startMs + Int64(rng.uniform(0, 45) * Double(DemoTime.day)) : signup
         let lifetimeDays = power ? 100 * 365 : rng.exponential(mean: 10 * 30)
         let ordersPerMonth = min(4, rng.logNormal(median: 0.15, sigma: 1.1))
-        let powerFrom = max(activeFrom, shop.nowMs - Int64(rng.uniform(40, 200) * Double(DemoTime.day)))
+        let powerFrom = max(activeFrom, shop.nowMs - Int64(rng.uniform(40, 150) * Double(DemoTime.day)))
         let openProbability = rng.beta(1.1, 2.6)
         behaviour = Behaviour(
             activeFrom: activeFrom,
@@ -100,13 +100,13 @@ struct CustomerSimulation {
             legacy: legacy,
             power: power,
             powerFrom: powerFrom,
-            powerOrdersPerDay: rng.uniform(6.5, 12) / 30,
+            powerOrdersPerDay: rng.uniform(7, 12) / 30,
             ordersPerDay: ordersPerMonth / 30,
-            browsePerDay: (rng.logNormal(median: 0.3, sigma: 0.8) + 0.25 * ordersPerMonth) / 30,
+            browsePerDay: (rng.logNormal(median: 0.25, sigma: 0.8) + 0.25 * ordersPerMonth) / 30,
             completion: rng.uniform(0.55, 0.8),
             openProbability: openProbability,
             clickProbability: rng.beta(1.2, 6),
-            reopenMean: 3 * openProbability * openProbability,
+            reopenMean: 2.5 * openProbability * openProbability,
             badAddress: rng.chance(0.008),
             secondDevice: rng.chance(0.25),
             updatesTraits: rng.chance(0.1))
@@ -405,7 +405,9 @@ struct CustomerSimulation {
             suppressed = true
             return nil
         }
-        var p = campaign.audience * (0.3 + 2 * b.openProbability)
+        // Engaged subscribers (who open most of what they get) are on every send; the others get
+        // a share that grows with their engagement and their interest in the featured category.
+        var p = b.openProbability > 0.6 ? 1 : campaign.audience * (0.3 + 2 * b.openProbability)
         if favorites.contains(campaign.category) { p *= 1.3 }
         guard rng.chance(p) else { return nil }
         let sent = campaign.time + Int64(rng.int(20 * 60_000))

@@ -25,9 +25,9 @@ struct DemoCampaigns: Sendable {
             let weekday = DemoTime.weekday(day: day)
             let slot: (hour: Int64, audience: Double, kind: String)
             switch weekday {
-            case 2: slot = (15, 0.21, "newsletter")
-            case 4: slot = (16, 0.17, "promo")
-            case 0: slot = (17, 0.12, "weekend")
+            case 2: slot = (15, 0.15, "newsletter")
+            case 4: slot = (16, 0.12, "promo")
+            case 0: slot = (17, 0.08, "weekend")
             default: continue
             }
             let time = day * DemoTime.day + slot.hour * DemoTime.hour
