@@ -105,18 +105,17 @@ public struct DemoMessages: Sequence, Sendable {
         let shop: DemoShop
         var customer: Int
         let end: Int
-        var batch: [Message] = []
-        var position = 0
+        /// The current customer's messages, last first: `popLast()` moves a message out without copying it.
+        var pending: [Message] = []
 
         public mutating func next() -> Message? {
-            while position == batch.count {
+            while pending.isEmpty {
                 guard customer < end else { return nil }
-                batch = shop.messages(forCustomer: customer)
-                position = 0
+                pending = shop.messages(forCustomer: customer)
+                pending.reverse()
                 customer += 1
             }
-            defer { position += 1 }
-            return batch[position]
+            return pending.popLast()
         }
     }
 }

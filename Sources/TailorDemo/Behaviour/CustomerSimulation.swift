@@ -343,7 +343,7 @@ struct CustomerSimulation {
                 page(&self, .pageProduct, Int32(product))
             }
             guard catalog.inStock[product] else { continue }
-            let maxQuantity = DemoCategory.all[category].maxQuantity
+            let maxQuantity = catalog.maxQuantity[category]
             let quantity = maxQuantity > 1 && rng.chance(0.25) ? 2 + rng.int(maxQuantity - 1) : 1
             cartEvent(&self, .productAdded, product: Int32(product), quantity: Int32(quantity))
             added += 1

@@ -22,6 +22,8 @@ struct DemoCatalog: Sendable {
     // By category.
     var categoryPage: [JSONObject]
     var categoryTitles: [String]
+    /// The most of one product a customer adds at once, by category.
+    var maxQuantity: [Int]
 
     static let maxPrecomputedQuantity = 4
 
@@ -104,6 +106,7 @@ struct DemoCatalog: Sendable {
             productPage.append(["path": .string(path), "url": .string("https://shop.example.com" + path), "title": .string(p.name)])
         }
         categoryTitles = DemoCategory.all.map(\.title)
+        maxQuantity = DemoCategory.all.map(\.maxQuantity)
         categoryPage = DemoCategory.all.map { c in
             let path = "/c/" + c.name
             return ["path": .string(path), "url": .string("https://shop.example.com" + path), "title": .string(c.title),
