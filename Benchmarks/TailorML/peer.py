@@ -1,7 +1,7 @@
 """The Python side of Benchmarks/TailorML/run: implicit 0.7.3 ALS and scikit-learn KMeans on the
 same files as the Swift side, with the same metric definitions. Prints one JSON object.
 
-  peer.py als TRAIN.csv TEST.csv FACTORS ITERATIONS REGULARIZATION ALPHA K RECOMMEND_USERS
+  peer.py als TRAIN.csv TEST.csv FACTORS ITERATIONS REGULARIZATION ALPHA K RECOMMEND_USERS [--seeds N]
   peer.py kmeans FEATURES.csv K RESTARTS
 
 implicit takes the confidence matrix itself (it uses c_ui = data, p_ui = 1 where data > 0), so it is
@@ -18,7 +18,7 @@ import scipy.sparse as sp
 import threadpoolctl
 
 
-def als(train_path, test_path, factors, iterations, regularization, alpha, k, recommend_users):
+def als(train_path, test_path, factors, iterations, regularization, alpha, k, recommend_users, seeds=1):
     from implicit.cpu.als import AlternatingLeastSquares
 
     train = pd.read_csv(train_path, dtype={"user": str, "item": str})
@@ -32,8 +32,11 @@ def als(train_path, test_path, factors, iterations, regularization, alpha, k, re
     confidence = weights.copy()
     confidence.data = (1.0 + alpha * confidence.data).astype(np.float32)
 
-    model = AlternatingLeastSquares(factors=factors, iterations=iterations, regularization=regularization,
-                                    alpha=1.0, random_state=0, num_threads=0)
+    def make(seed):
+        return AlternatingLeastSquares(factors=factors, iterations=iterations, regularization=regularization,
+                                       alpha=1.0, random_state=seed, num_threads=0)
+
+    model = make(0)
     with threadpoolctl.threadpool_limits(1, "blas"):
         start, cpu = time.perf_counter(), time.process_time()
         model.fit(confidence, show_progress=False)
@@ -53,10 +56,16 @@ def als(train_path, test_path, factors, iterations, regularization, alpha, k, re
             if u in user_index:
                 relevant.setdefault(user_index[u], set()).add(item_index.get(it, -1 - hash(it) % 1_000_000_007))
         test_users = np.array(sorted(relevant))
-        lists, _ = model.recommend(test_users, weights[test_users], N=k, filter_already_liked_items=True)
+        # Quality averaged over `seeds` fits (timings above are from the first); small sets are noisy.
+        lists = []
+        for seed in range(seeds):
+            if seed > 0:
+                model = make(seed)
+                model.fit(confidence, show_progress=False)
+            lists.append(model.recommend(test_users, weights[test_users], N=k, filter_already_liked_items=True)[0])
     discounts = 1.0 / np.log2(np.arange(k) + 2)
     precision = ndcg = average_precision = recall = 0.0
-    for u, recs in zip(test_users, lists):
+    for u, recs in ((u, recs) for seed_lists in lists for u, recs in zip(test_users, seed_lists)):
         rel = relevant[u]
         hit_flags = np.array([int(i) in rel for i in recs], dtype=float)
         hits = np.cumsum(hit_flags)
@@ -65,9 +74,9 @@ def als(train_path, test_path, factors, iterations, regularization, alpha, k, re
         recall += hits[-1] / len(rel)
         average_precision += float(np.sum(hit_flags * hits / (np.arange(k) + 1))) / ideal
         ndcg += float(np.sum(hit_flags * discounts)) / float(np.sum(discounts[:ideal]))
-    n = len(test_users)
-    return {"precision_at_k": precision / n, "ndcg_at_k": ndcg / n, "map_at_k": average_precision / n,
-            "recall_at_k": recall / n, "users": n, "train_seconds": train_seconds, "recommend_seconds": recommend_seconds,
+    n = len(test_users) * seeds
+    return {"seeds": seeds, "precision_at_k": precision / n, "ndcg_at_k": ndcg / n, "map_at_k": average_precision / n,
+            "recall_at_k": recall / n, "users": len(test_users), "train_seconds": train_seconds, "recommend_seconds": recommend_seconds,
             "train_cpu_seconds": train_cpu, "recommend_cpu_seconds": recommend_cpu,
             "blas": [(i["internal_api"], i.get("architecture")) for i in threadpoolctl.threadpool_info()]}
 
@@ -86,7 +95,9 @@ def kmeans(path, k, restarts):
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "als":
-        result = als(args[0], args[1], int(args[2]), int(args[3]), float(args[4]), float(args[5]), int(args[6]), int(args[7]))
+        seeds = int(args[args.index("--seeds") + 1]) if "--seeds" in args else 1
+        result = als(args[0], args[1], int(args[2]), int(args[3]), float(args[4]), float(args[5]), int(args[6]), int(args[7]),
+                     seeds)
     elif command == "kmeans":
         result = kmeans(args[0], int(args[1]), int(args[2]))
     else:
