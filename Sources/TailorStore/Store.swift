@@ -90,7 +90,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 public enum DatabaseOpener {
     public static func open(url: String, cipher: FieldCipher, policy: PersonalDataPolicy = .default) async throws -> any TailorDatabase {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            throw StoreError(.unsupportedURL, "PostgreSQL support is not built yet")
+            return try await PostgresDatabase(url: url, cipher: cipher, policy: policy)
         }
         return try SQLiteDatabase(path: sqlitePath(url), cipher: cipher, policy: policy)
     }
@@ -101,4 +101,12 @@ public enum DatabaseOpener {
         if url.hasPrefix("sqlite:") { return String(url.dropFirst("sqlite:".count)) }
         return url
     }
+}
+
+/// Small named values the deployment keeps in its database (the generated write key, the admin key's
+/// hash), so that every node of a cluster sees the same.
+public protocol SettingsStore: Sendable {
+    func setting(_ name: String) async throws -> String?
+    /// Stores the value unless one is there already; returns the value that is stored afterwards.
+    func insertSettingIfAbsent(_ name: String, value: String) async throws -> String
 }

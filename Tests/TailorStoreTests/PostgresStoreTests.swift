@@ -1,0 +1,266 @@
+import Foundation
+import Testing
+import TailorCore
+import TailorStore
+import TailorTesting
+
+/// A database of its own on the test server, opened by as many "nodes" (stores) as a test wants.
+private struct PostgresFixture {
+    let serverURL: String
+    let name: String
+    let url: String
+    let cipher = FieldCipher(masterKey: FieldCipher.generateMasterKey())
+
+    static var enabled: Bool { TestBackend.available.contains(.postgres) }
+
+    static func with<T>(_ body: (PostgresFixture) async throws -> T) async throws -> T {
+        let serverURL = try #require(TestBackend.postgresURL, "TAILOR_TEST_POSTGRES_URL is not set: scripts/test starts a PostgreSQL")
+        let name = "tailor_pgtest_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await PostgresServer.createDatabase(serverURL: serverURL, name: name)
+        let fixture = PostgresFixture(serverURL: serverURL, name: name, url: try PostgresServer.url(serverURL, database: name))
+        do {
+            let result = try await body(fixture)
+            try await PostgresServer.dropDatabase(serverURL: serverURL, name: name)
+            return result
+        } catch {
+            try? await PostgresServer.dropDatabase(serverURL: serverURL, name: name)
+            throw error
+        }
+    }
+
+    func node(connections: Int = 4) async throws -> PostgresDatabase {
+        try await PostgresDatabase(url: url, cipher: cipher, maximumConnections: connections)
+    }
+}
+
+@Suite("PostgreSQL URL")
+struct PostgresURLTests {
+    @Test func parsesEveryPart() throws {
+        let url = try PostgresURL("postgres://tailor:p%40ss@db.internal:6543/shop?sslmode=require&application_name=x")
+        #expect(url.username == "tailor")
+        #expect(url.password == "p@ss")
+        #expect(url.host == "db.internal")
+        #expect(url.port == 6543)
+        #expect(url.database == "shop")
+        #expect(url.tls == .require)
+        #expect(!url.redacted.contains("p@ss"))
+        #expect(url.redacted == "postgres://tailor@db.internal:6543/shop")
+    }
+
+    @Test func defaultsAndSockets() throws {
+        let url = try PostgresURL("postgresql://postgres@127.0.0.1/")
+        #expect(url.port == 5432)
+        #expect(url.database == "postgres")
+        #expect(url.password == nil)
+        #expect(url.tls == .disable)
+        let socket = try PostgresURL("postgres://app@localhost/app?host=/var/run/postgresql")
+        #expect(socket.unixSocketDirectory == "/var/run/postgresql")
+    }
+
+    @Test func rejectsOtherSchemesAndModes() {
+        #expect(throws: StoreError.self) { try PostgresURL("mysql://root@localhost/db") }
+        #expect(throws: StoreError.self) { try PostgresURL("postgres://a@b/c?sslmode=sometimes") }
+    }
+
+    @Test func anotherDatabaseOnTheSameServer() throws {
+        let other = try PostgresServer.url("postgres://u:pw@127.0.0.1:55432/postgres?sslmode=disable", database: "tailor_x")
+        let parsed = try PostgresURL(other)
+        #expect(parsed.database == "tailor_x")
+        #expect(parsed.password == "pw")
+        #expect(parsed.port == 55432)
+    }
+}
+
+@Suite("PostgreSQL store", .enabled(if: PostgresFixture.enabled))
+struct PostgresStoreTests {
+    let t0 = Date(millisecondsSince1970: 1_700_000_000_000)
+
+    /// Several nodes ingest, at the same time, batches that create and merge profiles for the same person.
+    /// Whatever the interleaving, there ends up one profile holding every event, equal to a rebuild.
+    @Test func concurrentNodesConvergeOnOneProfile() async throws {
+        try await PostgresFixture.with { fixture in
+            let nodes = [try await fixture.node(), try await fixture.node()]
+            try await nodes[0].migrate()
+            let workers = 6
+            let rounds = 8
+            let t0 = self.t0
+            let results = try await withThrowingTaskGroup(of: IngestResult.self) { group in
+                for w in 0..<workers {
+                    let node = nodes[w % nodes.count]
+                    group.addTask {
+                        var total = IngestResult()
+                        for r in 0..<rounds {
+                            let anon = "anon-\(w)-\(r)"
+                            let t = t0 + Double(w * 1000 + r * 10)
+                            // A visitor browses anonymously (a new profile of its own)…
+                            total = total + (try await node.ingest([
+                                .track("Product Viewed", anonymousId: anon, properties: ["product_id": .string("p\(r)")], at: t, messageId: "\(anon)-v"),
+                                .track("Product Added", anonymousId: anon, properties: ["product_id": .string("p\(r)"), "price": 10], at: t + 1,
+                                       messageId: "\(anon)-a"),
+                            ], planner: IngestPlanner()))
+                            // …then logs in as the shared user (a merge into the user's profile, which a concurrent
+                            // worker may be creating right now) and orders; the same email arrives from every worker.
+                            total = total + (try await node.ingest([
+                                .identify(userId: "shared-user", anonymousId: anon, traits: ["email": "Same@Example.com", "round": .number(Double(r))],
+                                          at: t + 2, messageId: "\(anon)-i"),
+                                .track("Order Completed", userId: "shared-user", properties: ["revenue": 5], at: t + 3, messageId: "\(anon)-o"),
+                            ], planner: IngestPlanner()))
+                        }
+                        return total
+                    }
+                }
+                var all = IngestResult()
+                for try await r in group { all = all + r }
+                return all
+            }
+            let expectedEvents = workers * rounds * 4
+            #expect(results.stored == expectedEvents)
+            #expect(results.duplicates == 0)
+
+            let db = nodes[1]
+            let counts = try await db.counts()
+            #expect(counts.events == expectedEvents)
+            #expect(counts.profiles == 1, "every anonymous profile was merged into the user's")
+            let user = try #require(try await db.profile(ProfileReference("user:shared-user")!))
+            #expect(user.state.eventCount == expectedEvents)
+            #expect(user.state.orderCount == workers * rounds)
+            #expect(user.state.revenue == Double(workers * rounds * 5))
+            #expect(user.state.cart.isEmpty, "every add was followed by an order")
+            #expect(try await db.events(of: user.id, before: nil, limit: 10_000).count == expectedEvents)
+            #expect(try await db.profile(ProfileReference("email:same@example.com")!)?.id == user.id)
+            for w in 0..<workers {
+                for r in 0..<rounds {
+                    #expect(try await db.profile(ProfileReference("anonymous:anon-\(w)-\(r)")!)?.id == user.id)
+                }
+            }
+            // Every merged-away profile points at the survivor; the merge log says who went where.
+            let merges = try await db.merges(into: user.id)
+            #expect(merges.count == counts.merges)
+            for merge in merges { #expect(try await db.profile(.id(merge.from))?.id == user.id) }
+
+            let live = user.state
+            _ = try await db.rebuildProfiles(progress: nil)
+            #expect(try await db.profile(.id(user.id))?.state == live, "the concurrent increments equal a rebuild")
+            for node in nodes { try await node.close() }
+        }
+    }
+
+    /// The same batch sent to two nodes at once is stored once (a retried Segment batch behind a load balancer).
+    @Test func sameBatchOnTwoNodesIsStoredOnce() async throws {
+        try await PostgresFixture.with { fixture in
+            let a = try await fixture.node()
+            let b = try await fixture.node()
+            try await a.migrate()
+            let t0 = self.t0
+            let batch: [Message] = (0..<50).map {
+                .track("Page Viewed", anonymousId: "visitor-\($0 % 5)", properties: ["n": .number(Double($0))], at: t0 + Double($0), messageId: "dup-\($0)")
+            }
+            async let first = a.ingest(batch, planner: IngestPlanner())
+            async let second = b.ingest(batch, planner: IngestPlanner())
+            let (r1, r2) = try await (first, second)
+            #expect(r1.stored + r2.stored == 50)
+            #expect(r1.duplicates + r2.duplicates == 50)
+            #expect(r1.createdProfiles + r2.createdProfiles == 5)
+            let counts = try await a.counts()
+            #expect(counts.events == 50)
+            #expect(counts.profiles == 5)
+            try await a.close()
+            try await b.close()
+        }
+    }
+
+    /// Nodes starting together apply each migration exactly once.
+    @Test func concurrentMigrationsApplyOnce() async throws {
+        try await PostgresFixture.with { fixture in
+            var nodes: [PostgresDatabase] = []
+            for _ in 0..<4 { nodes.append(try await fixture.node(connections: 2)) }
+            let applied = try await withThrowingTaskGroup(of: [String].self) { group in
+                for node in nodes { group.addTask { try await node.migrate() } }
+                var all: [[String]] = []
+                for try await names in group { all.append(names) }
+                return all
+            }
+            #expect(applied.flatMap { $0 } == ["0001_core"], "one node applied it, the others found it applied")
+            #expect(try await nodes[0].migrate().isEmpty)
+            #expect(try await nodes[3].counts() == StoreCounts(profiles: 0, events: 0, products: 0, merges: 0))
+            for node in nodes { try await node.close() }
+        }
+    }
+
+    /// What the server stores holds no personal value in clear: a dump of the database's data is searched.
+    @Test func dumpHoldsNoPlaintextPersonalData() async throws {
+        let pgDump = try #require(Self.findPgDump(), "pg_dump not found (Debian's postgresql-client)")
+        try await PostgresFixture.with { fixture in
+            let db = try await fixture.node()
+            try await db.migrate()
+            var m = Message.identify(userId: "u1", traits: ["email": "Plaintext.Person@example.org", "first_name": "Zebulon",
+                                                            "phone": "+1-555-0100", "city": "Paris"], at: Date(), messageId: "1")
+            m.context = ["ip": "203.0.113.77"]
+            _ = try await db.ingest([m, .track("Signed Up", userId: "u1", properties: ["email": "plaintext.person@example.org"], at: Date(),
+                                               messageId: "2")], planner: IngestPlanner())
+            #expect(try await db.profile(ProfileReference("email:plaintext.person@example.org")!)?.personal.value["first_name"] == "Zebulon")
+            try await db.close()
+
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: pgDump)
+            process.arguments = ["--data-only", "--dbname", fixture.url]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice  // warns that profiles.merged_into is a self-reference
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            let text = String(decoding: data, as: UTF8.self).lowercased()
+            #expect(text.contains("paris"), "the plain trait should be there: the dump is of the right database")
+            for secret in ["plaintext.person@example.org", "zebulon", "555-0100", "203.0.113.77"] {
+                #expect(!text.contains(secret), "found personal data in clear in the PostgreSQL database")
+            }
+        }
+    }
+
+    /// PostgreSQL refuses NUL in text; it is stored as U+FFFD instead of failing the batch.
+    @Test func nulCharactersDoNotFailABatch() async throws {
+        try await PostgresFixture.with { fixture in
+            let db = try await fixture.node()
+            try await db.migrate()
+            let r = try await db.ingest([
+                .track("Odd\u{0}Event", userId: "nul\u{0}user", properties: ["note\u{0}": "a\u{0}b", "ok": "fine"], at: t0, messageId: "n\u{0}1"),
+            ], planner: IngestPlanner())
+            #expect(r.stored == 1)
+            let p = try #require(try await db.profile(.identity(Identity(.user, "nul\u{0}user"))))
+            let e = try #require(try await db.events(of: p.id, before: nil, limit: 1).first?.message)
+            #expect(e.event == "Odd\u{FFFD}Event")
+            #expect(e.properties["note\u{FFFD}"] == "a\u{FFFD}b")
+            #expect(e.properties["ok"] == "fine")
+            try await db.close()
+        }
+    }
+
+    @Test func openerRoutesPostgresURLs() async throws {
+        try await PostgresFixture.with { fixture in
+            let db = try await DatabaseOpener.open(url: fixture.url, cipher: fixture.cipher)
+            #expect(db is PostgresDatabase)
+            #expect(try await db.migrate() == ["0001_core"])
+            try await db.close()
+        }
+    }
+
+    @Test func unreachableServerFailsWithContext() async throws {
+        let started = Date()
+        let error = await #expect(throws: StoreError.self) {
+            _ = try await PostgresDatabase(url: "postgres://tailor:secret@127.0.0.1:1/nowhere", cipher: FieldCipher(masterKey: FieldCipher.generateMasterKey()))
+        }
+        #expect(error?.description.contains("127.0.0.1:1/nowhere") == true)
+        #expect(error?.description.contains("secret") == false)
+        #expect(Date().timeIntervalSince(started) < 20)
+    }
+
+    static func findPgDump() -> String? {
+        var candidates = ["/usr/lib/postgresql/15/bin/pg_dump", "/usr/bin/pg_dump"]
+        if let dirs = try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql") {
+            candidates += dirs.sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/pg_dump" }
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
