@@ -7,6 +7,8 @@ public struct Template: Sendable {
     public let environment: Environment
     let source: [UInt8]
     let root: Block
+    /// Whether the template uses `offset: continue`: only then do loops record where they stopped.
+    let mentionsContinue: Bool
 
     init(source: String, name: String?, environment: Environment) throws {
         self.name = name
@@ -16,6 +18,7 @@ public struct Template: Sendable {
             let tokens = try Lexer(src: self.source).tokenize()
             var parser = Parser(src: self.source, tokens: tokens, environment: environment)
             self.root = try parser.parseDocument()
+            self.mentionsContinue = parser.sawOffsetContinue
         } catch var error as LiquidError {
             error.locate(in: self.source, name: name)
             throw error
@@ -40,6 +43,7 @@ public struct Template: Sendable {
     }
 
     func render(context: RenderContext, into output: inout [UInt8]) throws {
+        if mentionsContinue { context.recordLoopOffsets = true }
         do {
             try context.render(root, into: &output)
         } catch var error as LiquidError {

@@ -51,6 +51,8 @@ final class FilterCall: Sendable {
     /// All arguments are literals: evaluated once at parse time.
     let constantArguments: FilterArguments?
     let offset: Int
+    /// The filter's implementation, held directly so a call retains one closure, not the whole `Filter`.
+    let body: (@Sendable (Value, FilterArguments, Environment) throws -> Value)?
 
     init(name: String, filter: Filter?, arguments: [Expression], keywords: [(name: String, value: Expression)], constantArguments: FilterArguments?, offset: Int) {
         self.name = name
@@ -59,6 +61,7 @@ final class FilterCall: Sendable {
         self.keywords = keywords
         self.constantArguments = constantArguments
         self.offset = offset
+        self.body = filter?.body
     }
 }
 

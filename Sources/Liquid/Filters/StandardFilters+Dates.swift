@@ -20,7 +20,8 @@ extension StandardFilters {
         case .int(let i): return Date(timeIntervalSince1970: TimeInterval(i))
         case .double(let d): return Date(timeIntervalSince1970: d)
         case .string(let raw), .safe(let raw):
-            let s = raw.trimmingCharacters(in: .whitespaces)
+            if raw == "now" || raw == "today" { return Date() }
+            let s = raw.trimmingSpaces()
             if s == "now" || s == "today" { return Date() }
             if !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }), let i = Int(s) { return Date(timeIntervalSince1970: TimeInterval(i)) }
             return parseDateString(s, timeZone: timeZone)

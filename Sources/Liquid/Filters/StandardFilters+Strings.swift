@@ -8,6 +8,7 @@ extension StandardFilters {
         .unary("downcase") { .string(str($0).lowercased()) },
         .unary("capitalize") { v in
             let s = str(v)
+            if let ascii = asciiCapitalize(s) { return .string(ascii) }
             guard let first = s.first else { return .string("") }
             return .string(first.uppercased() + s.dropFirst().lowercased())
         },
@@ -131,6 +132,23 @@ extension StandardFilters {
         }
         _ = u
         return result
+    }
+
+    static func asciiCapitalize(_ s: String) -> String? {
+        var copy = s
+        return copy.withUTF8 { b -> String? in
+            var out = [UInt8](repeating: 0, count: b.count)
+            for i in 0..<b.count {
+                let c = b[i]
+                if c >= 0x80 { return nil }
+                if i == 0 {
+                    out[i] = c >= 97 && c <= 122 ? c - 32 : c
+                } else {
+                    out[i] = c >= 65 && c <= 90 ? c + 32 : c
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     static func padBase64(_ s: String) -> String {

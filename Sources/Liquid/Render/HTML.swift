@@ -1,7 +1,7 @@
 /// HTML escaping used by the `escape` filters and autoescape.
 enum HTML {
     static func escape(_ s: String, into out: inout [UInt8]) {
-        if !s.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) {
+        if !needsEscape(s) {
             out.append(utf8Of: s)
             return
         }
@@ -17,8 +17,17 @@ enum HTML {
         }
     }
 
+    /// Whether any of `& < > " '` occurs (scanning contiguous UTF-8).
+    @inline(__always) static func needsEscape(_ s: String) -> Bool {
+        var copy = s
+        return copy.withUTF8 { b in
+            for c in b where c == 38 || c == 60 || c == 62 || c == 34 || c == 39 { return true }
+            return false
+        }
+    }
+
     static func escape(_ s: String) -> String {
-        if !s.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) { return s }
+        if !needsEscape(s) { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 8)
         escape(s, into: &out)

@@ -6,7 +6,7 @@ final class ForLoopDrop: LiquidDrop, @unchecked Sendable {
     let name: String
     let length: Int
     let parent: ForLoopDrop?
-    var index0 = 0
+    @exclusivity(unchecked) var index0 = 0
 
     init(name: String, length: Int, parent: ForLoopDrop?) {
         self.name = name
@@ -36,7 +36,7 @@ final class ForLoopDrop: LiquidDrop, @unchecked Sendable {
 final class TableRowLoopDrop: LiquidDrop, @unchecked Sendable {
     let length: Int
     let cols: Int
-    var index0 = 0
+    @exclusivity(unchecked) var index0 = 0
 
     init(length: Int, cols: Int) {
         self.length = length

@@ -8,7 +8,7 @@ extension RenderContext {
     }
 
     @inline(__always) func checkOutput(_ out: [UInt8]) throws {
-        if out.count > environment.limits.outputBytes {
+        if out.count > outputLimit {
             throw LiquidError(.limitExceeded, "output larger than \(environment.limits.outputBytes) bytes", offset: nil)
         }
     }
@@ -110,7 +110,7 @@ extension RenderContext {
 
     /// Writes a value's output text, HTML-escaping it under autoescape unless it is safe.
     @inline(__always) func write(_ value: Value, into out: inout [UInt8]) {
-        if environment.autoescape {
+        if autoescape {
             switch value {
             case .safe(let s): out.append(utf8Of: s)
             case .array(let items): for item in items { write(item, into: &out) }
@@ -132,8 +132,8 @@ extension RenderContext {
         }
     }
 
-    @inline(__always) func spendIteration(_ offset: Int) throws {
-        budget.loopIterations -= 1
+    @inline(__always) func spendIteration(_ offset: Int, _ count: Int = 1) throws {
+        budget.loopIterations -= count
         if budget.loopIterations < 0 {
             throw LiquidError(.limitExceeded, "more than \(environment.limits.loopIterations) loop iterations", offset: offset)
         }
@@ -201,7 +201,7 @@ extension RenderContext {
         if let limit = try loopInteger(f.limit, "limit", offset: f.sourceOffset) {
             to = from + min(count - from, max(0, limit))
         }
-        loopOffsets[f.name] = to
+        if recordLoopOffsets { loopOffsets[f.name] = to }
         let length = max(0, to - from)
         if length == 0 {
             if let e = f.elseBody { try render(e, into: &out) }
@@ -217,8 +217,9 @@ extension RenderContext {
             scope.truncate(base)
             currentLoop = saved
         }
+        // The whole loop is paid for up front: one check instead of one per iteration.
+        try spendIteration(f.sourceOffset, length)
         for n in 0..<length {
-            try spendIteration(f.sourceOffset)
             scope.values[base] = items[f.reversed ? to - 1 - n : from + n]
             drop.index0 = n
             try render(f.body, into: &out)

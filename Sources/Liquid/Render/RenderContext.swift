@@ -6,25 +6,31 @@ public final class RenderContext {
     let environment: Environment
     let globals: LiquidObject
     /// Variables from `assign` and `capture`.
-    var locals: [String: Value] = [:]
+    @exclusivity(unchecked) var locals: [String: Value] = [:]
     /// Loop variables and partial arguments, innermost last (searched from the end).
-    var scope = Scope()
+    @exclusivity(unchecked) var scope = Scope()
     /// `increment`/`decrement` counters.
-    var counters: [String: Int] = [:]
-    var cycles: [String: Int] = [:]
+    @exclusivity(unchecked) var counters: [String: Int] = [:]
+    @exclusivity(unchecked) var cycles: [String: Int] = [:]
     /// Where `offset: continue` resumes, by loop name.
-    var loopOffsets: [String: Int] = [:]
-    var lastIfchanged: String?
-    var interrupt: Interrupt = .none
-    var currentLoop: ForLoopDrop?
+    @exclusivity(unchecked) var loopOffsets: [String: Int] = [:]
+    @exclusivity(unchecked) var lastIfchanged: String?
+    /// Set when a template that may use `offset: continue` renders.
+    @exclusivity(unchecked) var recordLoopOffsets = false
+    @exclusivity(unchecked) var interrupt: Interrupt = .none
+    @exclusivity(unchecked) var currentLoop: ForLoopDrop?
     let budget: Budget
-    var partialDepth: Int
+    /// Copied from the environment: read on every output.
+    let autoescape: Bool
+    let outputLimit: Int
+    let strictUndefined: Bool
+    @exclusivity(unchecked) var partialDepth: Int
 
     enum Interrupt { case none, breakLoop, continueLoop }
 
     /// Budgets shared by a render and the `render` partials it starts.
     final class Budget {
-        var loopIterations: Int
+        @exclusivity(unchecked) var loopIterations: Int
         init(loopIterations: Int) { self.loopIterations = loopIterations }
     }
 
@@ -33,6 +39,9 @@ public final class RenderContext {
         self.globals = globals
         self.budget = budget ?? Budget(loopIterations: environment.limits.loopIterations)
         self.partialDepth = partialDepth
+        self.autoescape = environment.autoescape
+        self.outputLimit = environment.limits.outputBytes
+        self.strictUndefined = environment.undefined == .strict
     }
 
     // MARK: - Variables
@@ -40,7 +49,7 @@ public final class RenderContext {
     /// The value of the variable `name` (loop variables, then assigns, then counters, then globals).
     public func lookup(_ name: String) -> Value? {
         if let i = scope.index(of: name) { return scope.values[i] }
-        if let v = locals[name] { return v }
+        if !locals.isEmpty, let v = locals[name] { return v }
         if !counters.isEmpty, let c = counters[name] { return .int(c) }
         return globals[name]
     }
@@ -51,7 +60,7 @@ public final class RenderContext {
     }
 
     @inline(__always) func undefined(_ path: VariablePath, lenient: Bool) throws -> Value {
-        if environment.undefined == .strict && !lenient {
+        if strictUndefined && !lenient {
             throw LiquidError(.undefinedVariable, "'\(path.text)' is undefined", offset: path.offset)
         }
         return .null
@@ -149,7 +158,7 @@ public final class RenderContext {
             value = try evaluate(fe.expression)
         }
         for call in fe.filters {
-            guard let filter = call.filter else { continue }
+            guard let body = call.body else { continue }
             let args: FilterArguments
             if let constant = call.constantArguments {
                 args = constant
@@ -161,7 +170,7 @@ public final class RenderContext {
                 args = a
             }
             do {
-                value = try filter.body(value, args, environment)
+                value = try body(value, args, environment)
             } catch let error as FilterError {
                 throw LiquidError(error.kind, "filter '\(call.name)': \(error.message)", offset: call.offset)
             } catch var error as LiquidError {

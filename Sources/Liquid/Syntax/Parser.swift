@@ -8,6 +8,8 @@ struct Parser {
     var depth = 0
     /// Parsing the lines of a `{% liquid %}` tag.
     let inLiquidTag: Bool
+    /// Some loop uses `offset: continue`.
+    var sawOffsetContinue = false
 
     init(src: [UInt8], tokens: [Token], environment: Environment, inLiquidTag: Bool = false, depth: Int = 0) {
         self.src = src
@@ -347,6 +349,7 @@ struct Parser {
                 if p.identifier == "continue" {
                     try p.advance()
                     offsetContinue = true
+                    sawOffsetContinue = true
                 } else {
                     offset = try p.parsePrimary()
                 }
@@ -470,6 +473,7 @@ struct Parser {
         }
         var sub = Parser(src: src, tokens: lineTokens, environment: environment, inLiquidTag: true, depth: depth + 1)
         let block = try sub.parseDocument()
+        if sub.sawOffsetContinue { sawOffsetContinue = true }
         return .body(block)
     }
 }

@@ -5,6 +5,6 @@ struct TemplateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "template",
         abstract: "Render and check Liquid templates.",
-        subcommands: []
+        subcommands: [TemplateRenderCommand.self, TemplateCheckCommand.self]
     )
 }
