@@ -180,7 +180,7 @@ struct PostgresStoreTests {
                 for try await names in group { all.append(names) }
                 return all
             }
-            #expect(applied.flatMap { $0 } == ["0001_core"], "one node applied it, the others found it applied")
+            #expect(applied.flatMap { $0 } == ["0001_core", "0002_settings"], "one node applied each, the others found them applied")
             #expect(try await nodes[0].migrate().isEmpty)
             #expect(try await nodes[3].counts() == StoreCounts(profiles: 0, events: 0, products: 0, merges: 0))
             for node in nodes { try await node.close() }
@@ -237,11 +237,29 @@ struct PostgresStoreTests {
         }
     }
 
+    /// Two nodes generating a key on first start agree on one.
+    @Test func firstSettingWins() async throws {
+        try await PostgresFixture.with { fixture in
+            let a = try await fixture.node()
+            let b = try await fixture.node()
+            try await a.migrate()
+            #expect(try await a.setting("write_key") == nil)
+            async let fromA = a.insertSettingIfAbsent("write_key", value: "wk_a")
+            async let fromB = b.insertSettingIfAbsent("write_key", value: "wk_b")
+            let (va, vb) = try await (fromA, fromB)
+            #expect(va == vb)
+            #expect(["wk_a", "wk_b"].contains(va))
+            #expect(try await b.setting("write_key") == va)
+            try await a.close()
+            try await b.close()
+        }
+    }
+
     @Test func openerRoutesPostgresURLs() async throws {
         try await PostgresFixture.with { fixture in
             let db = try await DatabaseOpener.open(url: fixture.url, cipher: fixture.cipher)
             #expect(db is PostgresDatabase)
-            #expect(try await db.migrate() == ["0001_core"])
+            #expect(try await db.migrate() == ["0001_core", "0002_settings"])
             try await db.close()
         }
     }

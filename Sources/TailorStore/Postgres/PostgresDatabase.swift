@@ -41,6 +41,23 @@ public final class PostgresDatabase: TailorDatabase {
         configuration.options.connectTimeout = .seconds(10)
         var logger = Logger(label: "tailor.store.postgres")
         logger.logLevel = .warning
+        // One direct connection first: an unreachable server or a refused login fails now, with its cause,
+        // instead of the pool retrying in the background while the first query waits.
+        let probeLogger = logger
+        do {
+            try await Self.withDeadline(seconds: 15) {
+                let probe = try await PostgresConnection.connect(configuration: try parsed.connectionConfiguration, id: 0, logger: probeLogger)
+                do {
+                    try await probe.query("SELECT 1", logger: probeLogger)
+                    try await probe.close()
+                } catch {
+                    try? await probe.close()
+                    throw error
+                }
+            }
+        } catch {
+            throw StoreError(.backend, "cannot connect to PostgreSQL at \(parsed.redacted): \(Self.describe(error))")
+        }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.runner = Task { await client.run() }

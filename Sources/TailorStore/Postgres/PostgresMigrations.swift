@@ -96,6 +96,16 @@ enum PostgresMigrations {
               updated_at BIGINT NOT NULL
             )
             """,
-        ])
+        ]),
+        // Small named values every node must agree on (the generated write key, the admin key's hash).
+        Migration(name: "0002_settings", statements: [
+            """
+            CREATE TABLE settings (
+              name TEXT COLLATE "C" PRIMARY KEY,
+              value TEXT NOT NULL,
+              updated_at BIGINT NOT NULL
+            )
+            """,
+        ]),
     ]
 }

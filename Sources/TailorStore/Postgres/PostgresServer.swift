@@ -48,7 +48,7 @@ public enum PostgresServer {
         logger.logLevel = .warning
         let conn: PostgresConnection
         do {
-            conn = try await PostgresConnection.connect(configuration: url.connectionConfiguration, id: 0, logger: logger)
+            conn = try await PostgresConnection.connect(configuration: try url.connectionConfiguration, id: 0, logger: logger)
         } catch {
             throw StoreError(.backend, "cannot connect to PostgreSQL at \(url.redacted): \(PostgresDatabase.describe(error))")
         }

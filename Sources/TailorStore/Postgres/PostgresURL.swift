@@ -75,12 +75,19 @@ public struct PostgresURL: Sendable, Equatable {
     }
 
     var connectionConfiguration: PostgresConnection.Configuration {
-        if let unixSocketDirectory {
-            return PostgresConnection.Configuration(unixSocketPath: "\(unixSocketDirectory)/.s.PGSQL.\(port)", username: username,
-                                                    password: password, database: database)
+        get throws {
+            if let unixSocketDirectory {
+                return PostgresConnection.Configuration(unixSocketPath: "\(unixSocketDirectory)/.s.PGSQL.\(port)", username: username,
+                                                        password: password, database: database)
+            }
+            let mode: PostgresConnection.Configuration.TLS
+            switch tls {
+            case .disable: mode = .disable
+            case .prefer: mode = .prefer(try .init(configuration: .makeClientConfiguration()))
+            case .require: mode = .require(try .init(configuration: .makeClientConfiguration()))
+            }
+            return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database,
+                                                    tls: mode)
         }
-        // Administrative connections (tests creating databases) stay on loopback: no TLS.
-        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database,
-                                                tls: .disable)
     }
 }
