@@ -1,5 +1,4 @@
 public import struct Foundation.Date
-import struct Foundation.Data
 import Crypto
 import _CryptoExtras
 

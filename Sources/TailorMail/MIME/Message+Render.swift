@@ -57,6 +57,9 @@ extension Message {
         body.reserveCapacity(((text?.utf8.count ?? 0) + (html?.utf8.count ?? 0)) * 11 / 10 + 1024)
         let root = try makeRootPart(using: &generator)
         root.write(header: &header, body: &body)
+        if body.count < 2 || !(body[body.count - 2] == 0x0D && body[body.count - 1] == 0x0A) {
+            body.append(contentsOf: crlf)
+        }
         return RenderedMessage(header: header, body: body)
     }
 
@@ -158,9 +161,6 @@ indirect enum MIMEPart {
                     body.append(contentsOf: RenderedMessage.normalizingLineEndings(Array(bytes)))
                 }
             }
-            if body.count < 2 || !(body[body.count - 2] == 0x0D && body[body.count - 1] == 0x0A) {
-                body.append(contentsOf: crlf)
-            }
         case .binary(let data, let contentType, let disposition, let filename, let contentID):
             header.append(contentsOf: "Content-Type: \(contentType)".utf8)
             if let filename { header.append(contentsOf: ";\r\n name=\(MIMEPart.parameterValue(filename))".utf8) }
@@ -192,6 +192,8 @@ indirect enum MIMEPart {
         body.append(contentsOf: partHeader)
         body.append(contentsOf: crlf)
         body.append(contentsOf: partBody)
+        // The CRLF before the next boundary belongs to the delimiter (RFC 2046 §5.1.1), not the content.
+        body.append(contentsOf: crlf)
     }
 
     /// 7bit is only kept when the text really is short-lined ASCII; otherwise quoted-printable.

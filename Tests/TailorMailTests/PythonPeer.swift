@@ -1,0 +1,95 @@
+import Foundation
+
+/// Runs the Python peers in `Peers/` through `TAILOR_PYTHON`.
+enum PythonPeer {
+    static var python: String? { ProcessInfo.processInfo.environment["TAILOR_PYTHON"] }
+    static var isAvailable: Bool { python != nil }
+    static var peersDirectory: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers") }
+
+    static func temporaryDirectory(_ label: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-mail-\(label)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A running `smtp_server.py`.
+    final class SMTPServer {
+        let process = Process()
+        let input = Pipe()
+        let output = Pipe()
+        let directory: URL
+        private(set) var port = 0
+
+        init(arguments: [String] = []) throws {
+            directory = PythonPeer.temporaryDirectory("aiosmtpd")
+            process.executableURL = URL(fileURLWithPath: PythonPeer.python!)
+            process.arguments = [PythonPeer.peersDirectory.appendingPathComponent("smtp_server.py").path, "--out", directory.path] + arguments
+            process.standardInput = input
+            process.standardOutput = output
+            try process.run()
+            var buffer = Data()
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                guard let chunk = PythonPeer.readSome(output.fileHandleForReading.fileDescriptor), !chunk.isEmpty else { break }
+                buffer += chunk
+                if let line = String(data: buffer, encoding: .utf8), let range = line.range(of: "READY ") {
+                    let rest = line[range.upperBound...].prefix { $0.isNumber }
+                    if let port = Int(rest), line.contains("\n") {
+                        self.port = port
+                        return
+                    }
+                }
+            }
+            stop()
+            throw PeerError(description: "aiosmtpd did not start")
+        }
+
+        /// Received messages (raw bytes) and envelopes, in arrival order.
+        func messages() throws -> [(eml: URL, envelope: [String: Any])] {
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".eml") }.sorted()
+            return try files.map { name in
+                let eml = directory.appendingPathComponent(name)
+                let json = directory.appendingPathComponent(name.replacingOccurrences(of: ".eml", with: ".json"))
+                let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as! [String: Any]
+                return (eml, envelope)
+            }
+        }
+
+        var certificatePEM: String { (try? String(contentsOf: directory.appendingPathComponent("cert.pem"), encoding: .utf8)) ?? "" }
+
+        func stop() {
+            try? input.fileHandleForWriting.close()
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(at: directory)
+        }
+
+        deinit { if process.isRunning { stop() } }
+    }
+
+    /// Runs `inspect_message.py` on a message file.
+    static func inspect(_ file: URL, dkimTXT: String? = nil) throws -> [String: Any] {
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: python!)
+        process.arguments = [peersDirectory.appendingPathComponent("inspect_message.py").path, file.path] + (dkimTXT.map { ["--dkim-txt", $0] } ?? [])
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw PeerError(description: "inspect_message.py failed") }
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    /// One read(2) of what is available, retrying on EINTR (FileHandle.availableData traps on it).
+    static func readSome(_ descriptor: Int32) -> Data? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count >= 0 { return Data(buffer[0..<count]) }
+            if errno != EINTR { return nil }
+        }
+    }
+
+    struct PeerError: Error, CustomStringConvertible { let description: String }
+}
