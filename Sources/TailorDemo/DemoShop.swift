@@ -65,12 +65,16 @@ public struct DemoShop: Sendable {
     /// Customer `index`'s messages, in time order: anonymous browsing, the sign-up `identify` that links it,
     /// visits, carts, orders and email engagement.
     public func messages(forCustomer index: Int) -> [Message] {
+        messages(forCustomer: index, reversed: false)
+    }
+
+    func messages(forCustomer index: Int, reversed: Bool) -> [Message] {
         precondition(index >= 0 && index < customerCount, "customer index out of range")
         let (customer, city, favorites) = makeCustomer(index)
         var history = simulate(index, city: city, favorites: favorites, optIn: customer.emailOptIn)
         history.events.sort { $0.time != $1.time ? $0.time < $1.time : $0.sequence < $1.sequence }
         var builder = MessageBuilder(shop: self, customer: customer)
-        return builder.messages(history)
+        return builder.messages(history, reversed: reversed)
     }
 
     /// Every customer's messages, customer after customer (each customer's in time order), generated
@@ -111,8 +115,7 @@ public struct DemoMessages: Sequence, Sendable {
         public mutating func next() -> Message? {
             while pending.isEmpty {
                 guard customer < end else { return nil }
-                pending = shop.messages(forCustomer: customer)
-                pending.reverse()
+                pending = shop.messages(forCustomer: customer, reversed: true)
                 customer += 1
             }
             return pending.popLast()

@@ -21,6 +21,7 @@ struct DemoCampaigns: Sendable {
         let firstDay = startMs / DemoTime.day
         let lastDay = nowMs / DemoTime.day
         var number = 0
+        var newsletters = 0
         for day in firstDay...lastDay {
             let weekday = DemoTime.weekday(day: day)
             let slot: (hour: Int64, audience: Double, kind: String)
@@ -33,12 +34,13 @@ struct DemoCampaigns: Sendable {
             let time = day * DemoTime.day + slot.hour * DemoTime.hour
             guard time > startMs, time <= nowMs else { continue }
             number += 1
+            if slot.kind == "newsletter" { newsletters += 1 }
             let category = Int(SplitMix64.mix(UInt64(day)) % UInt64(DemoCategory.all.count))
             let title = DemoCategory.all[category].title
             let id = "cmp_" + DemoCatalog.zeroPadded(number, width: 4)
             let (name, subject): (String, String) =
                 switch slot.kind {
-                case "newsletter": ("Newsletter #\(number)", "This week at the shop: new in \(title)")
+                case "newsletter": ("Newsletter #\(newsletters)", "This week at the shop: new in \(title)")
                 case "promo": ("\(title) Promotion", "20% off \(title) until Sunday")
                 default: ("Weekend Offer", "Free shipping this weekend, plus picks in \(title)")
                 }

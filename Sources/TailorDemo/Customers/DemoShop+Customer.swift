@@ -27,7 +27,7 @@ extension DemoShop {
             default: rng.chance(0.5) ? rng.pick(pool.female) : rng.pick(pool.male)
             }
         let lastName = rng.pick(pool.last)
-        let age = DemoPsychographics.ageBands[DemoPsychographics.ageTable.sample(&rng)].randomElement(using: &rng)!
+        let age = rng.int(in: DemoPsychographics.ageBands[DemoPsychographics.ageTable.sample(&rng)])
 
         // Email: first.last<n>, with the customer's number making it unique; a few use firstlast<n> or f.last<n>.
         let first = DemoNames.emailPart(firstName)

@@ -10,6 +10,8 @@ struct MessageBuilder {
     let anonymousIds: [String]
     let contexts: [JSONObject]
     let taxRate: Double
+    /// The customer's traits, built once (for the sign-up identify).
+    let signUpTraits: JSONObject
 
     static let homePage: JSONObject = ["path": "/", "url": "https://shop.example.com/", "title": "Home"]
     static let cartPage: JSONObject = ["path": "/cart", "url": "https://shop.example.com/cart", "title": "Your cart"]
@@ -35,14 +37,19 @@ struct MessageBuilder {
             ]
         }
         taxRate = customer.countryCode == "US" ? 0.08 : customer.countryCode == "CA" ? 0.13 : 0
+        signUpTraits = customer.traits
     }
 
-    mutating func messages(_ history: RawHistory) -> [Message] {
+    /// The messages in time order, or newest first when `reversed` (for a consumer that pops them off the end).
+    mutating func messages(_ history: RawHistory, reversed: Bool = false) -> [Message] {
         var out: [Message] = []
         out.reserveCapacity(history.events.count)
         let catalog = shop.catalog
         let campaigns = shop.campaigns.list
-        for (n, e) in history.events.enumerated() {
+        let count = history.events.count
+        for k in 0..<count {
+            let n = reversed ? count - 1 - k : k
+            let e = history.events[n]
             let messageId = DemoIdentifiers.id(prefix: (UInt8(ascii: "d"), UInt8(ascii: "m")), key: shop.messageKey,
                                                customer: customer.index, counter: n)
             let timestamp = Date(millisecondsSince1970: e.time)
@@ -51,62 +58,41 @@ struct MessageBuilder {
             let context = e.device >= 0 ? contexts[Int(e.device)] : [:]
             let a = Int(e.a)
             var type = MessageType.track
-            var event: String? = nil
-            var name: String? = nil
             var traits: JSONObject = [:]
-            var properties: JSONObject = [:]
+            let properties: JSONObject
             switch e.kind {
             case .identify:
                 type = .identify
-                traits = customer.traits
+                traits = signUpTraits
+                properties = [:]
             case .identifyLogin:
                 type = .identify
                 traits = ["email": .string(customer.email)]
+                properties = [:]
             case .identifyUpdate:
                 type = .identify
                 traits = ["interests": .array(updatedInterests().map { .string($0) })]
-            case .pageHome:
-                type = .page
-                properties = Self.homePage
-            case .pageCategory:
-                type = .page
-                properties = catalog.categoryPage[a]
-            case .pageProduct:
-                type = .page
-                properties = catalog.productPage[a]
-            case .pageSearch:
-                type = .page
-                properties = shop.search.pageProperties[a]
-            case .pageCart:
-                type = .page
-                properties = Self.cartPage
-            case .pageCheckout:
-                type = .page
-                properties = Self.checkoutPage
-            case .productViewed:
-                properties = catalog.viewed[a]
-            case .productsSearched:
-                properties = shop.search.searchedProperties[a]
-            case .productAdded:
-                properties = catalog.added[a][Int(e.b) - 1]
-            case .productRemoved:
-                properties = catalog.removed[a]
-            case .checkoutStarted:
-                properties = order(history, a, completed: false)
-            case .orderCompleted:
-                properties = order(history, a, completed: true)
-            case .emailSent, .emailOpened, .emailBounced, .unsubscribed:
-                properties = campaigns[a].properties
-            case .emailClicked:
-                properties = campaigns[a].clickProperties
+                properties = [:]
+            case .pageHome: properties = Self.homePage
+            case .pageCategory: properties = catalog.categoryPage[a]
+            case .pageProduct: properties = catalog.productPage[a]
+            case .pageSearch: properties = shop.search.pageProperties[a]
+            case .pageCart: properties = Self.cartPage
+            case .pageCheckout: properties = Self.checkoutPage
+            case .productViewed: properties = catalog.viewed[a]
+            case .productsSearched: properties = shop.search.searchedProperties[a]
+            case .productAdded: properties = catalog.added[a][Int(e.b) - 1]
+            case .productRemoved: properties = catalog.removed[a]
+            case .checkoutStarted: properties = order(history, a, completed: false)
+            case .orderCompleted: properties = order(history, a, completed: true)
+            case .emailSent, .emailOpened, .emailBounced, .unsubscribed: properties = campaigns[a].properties
+            case .emailClicked: properties = campaigns[a].clickProperties
             }
-            if e.kind.isPage {
-                name = e.kind.eventName
-            } else if type == .track {
-                event = e.kind.eventName
-            }
+            let isPage = e.kind.isPage
+            if isPage { type = .page }
             out.append(
-                Message(type: type, messageId: messageId, userId: userId, anonymousId: anonymousId, event: event, name: name,
+                Message(type: type, messageId: messageId, userId: userId, anonymousId: anonymousId,
+                        event: type == .track ? e.kind.eventName : nil, name: isPage ? e.kind.eventName : nil,
                         traits: traits, properties: properties, context: context, timestamp: timestamp))
         }
         return out
