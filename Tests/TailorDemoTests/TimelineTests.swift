@@ -91,3 +91,33 @@ import TailorDemo
         #expect(january < december * 0.8)
     }
 }
+
+@Suite struct ShapeOfTheWindowTests {
+    @Test func aShorterHistoryStaysInsideItsWindow() {
+        let now = DemoFixture.now
+        let shop = DemoShop(seed: 21, customers: 200, now: now, months: 3)
+        #expect(abs(shop.start.timeIntervalSince(now) + 3 * 30.4 * 86_400) < 1)
+        var count = 0
+        for m in shop.messages() {
+            count += 1
+            #expect(m.timestamp >= shop.start && m.timestamp <= now)
+        }
+        #expect(count > 200 * 5)
+    }
+
+    @Test func anEmptyShopHasACatalogAndNoMessages() {
+        let shop = DemoShop(seed: 1, customers: 0, now: DemoFixture.now)
+        #expect(Array(shop.messages()).isEmpty)
+        #expect(shop.products.count == 300)
+        let summary = shop.summary()
+        #expect(summary.messages == 0 && summary.customers == 0 && summary.orders == 0)
+        #expect(summary.firstTimestamp == nil)
+    }
+
+    @Test func nowIsKeptToTheMillisecond() {
+        let now = Date(timeIntervalSince1970: 1_790_000_000.123_456)
+        let shop = DemoShop(seed: 1, customers: 30, now: now)
+        #expect(shop.now.millisecondsSince1970 == 1_790_000_000_123)
+        for m in shop.messages() { #expect(m.timestamp <= shop.now) }
+    }
+}
