@@ -32,7 +32,7 @@ public struct DemoShop: Sendable {
 
     /// - Parameters:
     ///   - seed: the seed; the same seed gives the same shop.
-    ///   - customers: how many customers (default 10,000; about 60 messages each on average).
+    ///   - customers: how many customers (default 10,000; about 75 messages each on average).
     ///   - now: the end of the history (typically `TAILOR_NOW`); it is truncated to the millisecond.
     ///   - months: how far back the history goes (default 18).
     public init(seed: UInt64 = 42, customers: Int = 10_000, now: Date, months: Int = 18) {

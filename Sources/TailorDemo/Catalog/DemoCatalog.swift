@@ -5,7 +5,6 @@ import TailorCore
 /// precomputed per product (shared, copy-on-write, by every message about the product).
 struct DemoCatalog: Sendable {
     var products: [Product]
-    var categoryOf: [Int]
     var priceCents: [Int]
     var inStock: [Bool]
     /// Product indices per category, and how popular each is (Zipf-like: a few best sellers, a long tail).
@@ -21,7 +20,6 @@ struct DemoCatalog: Sendable {
     var productPage: [JSONObject]
     // By category.
     var categoryPage: [JSONObject]
-    var categoryTitles: [String]
     /// The most of one product a customer adds at once, by category.
     var maxQuantity: [Int]
 
@@ -30,13 +28,12 @@ struct DemoCatalog: Sendable {
     init(seed: UInt64) {
         var rng = DemoRandom(seed: seed, stream: 0xCA7A_1065)
         var products: [Product] = []
-        var categoryOf: [Int] = []
         var priceCents: [Int] = []
         var inStock: [Bool] = []
         var byCategory: [[Int]] = []
         var popularity: [WeightedTable] = []
         var names = Set<String>()
-        for (c, category) in DemoCategory.all.enumerated() {
+        for category in DemoCategory.all {
             var members: [Int] = []
             var attempts = 0
             while members.count < category.size && attempts < category.size * 50 {
@@ -63,7 +60,6 @@ struct DemoCatalog: Sendable {
                             "rating": .number(rating),
                             "review_count": .number(Double(Int(rng.logNormal(median: 40, sigma: 1.2)))),
                         ]))
-                categoryOf.append(c)
                 priceCents.append(cents)
                 inStock.append(stocked)
                 members.append(index)
@@ -72,7 +68,6 @@ struct DemoCatalog: Sendable {
             popularity.append(WeightedTable(members.indices.map { 1 / pow(Double($0) + 1.5, 0.9) }))
         }
         self.products = products
-        self.categoryOf = categoryOf
         self.priceCents = priceCents
         self.inStock = inStock
         self.byCategory = byCategory
@@ -105,7 +100,6 @@ struct DemoCatalog: Sendable {
             let path = "/products/" + Self.slug(p.name)
             productPage.append(["path": .string(path), "url": .string("https://shop.example.com" + path), "title": .string(p.name)])
         }
-        categoryTitles = DemoCategory.all.map(\.title)
         maxQuantity = DemoCategory.all.map(\.maxQuantity)
         categoryPage = DemoCategory.all.map { c in
             let path = "/c/" + c.name

@@ -140,11 +140,6 @@ struct DemoRandom: RandomNumberGenerator {
         return x / (x + y)
     }
 
-    /// Pareto (type I) with the given minimum and tail index α.
-    mutating func pareto(minimum: Double, alpha: Double) -> Double {
-        minimum / pow(1 - unit(), 1 / alpha)
-    }
-
     /// An element of a non-empty array, uniformly.
     @inline(__always)
     mutating func pick<T>(_ items: [T]) -> T {
@@ -163,8 +158,6 @@ struct WeightedTable: Sendable {
             return sum
         }
     }
-
-    var count: Int { cumulative.count }
 
     @inline(__always)
     func sample(_ rng: inout DemoRandom) -> Int {
