@@ -56,9 +56,16 @@ extension DemoShop {
             byEvent[kind.eventName, default: 0] += count
         }
         return DemoSummary(
-            customers: customerCount, products: catalog.products.count, messages: byKind.reduce(0, +), byType: byType,
-            byEvent: byEvent, orders: orders, revenue: Double(cents) / 100, buyers: buyers,
+            customers: customerCount,
+            products: catalog.products.count,
+            messages: byKind.reduce(0, +),
+            byType: byType,
+            byEvent: byEvent,
+            orders: orders,
+            revenue: Double(cents) / 100,
+            buyers: buyers,
             firstTimestamp: first == .max ? nil : Date(millisecondsSince1970: first),
-            lastTimestamp: last == .min ? nil : Date(millisecondsSince1970: last))
+            lastTimestamp: last == .min ? nil : Date(millisecondsSince1970: last)
+        )
     }
 }

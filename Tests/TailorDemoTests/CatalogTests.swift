@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TailorCore
 import TailorDemo
+import Testing
 
 @Suite struct CatalogTests {
     let products = DemoFixture.shop.products

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TailorCore
 import TailorDemo
+import Testing
 
 @Suite struct CustomerTests {
     let shop = DemoFixture.shop
@@ -46,9 +46,11 @@ import TailorDemo
     }
 
     @Test func phonesAreInRangesReservedForFiction() {
-        let reserved = ["555-01", "+44 20 7946 0", "+44 161 496 0", "+44 121 496 0", "+44 131 496 0", "+44 7700 900",
-                        "+49 30 23125 ", "+49 89 99998 ", "+49 40 66969 ", "+49 221 4710 ", "+33 1 99 00 ", "+33 6 39 98 ",
-                        "+61 491 570 1", "+353 20 91"]
+        let reserved = [
+            "555-01", "+44 20 7946 0", "+44 161 496 0", "+44 121 496 0", "+44 131 496 0", "+44 7700 900",
+            "+49 30 23125 ", "+49 89 99998 ", "+49 40 66969 ", "+49 221 4710 ", "+33 1 99 00 ", "+33 6 39 98 ",
+            "+61 491 570 1", "+353 20 91",
+        ]
         let phones = customers.compactMap(\.phone)
         #expect(phones.count > DemoFixture.customers / 3)
         for phone in phones {

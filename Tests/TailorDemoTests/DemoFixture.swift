@@ -28,9 +28,18 @@ enum DemoFixture {
         let messages = shop.messages(forCustomer: index)
         let now = shop.now
         let day = 86_400.0
-        var facts = CustomerFacts(index: index, messages: messages.count, state: ProfileState.rebuild(from: messages),
-                                  ordersAllTime: 0, ordersIn30Days: 0, opensIn7Days: 0, opensIn30Days: 0, clicksIn30Days: 0,
-                                  lastActivity: nil, city: nil)
+        var facts = CustomerFacts(
+            index: index,
+            messages: messages.count,
+            state: ProfileState.rebuild(from: messages),
+            ordersAllTime: 0,
+            ordersIn30Days: 0,
+            opensIn7Days: 0,
+            opensIn30Days: 0,
+            clicksIn30Days: 0,
+            lastActivity: nil,
+            city: nil
+        )
         func within(_ m: Message, days: Double) -> Bool {
             m.timestamp > now.addingTimeInterval(-days * day) && m.timestamp <= now
         }

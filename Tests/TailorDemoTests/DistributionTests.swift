@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TailorCore
 import TailorDemo
+import Testing
 
 /// The shape of the shop: what docs/DEMO.md claims about its distributions.
 @Suite struct DistributionTests {
@@ -55,10 +55,11 @@ import TailorDemo
 
     @Test func everyKindOfEventOccurs() {
         let summary = DemoFixture.shop.summary()
-        for name in ["identify", "Home", "Category", "Product", "Search", "Cart", "Checkout", "Product Viewed", "Products Searched",
-                     "Product Added", "Product Removed", "Checkout Started", "Order Completed", "Email Sent", "Email Opened",
-                     "Email Clicked"]
-        {
+        for name in [
+            "identify", "Home", "Category", "Product", "Search", "Cart", "Checkout", "Product Viewed", "Products Searched",
+            "Product Added", "Product Removed", "Checkout Started", "Order Completed", "Email Sent", "Email Opened",
+            "Email Clicked",
+        ] {
             #expect((summary.byEvent[name] ?? 0) > 0, "no \(name)")
         }
         #expect(summary.byType[.page] ?? 0 > summary.byType[.identify] ?? 0)

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TailorCore
 import TailorDemo
+import Testing
 
 /// Every seed segment of issue 4 has members in the demo shop, computed independently here by folding each
 /// customer's events (ProfileState for the cart, plain window counts for the rest) at `now`.
@@ -41,8 +41,12 @@ import TailorDemo
         // Carts changed in the last three days, some in the last hour (not abandoned yet), some over $50 and older.
         #expect(open.contains { $0.state.cartUpdatedAt! > now.addingTimeInterval(-3 * 86_400) })
         #expect(open.contains { $0.state.cartUpdatedAt! > now.addingTimeInterval(-3_600) })
-        #expect(open.contains { $0.state.cartValue > 50 && $0.state.cartUpdatedAt! < now.addingTimeInterval(-3_600)
-            && $0.state.cartUpdatedAt! > now.addingTimeInterval(-3 * 86_400) })
+        #expect(
+            open.contains {
+                $0.state.cartValue > 50 && $0.state.cartUpdatedAt! < now.addingTimeInterval(-3_600)
+                    && $0.state.cartUpdatedAt! > now.addingTimeInterval(-3 * 86_400)
+            }
+        )
     }
 
     @Test func newYorkIsSizeable() {

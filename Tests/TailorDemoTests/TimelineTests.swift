@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TailorCore
 import TailorDemo
+import Testing
 
 @Suite struct TimelineTests {
     let shop = DemoFixture.shop

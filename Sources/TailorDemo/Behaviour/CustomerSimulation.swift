@@ -109,7 +109,8 @@ struct CustomerSimulation {
             reopenMean: 2.5 * openProbability * openProbability,
             badAddress: rng.chance(0.008),
             secondDevice: rng.chance(0.25),
-            updatesTraits: rng.chance(0.1))
+            updatesTraits: rng.chance(0.1)
+        )
         lastEngagement = activeFrom
     }
 
@@ -155,13 +156,23 @@ struct CustomerSimulation {
         let shopRate = b.ordersPerDay / b.completion
         let rate = (shopRate + b.browsePerDay) * DemoTime.maxSeason
         let end = min(b.activeUntil, nowMs)
-        visits(from: b.activeFrom, to: b.power ? b.powerFrom : end, rate: rate, shopShare: shopRate / (shopRate + b.browsePerDay),
-               into: &plans)
+        visits(
+            from: b.activeFrom,
+            to: b.power ? b.powerFrom : end,
+            rate: rate,
+            shopShare: shopRate / (shopRate + b.browsePerDay),
+            into: &plans
+        )
         if b.power {
             // Restocking: short, decisive visits that nearly always end in an order.
             let power = b.powerOrdersPerDay / 0.9
-            visits(from: b.powerFrom, to: end, rate: (power + b.browsePerDay) * DemoTime.maxSeason,
-                   shopShare: power / (power + b.browsePerDay), into: &plans)
+            visits(
+                from: b.powerFrom,
+                to: end,
+                rate: (power + b.browsePerDay) * DemoTime.maxSeason,
+                shopShare: power / (power + b.browsePerDay),
+                into: &plans
+            )
         }
         // A few customers are filling a cart right now, or left one in the last days.
         if b.activeUntil > nowMs && rng.chance(0.04) {
@@ -366,8 +377,12 @@ struct CustomerSimulation {
         if atCheckout {
             page(&self, .pageCheckout, 0)
             checkouts += 1
-            let order = RawOrder(number: checkouts, linesStart: Int32(history.lines.count), linesCount: Int32(cart.count),
-                                 cents: cart.reduce(0) { $0 + catalog.priceCents[Int($1.product)] * Int($1.quantity) })
+            let order = RawOrder(
+                number: checkouts,
+                linesStart: Int32(history.lines.count),
+                linesCount: Int32(cart.count),
+                cents: cart.reduce(0) { $0 + catalog.priceCents[Int($1.product)] * Int($1.quantity) }
+            )
             if open {
                 open = emit(.checkoutStarted, at: t, device: device, identified: true, a: Int32(history.orders.count))
                 if open {

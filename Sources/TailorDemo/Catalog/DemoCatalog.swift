@@ -39,7 +39,8 @@ struct DemoCatalog: Sendable {
             while members.count < category.size && attempts < category.size * 50 {
                 attempts += 1
                 let brand = rng.pick(category.brands)
-                let name = category.name == "books"
+                let name =
+                    category.name == "books"
                     ? "\(rng.pick(category.adjectives)) \(rng.pick(category.nouns))"
                     : "\(brand) \(rng.pick(category.adjectives)) \(rng.pick(category.nouns))"
                 guard names.insert(name).inserted else { continue }
@@ -53,13 +54,20 @@ struct DemoCatalog: Sendable {
                 let rating = (rng.uniform(3.4, 4.95) * 10).rounded() / 10
                 products.append(
                     Product(
-                        id: id, name: name, category: category.name, price: Double(cents) / 100, inStock: stocked,
-                        url: "https://shop.example.com/products/\(slug)", imageUrl: "https://cdn.example.com/images/\(id).jpg",
+                        id: id,
+                        name: name,
+                        category: category.name,
+                        price: Double(cents) / 100,
+                        inStock: stocked,
+                        url: "https://shop.example.com/products/\(slug)",
+                        imageUrl: "https://cdn.example.com/images/\(id).jpg",
                         attributes: [
                             "brand": .string(brand),
                             "rating": .number(rating),
                             "review_count": .number(Double(Int(rng.logNormal(median: 40, sigma: 1.2)))),
-                        ]))
+                        ]
+                    )
+                )
                 priceCents.append(cents)
                 inStock.append(stocked)
                 members.append(index)
@@ -103,8 +111,10 @@ struct DemoCatalog: Sendable {
         maxQuantity = DemoCategory.all.map(\.maxQuantity)
         categoryPage = DemoCategory.all.map { c in
             let path = "/c/" + c.name
-            return ["path": .string(path), "url": .string("https://shop.example.com" + path), "title": .string(c.title),
-                    "category": .string(c.name)]
+            return [
+                "path": .string(path), "url": .string("https://shop.example.com" + path), "title": .string(c.title),
+                "category": .string(c.name),
+            ]
         }
     }
 

@@ -23,8 +23,10 @@ struct DemoSearch: Sendable {
         self.byCategory = byCategory
         pageProperties = queries.map { q in
             let encoded = q.replacingOccurrences(of: " ", with: "+")
-            return ["path": .string("/search"), "search": .string("?q=" + encoded),
-                    "url": .string("https://shop.example.com/search?q=" + encoded), "title": .string("Search: " + q)]
+            return [
+                "path": .string("/search"), "search": .string("?q=" + encoded),
+                "url": .string("https://shop.example.com/search?q=" + encoded), "title": .string("Search: " + q),
+            ]
         }
         searchedProperties = queries.map { ["query": .string($0)] }
     }

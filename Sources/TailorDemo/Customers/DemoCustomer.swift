@@ -79,8 +79,10 @@ enum DemoPsychographics {
         ("photography", [4]),
     ]
 
-    static let lifestyles = ["urban professional", "young family", "student", "retired", "outdoor enthusiast", "homebody",
-                             "budget shopper", "trendsetter"]
+    static let lifestyles = [
+        "urban professional", "young family", "student", "retired", "outdoor enthusiast", "homebody",
+        "budget shopper", "trendsetter",
+    ]
 
     static let channels = ["organic_search", "paid_search", "social", "referral", "email", "direct"]
     static let channelTable = WeightedTable([30, 20, 20, 10, 5, 15])

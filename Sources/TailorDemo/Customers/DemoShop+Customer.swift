@@ -61,11 +61,26 @@ extension DemoShop {
         let createdAt = Date(millisecondsSince1970: signupTime(index))
 
         let customer = DemoCustomer(
-            index: index, userId: Self.userId(index), email: email, firstName: firstName, lastName: lastName, age: age,
-            gender: gender, city: city.name, region: city.region, postalCode: postal, country: country.name,
-            countryCode: country.code, timeZone: city.timeZone, phone: phone,
-            interests: interests.map { DemoPsychographics.interests[$0].name }, lifestyle: lifestyle,
-            acquisitionChannel: channel, emailOptIn: optIn, createdAt: createdAt)
+            index: index,
+            userId: Self.userId(index),
+            email: email,
+            firstName: firstName,
+            lastName: lastName,
+            age: age,
+            gender: gender,
+            city: city.name,
+            region: city.region,
+            postalCode: postal,
+            country: country.name,
+            countryCode: country.code,
+            timeZone: city.timeZone,
+            phone: phone,
+            interests: interests.map { DemoPsychographics.interests[$0].name },
+            lifestyle: lifestyle,
+            acquisitionChannel: channel,
+            emailOptIn: optIn,
+            createdAt: createdAt
+        )
         return (customer, cityIndex, favorites)
     }
 

@@ -50,8 +50,12 @@ struct MessageBuilder {
         for k in 0..<count {
             let n = reversed ? count - 1 - k : k
             let e = history.events[n]
-            let messageId = DemoIdentifiers.id(prefix: (UInt8(ascii: "d"), UInt8(ascii: "m")), key: shop.messageKey,
-                                               customer: customer.index, counter: n)
+            let messageId = DemoIdentifiers.id(
+                prefix: (UInt8(ascii: "d"), UInt8(ascii: "m")),
+                key: shop.messageKey,
+                customer: customer.index,
+                counter: n
+            )
             let timestamp = Date(millisecondsSince1970: e.time)
             let userId = e.identified ? customer.userId : nil
             let anonymousId = e.device >= 0 ? anonymousIds[Int(e.device)] : nil
@@ -91,9 +95,19 @@ struct MessageBuilder {
             let isPage = e.kind.isPage
             if isPage { type = .page }
             out.append(
-                Message(type: type, messageId: messageId, userId: userId, anonymousId: anonymousId,
-                        event: type == .track ? e.kind.eventName : nil, name: isPage ? e.kind.eventName : nil,
-                        traits: traits, properties: properties, context: context, timestamp: timestamp))
+                Message(
+                    type: type,
+                    messageId: messageId,
+                    userId: userId,
+                    anonymousId: anonymousId,
+                    event: type == .track ? e.kind.eventName : nil,
+                    name: isPage ? e.kind.eventName : nil,
+                    traits: traits,
+                    properties: properties,
+                    context: context,
+                    timestamp: timestamp
+                )
+            )
         }
         return out
     }
@@ -116,8 +130,12 @@ struct MessageBuilder {
                 products.append(.object(o))
             }
         }
-        let orderId = DemoIdentifiers.id(prefix: (UInt8(ascii: "o"), UInt8(ascii: "r")), key: shop.orderKey,
-                                         customer: customer.index, counter: Int(record.number))
+        let orderId = DemoIdentifiers.id(
+            prefix: (UInt8(ascii: "o"), UInt8(ascii: "r")),
+            key: shop.orderKey,
+            customer: customer.index,
+            counter: Int(record.number)
+        )
         let revenue = Double(record.cents) / 100
         guard completed else {
             return ["order_id": .string(orderId), "value": .number(revenue), "currency": "USD", "products": .array(products)]

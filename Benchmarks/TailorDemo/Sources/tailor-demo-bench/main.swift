@@ -45,9 +45,18 @@ func padded(_ s: String, _ width: Int) -> String {
 }
 
 func report(_ label: String, _ r: Measure, unit: String = "messages") {
-    print(padded(label, 40)
-        + String(format: " %10d %@: wall %6.3f s = %10.0f/s, cpu %6.3f s = %10.0f/s", r.count, unit, r.seconds,
-                 Double(r.count) / r.seconds, r.cpu, Double(r.count) / r.cpu))
+    print(
+        padded(label, 40)
+            + String(
+                format: " %10d %@: wall %6.3f s = %10.0f/s, cpu %6.3f s = %10.0f/s",
+                r.count,
+                unit,
+                r.seconds,
+                Double(r.count) / r.seconds,
+                r.cpu,
+                Double(r.count) / r.cpu
+            )
+    )
 }
 
 print("demo shop: \(customers) customers, seed \(seed), best of \(repeats)")
@@ -95,5 +104,7 @@ report("messages() as JSON Lines", json, unit: "bytes")
 
 let s = shop.summary()
 print("")
-print("customers \(s.customers), products \(s.products), messages \(s.messages) (\(String(format: "%.1f", Double(s.messages) / Double(max(1, s.customers)))) per customer), orders \(s.orders), revenue $\(String(format: "%.2f", s.revenue)), buyers \(s.buyers)")
+print(
+    "customers \(s.customers), products \(s.products), messages \(s.messages) (\(String(format: "%.1f", Double(s.messages) / Double(max(1, s.customers)))) per customer), orders \(s.orders), revenue $\(String(format: "%.2f", s.revenue)), buyers \(s.buyers)"
+)
 for (name, count) in s.byEvent.sorted(by: { $0.value > $1.value }) { print("  " + padded(name, 20) + String(format: "%9d", count)) }
