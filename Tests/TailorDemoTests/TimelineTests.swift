@@ -121,3 +121,17 @@ import Testing
         for m in shop.messages() { #expect(m.timestamp <= shop.now) }
     }
 }
+
+extension TimelineTests {
+    /// Whether an `identify` counts as activity or not (ProfileState says not) must not change who is lapsed:
+    /// every identify happens during a visit, next to page or track calls.
+    @Test func everyIdentifyHappensDuringAVisit() {
+        for i in 0..<300 {
+            let messages = shop.messages(forCustomer: i)
+            let visits = messages.filter { $0.type == .page }.map(\.timestamp)
+            for m in messages where m.type == .identify {
+                #expect(visits.contains { abs($0.timeIntervalSince(m.timestamp)) < 30 * 60 }, "customer \(i)")
+            }
+        }
+    }
+}
