@@ -7,7 +7,8 @@
 //
 // Focused builds: `TAILOR_LEAF=Liquid swift test --scratch-path .build-liquid` declares only that leaf
 // (and its tests), so working on an engine does not compile the server stack. Several leaves can be
-// named, comma-separated.
+// named, comma-separated; naming a test target (`TAILOR_LEAF=TailorCore,TailorStore,TailorStoreTests`) keeps
+// only the test targets named.
 
 import PackageDescription
 
@@ -21,6 +22,7 @@ let swiftSettings: [SwiftSetting] = [
 // MARK: - Dependencies
 
 let dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
@@ -100,9 +102,12 @@ let tailorTargets: [Target] = [
         dependencies: [
             "TailorCore", "TailorStore", "TailorEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
         swiftSettings: swiftSettings
     ),
@@ -157,7 +162,18 @@ let package = Package(
 
 if let leaves = Context.environment["TAILOR_LEAF"], !leaves.isEmpty {
     let names = leaves.split(separator: ",").map(String.init)
-    let keep = Set(names + names.map { $0 + "Tests" })
+    // Naming any test target explicitly keeps only the test targets named.
+    let explicitTests = names.contains { $0.hasSuffix("Tests") }
+    let keep = Set(explicitTests ? names : names + names.map { $0 + "Tests" })
     package.targets = package.targets.filter { keep.contains($0.name) }
-    package.products = names.map { .library(name: $0, targets: [$0]) }
+    // A kept target may name one that is left out (Engine names the leaves before it uses them).
+    for target in package.targets {
+        target.dependencies = target.dependencies.filter { dependency in
+            switch dependency {
+            case .byNameItem(let name, _), .targetItem(let name, _): return keep.contains(name)
+            default: return true
+            }
+        }
+    }
+    package.products = names.filter { !$0.hasSuffix("Tests") }.map { .library(name: $0, targets: [$0]) }
 }

@@ -7,6 +7,10 @@ struct Tailor: AsyncParsableCommand {
         commandName: "tailor",
         abstract: "Tailor: a self-hosted customer data platform and email personalization engine.",
         subcommands: [
+            Serve.self,
+            Import.self,
+            Migrate.self,
+            Rebuild.self,
             TemplateCommand.self,
             MLCommand.self,
             MailCommand.self,

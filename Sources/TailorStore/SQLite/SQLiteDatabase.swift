@@ -309,3 +309,19 @@ public final class SQLiteDatabase: TailorDatabase {
                 attributes: try ProfileRow.object(r[7]))
     }
 }
+
+// MARK: - Settings
+
+extension SQLiteDatabase: SettingsStore {
+    public func setting(_ name: String) async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) }
+    }
+
+    public func insertSettingIfAbsent(_ name: String, value: String) async throws -> String {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                           arguments: [name, value, Date().millisecondsSince1970])
+            return try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) ?? value
+        }
+    }
+}

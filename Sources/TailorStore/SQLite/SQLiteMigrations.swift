@@ -76,6 +76,15 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("0002_settings") { db in
+            try db.execute(sql: """
+                CREATE TABLE settings (
+                  name TEXT PRIMARY KEY NOT NULL,
+                  value TEXT NOT NULL,
+                  updated_at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,182 @@
+public import Foundation
+public import Logging
+import Metrics
+public import ServiceLifecycle
+import Synchronization
+public import TailorCore
+public import TailorStore
+
+/// The one way events enter Tailor: the HTTP API, imports and the demo all go through it.
+///
+/// Requests are queued and written by one loop that takes whatever has queued up since its last write
+/// and commits it in a single transaction (group commit). Under load that turns many small requests
+/// into few large transactions, which is what keeps SQLite's single writer (and PostgreSQL's round
+/// trips) fast while every caller still gets its answer only once its events are durable. When the
+/// queue holds more than `maxQueuedMessages`, new work is refused with ``IngestError/overloaded``
+/// (the API answers 429) rather than piling up.
+public final class IngestService: Service, Sendable {
+    public struct Options: Sendable {
+        /// Messages written in one transaction at most.
+        public var maxMessagesPerTransaction = 5_000
+        /// Messages waiting to be written beyond which new requests are refused.
+        public var maxQueuedMessages = 50_000
+        public init() {}
+    }
+
+    struct Job {
+        var messages: [Message]
+        var continuation: CheckedContinuation<IngestResult, any Error>
+    }
+
+    struct State {
+        var jobs: [Job] = []
+        var queued = 0
+        var waiter: CheckedContinuation<Void, Never>?
+        var running = false
+        var stopped = false
+    }
+
+    public let database: any TailorDatabase
+    public let planner: IngestPlanner
+    let options: Options
+    let state = Mutex(State())
+    let logger: Logger
+    let eventsCounter = Counter(label: "tailor_ingest_events_total")
+    let duplicatesCounter = Counter(label: "tailor_ingest_duplicates_total")
+    let rejectedCounter = Counter(label: "tailor_ingest_rejected_total", dimensions: [("reason", "overload")])
+    let transactionTimer = Timer(label: "tailor_ingest_transaction_seconds")
+
+    public init(database: any TailorDatabase, planner: IngestPlanner = IngestPlanner(), options: Options = Options(),
+                logger: Logger = Logger(label: "tailor.ingest")) {
+        self.database = database
+        self.planner = planner
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Stores the messages; returns once they are durable. Throws ``IngestError/overloaded`` when the
+    /// queue is full. Without a running loop (`run()`), writes directly.
+    public func ingest(_ messages: [Message]) async throws -> IngestResult {
+        guard !messages.isEmpty else { return IngestResult() }
+        let queued = state.withLock { $0.running && !$0.stopped }
+        guard queued else { return try await write(messages) }
+        return try await withCheckedThrowingContinuation { continuation in
+            let waiter: CheckedContinuation<Void, Never>?? = state.withLock { s in
+                if s.queued + messages.count > options.maxQueuedMessages, s.queued > 0 {
+                    return nil
+                }
+                s.jobs.append(Job(messages: messages, continuation: continuation))
+                s.queued += messages.count
+                defer { s.waiter = nil }
+                return .some(s.waiter)
+            }
+            switch waiter {
+            case .none:
+                rejectedCounter.increment()
+                continuation.resume(throwing: IngestError.overloaded)
+            case .some(let w):
+                w?.resume()
+            }
+        }
+    }
+
+    /// The group-commit loop. Ends when the service group shuts down, after draining what is queued.
+    public func run() async throws {
+        state.withLock { $0.running = true }
+        await withGracefulShutdownHandler {
+            while true {
+                let jobs = await nextJobs()
+                if jobs.isEmpty { break }
+                await process(jobs)
+            }
+        } onGracefulShutdown: {
+            let waiter = self.state.withLock { s -> CheckedContinuation<Void, Never>? in
+                s.stopped = true
+                defer { s.waiter = nil }
+                return s.waiter
+            }
+            waiter?.resume()
+        }
+        // Anything that raced the shutdown is written directly.
+        let rest = state.withLock { s -> [Job] in
+            s.running = false
+            defer { s.jobs = [] }
+            return s.jobs
+        }
+        if !rest.isEmpty { await process(rest) }
+    }
+
+    func nextJobs() async -> [Job] {
+        while true {
+            let taken: [Job]? = state.withLock { s in
+                if !s.jobs.isEmpty {
+                    var count = 0
+                    var n = 0
+                    while n < s.jobs.count, n == 0 || count + s.jobs[n].messages.count <= options.maxMessagesPerTransaction {
+                        count += s.jobs[n].messages.count
+                        n += 1
+                    }
+                    let jobs = Array(s.jobs.prefix(n))
+                    s.jobs.removeFirst(n)
+                    s.queued -= count
+                    return jobs
+                }
+                return s.stopped ? [] : nil
+            }
+            if let taken { return taken }
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if !s.jobs.isEmpty || s.stopped { return true }
+                    s.waiter = c
+                    return false
+                }
+                if resumeNow { c.resume() }
+            }
+        }
+    }
+
+    func process(_ jobs: [Job]) async {
+        let all = jobs.flatMap(\.messages)
+        do {
+            let result = try await write(all)
+            for job in jobs { job.continuation.resume(returning: result) }
+        } catch {
+            // One job's failure must not fail the others: retry each alone.
+            for job in jobs {
+                do {
+                    job.continuation.resume(returning: try await write(job.messages))
+                } catch {
+                    job.continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    func write(_ messages: [Message]) async throws -> IngestResult {
+        let start = ContinuousClock.now
+        let result = try await database.ingest(messages, planner: planner)
+        transactionTimer.recordInterval(since: start)
+        eventsCounter.increment(by: result.stored)
+        duplicatesCounter.increment(by: result.duplicates)
+        return result
+    }
+}
+
+extension Timer {
+    func recordInterval(since start: ContinuousClock.Instant) {
+        let d = ContinuousClock.now - start
+        recordNanoseconds(d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000)
+    }
+}
+
+/// Why ingest refused work.
+public enum IngestError: Error, Sendable, CustomStringConvertible {
+    /// More is queued than the service accepts; try again shortly.
+    case overloaded
+
+    public var description: String {
+        switch self {
+        case .overloaded: "ingest queue is full; retry later"
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import TailorCore
+import TailorStore
+
+/// The admin API for profiles (secret key, `Authorization: Bearer`).
+///
+/// `GET /v1/profiles/{id}` where id is Tailor's id, `user:<userId>`, `email:<address>` or
+/// `anonymous:<id>`; `GET /v1/profiles/{id}/events?limit=50&before=<cursor>`, newest first.
+struct ProfilesController: Sendable {
+    let database: any TailorDatabase
+    let keys: APIKeys
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/profiles/:id") { request, context in
+            try self.authorize(request)
+            let reference = try self.reference(context)
+            guard let view = try await database.profile(reference) else { throw APIError.notFound }
+            let merges = try await database.merges(into: view.id)
+            return JSONResponse.make(.object(ProfileJSON.profile(view, merges: merges)))
+        }
+        router.get("/v1/profiles/:id/events") { request, context in
+            try self.authorize(request)
+            let reference = try self.reference(context)
+            guard let view = try await database.profile(reference) else { throw APIError.notFound }
+            let limit = try Self.intParameter(request, "limit", default: 50, range: 1...1000)
+            let before = try request.uri.queryParameters.get("before").map { text -> Int64 in
+                guard let v = Int64(text), v > 0 else {
+                    throw APIError(.badRequest, code: "invalid_parameter", message: "before must be a positive integer cursor", path: "before")
+                }
+                return v
+            }
+            let events = try await database.events(of: view.id, before: before, limit: limit)
+            var body: JSONObject = ["profileId": .string(view.id.rawValue), "events": .array(events.map(ProfileJSON.event))]
+            if events.count == limit, let last = events.last { body["next"] = .string(String(last.sequence)) }
+            return JSONResponse.make(.object(body))
+        }
+    }
+
+    func authorize(_ request: Request) throws {
+        guard keys.isAdmin(request.headers) else { throw APIError.unauthorized }
+    }
+
+    func reference(_ context: BasicRequestContext) throws -> ProfileReference {
+        guard let raw = context.parameters.get("id"), let reference = ProfileReference(raw.removingPercentEncoding ?? raw) else {
+            throw APIError(.badRequest, code: "invalid_profile_reference",
+                           message: "a profile is named by its id (p_…), user:<userId>, email:<address> or anonymous:<id>", path: "id")
+        }
+        return reference
+    }
+
+    static func intParameter(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let v = Int(text), range.contains(v) else {
+            throw APIError(.badRequest, code: "invalid_parameter", message: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)",
+                           path: name)
+        }
+        return v
+    }
+}
+
+/// The JSON shapes of the admin API.
+enum ProfileJSON {
+    static func time(_ d: Date?) -> JSONValue { d.map { .string(ISO8601.format($0)) } ?? .null }
+
+    static func profile(_ p: ProfileView, merges: [MergeRecord]) -> JSONObject {
+        let s = p.state
+        var traits = p.traits
+        for (k, v) in p.personal.value { traits[k] = v }
+        let cart: [JSONValue] = s.cart.values.sorted { $0.productId < $1.productId }.map { line in
+            var o: JSONObject = ["product_id": .string(line.productId), "quantity": .number(line.quantity), "price": .number(line.price)]
+            if let n = line.name { o["name"] = .string(n) }
+            return .object(o)
+        }
+        let computed: JSONObject = [
+            "first_seen": time(s.firstSeen), "last_seen": time(s.lastSeen), "last_activity": time(s.lastActivity),
+            "event_count": .number(Double(s.eventCount)),
+            "order_count": .number(Double(s.orderCount)), "revenue": .number(s.revenue),
+            "last_order_at": time(s.lastOrderAt), "last_order_value": s.lastOrderValue.map(JSONValue.number) ?? .null,
+            "average_order_value": s.averageOrderValue.map(JSONValue.number) ?? .null,
+            "email_opens": .number(Double(s.emailOpens)), "email_clicks": .number(Double(s.emailClicks)),
+            "cart": .array(cart), "cart_value": .number(s.cartValue), "cart_updated_at": time(s.cartUpdatedAt),
+        ]
+        var identities: JSONObject = [:]
+        for kind in Identity.Kind.allCases where kind != .email {
+            let values = p.identities.filter { $0.kind == kind }.map { JSONValue.string($0.value) }
+            if !values.isEmpty { identities[kind == .user ? "userIds" : "anonymousIds"] = .array(values) }
+        }
+        return [
+            "id": .string(p.id.rawValue),
+            "createdAt": time(p.createdAt),
+            "traits": .object(traits),
+            "computed": .object(computed),
+            "identities": .object(identities),
+            "eventCounts": .object(p.eventCounts.mapValues { .number(Double($0)) }),
+            "merges": .array(merges.map { .object(["from": .string($0.from.rawValue), "reason": .string($0.reason), "at": time($0.at)]) }),
+        ]
+    }
+
+    static func event(_ e: StoredEvent) -> JSONValue {
+        var o = e.message.json
+        o["cursor"] = .string(String(e.sequence))
+        o["receivedAt"] = time(e.message.receivedAt)
+        return .object(o)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+public import HTTPTypes
+public import Hummingbird
+import TailorCore
+
+/// An API error as clients see it: a status and a JSON body
+/// `{"success": false, "code": …, "message": …, "error": {"code": …, "message": …, "path": …, "index": …}}`.
+///
+/// Messages say what and where, never echo the values sent (they may be personal data).
+public struct APIError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var path: String?
+    public var index: Int?
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, path: String? = nil, index: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.path = path
+        self.index = index
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var error: JSONObject = ["code": .string(code), "message": .string(message)]
+        if let path, !path.isEmpty { error["path"] = .string(path) }
+        if let index { error["index"] = .number(Double(index)) }
+        // `code` and `message` also stand at the top level, where Segment's libraries read them.
+        var response = JSONResponse.make(["success": false, "code": .string(code), "message": .string(message), "error": .object(error)],
+                                         status: status)
+        for field in headers { response.headers.append(field) }
+        return response
+    }
+
+    static func invalidJSON(_ e: JSONParser.Error) -> APIError {
+        APIError(.badRequest, code: "invalid_json", message: e.description)
+    }
+
+    static func invalidMessage(_ e: MessageDecoder.Error) -> APIError {
+        APIError(.badRequest, code: "invalid_message", message: e.description, path: e.path, index: e.index)
+    }
+
+    static let unauthorized = APIError(.unauthorized, code: "unauthorized", message: "missing or unknown key")
+    static let notFound = APIError(.notFound, code: "not_found", message: "no such profile")
+
+    static func tooLarge(_ what: String, limit: Int) -> APIError {
+        APIError(.badRequest, code: "too_large", message: "\(what) is larger than the limit of \(limit) bytes")
+    }
+
+    static var overloaded: APIError {
+        var e = APIError(.tooManyRequests, code: "overloaded", message: "ingest is at capacity; retry after the given delay")
+        e.headers[.retryAfter] = "1"
+        return e
+    }
+}
+
+/// JSON responses written with Tailor's own writer (stable key order).
+enum JSONResponse {
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        let bytes = JSONWriter.bytes(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,74 @@
+public import Hummingbird
+public import Logging
+public import Prometheus
+public import ServiceLifecycle
+public import TailorCore
+public import TailorEngine
+public import TailorStore
+
+/// How the HTTP server is set up.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    public var keys: APIKeys
+    public var limits: MessageDecoder.Limits
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
+        self.host = host
+        self.port = port
+        self.keys = keys
+        self.limits = limits
+    }
+}
+
+/// Builds Tailor's HTTP application: tracking API, admin API, health and metrics.
+///
+/// `services` run alongside the server in its service group (the ingest loop, background workers) and
+/// are shut down gracefully with it.
+public func buildApplication(
+    settings: ServerSettings,
+    database: any TailorDatabase,
+    ingest: IngestService,
+    clock: any WallClock = SystemClock(),
+    metrics: PrometheusCollectorRegistry? = nil,
+    services: [any Service] = [],
+    logger: Logger = Logger(label: "tailor.server"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(settings: settings, database: database, ingest: ingest, clock: clock, metrics: metrics)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Tailor"),
+        services: [ingest] + services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+        logger: logger
+    )
+}
+
+/// The router alone, for tests that drive it without a socket.
+public func buildRouter(
+    settings: ServerSettings,
+    database: any TailorDatabase,
+    ingest: IngestService,
+    clock: any WallClock = SystemClock(),
+    metrics: PrometheusCollectorRegistry? = nil
+) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
+    router.get("/healthz") { _, _ in
+        JSONResponse.make(["status": "ok"])
+    }
+    if let metrics {
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+        }
+    }
+    TrackingController(ingest: ingest, keys: settings.keys, decoder: MessageDecoder(limits: settings.limits), clock: clock)
+        .addRoutes(to: router)
+    ProfilesController(database: database, keys: settings.keys).addRoutes(to: router)
+    return router
+}
+
+// Prometheus' registry is a final class with internal locking.
+extension PrometheusCollectorRegistry: @retroactive @unchecked Sendable {}

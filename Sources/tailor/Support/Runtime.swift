@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import TailorCore
+import TailorEngine
+import TailorStore
+
+/// Opens what a command needs: the database (migrated), the clock, the ingest service.
+struct Runtime {
+    let settings: Settings
+    let database: any TailorDatabase
+    let clock: any WallClock
+
+    static func open(_ settings: Settings, migrate: Bool = true) async throws -> Runtime {
+        let (key, created) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
+        if created { Console.note("created encryption key file \(settings.keyFile) (mode 0600); back it up: without it personal data cannot be read") }
+        let database = try await DatabaseOpener.open(url: settings.databaseURL, cipher: FieldCipher(masterKey: key))
+        if migrate {
+            let applied = try await database.migrate()
+            if !applied.isEmpty { Console.note("applied migrations: \(applied.joined(separator: ", "))") }
+        }
+        return Runtime(settings: settings, database: database, clock: settings.clock)
+    }
+
+    func close() async {
+        try? await database.close()
+    }
+}
+
+/// Messages to people at a terminal (stderr), and a progress bar when stderr is a terminal.
+enum Console {
+    static let isTerminal = isatty(STDERR_FILENO) == 1
+
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// A progress bar that redraws in place on a terminal and stays silent otherwise.
+    final class Progress: @unchecked Sendable {
+        // Only called from one task at a time (the import loop); the lock guards the redraw rate.
+        let label: String
+        let lock = NSLock()
+        var lastDraw = Date.distantPast
+
+        init(_ label: String) { self.label = label }
+
+        func update(_ done: Int, _ total: Int) {
+            guard Console.isTerminal else { return }
+            lock.lock()
+            defer { lock.unlock() }
+            let now = Date()
+            guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
+            lastDraw = now
+            let width = 30
+            let fraction = total > 0 ? Double(done) / Double(total) : 1
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total)".utf8))
+            if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+        }
+    }
+}

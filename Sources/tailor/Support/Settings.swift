@@ -1,0 +1,77 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import TailorCore
+
+/// Options every command that touches the database takes. Each also reads from the environment
+/// (`TAILOR_DATABASE_URL`, …); a flag wins over the environment, which wins over the default.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "Database URL: sqlite:PATH or postgres://… (env TAILOR_DATABASE_URL; default sqlite:./tailor.db).")
+    var databaseURL: String?
+
+    @Option(help: "A fixed clock, ISO-8601, for reproducible runs (env TAILOR_NOW).")
+    var now: String?
+
+    @Option(name: .customLong("encryption-key"), help: "Master key for personal data, 32 bytes base64 (env TAILOR_ENCRYPTION_KEY; default: a key file beside the database).")
+    var encryptionKey: String?
+
+    @Option(name: .customLong("key-file"), help: "Where the generated master key is kept (env TAILOR_KEY_FILE).")
+    var keyFile: String?
+
+    /// Reads the settings: flags, then environment, then defaults.
+    func settings(defaultDatabase: String = "sqlite:./tailor.db", extra: [String: String] = [:]) throws -> Settings {
+        var flags: [AbsoluteConfigKey: ConfigValue] = [:]
+        func put(_ key: String, _ value: String?) {
+            if let value { flags[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(.string(value), isSecret: key.hasSuffix("key")) }
+        }
+        put("tailor.database.url", databaseURL)
+        put("tailor.now", now)
+        put("tailor.encryption.key", encryptionKey)
+        put("tailor.key.file", keyFile)
+        for (k, v) in extra { put(k, v) }
+        let config = ConfigReader(providers: [
+            InMemoryProvider(name: "flags", values: flags),
+            EnvironmentVariablesProvider(secretsSpecifier: .specific(["TAILOR_WRITE_KEY", "TAILOR_ADMIN_KEY", "TAILOR_ENCRYPTION_KEY"])),
+        ])
+        return try Settings(config: config, defaultDatabase: defaultDatabase)
+    }
+}
+
+/// Tailor's configuration, resolved.
+struct Settings: Sendable {
+    var databaseURL: String
+    var host: String
+    var port: Int
+    var writeKey: String?
+    var adminKey: String?
+    var now: Date?
+    var encryptionKey: String?
+    var keyFile: String
+
+    init(config: ConfigReader, defaultDatabase: String) throws {
+        databaseURL = config.string(forKey: "tailor.database.url", default: defaultDatabase)
+        host = config.string(forKey: "tailor.host", default: "127.0.0.1")
+        port = config.int(forKey: "tailor.port", default: 8080)
+        writeKey = config.string(forKey: "tailor.write.key", isSecret: true)
+        adminKey = config.string(forKey: "tailor.admin.key", isSecret: true)
+        encryptionKey = config.string(forKey: "tailor.encryption.key", isSecret: true)
+        if let text = config.string(forKey: "tailor.now") {
+            guard let date = ISO8601.parse(text) else {
+                throw ValidationError("TAILOR_NOW / --now must be an ISO-8601 date-time, like 2024-06-01T12:00:00Z")
+            }
+            now = date
+        }
+        let isSQLite = !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://"))
+        let defaultKeyFile = isSQLite ? Self.sqlitePath(databaseURL) + ".key" : "./tailor.key"
+        keyFile = config.string(forKey: "tailor.key.file", default: defaultKeyFile)
+        guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("TAILOR_PORT / --port must be 0...65535") }
+    }
+
+    static func sqlitePath(_ url: String) -> String {
+        if url.hasPrefix("sqlite://") { return String(url.dropFirst(9)) }
+        if url.hasPrefix("sqlite:") { return String(url.dropFirst(7)) }
+        return url
+    }
+
+    var clock: any WallClock { now.map { ManualClock($0) } ?? SystemClock() }
+}
