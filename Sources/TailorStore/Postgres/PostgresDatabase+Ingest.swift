@@ -35,20 +35,20 @@ extension PostgresDatabase {
 
     /// Reads what the planner needs, locking the profiles it may change.
     ///
-    /// The owners of the batch's identities are locked first, then the links are read again: while a
-    /// transaction holds a profile row, nobody else can move identities to or from that profile (merges and
-    /// new links lock their profiles too). When a link changed between the two reads (a concurrent merge),
-    /// the new owner is locked as well and the links are read once more.
+    /// The owners of the batch's identities are locked first (`FOR UPDATE`, in id order), then one query reads
+    /// the links again, the identities of the locked profiles and which message ids are stored. While a
+    /// transaction holds a profile row nobody else can move identities to or from that profile (merges and
+    /// new links lock their profiles too), so the links stay true until commit. When a link moved between the
+    /// lock and the read (a concurrent merge), the new owner is locked as well and the read is repeated.
     func snapshot(_ conn: PostgresConnection, keys: [IdentityKey: Identity], messageIds: [String]) async throws -> IngestSnapshot {
-        var snapshot = IngestSnapshot()
-        if !keys.isEmpty {
-            let kinds = keys.keys.map(\.kind)
-            let values = keys.keys.map(\.value)
-            var locked: [ProfileID: ProfileRow] = [:]
-            var toLock: [String]? = nil
-            var round = 0
-            while true {
-                round += 1
+        let kinds = keys.keys.map(\.kind)
+        let values = keys.keys.map(\.value)
+        var locked: [ProfileID: ProfileRow] = [:]
+        var toLock: [String]? = nil
+        var round = 0
+        while true {
+            round += 1
+            if !keys.isEmpty {
                 let lockedRows: [PostgresRandomAccessRow]
                 if let ids = toLock {
                     lockedRows = try await rows("""
@@ -62,40 +62,45 @@ extension PostgresDatabase {
                         ORDER BY id FOR UPDATE
                         """, on: conn)
                 }
+                // A profile merged away while we waited for its lock is skipped: the read below finds its survivor.
                 for r in lockedRows where try r[21].decode(String?.self) == nil {
                     let row = try Self.profileRow(r)
                     locked[ProfileID(row.id)] = row
                 }
-                var links: [Identity: ProfileID] = [:]
-                let linkRows = try await rows("""
-                    SELECT i.kind, i.value, i.profile_id FROM identities i
-                    JOIN UNNEST(\(kinds)::text[], \(values)::text[]) AS k(kind, value) ON i.kind = k.kind AND i.value = k.value
-                    """, on: conn)
-                for r in linkRows {
-                    let key = IdentityKey(kind: try r[0].decode(String.self), value: try r[1].decode(String.self))
-                    if let identity = keys[key] { links[identity] = ProfileID(try r[2].decode(String.self)) }
-                }
-                let missing = Set(links.values).filter { locked[$0] == nil }
-                if missing.isEmpty {
-                    snapshot.links = links
-                    break
-                }
-                guard round < 10 else { throw StoreError(.conflict, "identity links kept moving while a batch was being planned") }
-                toLock = missing.map(\.rawValue).sorted()
             }
-            if !locked.isEmpty {
-                let identities = try await identities(of: Array(locked.keys), on: conn)
-                for (id, row) in locked {
+            // 0: a link of the batch; 1: an identity of a locked profile; 2: a message stored already.
+            let found = try await rows("""
+                SELECT 0, i.kind, i.value, i.profile_id FROM identities i
+                  JOIN UNNEST(\(kinds)::text[], \(values)::text[]) AS k(kind, value) ON i.kind = k.kind AND i.value = k.value
+                UNION ALL
+                SELECT 1, kind, value, profile_id FROM identities WHERE profile_id = ANY(\(locked.keys.map(\.rawValue))) AND kind <> 'email'
+                UNION ALL
+                SELECT 2, NULL, message_id, NULL FROM events WHERE message_id = ANY(\(messageIds))
+                """, on: conn)
+            var snapshot = IngestSnapshot()
+            var identities: [ProfileID: Set<Identity>] = [:]
+            for r in found {
+                switch try r[0].decode(Int32.self) {
+                case 0:
+                    let key = IdentityKey(kind: try r[1].decode(String.self), value: try r[2].decode(String.self))
+                    if let identity = keys[key] { snapshot.links[identity] = ProfileID(try r[3].decode(String.self)) }
+                case 1:
+                    guard let kind = Identity.Kind(rawValue: try r[1].decode(String.self)) else { continue }
+                    identities[ProfileID(try r[3].decode(String.self)), default: []].insert(Identity(kind, try r[2].decode(String.self)))
+                default:
+                    snapshot.existingMessageIds.insert(try r[2].decode(String.self))
+                }
+            }
+            let missing = Set(snapshot.links.values).filter { locked[$0] == nil }
+            if missing.isEmpty {
+                for (id, row) in locked where Set(snapshot.links.values).contains(id) {
                     snapshot.profiles[id] = try row.aggregate(cipher: cipher, identities: identities[id] ?? [])
                 }
+                return snapshot
             }
+            guard round < 10 else { throw StoreError(.conflict, "identity links kept moving while a batch was being planned") }
+            toLock = missing.map(\.rawValue).sorted()
         }
-        if !messageIds.isEmpty {
-            for r in try await rows("SELECT message_id FROM events WHERE message_id = ANY(\(messageIds))", on: conn) {
-                snapshot.existingMessageIds.insert(try r[0].decode(String.self))
-            }
-        }
-        return snapshot
     }
 
     /// The readable identities (user and anonymous ids; emails are stored only as blind indexes) of profiles.
