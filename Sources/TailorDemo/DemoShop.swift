@@ -68,6 +68,13 @@ public struct DemoShop: Sendable {
         messages(forCustomer: index, reversed: false)
     }
 
+    /// The customers split into `parts` contiguous ranges of nearly equal size (for parallel ingest:
+    /// one ``messages(customers:)`` per task). Empty ranges are left out.
+    public func customerRanges(parts: Int) -> [Range<Int>] {
+        precondition(parts > 0, "parts must be positive")
+        return (0..<parts).map { (customerCount * $0 / parts)..<(customerCount * ($0 + 1) / parts) }.filter { !$0.isEmpty }
+    }
+
     func messages(forCustomer index: Int, reversed: Bool) -> [Message] {
         precondition(index >= 0 && index < customerCount, "customer index out of range")
         let (customer, city, favorites) = makeCustomer(index)

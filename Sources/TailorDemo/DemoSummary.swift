@@ -69,3 +69,28 @@ extension DemoShop {
         )
     }
 }
+
+extension DemoSummary: CustomStringConvertible {
+    /// A few lines for `tailor demo` to print: sizes, then messages by event, most frequent first.
+    public var description: String {
+        var lines = [
+            "\(customers) customers, \(products) products, \(messages) messages",
+            "\(orders) orders from \(buyers) buyers, revenue $\(Self.money(revenue))",
+        ]
+        if let first = firstTimestamp, let last = lastTimestamp {
+            lines.append("from \(ISO8601.format(first)) to \(ISO8601.format(last))")
+        }
+        let width = byEvent.keys.map(\.count).max() ?? 0
+        for (name, count) in byEvent.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            lines.append("  " + name + String(repeating: " ", count: width - name.count) + "  " + String(count))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Dollars with two decimals, without Foundation's formatters.
+    static func money(_ value: Double) -> String {
+        let cents = Int64((value * 100).rounded())
+        let fraction = cents % 100
+        return "\(cents / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+    }
+}

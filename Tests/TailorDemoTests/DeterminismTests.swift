@@ -1,7 +1,8 @@
 import Foundation
 import TailorCore
-import TailorDemo
 import Testing
+
+@testable import TailorDemo
 
 @Suite struct DeterminismTests {
     let now = DemoFixture.now
@@ -96,5 +97,25 @@ import Testing
         #expect(summary.products == shop.products.count)
         #expect(summary.firstTimestamp == first)
         #expect(summary.lastTimestamp == last)
+    }
+}
+
+extension DeterminismTests {
+    @Test func customerRangesCoverEveryCustomerOnce() {
+        let shop = DemoShop(seed: 1, customers: 10, now: now)
+        #expect(shop.customerRanges(parts: 3) == [0..<3, 3..<6, 6..<10])
+        #expect(shop.customerRanges(parts: 1) == [0..<10])
+        #expect(shop.customerRanges(parts: 25).flatMap { Array($0) } == Array(0..<10))
+        #expect(DemoShop(seed: 1, customers: 0, now: now).customerRanges(parts: 4).isEmpty)
+    }
+
+    @Test func theSummaryPrintsSizesAndEvents() {
+        let summary = DemoShop(seed: 3, customers: 20, now: now).summary()
+        let text = summary.description
+        #expect(text.hasPrefix("20 customers, 300 products, \(summary.messages) messages\n"))
+        #expect(text.contains("\(summary.orders) orders from \(summary.buyers) buyers, revenue $"))
+        #expect(text.contains("Order Completed"))
+        #expect(DemoSummary.money(1234.5) == "1234.50")
+        #expect(DemoSummary.money(0.07) == "0.07")
     }
 }
