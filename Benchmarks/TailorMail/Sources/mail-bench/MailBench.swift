@@ -1,0 +1,48 @@
+import Foundation
+import TailorMail
+
+/// `mail-bench --smtp URL --count N --connections C [--dkim-key PEM --dkim-domain D --dkim-selector S]`
+/// `mail-bench --keygen FILE` writes a fresh 2048-bit DKIM key.
+/// The last line printed is `<rate> messages/s`.
+@main
+struct MailBench {
+    static func main() async throws {
+        var options: [String: String] = [:]
+        var arguments = CommandLine.arguments.dropFirst()
+        while let name = arguments.popFirst() {
+            guard name.hasPrefix("--"), let value = arguments.popFirst() else {
+                FileHandle.standardError.write(Data("usage: mail-bench --smtp URL --count N --connections C [--dkim-key PEM --dkim-domain D --dkim-selector S]\n".utf8))
+                exit(2)
+            }
+            options[String(name.dropFirst(2))] = value
+        }
+        if let path = options["keygen"] {
+            let key = try DKIMKey.generate()
+            try key.privateKeyPEM.write(toFile: path, atomically: true, encoding: .utf8)
+            print(key.txtRecord)
+            return
+        }
+        let count = Int(options["count"] ?? "20000") ?? 20000
+        let connections = Int(options["connections"] ?? "4") ?? 4
+        guard case .smtp(var configuration) = try MailTransportURL(options["smtp"] ?? "smtp://127.0.0.1:2525") else {
+            FileHandle.standardError.write(Data("--smtp must be an SMTP URL\n".utf8))
+            exit(2)
+        }
+        configuration.maximumConnections = connections
+        configuration.maximumMessagesPerConnection = 0
+        var signer: DKIMSigner?
+        if let keyPath = options["dkim-key"] {
+            signer = try DKIMSigner(
+                domain: options["dkim-domain"] ?? "shop.example", selector: options["dkim-selector"] ?? "bench",
+                privateKeyPEM: try String(contentsOfFile: keyPath, encoding: .utf8))
+        }
+        let benchOptions = MailBenchmark.Options(count: count, concurrency: max(8, connections * 4), signer: signer)
+        let result = try await SMTPClient.withClient(configuration: configuration) { client in
+            await MailBenchmark.run(transport: client, options: benchOptions)
+        }
+        print("messages: \(result.delivered) delivered, \(result.failed) failed, average size \(result.averageSize) octets, dkim: \(signer != nil)")
+        if let error = result.firstError { print("first error: \(error)") }
+        print("seconds: \(String(format: "%.2f", result.seconds))")
+        print("\(String(format: "%.0f", result.rate)) messages/s")
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+@testable import TailorMail
+
+@Suite("Per-domain rate limits")
+struct RateLimitTests {
+    @Test("a limited domain waits for tokens; other domains do not")
+    func tokenBuckets() async throws {
+        let limiter = DomainRateLimiter(
+            limits: DomainRateLimits(perDomain: ["Slow.example": .init(messagesPerSecond: 20, burst: 1)]))
+        let clock = ContinuousClock()
+        let fastStart = clock.now
+        for _ in 0..<50 { try await limiter.acquire(domains: ["fast.example"]) }
+        #expect(clock.now - fastStart < .milliseconds(200))
+        let slowStart = clock.now
+        for _ in 0..<6 { try await limiter.acquire(domains: ["slow.example"]) }
+        // One token at once, then 5 more at 20/s: at least 250 ms.
+        let elapsed = clock.now - slowStart
+        #expect(elapsed >= .milliseconds(240))
+        #expect(elapsed < .seconds(3))
+    }
+
+    @Test("the default rate applies to unlisted domains")
+    func defaultRate() async throws {
+        let limits = DomainRateLimits(defaultRate: .init(messagesPerSecond: 10, burst: 2))
+        #expect(limits.rate(for: "any.example")?.messagesPerSecond == 10)
+        let limiter = DomainRateLimiter(limits: limits)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<4 { try await limiter.acquire(domains: ["a.example"]) }
+        #expect(clock.now - start >= .milliseconds(180))
+    }
+}
