@@ -134,6 +134,11 @@ let tailorTargets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(
+        name: "TailorEngineTests",
+        dependencies: ["TailorCore", "TailorStore", "TailorEngine", "TailorTesting"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
         name: "TailorServerTests",
         dependencies: [
             "TailorCore", "TailorStore", "TailorEngine", "TailorServer", "TailorTesting",

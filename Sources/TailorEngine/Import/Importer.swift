@@ -12,6 +12,12 @@ public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
     public var column: String?
     public var reason: String
 
+    public init(line: Int, column: String?, reason: String) {
+        self.line = line
+        self.column = column
+        self.reason = reason
+    }
+
     public var description: String {
         column.map { "line \(line), column \($0): \(reason)" } ?? "line \(line): \(reason)"
     }
