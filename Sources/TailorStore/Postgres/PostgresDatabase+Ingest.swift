@@ -55,9 +55,13 @@ extension PostgresDatabase {
                         SELECT \(unescaped: Self.profileColumns), merged_into FROM profiles WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
                         """, on: conn)
                 } else {
+                    // First, a transaction-scoped advisory lock per identity of the batch (in key order, so two
+                    // batches never wait on each other in a cycle): batches that share an identity, even a new
+                    // one, run one after the other instead of both creating it and one retrying.
                     lockedRows = try await rows("""
+                        WITH held AS MATERIALIZED (SELECT count(pg_advisory_xact_lock(k)) AS n FROM UNNEST(\(Self.lockKeys(keys.keys))::int8[]) AS k)
                         SELECT \(unescaped: Self.profileColumns), merged_into FROM profiles
-                        WHERE id IN (SELECT i.profile_id FROM identities i
+                        WHERE (SELECT n FROM held) >= 0 AND id IN (SELECT i.profile_id FROM identities i
                                      JOIN UNNEST(\(kinds)::text[], \(values)::text[]) AS k(kind, value) ON i.kind = k.kind AND i.value = k.value)
                         ORDER BY id FOR UPDATE
                         """, on: conn)
@@ -101,6 +105,20 @@ extension PostgresDatabase {
             guard round < 10 else { throw StoreError(.conflict, "identity links kept moving while a batch was being planned") }
             toLock = missing.map(\.rawValue).sorted()
         }
+    }
+
+    /// Advisory lock keys for identities: FNV-1a (64 bits) of kind and storage key, sorted and unique. The same
+    /// on every node; a collision only makes two batches wait for each other.
+    static func lockKeys(_ keys: some Collection<IdentityKey>) -> [Int64] {
+        var result = Set<Int64>()
+        for key in keys {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in key.kind.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            hash = (hash ^ 0x1F) &* 0x0000_0100_0000_01B3
+            for byte in key.value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            result.insert(Int64(bitPattern: hash))
+        }
+        return result.sorted()
     }
 
     /// The readable identities (user and anonymous ids; emails are stored only as blind indexes) of profiles.
