@@ -7,6 +7,7 @@ struct Tailor: AsyncParsableCommand {
         commandName: "tailor",
         abstract: "Tailor: a self-hosted customer data platform and email personalization engine.",
         subcommands: [
+            Demo.self,
             Serve.self,
             Import.self,
             Migrate.self,
