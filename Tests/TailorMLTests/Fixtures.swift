@@ -41,6 +41,12 @@ enum Fixtures {
 
     /// Runs a Python peer script with `TAILOR_PYTHON`, returns its standard output parsed as JSON.
     static func runPeer(_ script: String, _ arguments: [String]) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: runPeerScript(script, arguments)) as! [String: Any]
+    }
+
+    /// Runs a Python peer script with `TAILOR_PYTHON`, returns its standard output.
+    @discardableResult
+    static func runPeerScript(_ script: String, _ arguments: [String]) throws -> Data {
         let python = ProcessInfo.processInfo.environment["TAILOR_PYTHON"]!
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -51,6 +57,6 @@ enum Fixtures {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw MLError(.io, "peer \(script) exited with \(process.terminationStatus)") }
-        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        return data
     }
 }

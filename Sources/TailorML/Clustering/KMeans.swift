@@ -121,13 +121,16 @@ public struct KMeans: Sendable {
         -> (centres: [Double], labels: [Int32], inertia: Double, iterations: Int)
     {
         var centres = start
-        let workers = max(1, threads)
+        // Partial sums are kept per fixed chunk of points (not per thread) and added in chunk order,
+        // so the result does not depend on the thread count or scheduling.
+        let chunkSize = 4096
+        let chunkCount = (n + chunkSize - 1) / chunkSize
         // Manually allocated so worker threads can write their own slices; freed below.
         let labels = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
         labels.initialize(repeating: -1)
-        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: workers * k * d)
-        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * k)
-        let stats = UnsafeMutableBufferPointer<WorkerStats>.allocate(capacity: workers)
+        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: chunkCount * k * d)
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount * k)
+        let stats = UnsafeMutableBufferPointer<ChunkStats>.allocate(capacity: chunkCount)
         defer {
             labels.deallocate()
             sums.deallocate()
@@ -140,13 +143,14 @@ public struct KMeans: Sendable {
         while true {
             sums.initialize(repeating: 0)
             counts.initialize(repeating: 0)
-            stats.initialize(repeating: WorkerStats())
+            stats.initialize(repeating: ChunkStats())
             x.withUnsafeBufferPointer { xp in
                 centres.withUnsafeBufferPointer { cp in
-                    Parallel.forEachChunk(count: n, chunkSize: 4096, threads: workers) { range, w in
+                    Parallel.forEachChunk(count: n, chunkSize: chunkSize, threads: threads) { range, _ in
                         let (labels, sums, counts, stats) = shared.value
-                        var local = stats[w]
-                        let mySums = sums.baseAddress! + w * k * d
+                        let chunk = range.lowerBound / chunkSize
+                        var local = ChunkStats()
+                        let mySums = sums.baseAddress! + chunk * k * d
                         for i in range {
                             let row = xp.baseAddress! + i * d
                             let (bestC, bestD) = nearest(row, cp.baseAddress!, d)
@@ -156,11 +160,11 @@ public struct KMeans: Sendable {
                             }
                             local.inertia += bestD
                             if bestD > local.farthestDistance { (local.farthestDistance, local.farthest) = (bestD, i) }
-                            counts[w * k + bestC] += 1
+                            counts[chunk * k + bestC] += 1
                             let target = mySums + bestC * d
                             for j in 0..<d { target[j] += row[j] }
                         }
-                        stats[w] = local
+                        stats[chunk] = local
                     }
                 }
             }
@@ -168,15 +172,15 @@ public struct KMeans: Sendable {
             iterations += 1
             if stats.allSatisfy({ $0.changed == 0 }) || iterations >= maxIterations { break }
             // Update step; an empty cluster moves to the point farthest from its centre.
-            var relocations = stats.sorted { $0.farthestDistance > $1.farthestDistance }.map(\.farthest)
+            var relocations = stats.sorted { ($0.farthestDistance, -$0.farthest) > ($1.farthestDistance, -$1.farthest) }.map(\.farthest)
             var shift = 0.0
             for c in 0..<k {
                 var count = 0
-                for w in 0..<workers { count += counts[w * k + c] }
+                for w in 0..<chunkCount { count += counts[w * k + c] }
                 let donor = count == 0 ? (relocations.isEmpty ? 0 : relocations.removeFirst()) : 0
                 for j in 0..<d {
                     var total = 0.0
-                    for w in 0..<workers { total += sums[(w * k + c) * d + j] }
+                    for w in 0..<chunkCount { total += sums[(w * k + c) * d + j] }
                     let updated = count > 0 ? total / Double(count) : x[donor * d + j]
                     shift += (updated - centres[c * d + j]) * (updated - centres[c * d + j])
                     centres[c * d + j] = updated
@@ -192,14 +196,15 @@ public struct KMeans: Sendable {
     }
 
     private func assign(_ x: [Double], n: Int, d: Int, centres: [Double], labels: UnsafeMutableBufferPointer<Int32>) -> Double {
-        let workers = max(1, threads)
-        let partial = UnsafeMutableBufferPointer<Double>.allocate(capacity: workers)
+        let chunkSize = 4096
+        let chunkCount = (n + chunkSize - 1) / chunkSize
+        let partial = UnsafeMutableBufferPointer<Double>.allocate(capacity: chunkCount)
         partial.initialize(repeating: 0)
         defer { partial.deallocate() }
         let shared = UncheckedSendable((labels, partial))
         x.withUnsafeBufferPointer { xp in
             centres.withUnsafeBufferPointer { cp in
-                Parallel.forEachChunk(count: n, chunkSize: 4096, threads: workers) { range, w in
+                Parallel.forEachChunk(count: n, chunkSize: chunkSize, threads: threads) { range, _ in
                     let (labels, partial) = shared.value
                     var local = 0.0
                     for i in range {
@@ -207,7 +212,7 @@ public struct KMeans: Sendable {
                         labels[i] = Int32(c)
                         local += dist
                     }
-                    partial[w] += local
+                    partial[range.lowerBound / chunkSize] = local
                 }
             }
         }
@@ -229,7 +234,7 @@ public struct KMeans: Sendable {
     }
 }
 
-private struct WorkerStats {
+private struct ChunkStats {
     var inertia = 0.0
     var changed = 0
     var farthestDistance = -1.0

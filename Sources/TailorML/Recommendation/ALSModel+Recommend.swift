@@ -3,13 +3,15 @@
 extension ALSModel {
     /// Top-`count` items for one user by predicted preference.
     /// - Parameters:
-    ///   - user: user index.
+    ///   - user: user index (0..<userCount); users without history should get
+    ///     ``PopularityRecommender`` lists instead.
     ///   - count: number of items wanted.
     ///   - excluding: the training matrix; the user's items in it are never recommended.
     ///   - rejecting: further items to skip (out of stock, not allowed), by item index.
     public func recommend(
         user: Int, count: Int, excluding training: InteractionMatrix? = nil, rejecting: ((Int) -> Bool)? = nil
     ) -> [ScoredItem] {
+        precondition(user >= 0 && user < userCount, "user index out of range")
         var top = TopK(count)
         let u = userFactors.row(user)
         let chunks = userFactors.chunks
@@ -33,6 +35,7 @@ extension ALSModel {
         users: [Int], count: Int, excluding training: InteractionMatrix? = nil, rejected: [Bool]? = nil,
         threads: Int = Parallel.defaultThreadCount
     ) -> [[ScoredItem]] {
+        precondition(users.allSatisfy { $0 >= 0 && $0 < userCount }, "user index out of range")
         let f = hyperparameters.factors
         let panels = (itemCount + 15) / 16
         // Item factors packed by panels of 16 items: panel p, factor j → items 16p..16p+15.
@@ -115,6 +118,7 @@ extension ALSModel {
     /// The `count` items most similar to `item` by cosine similarity of their factors (the item
     /// itself excluded).
     public func similarItems(to item: Int, count: Int, rejecting: ((Int) -> Bool)? = nil) -> [ScoredItem] {
+        precondition(item >= 0 && item < itemCount, "item index out of range")
         let chunks = itemFactors.chunks
         let target = itemFactors.row(item)
         let targetNorm = dot(target, target, chunks).squareRoot()

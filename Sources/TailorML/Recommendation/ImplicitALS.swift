@@ -37,17 +37,40 @@ public struct ImplicitALS: Sendable {
     /// - Throws: ``MLError`` `.invalidArgument` for non-positive factors, iterations < 0 or negative
     ///   α/λ; `.fitFailed` if the factors become non-finite.
     public func fit(_ matrix: InteractionMatrix) throws(MLError) -> ALSModel {
+        try validate()
+        let users = FactorMatrix(rows: matrix.rowCount, factors: factors)
+        let items = FactorMatrix(rows: matrix.columnCount, factors: factors)
+        var generator = SeededGenerator(seed: seed)
+        for r in 0..<users.rows { for f in 0..<factors { users.set(r, f, generator.nextUnitFloat() * 0.01) } }
+        for r in 0..<items.rows { for f in 0..<factors { items.set(r, f, generator.nextUnitFloat() * 0.01) } }
+        return try sweep(matrix, users: users, items: items)
+    }
+
+    /// Continues fitting from an existing model's factors (a warm start, for example to retrain
+    /// after a day of new interactions on the same users and items): ``iterations`` more sweeps.
+    /// - Throws: ``MLError`` `.invalidArgument` when the model's shape or factor count differs from
+    ///   the matrix and this configuration.
+    public func fit(_ matrix: InteractionMatrix, startingFrom model: ALSModel) throws(MLError) -> ALSModel {
+        try validate()
+        guard model.userCount == matrix.rowCount, model.itemCount == matrix.columnCount, model.hyperparameters.factors == factors else {
+            throw MLError(.invalidArgument, "warm start needs a model of \(matrix.rowCount) users × \(matrix.columnCount) items × \(factors) factors")
+        }
+        var fitted = try sweep(matrix, users: model.userFactors.copy(), items: model.itemFactors.copy())
+        fitted.users = model.users
+        fitted.items = model.items
+        return fitted
+    }
+
+    private func validate() throws(MLError) {
         guard factors > 0, iterations >= 0, conjugateGradientSteps > 0 else {
             throw MLError(.invalidArgument, "ALS needs factors > 0, iterations >= 0 and CG steps > 0")
         }
         guard alpha >= 0, regularization >= 0, alpha.isFinite, regularization.isFinite else {
             throw MLError(.invalidArgument, "ALS needs finite alpha >= 0 and regularization >= 0")
         }
-        let users = FactorMatrix(rows: matrix.rowCount, factors: factors)
-        let items = FactorMatrix(rows: matrix.columnCount, factors: factors)
-        var generator = SeededGenerator(seed: seed)
-        for r in 0..<users.rows { for f in 0..<factors { users.set(r, f, generator.nextUnitFloat() * 0.01) } }
-        for r in 0..<items.rows { for f in 0..<factors { items.set(r, f, generator.nextUnitFloat() * 0.01) } }
+    }
+
+    private func sweep(_ matrix: InteractionMatrix, users: FactorMatrix, items: FactorMatrix) throws(MLError) -> ALSModel {
         // Store c − 1 = α·w once; c = 1 + α·w is recovered where needed.
         let userRows = matrix
         let itemRows = matrix.transposed()

@@ -21,17 +21,17 @@ public struct PopularityRecommender: Sendable {
     /// The `count` most popular items, optionally within one category, skipping the given user's
     /// training items and any item `rejecting` refuses.
     /// - Parameters:
-    ///   - category: restrict to items of this category (requires categories at init).
+    ///   - category: restrict to items of this category (empty when no categories were given at init).
     ///   - excluding: training matrix and user whose items to skip.
     public func recommend(
         count: Int, category: Int? = nil, excluding: (matrix: InteractionMatrix, user: Int)? = nil, rejecting: ((Int) -> Bool)? = nil
     ) -> [ScoredItem] {
+        guard category == nil || categoryOf != nil else { return [] }
         var out: [ScoredItem] = []
         for i32 in ranking {
             if out.count >= count { break }
             let i = Int(i32)
             if let category, let categoryOf, i < categoryOf.count, categoryOf[i] != category { continue }
-            if let category, categoryOf == nil, category != 0 { break }
             if let excluding, excluding.user < excluding.matrix.rowCount, excluding.matrix.contains(row: excluding.user, column: i) { continue }
             if let rejecting, rejecting(i) { continue }
             out.append(ScoredItem(item: i, score: popularity[i]))

@@ -24,18 +24,19 @@ package struct CSVReader: Sendable {
     /// Splits CSV text already in memory.
     package init(text: String, path: String = "<memory>") throws(MLError) {
         self.path = path
-        var lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        guard !lines.isEmpty else { throw MLError(.malformedInput, "CSV file is empty", path: path) }
-        let headerLine = lines.removeFirst()
+        // Split on bytes (no grapheme breaking): the separators are ASCII.
+        var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            line.last == UInt8(ascii: "\r") ? Substring(line.dropLast()) : Substring(line)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let headerLine = lines.first, !headerLine.isEmpty else { throw MLError(.malformedInput, "CSV file is empty", path: path) }
         header = Self.fields(headerLine).map { String($0).trimmingCharacters(in: .whitespaces) }
         var rows: [[Substring]] = []
         rows.reserveCapacity(lines.count)
-        for (index, line) in lines.enumerated() {
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-            if trimmed.isEmpty { continue }
-            let f = Self.fields(trimmed)
+        for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+            let f = Self.fields(line)
             guard f.count == header.count else {
-                throw MLError(.malformedInput, "row has \(f.count) fields, header has \(header.count)", path: path, line: index + 2)
+                throw MLError(.malformedInput, "row has \(f.count) fields, header has \(header.count)", path: path, line: index + 1)
             }
             rows.append(f)
         }
@@ -55,7 +56,7 @@ package struct CSVReader: Sendable {
         var out: [Double] = []
         out.reserveCapacity(rows.count)
         for (i, row) in rows.enumerated() {
-            guard let v = Double(row[column].trimmingCharacters(in: .whitespaces)) else {
+            guard let v = Double(row[column]) ?? Double(row[column].trimmingCharacters(in: .whitespaces)) else {
                 throw MLError(.malformedInput, "column '\(header[column])' is not numeric", path: path, line: i + 2)
             }
             out.append(v)
@@ -64,7 +65,9 @@ package struct CSVReader: Sendable {
     }
 
     private static func fields(_ line: Substring) -> [Substring] {
-        guard line.contains("\"") else { return line.split(separator: ",", omittingEmptySubsequences: false) }
+        guard line.utf8.contains(UInt8(ascii: "\"")) else {
+            return line.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { Substring($0) }
+        }
         var result: [Substring] = []
         var current = ""
         var inQuotes = false
