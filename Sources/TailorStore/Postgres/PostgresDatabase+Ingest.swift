@@ -95,9 +95,10 @@ extension PostgresDatabase {
                     snapshot.existingMessageIds.insert(try r[2].decode(String.self))
                 }
             }
-            let missing = Set(snapshot.links.values).filter { locked[$0] == nil }
+            let owners = Set(snapshot.links.values)
+            let missing = owners.filter { locked[$0] == nil }
             if missing.isEmpty {
-                for (id, row) in locked where Set(snapshot.links.values).contains(id) {
+                for (id, row) in locked where owners.contains(id) {
                     snapshot.profiles[id] = try row.aggregate(cipher: cipher, identities: identities[id] ?? [])
                 }
                 return snapshot
@@ -134,74 +135,63 @@ extension PostgresDatabase {
         return result
     }
 
-    /// Writes a plan: new profiles, merges, identity links, events, then the profiles' rows (rebuilt from
-    /// their whole history where the plan asks).
+    /// Writes a plan: merges first (each one statement), then the profiles' rows (rebuilt from their whole
+    /// history where the plan asks), the new identity links and the events together in one statement.
     func apply(_ plan: IngestPlan, snapshot: IngestSnapshot, on conn: PostgresConnection) async throws {
         let now = Date()
         let nowMs = now.millisecondsSince1970
+        let created = Set(plan.createdProfiles)
 
-        let created = plan.createdProfiles.filter { plan.profiles[$0] != nil }
-        if !created.isEmpty {
-            let createdAt = created.map { plan.profiles[$0]!.createdAt.millisecondsSince1970 }
-            try await conn.query("""
-                INSERT INTO profiles (id, created_at, updated_at)
-                SELECT id, created_at, \(nowMs) FROM UNNEST(\(created.map(\.rawValue))::text[], \(createdAt)::int8[]) AS r(id, created_at)
-                """, logger: logger)
+        if !plan.merges.isEmpty {
+            // A merge can move events to a profile this batch creates: that row must exist before it.
+            let targets = Array(Set(plan.merges.map(\.into).filter { created.contains($0) && plan.profiles[$0] != nil }))
+            if !targets.isEmpty {
+                let createdAt = targets.map { plan.profiles[$0]!.createdAt.millisecondsSince1970 }
+                try await conn.query("""
+                    INSERT INTO profiles (id, created_at, updated_at)
+                    SELECT id, created_at, \(nowMs) FROM UNNEST(\(targets.map(\.rawValue))::text[], \(createdAt)::int8[]) AS r(id, created_at)
+                    """, logger: logger)
+            }
+            // In plan order (a batch can merge A into B, then B into C). Events and identities move to the
+            // survivor; the merged profile, and those merged into it before, point at the survivor.
+            for merge in plan.merges {
+                let from = merge.from.rawValue
+                let into = merge.into.rawValue
+                try await conn.query("""
+                    WITH moved_events AS (UPDATE events SET profile_id = \(into) WHERE profile_id = \(from)),
+                         moved_identities AS (UPDATE identities SET profile_id = \(into) WHERE profile_id = \(from)),
+                         redirected AS (UPDATE profiles SET merged_into = \(into), updated_at = \(nowMs) WHERE id = \(from) OR merged_into = \(from))
+                    INSERT INTO merges (from_profile, into_profile, reason, message_id, at)
+                    VALUES (\(from), \(into), \(merge.reason), \(PostgresText.clean(merge.messageId)), \(merge.at.millisecondsSince1970))
+                    """, logger: logger)
+            }
         }
 
-        // Merges in plan order (a batch can merge A into B, then B into C). One statement each: events and
-        // identities move to the survivor, the merged profile and those merged into it point at the survivor.
-        for merge in plan.merges {
-            let from = merge.from.rawValue
-            let into = merge.into.rawValue
-            try await conn.query("""
-                WITH moved_events AS (UPDATE events SET profile_id = \(into) WHERE profile_id = \(from)),
-                     moved_identities AS (UPDATE identities SET profile_id = \(into) WHERE profile_id = \(from)),
-                     redirected AS (UPDATE profiles SET merged_into = \(into), updated_at = \(nowMs) WHERE id = \(from) OR merged_into = \(from))
-                INSERT INTO merges (from_profile, into_profile, reason, message_id, at)
-                VALUES (\(from), \(into), \(merge.reason), \(PostgresText.clean(merge.messageId)), \(merge.at.millisecondsSince1970))
-                """, logger: logger)
-        }
-
-        // Identity links: new ones are inserted without ON CONFLICT, so that a concurrent node that linked the
-        // same identity first makes this transaction fail and retry rather than steal the link.
-        var newKinds: [String] = [], newValues: [String] = [], newOwners: [String] = []
-        var movedKinds: [String] = [], movedValues: [String] = [], movedOwners: [String] = []
+        // Identity links. New ones are inserted without ON CONFLICT, so that a writer that linked the same
+        // identity first makes this transaction fail and retry rather than have its link stolen.
+        var links = IdentityColumns()
+        var moved = IdentityColumns()
         for (identity, owner) in plan.links {
             if let before = snapshot.links[identity] {
                 guard before != owner, !plan.merges.contains(where: { $0.from == before && $0.into == owner }) else { continue }
-                movedKinds.append(identity.kind.rawValue)
-                movedValues.append(storageKey(identity))
-                movedOwners.append(owner.rawValue)
+                moved.append(identity.kind.rawValue, storageKey(identity), owner.rawValue)
             } else {
-                newKinds.append(identity.kind.rawValue)
-                newValues.append(storageKey(identity))
-                newOwners.append(owner.rawValue)
+                links.append(identity.kind.rawValue, storageKey(identity), owner.rawValue)
             }
         }
-        if !newKinds.isEmpty {
-            try await conn.query("""
-                INSERT INTO identities (kind, value, profile_id, created_at)
-                SELECT kind, value, profile_id, \(nowMs) FROM UNNEST(\(newKinds)::text[], \(newValues)::text[], \(newOwners)::text[])
-                  AS r(kind, value, profile_id)
-                """, logger: logger)
-        }
-        if !movedKinds.isEmpty {
+        if !moved.kinds.isEmpty {
             try await conn.query("""
                 UPDATE identities AS i SET profile_id = r.profile_id
-                FROM UNNEST(\(movedKinds)::text[], \(movedValues)::text[], \(movedOwners)::text[]) AS r(kind, value, profile_id)
+                FROM UNNEST(\(moved.kinds)::text[], \(moved.values)::text[], \(moved.owners)::text[]) AS r(kind, value, profile_id)
                 WHERE i.kind = r.kind AND i.value = r.value
                 """, logger: logger)
         }
 
-        if !plan.events.isEmpty {
-            try await insertEvents(plan.events.map { try EventRow(profile: $0.profile, message: $0.message, cipher: cipher, policy: policy) },
-                                   on: conn)
-        }
-
+        // Rebuilds read the stored history (merged profiles' events have moved in above) plus the batch's events.
         var histories: [ProfileID: [Message]] = [:]
         if !plan.rebuild.isEmpty {
             histories = try await self.histories(of: Array(plan.rebuild), on: conn)
+            for (profile, message) in plan.events where plan.rebuild.contains(profile) { histories[profile, default: []].append(message) }
         }
         var profileRows: [ProfileRow] = []
         profileRows.reserveCapacity(plan.profiles.count)
@@ -210,28 +200,46 @@ extension PostgresDatabase {
             if plan.rebuild.contains(id) { aggregate.rebuild(from: histories[id] ?? []) }
             profileRows.append(try ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy))
         }
-        try await saveProfiles(profileRows, on: conn)
-    }
+        let p = ProfileColumns(profileRows)
+        let e = EventColumns(try plan.events.map { try EventRow(profile: $0.profile, message: $0.message, cipher: cipher, policy: policy) })
 
-    /// Inserts events with one statement, in arrival order (their sequence numbers follow it).
-    func insertEvents(_ events: [EventRow], on conn: PostgresConnection) async throws {
-        let messageIds = events.map { PostgresText.clean($0.messageId) }
-        let profiles = events.map(\.profileId)
-        let types = events.map(\.type)
-        let names = events.map { PostgresText.clean($0.name) }
-        let timestamps = events.map(\.timestamp)
-        let received = events.map(\.receivedAt)
-        let users = PostgresArray<String>(events.map { PostgresText.clean($0.userId) })
-        let anonymous = PostgresArray<String>(events.map { PostgresText.clean($0.anonymousId) })
-        let properties = events.map { PostgresText.json($0.properties) }
-        let traits = events.map { PostgresText.json($0.traits) }
-        let personal = PostgresArray<Data>(events.map(\.personal))
+        // One statement: profile rows (new or updated), new links, events. Foreign keys are checked at the end
+        // of the statement, when the new profiles exist.
         try await conn.query("""
+            WITH saved AS (
+              INSERT INTO profiles (id, created_at, updated_at, traits, personal, trait_stamps, event_count, first_seen, last_seen,
+                                    last_activity, order_count, revenue, last_order_at, last_order_value, last_order_key, email_opens,
+                                    email_clicks, cart, cart_value, cart_updated_at, cart_clock)
+              SELECT id, created_at, updated_at, traits::jsonb, personal, trait_stamps::jsonb, event_count, first_seen, last_seen,
+                     last_activity, order_count, revenue, last_order_at, last_order_value, last_order_key, email_opens, email_clicks,
+                     cart::jsonb, cart_value, cart_updated_at, cart_clock
+              FROM UNNEST(\(p.ids)::text[], \(p.createdAt)::int8[], \(p.updatedAt)::int8[], \(p.traits)::text[], \(p.personal)::bytea[],
+                          \(p.stamps)::text[], \(p.eventCount)::int8[], \(p.firstSeen)::int8[], \(p.lastSeen)::int8[],
+                          \(p.lastActivity)::int8[], \(p.orderCount)::int8[], \(p.revenue)::float8[], \(p.lastOrderAt)::int8[],
+                          \(p.lastOrderValue)::float8[], \(p.lastOrderKey)::text[], \(p.opens)::int8[], \(p.clicks)::int8[],
+                          \(p.cart)::text[], \(p.cartValue)::float8[], \(p.cartUpdatedAt)::int8[], \(p.cartClock)::text[])
+                AS r(id, created_at, updated_at, traits, personal, trait_stamps, event_count, first_seen, last_seen, last_activity,
+                     order_count, revenue, last_order_at, last_order_value, last_order_key, email_opens, email_clicks, cart, cart_value,
+                     cart_updated_at, cart_clock)
+              ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, updated_at = excluded.updated_at,
+                traits = excluded.traits, personal = excluded.personal, trait_stamps = excluded.trait_stamps,
+                event_count = excluded.event_count, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+                last_activity = excluded.last_activity, order_count = excluded.order_count, revenue = excluded.revenue,
+                last_order_at = excluded.last_order_at, last_order_value = excluded.last_order_value,
+                last_order_key = excluded.last_order_key, email_opens = excluded.email_opens, email_clicks = excluded.email_clicks,
+                cart = excluded.cart, cart_value = excluded.cart_value, cart_updated_at = excluded.cart_updated_at,
+                cart_clock = excluded.cart_clock
+            ),
+            linked AS (
+              INSERT INTO identities (kind, value, profile_id, created_at)
+              SELECT kind, value, profile_id, \(nowMs) FROM UNNEST(\(links.kinds)::text[], \(links.values)::text[], \(links.owners)::text[])
+                AS r(kind, value, profile_id)
+            )
             INSERT INTO events (message_id, profile_id, type, name, timestamp, received_at, user_id, anonymous_id, properties, traits, personal)
             SELECT m, p, t, n, ts, ra, u, a, pr::jsonb, tr::jsonb, pe
-            FROM UNNEST(\(messageIds)::text[], \(profiles)::text[], \(types)::text[], \(names)::text[], \(timestamps)::int8[],
-                        \(received)::int8[], \(users)::text[], \(anonymous)::text[], \(properties)::text[], \(traits)::text[],
-                        \(personal)::bytea[])
+            FROM UNNEST(\(e.messageIds)::text[], \(e.profiles)::text[], \(e.types)::text[], \(e.names)::text[], \(e.timestamps)::int8[],
+                        \(e.received)::int8[], \(e.users)::text[], \(e.anonymous)::text[], \(e.properties)::text[], \(e.traits)::text[],
+                        \(e.personal)::bytea[])
               WITH ORDINALITY AS r(m, p, t, n, ts, ra, u, a, pr, tr, pe, ord)
             ORDER BY ord
             """, logger: logger)
@@ -250,30 +258,10 @@ extension PostgresDatabase {
         return result
     }
 
-    /// Writes profiles' traits and state with one statement.
+    /// Writes profiles' traits and state with one statement (rebuilds; ingest upserts in `apply`).
     func saveProfiles(_ rows: [ProfileRow], on conn: PostgresConnection) async throws {
         guard !rows.isEmpty else { return }
-        let ids = rows.map(\.id)
-        let createdAt = rows.map(\.createdAt)
-        let updatedAt = rows.map(\.updatedAt)
-        let traits = rows.map { PostgresText.json($0.traits) }
-        let personal = PostgresArray<Data>(rows.map(\.personal))
-        let stamps = rows.map { PostgresText.json($0.traitStamps) }
-        let eventCount = rows.map(\.eventCount)
-        let firstSeen = PostgresArray<Int64>(rows.map(\.firstSeen))
-        let lastSeen = PostgresArray<Int64>(rows.map(\.lastSeen))
-        let lastActivity = PostgresArray<Int64>(rows.map(\.lastActivity))
-        let orderCount = rows.map(\.orderCount)
-        let revenue = rows.map(\.revenue)
-        let lastOrderAt = PostgresArray<Int64>(rows.map(\.lastOrderAt))
-        let lastOrderValue = PostgresArray<Double>(rows.map(\.lastOrderValue))
-        let lastOrderKey = PostgresArray<String>(rows.map { PostgresText.clean($0.lastOrderKey) })
-        let opens = rows.map(\.emailOpens)
-        let clicks = rows.map(\.emailClicks)
-        let cart = rows.map { PostgresText.json($0.cart) }
-        let cartValue = rows.map(\.cartValue)
-        let cartUpdatedAt = PostgresArray<Int64>(rows.map(\.cartUpdatedAt))
-        let cartClock = PostgresArray<String>(rows.map { PostgresText.clean($0.cartClock) })
+        let p = ProfileColumns(rows)
         try await conn.query("""
             UPDATE profiles AS p SET created_at = r.created_at, updated_at = r.updated_at, traits = r.traits::jsonb, personal = r.personal,
               trait_stamps = r.trait_stamps::jsonb, event_count = r.event_count, first_seen = r.first_seen, last_seen = r.last_seen,
@@ -281,15 +269,84 @@ extension PostgresDatabase {
               last_order_value = r.last_order_value, last_order_key = r.last_order_key, email_opens = r.email_opens,
               email_clicks = r.email_clicks, cart = r.cart::jsonb, cart_value = r.cart_value, cart_updated_at = r.cart_updated_at,
               cart_clock = r.cart_clock
-            FROM UNNEST(\(ids)::text[], \(createdAt)::int8[], \(updatedAt)::int8[], \(traits)::text[], \(personal)::bytea[],
-                        \(stamps)::text[], \(eventCount)::int8[], \(firstSeen)::int8[], \(lastSeen)::int8[], \(lastActivity)::int8[],
-                        \(orderCount)::int8[], \(revenue)::float8[], \(lastOrderAt)::int8[], \(lastOrderValue)::float8[],
-                        \(lastOrderKey)::text[], \(opens)::int8[], \(clicks)::int8[], \(cart)::text[], \(cartValue)::float8[],
-                        \(cartUpdatedAt)::int8[], \(cartClock)::text[])
+            FROM UNNEST(\(p.ids)::text[], \(p.createdAt)::int8[], \(p.updatedAt)::int8[], \(p.traits)::text[], \(p.personal)::bytea[],
+                        \(p.stamps)::text[], \(p.eventCount)::int8[], \(p.firstSeen)::int8[], \(p.lastSeen)::int8[],
+                        \(p.lastActivity)::int8[], \(p.orderCount)::int8[], \(p.revenue)::float8[], \(p.lastOrderAt)::int8[],
+                        \(p.lastOrderValue)::float8[], \(p.lastOrderKey)::text[], \(p.opens)::int8[], \(p.clicks)::int8[],
+                        \(p.cart)::text[], \(p.cartValue)::float8[], \(p.cartUpdatedAt)::int8[], \(p.cartClock)::text[])
               AS r(id, created_at, updated_at, traits, personal, trait_stamps, event_count, first_seen, last_seen, last_activity,
                    order_count, revenue, last_order_at, last_order_value, last_order_key, email_opens, email_clicks, cart, cart_value,
                    cart_updated_at, cart_clock)
             WHERE p.id = r.id
             """, logger: logger)
+    }
+}
+
+// MARK: - Column arrays
+
+/// Identity links as parallel arrays, for `UNNEST`.
+struct IdentityColumns {
+    var kinds: [String] = []
+    var values: [String] = []
+    var owners: [String] = []
+
+    mutating func append(_ kind: String, _ value: String, _ owner: String) {
+        kinds.append(kind)
+        values.append(value)
+        owners.append(owner)
+    }
+}
+
+/// Profile rows as parallel arrays, for `UNNEST`; text made safe for PostgreSQL.
+struct ProfileColumns {
+    let ids: [String], createdAt: [Int64], updatedAt: [Int64], traits: [String], personal: PostgresArray<Data>, stamps: [String]
+    let eventCount: [Int64], firstSeen: PostgresArray<Int64>, lastSeen: PostgresArray<Int64>, lastActivity: PostgresArray<Int64>
+    let orderCount: [Int64], revenue: [Double], lastOrderAt: PostgresArray<Int64>, lastOrderValue: PostgresArray<Double>
+    let lastOrderKey: PostgresArray<String>, opens: [Int64], clicks: [Int64], cart: [String], cartValue: [Double]
+    let cartUpdatedAt: PostgresArray<Int64>, cartClock: PostgresArray<String>
+
+    init(_ rows: [ProfileRow]) {
+        ids = rows.map(\.id)
+        createdAt = rows.map(\.createdAt)
+        updatedAt = rows.map(\.updatedAt)
+        traits = rows.map { PostgresText.json($0.traits) }
+        personal = PostgresArray(rows.map(\.personal))
+        stamps = rows.map { PostgresText.json($0.traitStamps) }
+        eventCount = rows.map(\.eventCount)
+        firstSeen = PostgresArray(rows.map(\.firstSeen))
+        lastSeen = PostgresArray(rows.map(\.lastSeen))
+        lastActivity = PostgresArray(rows.map(\.lastActivity))
+        orderCount = rows.map(\.orderCount)
+        revenue = rows.map(\.revenue)
+        lastOrderAt = PostgresArray(rows.map(\.lastOrderAt))
+        lastOrderValue = PostgresArray(rows.map(\.lastOrderValue))
+        lastOrderKey = PostgresArray(rows.map { PostgresText.clean($0.lastOrderKey) })
+        opens = rows.map(\.emailOpens)
+        clicks = rows.map(\.emailClicks)
+        cart = rows.map { PostgresText.json($0.cart) }
+        cartValue = rows.map(\.cartValue)
+        cartUpdatedAt = PostgresArray(rows.map(\.cartUpdatedAt))
+        cartClock = PostgresArray(rows.map { PostgresText.clean($0.cartClock) })
+    }
+}
+
+/// Event rows as parallel arrays, for `UNNEST`; text made safe for PostgreSQL.
+struct EventColumns {
+    let messageIds: [String], profiles: [String], types: [String], names: [String], timestamps: [Int64], received: [Int64]
+    let users: PostgresArray<String>, anonymous: PostgresArray<String>, properties: [String], traits: [String]
+    let personal: PostgresArray<Data>
+
+    init(_ events: [EventRow]) {
+        messageIds = events.map { PostgresText.clean($0.messageId) }
+        profiles = events.map(\.profileId)
+        types = events.map(\.type)
+        names = events.map { PostgresText.clean($0.name) }
+        timestamps = events.map(\.timestamp)
+        received = events.map(\.receivedAt)
+        users = PostgresArray(events.map { PostgresText.clean($0.userId) })
+        anonymous = PostgresArray(events.map { PostgresText.clean($0.anonymousId) })
+        properties = events.map { PostgresText.json($0.properties) }
+        traits = events.map { PostgresText.json($0.traits) }
+        personal = PostgresArray(events.map(\.personal))
     }
 }
