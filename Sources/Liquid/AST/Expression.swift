@@ -16,6 +16,9 @@ final class VariablePath: Sendable {
 
     /// The root name when it is a plain identifier.
     let rootName: String?
+    /// Hash of the root name and of each `.key` segment (0 for others), computed once at parse time.
+    let rootHash: Int
+    let segmentHashes: [Int]
 
     init(root: PathSegment, segments: [PathSegment], text: String, offset: Int) {
         self.root = root
@@ -23,6 +26,11 @@ final class VariablePath: Sendable {
         self.text = text
         self.offset = offset
         if case .key(let k) = root { rootName = k } else { rootName = nil }
+        rootHash = rootName.map(LiquidObject.hash) ?? 0
+        segmentHashes = segments.map { segment in
+            if case .key(let k) = segment { return LiquidObject.hash(k) }
+            return 0
+        }
     }
 }
 

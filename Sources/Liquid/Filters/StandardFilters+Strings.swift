@@ -66,7 +66,7 @@ extension StandardFilters {
             }
             let s = str(v)
             if start >= 0, length > 0, let ascii = asciiSlice(s, start, length) { return .string(ascii) }
-            if start < 0 { start = start &+ s.count }
+            if start < 0 { start = start &+ s.characterCount }
             guard start >= 0, length > 0, let from = s.index(s.startIndex, offsetBy: start, limitedBy: s.endIndex), from < s.endIndex else {
                 return .string("")
             }
@@ -75,7 +75,7 @@ extension StandardFilters {
         },
         Filter("size") { v, _, _ in
             switch v {
-            case .string(let s), .safe(let s): return .int(s.count)
+            case .string(let s), .safe(let s): return .int(s.characterCount)
             case .array(let a): return .int(a.count)
             case .object(let o): return .int((o["size"]?.intValue) ?? o.count)
             case .range(let lo, let hi): return .int(Value.rangeCount(lo, hi))

@@ -46,7 +46,7 @@ final class TableRowLoopDrop: LiquidDrop, @unchecked Sendable {
     var col0: Int { index0 % cols }
     var col: Int { col0 + 1 }
     var row: Int { index0 / cols + 1 }
-    var colLast: Bool { col == cols || index0 == length - 1 && false }
+    var colLast: Bool { col == cols }
 
     func value(forKey key: String) -> Value? {
         switch key {

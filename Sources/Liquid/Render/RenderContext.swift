@@ -17,6 +17,8 @@ public final class RenderContext {
     @exclusivity(unchecked) var lastIfchanged: String?
     /// Set when a template that may use `offset: continue` renders.
     @exclusivity(unchecked) var recordLoopOffsets = false
+    /// Scratch storage for filter arguments (see `evaluate(_:)`).
+    @exclusivity(unchecked) var argumentBuffer: [Value] = []
     @exclusivity(unchecked) var interrupt: Interrupt = .none
     @exclusivity(unchecked) var currentLoop: ForLoopDrop?
     let budget: Budget
@@ -48,10 +50,14 @@ public final class RenderContext {
 
     /// The value of the variable `name` (loop variables, then assigns, then counters, then globals).
     public func lookup(_ name: String) -> Value? {
+        lookup(name, hash: LiquidObject.hash(name))
+    }
+
+    @inline(__always) func lookup(_ name: String, hash: Int) -> Value? {
         if let i = scope.index(of: name) { return scope.values[i] }
         if !locals.isEmpty, let v = locals[name] { return v }
         if !counters.isEmpty, let c = counters[name] { return .int(c) }
-        return globals[name]
+        return globals.value(forKey: name, hash: hash)
     }
 
     /// Sets a template-level variable, as `assign` does.
@@ -70,7 +76,7 @@ public final class RenderContext {
         var value: Value
         switch path.root {
         case .key(let name):
-            guard let v = lookup(name) else { return try undefined(path, lenient: lenient) }
+            guard let v = lookup(name, hash: path.rootHash) else { return try undefined(path, lenient: lenient) }
             value = v
         case .index(let i):
             guard let v = lookup(String(i)) else { return try undefined(path, lenient: lenient) }
@@ -80,10 +86,11 @@ public final class RenderContext {
             guard let v = lookup(key.liquidString) else { return try undefined(path, lenient: lenient) }
             value = v
         }
-        for segment in path.segments {
+        let segments = path.segments
+        for n in segments.indices {
             let next: Value?
-            switch segment {
-            case .key(let k): next = Self.property(of: value, k)
+            switch segments[n] {
+            case .key(let k): next = Self.property(of: value, k, hash: path.segmentHashes[n])
             case .index(let i): next = Self.element(of: value, i)
             case .dynamic(let e):
                 let key = try evaluate(e)
@@ -101,9 +108,13 @@ public final class RenderContext {
     }
 
     static func property(of value: Value, _ key: String) -> Value? {
+        property(of: value, key, hash: LiquidObject.hash(key))
+    }
+
+    static func property(of value: Value, _ key: String, hash: Int) -> Value? {
         switch value {
         case .object(let o):
-            if let v = o[key] { return v }
+            if let v = o.value(forKey: key, hash: hash) { return v }
             switch key {
             case "size": return .int(o.count)
             case "first":
@@ -119,7 +130,7 @@ public final class RenderContext {
             default: return nil
             }
         case .string(let s), .safe(let s):
-            return key == "size" ? .int(s.count) : nil
+            return key == "size" ? .int(s.characterCount) : nil
         case .range(let lo, let hi):
             switch key {
             case "size": return .int(Value.rangeCount(lo, hi))
@@ -163,11 +174,18 @@ public final class RenderContext {
             if let constant = call.constantArguments {
                 args = constant
             } else {
-                var a = FilterArguments()
-                a.positional.reserveCapacity(call.arguments.count)
-                for e in call.arguments { a.positional.append(try evaluate(e)) }
+                // Reuse one buffer per render: once the previous filter call has returned, the
+                // buffer is uniquely referenced again and appending does not allocate.
+                var positional = argumentBuffer
+                argumentBuffer = []
+                positional.removeAll(keepingCapacity: true)
+                for e in call.arguments { positional.append(try evaluate(e)) }
+                var a = FilterArguments(positional: positional)
                 for (k, e) in call.keywords { a.keywords.append((k, try evaluate(e))) }
                 args = a
+            }
+            defer {
+                if call.constantArguments == nil { argumentBuffer = args.positional }
             }
             do {
                 value = try body(value, args, environment)

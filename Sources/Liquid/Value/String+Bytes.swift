@@ -1,6 +1,17 @@
 /// Byte-level (UTF-8) string search and replace, as the reference implementation does: faster than
 /// Foundation's bridged versions and exact (no Unicode normalization).
 extension String {
+    /// `count` (characters), without grapheme breaking when the string is ASCII.
+    var characterCount: Int {
+        var copy = self
+        let ascii = copy.withUTF8 { b -> Bool in
+            var any: UInt8 = 0
+            for c in b { any |= c }
+            return any < 0x80
+        }
+        return ascii ? utf8.count : count
+    }
+
     /// UTF-8 offset of the first (or last) occurrence of `needle`.
     func utf8Offset(of needle: String, last: Bool = false) -> Int? {
         var hay = self
