@@ -5,6 +5,6 @@ struct MLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ml",
         abstract: "Fit and evaluate Tailor's models.",
-        subcommands: []
+        subcommands: [MLALSEvaluateCommand.self, MLKMeansCommand.self, MLBGNBDCommand.self]
     )
 }
