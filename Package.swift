@@ -138,6 +138,8 @@ let tailorTargets: [Target] = [
         dependencies: ["TailorCore", "TailorStore", "TailorEngine", "TailorTesting"],
         swiftSettings: swiftSettings
     ),
+    /// Runs the built `tailor` binary, as a user would.
+    .testTarget(name: "TailorCLITests", swiftSettings: swiftSettings),
     .testTarget(
         name: "TailorServerTests",
         dependencies: [

@@ -59,7 +59,14 @@ public struct FieldCipher: Sendable {
     /// A keyed hash of a personal value, for equality lookups: same input, same index; not reversible.
     public func blindIndex(_ value: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: indexKey)
-        return mac.prefix(20).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(40)
+        for byte in mac.prefix(20) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The key under which an identity is stored: emails by blind index, other ids as they are.

@@ -18,20 +18,20 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("key-file"), help: "Where the generated master key is kept (env TAILOR_KEY_FILE).")
     var keyFile: String?
 
-    /// Reads the settings: flags, then environment, then defaults.
+    /// Reads the settings: flags, then environment, then defaults. `extra` holds command-specific flags
+    /// under their configuration keys (`tailor.port`).
     func settings(defaultDatabase: String = "sqlite:./tailor.db", extra: [String: String] = [:]) throws -> Settings {
-        var flags: [AbsoluteConfigKey: ConfigValue] = [:]
-        func put(_ key: String, _ value: String?) {
-            if let value { flags[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(.string(value), isSecret: key.hasSuffix("key")) }
-        }
-        put("tailor.database.url", databaseURL)
-        put("tailor.now", now)
-        put("tailor.encryption.key", encryptionKey)
-        put("tailor.key.file", keyFile)
-        for (k, v) in extra { put(k, v) }
+        var flags = extra
+        flags["tailor.database.url"] = databaseURL
+        flags["tailor.now"] = now
+        flags["tailor.encryption.key"] = encryptionKey
+        flags["tailor.key.file"] = keyFile
+        // Flags are strings, like the environment: one provider reads both the same way.
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in flags { environment[key.uppercased().replacingOccurrences(of: ".", with: "_")] = value }
         let config = ConfigReader(providers: [
-            InMemoryProvider(name: "flags", values: flags),
-            EnvironmentVariablesProvider(secretsSpecifier: .specific(["TAILOR_WRITE_KEY", "TAILOR_ADMIN_KEY", "TAILOR_ENCRYPTION_KEY"])),
+            EnvironmentVariablesProvider(environmentVariables: environment,
+                                         secretsSpecifier: .specific(["TAILOR_WRITE_KEY", "TAILOR_ADMIN_KEY", "TAILOR_ENCRYPTION_KEY"])),
         ])
         return try Settings(config: config, defaultDatabase: defaultDatabase)
     }

@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+
+/// The repository root, from this file's place in it.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The `tailor` binary `swift build --build-tests` made (or `TAILOR_BIN`).
+let tailorBinary: String = {
+    if let path = ProcessInfo.processInfo.environment["TAILOR_BIN"] { return path }
+    return repositoryRoot.appendingPathComponent(".build/debug/tailor").path
+}()
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `tailor` with arguments in a directory; waits on a Dispatch thread, never on the concurrency pool.
+func tailor(_ arguments: [String], in directory: URL, environment: [String: String] = [:], timeout: Double = 300) async throws -> Run {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            do {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: tailorBinary)
+                process.arguments = arguments
+                process.currentDirectoryURL = directory
+                var env = ProcessInfo.processInfo.environment
+                for (k, v) in environment { env[k] = v }
+                process.environment = env
+                let outURL = directory.appendingPathComponent("out-\(UUID().uuidString)")
+                let errURL = directory.appendingPathComponent("err-\(UUID().uuidString)")
+                FileManager.default.createFile(atPath: outURL.path, contents: nil)
+                FileManager.default.createFile(atPath: errURL.path, contents: nil)
+                process.standardOutput = try FileHandle(forWritingTo: outURL)
+                process.standardError = try FileHandle(forWritingTo: errURL)
+                try process.run()
+                let deadline = Date().addingTimeInterval(timeout)
+                while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+                if process.isRunning { process.terminate() }
+                process.waitUntilExit()
+                let run = Run(status: process.terminationStatus,
+                              stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                              stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+                try? FileManager.default.removeItem(at: outURL)
+                try? FileManager.default.removeItem(at: errURL)
+                continuation.resume(returning: run)
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}
+
+func temporaryDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Suite("tailor CLI", .enabled(if: FileManager.default.isExecutableFile(atPath: tailorBinary)))
+struct CLITests {
+    @Test func demoLoadsASmallShopAndRebuildAgrees() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = ["TAILOR_NOW": "2026-11-01T12:00:00Z"]
+        let demo = try await tailor(["demo", "--customers", "150", "--seed", "7"], in: dir, environment: env)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("150 customers, 300 products"))
+        #expect(demo.stdout.contains("database: 150 profiles"))
+        let key = dir.appendingPathComponent("tailor-demo.db.key").path
+        let attributes = try FileManager.default.attributesOfItem(atPath: key)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let rebuild = try await tailor(["rebuild", "--database-url", "sqlite:tailor-demo.db"], in: dir, environment: env)
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(rebuild.stdout.contains("rebuilt 150 profiles"))
+        // Running the demo again gives the same shop: same counts.
+        let again = try await tailor(["demo", "--customers", "150", "--seed", "7"], in: dir, environment: env)
+        #expect(again.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("database:") }
+                == demo.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("database:") })
+    }
+
+    @Test func importReportsBadRowsWithFileAndLineAndKeepsTheGoodOnes() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = "order,customer,when,amount\no1,c1,2024-01-02,10\no2,,2024-01-03,5\no3,c2,someday,7\no4,c1,2024-01-05,oops\n"
+        try csv.write(to: dir.appendingPathComponent("orders.csv"), atomically: true, encoding: .utf8)
+        let args = ["import", "orders", "orders.csv", "--map", "order=order_id", "--map", "customer=user_id", "--map", "when=timestamp",
+                    "--map", "amount=revenue", "--report", "report.csv"]
+        let first = try await tailor(args, in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("orders.csv:3: column customer: missing customer id"))
+        #expect(first.stderr.contains("orders.csv:4: column when: not a date"))
+        #expect(first.stderr.contains("orders.csv:5: column amount: not a number"))
+        #expect(first.stdout.contains("4 rows read, 1 accepted, 3 refused"))
+        let report = try String(contentsOf: dir.appendingPathComponent("report.csv"), encoding: .utf8)
+        #expect(report.hasPrefix("line,column,reason\n3,customer,"))
+        let second = try await tailor(args, in: dir)
+        #expect(second.stdout.contains("0 stored, 1 already there"))
+        let wrongKind = try await tailor(["import", "invoices", "orders.csv"], in: dir)
+        #expect(wrongKind.status != 0)
+        #expect(wrongKind.stderr.contains("unknown kind 'invoices'"))
+        let badMap = try await tailor(["import", "orders", "orders.csv", "--map", "nope=user_id"], in: dir)
+        #expect(badMap.status != 0)
+        #expect(badMap.stderr.contains("orders.csv: the file has no column 'nope'"))
+    }
+
+    @Test func serveAnswersAndStopsGracefullyOnSIGTERM() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let port = 20_000 + Int.random(in: 0..<10_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tailorBinary)
+        process.arguments = ["serve", "--port", String(port)]
+        process.currentDirectoryURL = dir
+        let errURL = dir.appendingPathComponent("serve.err")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var healthy = false
+        for _ in 0..<200 where !healthy {
+            try await Task.sleep(for: .milliseconds(100))
+            if let data = try? await fetch("http://127.0.0.1:\(port)/healthz"), String(decoding: data, as: UTF8.self).contains("ok") { healthy = true }
+        }
+        #expect(healthy)
+        let log = try String(contentsOf: errURL, encoding: .utf8)
+        #expect(log.contains("admin key (secret, shown once"))
+        #expect(log.contains("write key (public"))
+        kill(process.processIdentifier, SIGTERM)
+        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!process.isRunning)
+        #expect(process.terminationStatus == 0)
+        // A second start reuses the stored keys: the admin key is not printed again.
+        let second = try await tailor(["migrate"], in: dir)
+        #expect(second.stdout.contains("up to date"))
+    }
+}
+
+/// A minimal HTTP GET over a socket-free path: URLSession is in FoundationNetworking on Linux.
+func fetch(_ url: String) async throws -> Data {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            process.arguments = ["-sf", "--max-time", "2", url]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            do {
+                try process.run()
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: data)
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}
