@@ -233,6 +233,15 @@ struct ALSTests {
         #expect(popular.recommend(count: 3, rejecting: { $0 == 1 }).map(\.item) == [2, 3, 0])
     }
 
+    @Test func eventKindsBecomeWeights() throws {
+        let set = try InteractionSet(
+            events: [("ann", "tea", "view"), ("ann", "tea", "purchase"), ("bob", "jam", "cart_add"), ("bob", "cake", "wishlist")],
+            weights: .standard)
+        #expect(set.items.ids == ["tea", "jam"])
+        #expect(Array(set.matrix.row(0).values) == [4])
+        #expect(Array(set.matrix.row(1).values) == [2])
+    }
+
     @Test func readsInteractionCSVWithIDs() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("inter-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }
