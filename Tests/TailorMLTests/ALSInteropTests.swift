@@ -48,8 +48,10 @@ struct ALSInteropTests {
         config.regularization = 0.05
         config.iterations = 2
         let start = try ALSModel(
-            userFactors: users, itemFactors: items,
-            hyperparameters: .init(factors: factors, regularization: 0.05, alpha: alpha, iterations: 0, seed: 0))
+            userFactors: users,
+            itemFactors: items,
+            hyperparameters: .init(factors: factors, regularization: 0.05, alpha: alpha, iterations: 0, seed: 0)
+        )
         let ours = try config.fit(matrix, startingFrom: start)
         for (name, theirs, mine) in [
             ("user", result["user_factors"]!, ours.userFactorValues), ("item", result["item_factors"]!, ours.itemFactorValues),

@@ -225,7 +225,12 @@ struct ALSTests {
 
     @Test func popularityFallback() throws {
         let m = try InteractionMatrix(
-            rowCount: 4, columnCount: 4, rows: [0, 1, 2, 3, 0, 1, 2, 0], columns: [2, 2, 2, 2, 1, 1, 1, 3], values: [1, 1, 1, 1, 1, 1, 1, 1])
+            rowCount: 4,
+            columnCount: 4,
+            rows: [0, 1, 2, 3, 0, 1, 2, 0],
+            columns: [2, 2, 2, 2, 1, 1, 1, 3],
+            values: [1, 1, 1, 1, 1, 1, 1, 1]
+        )
         let popular = PopularityRecommender(m, categories: [0, 1, 0, 1])
         #expect(popular.recommend(count: 3).map(\.item) == [2, 1, 3])
         #expect(popular.recommend(count: 3, excluding: (m, 1)).map(\.item) == [3, 0])
@@ -236,7 +241,8 @@ struct ALSTests {
     @Test func eventKindsBecomeWeights() throws {
         let set = try InteractionSet(
             events: [("ann", "tea", "view"), ("ann", "tea", "purchase"), ("bob", "jam", "cart_add"), ("bob", "cake", "wishlist")],
-            weights: .standard)
+            weights: .standard
+        )
         #expect(set.items.ids == ["tea", "jam"])
         #expect(Array(set.matrix.row(0).values) == [4])
         #expect(Array(set.matrix.row(1).values) == [2])

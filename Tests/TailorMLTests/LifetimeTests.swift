@@ -81,12 +81,24 @@ struct LifetimeTests {
         let gg = GammaGamma(p: 6.25, q: 3.74, v: 15.44)
         let c = CustomerSummary(frequency: 2, recency: 30.43, age: 38.86)
         let noDiscount = gg.customerLifetimeValue(
-            transactions: Self.fitted, customer: c, monetary: 30, periods: 9, periodLength: 39.0 / 9)
-        let expected = Self.fitted.conditionalExpectedPurchases(within: 39, for: c)
+            transactions: Self.fitted,
+            customer: c,
+            monetary: 30,
+            periods: 9,
+            periodLength: 39.0 / 9
+        )
+        let expected =
+            Self.fitted.conditionalExpectedPurchases(within: 39, for: c)
             * gg.conditionalExpectedAverageValue(frequency: 2, monetary: 30)
         #expect(abs(noDiscount - expected) < 1e-9)
         let discounted = gg.customerLifetimeValue(
-            transactions: Self.fitted, customer: c, monetary: 30, periods: 9, periodLength: 39.0 / 9, discountRate: 0.01)
+            transactions: Self.fitted,
+            customer: c,
+            monetary: 30,
+            periods: 9,
+            periodLength: 39.0 / 9,
+            discountRate: 0.01
+        )
         #expect(discounted < noDiscount && discounted > noDiscount * 0.9)
     }
 

@@ -51,8 +51,13 @@ public struct KMeans: Sendable {
         }
         let result = best!
         return KMeansModel(
-            dimension: dimension, centres: result.centres, labels: result.labels, inertia: result.inertia,
-            iterations: result.iterations, standardizer: scaler)
+            dimension: dimension,
+            centres: result.centres,
+            labels: result.labels,
+            inertia: result.inertia,
+            iterations: result.iterations,
+            standardizer: scaler
+        )
     }
 
     // MARK: - Seeding
@@ -117,7 +122,13 @@ public struct KMeans: Sendable {
 
     // MARK: - Lloyd iterations
 
-    private func lloyd(_ x: [Double], n: Int, d: Int, centres start: [Double], threshold: Double)
+    private func lloyd(
+        _ x: [Double],
+        n: Int,
+        d: Int,
+        centres start: [Double],
+        threshold: Double
+    )
         -> (centres: [Double], labels: [Int32], inertia: Double, iterations: Int)
     {
         var centres = start

@@ -17,7 +17,11 @@ public enum Silhouette {
     ///   - threads: worker threads.
     /// - Returns: the mean silhouette, or 0 when fewer than two clusters are present.
     public static func score(
-        _ values: [Double], dimension d: Int, labels: [Int32], sampleSize: Int = 4000, seed: UInt64 = 0,
+        _ values: [Double],
+        dimension d: Int,
+        labels: [Int32],
+        sampleSize: Int = 4000,
+        seed: UInt64 = 0,
         threads: Int = Parallel.defaultThreadCount
     ) -> Double {
         let n = labels.count

@@ -16,7 +16,11 @@ public enum HeldOutEvaluation {
 
     /// Ranking metrics of an ALS model: top-k per test user, excluding the user's training items.
     public static func evaluate(
-        _ model: ALSModel, train: InteractionSet, test: InteractionSet, k: Int, threads: Int = Parallel.defaultThreadCount
+        _ model: ALSModel,
+        train: InteractionSet,
+        test: InteractionSet,
+        k: Int,
+        threads: Int = Parallel.defaultThreadCount
     ) -> RankingMetrics {
         let users = testUsers(train: train, test: test)
         let lists = model.recommend(users: users.map(\.user), count: k, excluding: train.matrix, threads: threads)
@@ -56,6 +60,10 @@ public struct ALSEvaluation: Sendable {
         return ALSEvaluation(
             metrics: HeldOutEvaluation.evaluate(model, train: train, test: test, k: k, threads: configuration.threads),
             baseline: HeldOutEvaluation.evaluatePopularity(train: train, test: test, k: k),
-            trainSeconds: seconds, users: train.users.count, items: train.items.count, interactions: train.matrix.nonzeroCount)
+            trainSeconds: seconds,
+            users: train.users.count,
+            items: train.items.count,
+            interactions: train.matrix.nonzeroCount
+        )
     }
 }

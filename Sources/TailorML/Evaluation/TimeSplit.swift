@@ -32,7 +32,11 @@ public enum TimeSplit {
     /// Splits at `cutoff`: interactions strictly before it train, the others test.
     /// - Parameter dropKnownPairs: remove from the test side the (user, item) pairs already seen in
     ///   training, since recommendations exclude training items and could never hit them.
-    public static func split(_ interactions: [TimedInteraction], at cutoff: Double, dropKnownPairs: Bool = true)
+    public static func split(
+        _ interactions: [TimedInteraction],
+        at cutoff: Double,
+        dropKnownPairs: Bool = true
+    )
         -> (train: [TimedInteraction], test: [TimedInteraction])
     {
         let train = interactions.filter { $0.time < cutoff }
@@ -46,7 +50,11 @@ public enum TimeSplit {
     }
 
     /// Splits so that about `testFraction` of the interactions (the latest) are held out.
-    public static func split(_ interactions: [TimedInteraction], testFraction: Double, dropKnownPairs: Bool = true)
+    public static func split(
+        _ interactions: [TimedInteraction],
+        testFraction: Double,
+        dropKnownPairs: Bool = true
+    )
         -> (train: [TimedInteraction], test: [TimedInteraction])
     {
         split(interactions, at: cutoff(interactions, testFraction: testFraction), dropKnownPairs: dropKnownPairs)

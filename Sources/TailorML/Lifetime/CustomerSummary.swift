@@ -32,6 +32,9 @@ extension CustomerSummary {
         let start = (first / periodLength).rounded(.down) * periodLength
         let frequency = Double(periods.count - 1)
         return CustomerSummary(
-            frequency: frequency, recency: frequency > 0 ? last - start : 0, age: observationEnd - start)
+            frequency: frequency,
+            recency: frequency > 0 ? last - start : 0,
+            age: observationEnd - start
+        )
     }
 }

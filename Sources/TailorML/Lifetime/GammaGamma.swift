@@ -80,8 +80,12 @@ public struct GammaGamma: Sendable, Hashable {
     ///   - periodLength: length of a period in the purchase model's time unit (4.345 weeks = a month).
     ///   - discountRate: discount per period (0.01 = 1 % a period).
     public func customerLifetimeValue(
-        transactions: BetaGeometricNBD, customer: CustomerSummary, monetary: Double,
-        periods: Int, periodLength: Double, discountRate: Double = 0
+        transactions: BetaGeometricNBD,
+        customer: CustomerSummary,
+        monetary: Double,
+        periods: Int,
+        periodLength: Double,
+        discountRate: Double = 0
     ) -> Double {
         let value = conditionalExpectedAverageValue(frequency: customer.frequency, monetary: monetary)
         var total = 0.0

@@ -75,8 +75,10 @@ extension ALSModel {
             indexes.append(IDIndex(ids))
         }
         self.init(
-            userFactors: users, itemFactors: items,
-            hyperparameters: Hyperparameters(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations, seed: seed))
+            userFactors: users,
+            itemFactors: items,
+            hyperparameters: Hyperparameters(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations, seed: seed)
+        )
         self.users = indexes[0]
         self.items = indexes[1]
     }

@@ -9,7 +9,10 @@ extension ALSModel {
     ///   - excluding: the training matrix; the user's items in it are never recommended.
     ///   - rejecting: further items to skip (out of stock, not allowed), by item index.
     public func recommend(
-        user: Int, count: Int, excluding training: InteractionMatrix? = nil, rejecting: ((Int) -> Bool)? = nil
+        user: Int,
+        count: Int,
+        excluding training: InteractionMatrix? = nil,
+        rejecting: ((Int) -> Bool)? = nil
     ) -> [ScoredItem] {
         precondition(user >= 0 && user < userCount, "user index out of range")
         var top = TopK(count)
@@ -32,7 +35,10 @@ extension ALSModel {
     ///   - rejected: items never to recommend (`rejected[i] == true`), or nil.
     /// - Returns: one list per requested user, in the order of `users`.
     public func recommend(
-        users: [Int], count: Int, excluding training: InteractionMatrix? = nil, rejected: [Bool]? = nil,
+        users: [Int],
+        count: Int,
+        excluding training: InteractionMatrix? = nil,
+        rejected: [Bool]? = nil,
         threads: Int = Parallel.defaultThreadCount
     ) -> [[ScoredItem]] {
         precondition(users.allSatisfy { $0 >= 0 && $0 < userCount }, "user index out of range")
@@ -69,8 +75,14 @@ extension ALSModel {
                     }
                     for r in 0..<used { tops[r].reset() }
                     for p in 0..<panels {
-                        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
-                        var a4 = SIMD16<Float>(), a5 = SIMD16<Float>(), a6 = SIMD16<Float>(), a7 = SIMD16<Float>()
+                        var a0 = SIMD16<Float>()
+                        var a1 = SIMD16<Float>()
+                        var a2 = SIMD16<Float>()
+                        var a3 = SIMD16<Float>()
+                        var a4 = SIMD16<Float>()
+                        var a5 = SIMD16<Float>()
+                        var a6 = SIMD16<Float>()
+                        var a7 = SIMD16<Float>()
                         let panel = packed + p * f
                         for j in 0..<f {
                             let v = panel[j]

@@ -43,7 +43,8 @@ public struct ALSModel: Sendable {
         self.init(
             userFactors: FactorMatrix(rows: userFactors.count / f, factors: f, values: userFactors),
             itemFactors: FactorMatrix(rows: itemFactors.count / f, factors: f, values: itemFactors),
-            hyperparameters: hyperparameters)
+            hyperparameters: hyperparameters
+        )
     }
 
     /// Number of users.

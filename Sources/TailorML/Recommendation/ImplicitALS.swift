@@ -89,8 +89,10 @@ public struct ImplicitALS: Sendable {
             }
         }
         return ALSModel(
-            userFactors: users, itemFactors: items,
-            hyperparameters: .init(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations, seed: seed))
+            userFactors: users,
+            itemFactors: items,
+            hyperparameters: .init(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations, seed: seed)
+        )
     }
 
     // MARK: - One half-sweep
@@ -257,8 +259,12 @@ public struct ImplicitALS: Sendable {
 /// out = ±G·v for the symmetric Gram matrix G (rows of `chunks` vectors).
 @inline(__always)
 private func gramTimes(
-    _ g: UnsafePointer<SIMD16<Float>>, _ v: UnsafePointer<SIMD16<Float>>, into out: UnsafeMutablePointer<SIMD16<Float>>,
-    factors: Int, chunks: Int, negate: Bool
+    _ g: UnsafePointer<SIMD16<Float>>,
+    _ v: UnsafePointer<SIMD16<Float>>,
+    into out: UnsafeMutablePointer<SIMD16<Float>>,
+    factors: Int,
+    chunks: Int,
+    negate: Bool
 ) {
     for c in 0..<chunks { out[c] = SIMD16<Float>() }
     for a in 0..<factors {

@@ -14,7 +14,9 @@ public struct InteractionSet: Sendable {
     ///   - users: an existing user numbering to extend (to give a test set the training set's numbers).
     ///   - items: an existing item numbering to extend.
     public init(
-        triples: [(user: String, item: String, weight: Double)], users: IDIndex = IDIndex(), items: IDIndex = IDIndex()
+        triples: [(user: String, item: String, weight: Double)],
+        users: IDIndex = IDIndex(),
+        items: IDIndex = IDIndex()
     ) throws(MLError) {
         var users = users
         var items = items
@@ -71,7 +73,12 @@ public struct InteractionSet: Sendable {
                         weightColumn = names.firstIndex(of: "weight")
                     } else {
                         guard fields.count == header!.count else {
-                            failure = MLError(.malformedInput, "row has \(fields.count) fields, header has \(header!.count)", path: path, line: lineNumber)
+                            failure = MLError(
+                                .malformedInput,
+                                "row has \(fields.count) fields, header has \(header!.count)",
+                                path: path,
+                                line: lineNumber
+                            )
                             break
                         }
                         var weight = 1.0

@@ -23,7 +23,9 @@ extension InteractionSet {
     /// Builds a set from (user, item, kind) events weighted by `weights`; events of zero weight are
     /// dropped.
     public init(
-        events: [(user: String, item: String, kind: String)], weights: InteractionWeights, users: IDIndex = IDIndex(),
+        events: [(user: String, item: String, kind: String)],
+        weights: InteractionWeights,
+        users: IDIndex = IDIndex(),
         items: IDIndex = IDIndex()
     ) throws(MLError) {
         let triples = events.compactMap { e -> (user: String, item: String, weight: Double)? in

@@ -24,7 +24,10 @@ public struct PopularityRecommender: Sendable {
     ///   - category: restrict to items of this category (empty when no categories were given at init).
     ///   - excluding: training matrix and user whose items to skip.
     public func recommend(
-        count: Int, category: Int? = nil, excluding: (matrix: InteractionMatrix, user: Int)? = nil, rejecting: ((Int) -> Bool)? = nil
+        count: Int,
+        category: Int? = nil,
+        excluding: (matrix: InteractionMatrix, user: Int)? = nil,
+        rejecting: ((Int) -> Bool)? = nil
     ) -> [ScoredItem] {
         guard category == nil || categoryOf != nil else { return [] }
         var out: [ScoredItem] = []

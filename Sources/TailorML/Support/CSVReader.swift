@@ -78,15 +78,26 @@ package struct CSVReader: Sendable {
             if inQuotes {
                 if ch == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { current.append("\"") } else { inQuotes = false; pending = next }
-                    } else { inQuotes = false }
-                } else { current.append(ch) }
+                        if next == "\"" {
+                            current.append("\"")
+                        } else {
+                            inQuotes = false
+                            pending = next
+                        }
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    current.append(ch)
+                }
             } else if ch == "\"" {
                 inQuotes = true
             } else if ch == "," {
                 result.append(Substring(current))
                 current = ""
-            } else { current.append(ch) }
+            } else {
+                current.append(ch)
+            }
         }
         result.append(Substring(current))
         return result

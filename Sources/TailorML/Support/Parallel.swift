@@ -12,7 +12,10 @@ import Synchronization
     /// `body` receives the chunk and the index of the worker (0..<threads) running it, so callers can
     /// keep per-worker scratch space.
     static func forEachChunk(
-        count: Int, chunkSize: Int, threads: Int, _ body: (_ range: Range<Int>, _ worker: Int) -> Void
+        count: Int,
+        chunkSize: Int,
+        threads: Int,
+        _ body: (_ range: Range<Int>, _ worker: Int) -> Void
     ) {
         guard count > 0 else { return }
         let chunk = max(1, chunkSize)

@@ -45,7 +45,9 @@ struct Benchmark {
             let recommendCPU = cpuSeconds() - cpu
             precondition(lists.count == recommendUsers)
             if timingOnly {
-                print("{\"train_seconds\":\(trainSeconds),\"recommend_seconds\":\(recommendSeconds),\"train_cpu\":\(trainCPU),\"recommend_cpu\":\(recommendCPU)}")
+                print(
+                    "{\"train_seconds\":\(trainSeconds),\"recommend_seconds\":\(recommendSeconds),\"train_cpu\":\(trainCPU),\"recommend_cpu\":\(recommendCPU)}"
+                )
                 return
             }
             var sums = [Double](repeating: 0, count: 4)
