@@ -238,6 +238,18 @@ struct ALSTests {
         #expect(popular.recommend(count: 3, rejecting: { $0 == 1 }).map(\.item) == [2, 3, 0])
     }
 
+    @Test func unknownUsersGetPopularItems() throws {
+        let set = try InteractionSet(triples: [("ann", "tea", 1), ("bob", "tea", 1), ("bob", "jam", 1), ("cy", "cake", 1)])
+        var config = ImplicitALS()
+        config.factors = 4
+        let model = try ALSModel.fit(set, with: config)
+        let popular = PopularityRecommender(set.matrix, categories: [0, 1, 1])
+        #expect(model.recommend(userID: "new", count: 2, fallback: popular).map(\.item) == [0, 1])
+        #expect(model.recommend(userID: "new", count: 2, fallback: popular, category: 1).map(\.item) == [1, 2])
+        let known = model.recommend(userID: "ann", count: 3, excluding: set.matrix, fallback: popular)
+        #expect(Set(known.map(\.item)) == [1, 2])
+    }
+
     @Test func eventKindsBecomeWeights() throws {
         let set = try InteractionSet(
             events: [("ann", "tea", "view"), ("ann", "tea", "purchase"), ("bob", "jam", "cart_add"), ("bob", "cake", "wishlist")],

@@ -148,3 +148,26 @@ extension ALSModel {
         return top.result
     }
 }
+
+// MARK: - By identifier, with a fallback
+
+extension ALSModel {
+    /// Top-`count` items for a user given by identifier: ALS lists for users the model knows, the
+    /// popularity (or popular-in-category) list for the others (new users without history).
+    /// - Parameters:
+    ///   - userID: the user's identifier (``users``).
+    ///   - excluding: the training matrix whose items the user already has.
+    ///   - fallback: the recommender for unknown users (built on the same training matrix).
+    ///   - category: for unknown users, restrict the fallback to this category.
+    ///   - rejecting: items never to recommend.
+    /// - Returns: items by index, with ``items`` giving their identifiers.
+    public func recommend(
+        userID: String, count: Int, excluding training: InteractionMatrix? = nil, fallback: PopularityRecommender,
+        category: Int? = nil, rejecting: ((Int) -> Bool)? = nil
+    ) -> [ScoredItem] {
+        if let index = users.index(of: userID), Int(index) < userCount {
+            return recommend(user: Int(index), count: count, excluding: training, rejecting: rejecting)
+        }
+        return fallback.recommend(count: count, category: category, rejecting: rejecting)
+    }
+}
