@@ -39,9 +39,9 @@ struct SegmentClientInteropTests {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/segment_client.py").path
     }
 
-    @Test(arguments: [false, true])
-    func officialClientMessagesAreStoredExactlyOnce(gzip: Bool) async throws {
-        try await TestDatabase.with(.sqlite) { test in
+    @Test(arguments: TestBackend.available, [false, true])
+    func officialClientMessagesAreStoredExactlyOnce(backend: TestBackend, gzip: Bool) async throws {
+        try await TestDatabase.with(backend) { test in
             let settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: [writeKey], adminKeyHashes: [APIKeys.hash(adminKey)]))
             let ingest = IngestService(database: test.database)
             let router = buildRouter(settings: settings, database: test.database, ingest: ingest)
