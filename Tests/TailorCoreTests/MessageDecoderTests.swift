@@ -83,3 +83,19 @@ struct MessageDecoderTests {
         #expect(m.previousId == "anon")
     }
 }
+
+@Suite("Trait families")
+struct TraitFamilyTests {
+    @Test func classifiesBothSpellings() {
+        #expect(TraitFamily.of("postal_code") == .geographic)
+        #expect(TraitFamily.of("postalCode") == .geographic)
+        #expect(TraitFamily.of("age") == .demographic)
+        #expect(TraitFamily.of("interests") == .psychographic)
+        #expect(TraitFamily.of("loyaltyTier") == .engagement)
+        #expect(TraitFamily.of("favourite_color") == .custom)
+        let grouped = TraitFamily.group(["city": "Paris", "age": 30, "x": 1])
+        #expect(grouped[.geographic] == ["city": "Paris"])
+        #expect(grouped[.demographic] == ["age": 30])
+        #expect(grouped[.custom] == ["x": 1])
+    }
+}

@@ -47,6 +47,7 @@ struct TrackingAPITests {
                 #expect(profile.status == .ok)
                 let p = try json(profile)
                 #expect(p[path: "traits.city"] == "New York")
+                #expect(p[path: "traitFamilies.geographic.city"] == "New York")
                 #expect(p[path: "traits.email"] == "ann@example.com")
                 #expect(p[path: "computed.order_count"] == 1)
                 #expect(p[path: "computed.revenue"] == 42)

@@ -90,6 +90,7 @@ enum ProfileJSON {
             "id": .string(p.id.rawValue),
             "createdAt": time(p.createdAt),
             "traits": .object(traits),
+            "traitFamilies": .object(Dictionary(uniqueKeysWithValues: TraitFamily.group(traits).map { ($0.key.rawValue, JSONValue.object($0.value)) })),
             "computed": .object(computed),
             "identities": .object(identities),
             "eventCounts": .object(p.eventCounts.mapValues { .number(Double($0)) }),
