@@ -49,7 +49,8 @@ let liquidTargets: [Target] = [
 /// Numeric models: ALS, k-means, BG/NBD, Gamma-Gamma, metrics. No dependencies.
 let mlTargets: [Target] = [
     .target(name: "TailorML", swiftSettings: swiftSettings),
-    .testTarget(name: "TailorMLTests", dependencies: ["TailorML"], swiftSettings: swiftSettings),
+    // Peers/ holds the Python scripts of the interop tests (run through TAILOR_PYTHON).
+    .testTarget(name: "TailorMLTests", dependencies: ["TailorML"], exclude: ["Peers"], swiftSettings: swiftSettings),
 ]
 
 /// Mail: MIME, DKIM, SMTP client on NIO, file sink.
