@@ -2,6 +2,10 @@
 ///
 /// A context belongs to a single render on a single task; templates and environments are shared,
 /// contexts are not. Custom tags receive it to evaluate expressions and render bodies.
+///
+/// Mutable state is marked `@exclusivity(unchecked)`: these properties are read and written on
+/// every node, the context never leaves its render, and no access to one of them overlaps another
+/// access to it (values are computed before they are stored), so the dynamic checks only cost time.
 public final class RenderContext {
     let environment: Environment
     let globals: LiquidObject

@@ -49,7 +49,7 @@ struct TemplateRenderCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(data ?? "data"): \(error)\n".utf8))
             throw ExitCode(1)
         } catch let error as CocoaError {
-            FileHandle.standardError.write(Data("error: \(error.localizedDescription)\n".utf8))
+            FileHandle.standardError.write(Data("error: cannot read \(error.filePath ?? "input file"): \(error.localizedDescription)\n".utf8))
             throw ExitCode(1)
         }
     }
@@ -84,6 +84,9 @@ struct TemplateCheckCommand: AsyncParsableCommand {
             }
         } catch let error as LiquidError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as CocoaError {
+            FileHandle.standardError.write(Data("error: cannot read \(error.filePath ?? file): \(error.localizedDescription)\n".utf8))
             throw ExitCode(1)
         }
     }
