@@ -68,6 +68,16 @@ struct KMeansTests {
         #expect(!(0..<400).allSatisfy { raw.labels[$0] == raw.labels[$0 % 2] })
     }
 
+    @Test func degenerateDataStayFinite() throws {
+        // Three distinct points, a constant feature, and more clusters than distinct points.
+        let values: [Double] = (0..<30).flatMap { i -> [Double] in [Double(i % 3), 7] }
+        let model = try KMeans(k: 4).fit(values, dimension: 2)
+        #expect(model.inertia.isFinite && model.inertia < 1e-9)
+        #expect(model.centres.allSatisfy { $0.isFinite })
+        #expect(model.clusterSizes.reduce(0, +) == 30)
+        #expect(model.centresInOriginalUnits.enumerated().filter { $0.offset % 2 == 1 }.allSatisfy { abs($0.element - 7) < 1e-9 })
+    }
+
     @Test func rejectsBadArguments() {
         #expect(throws: MLError.self) { try KMeans(k: 0).fit([1, 2], dimension: 1) }
         #expect(throws: MLError.self) { try KMeans(k: 3).fit([1, 2], dimension: 1) }
