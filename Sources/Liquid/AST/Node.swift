@@ -47,10 +47,16 @@ indirect enum Node: Sendable {
     }
 }
 
-struct ConditionalBranch: Sendable {
-    var condition: Expression?
-    var negate: Bool
-    var body: Block
+final class ConditionalBranch: Sendable {
+    let condition: Expression?
+    let negate: Bool
+    let body: Block
+
+    init(condition: Expression?, negate: Bool, body: Block) {
+        self.condition = condition
+        self.negate = negate
+        self.body = body
+    }
 }
 
 final class ConditionalNode: Sendable {
@@ -61,10 +67,15 @@ final class ConditionalNode: Sendable {
     }
 }
 
-struct CaseBranch: Sendable {
+final class CaseBranch: Sendable {
     /// `nil` for `else`.
-    var value: Expression?
-    var body: Block
+    let value: Expression?
+    let body: Block
+
+    init(value: Expression?, body: Block) {
+        self.value = value
+        self.body = body
+    }
 }
 
 final class CaseNode: Sendable {

@@ -33,7 +33,8 @@ extension RenderContext {
             locals[name] = environment.autoescape ? .safe(s) : .string(s)
         case .conditional(let c):
             for branch in c.branches {
-                var truthy = try branch.condition.map { try evaluate($0).isTruthy } ?? true
+                var truthy = true
+                if let condition = branch.condition { truthy = try evaluate(condition).isTruthy }
                 if branch.negate { truthy.toggle() }
                 if truthy {
                     try render(branch.body, into: &out)
