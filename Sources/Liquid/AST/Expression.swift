@@ -61,6 +61,8 @@ final class FilterCall: Sendable {
     let offset: Int
     /// The filter's implementation, held directly so a call retains one closure, not the whole `Filter`.
     let body: (@Sendable (Value, FilterArguments, Environment) throws -> Value)?
+    /// The filter takes no arguments: called without building arguments.
+    let unary: (@Sendable (Value) throws -> Value)?
 
     init(name: String, filter: Filter?, arguments: [Expression], keywords: [(name: String, value: Expression)], constantArguments: FilterArguments?, offset: Int) {
         self.name = name
@@ -70,6 +72,7 @@ final class FilterCall: Sendable {
         self.constantArguments = constantArguments
         self.offset = offset
         self.body = filter?.body
+        self.unary = arguments.isEmpty && keywords.isEmpty ? filter?.unaryBody : nil
     }
 }
 

@@ -38,6 +38,8 @@ public struct Filter: Sendable {
     /// Keyword arguments the filter accepts (others are an error).
     public let keywords: Set<String>
     let body: @Sendable (Value, FilterArguments, Environment) throws -> Value
+    /// Set for filters without arguments: called directly, without building arguments.
+    let unaryBody: (@Sendable (Value) throws -> Value)?
 
     /// - Parameters:
     ///   - name: the name used in templates.
@@ -55,11 +57,21 @@ public struct Filter: Sendable {
         self.maxArguments = arguments.upperBound == Int.max ? nil : arguments.upperBound
         self.keywords = keywords
         self.body = body
+        self.unaryBody = nil
+    }
+
+    init(unary name: String, _ body: @escaping @Sendable (Value) throws -> Value) {
+        self.name = name
+        self.minArguments = 0
+        self.maxArguments = 0
+        self.keywords = []
+        self.body = { v, _, _ in try body(v) }
+        self.unaryBody = body
     }
 
     /// A filter taking no arguments.
     public static func unary(_ name: String, _ body: @escaping @Sendable (Value) throws -> Value) -> Filter {
-        Filter(name, arguments: 0...0) { v, _, _ in try body(v) }
+        Filter(unary: name, body)
     }
 
     /// A filter taking exactly one argument.

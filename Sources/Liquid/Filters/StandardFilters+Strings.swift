@@ -4,8 +4,14 @@ extension StandardFilters {
     static let strings: [Filter] = [
         Filter("append", arguments: 1...1) { v, a, _ in .string(str(v) + str(a.positional[0])) },
         Filter("prepend", arguments: 1...1) { v, a, _ in .string(str(a.positional[0]) + str(v)) },
-        .unary("upcase") { .string(str($0).uppercased()) },
-        .unary("downcase") { .string(str($0).lowercased()) },
+        .unary("upcase") { v in
+            let s = str(v)
+            return .string(asciiMap(s) { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 } ?? s.uppercased())
+        },
+        .unary("downcase") { v in
+            let s = str(v)
+            return .string(asciiMap(s) { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } ?? s.lowercased())
+        },
         .unary("capitalize") { v in
             let s = str(v)
             if let ascii = asciiCapitalize(s) { return .string(ascii) }
@@ -135,19 +141,26 @@ extension StandardFilters {
     }
 
     static func asciiCapitalize(_ s: String) -> String? {
+        var first = true
+        return asciiMap(s) { c in
+            defer { first = false }
+            if first { return c >= 97 && c <= 122 ? c - 32 : c }
+            return c >= 65 && c <= 90 ? c + 32 : c
+        }
+    }
+
+    /// Maps each byte of an ASCII string in one allocation (none for short strings); `nil` when the
+    /// string is not ASCII.
+    static func asciiMap(_ s: String, _ transform: (UInt8) -> UInt8) -> String? {
         var copy = s
         return copy.withUTF8 { b -> String? in
-            var out = [UInt8](repeating: 0, count: b.count)
-            for i in 0..<b.count {
-                let c = b[i]
-                if c >= 0x80 { return nil }
-                if i == 0 {
-                    out[i] = c >= 97 && c <= 122 ? c - 32 : c
-                } else {
-                    out[i] = c >= 65 && c <= 90 ? c + 32 : c
-                }
+            var any: UInt8 = 0
+            for c in b { any |= c }
+            guard any < 0x80 else { return nil }
+            return String(unsafeUninitializedCapacity: b.count) { out in
+                for i in 0..<b.count { out[i] = transform(b[i]) }
+                return b.count
             }
-            return String(decoding: out, as: UTF8.self)
         }
     }
 

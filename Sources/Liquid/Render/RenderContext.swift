@@ -173,6 +173,14 @@ public final class RenderContext {
             value = try evaluate(fe.expression)
         }
         for call in fe.filters {
+            if let unary = call.unary {
+                do {
+                    value = try unary(value)
+                } catch let error as FilterError {
+                    throw LiquidError(error.kind, "filter '\(call.name)': \(error.message)", offset: call.offset)
+                }
+                continue
+            }
             guard let body = call.body else { continue }
             let args: FilterArguments
             if let constant = call.constantArguments {
