@@ -120,7 +120,6 @@ extension StandardFilters {
 
     /// `slice` without walking grapheme clusters when the bytes involved are ASCII.
     static func asciiSlice(_ s: String, _ start: Int, _ length: Int) -> String? {
-        let u = s.utf8
         let end = start &+ length
         guard end >= start else { return nil }
         var i = 0
@@ -136,7 +135,6 @@ extension StandardFilters {
             if stop < b.count && b[stop] >= 0x80 { return }
             result = start >= stop ? "" : String(decoding: UnsafeBufferPointer(rebasing: b[start..<stop]), as: UTF8.self)
         }
-        _ = u
         return result
     }
 

@@ -324,7 +324,7 @@ extension RenderContext {
         let variable = p.alias ?? Self.bindingName(name)
         if let bound = p.bound {
             let value = try evaluate(bound)
-            if p.isFor, case .array = loopItems(value), value.isIterable {
+            if p.isFor, value.isIterable {
                 let items = loopItems(value)
                 let drop = ForLoopDrop(name: variable, length: items.count, parent: nil)
                 let base = child.scope.count
