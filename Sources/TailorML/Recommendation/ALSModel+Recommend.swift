@@ -109,7 +109,7 @@ extension ALSModel {
                             case 6: scores = accumulators.6
                             default: scores = accumulators.7
                             }
-                            guard any(scores .> SIMD16(repeating: tops[r].threshold)) else { continue }
+                            guard mayExceed(scores, tops[r].threshold) else { continue }
                             let user = users[first + r]
                             for lane in 0..<16 {
                                 let item = p * 16 + lane
@@ -162,8 +162,12 @@ extension ALSModel {
     ///   - rejecting: items never to recommend.
     /// - Returns: items by index, with ``items`` giving their identifiers.
     public func recommend(
-        userID: String, count: Int, excluding training: InteractionMatrix? = nil, fallback: PopularityRecommender,
-        category: Int? = nil, rejecting: ((Int) -> Bool)? = nil
+        userID: String,
+        count: Int,
+        excluding training: InteractionMatrix? = nil,
+        fallback: PopularityRecommender,
+        category: Int? = nil,
+        rejecting: ((Int) -> Bool)? = nil
     ) -> [ScoredItem] {
         if let index = users.index(of: userID), Int(index) < userCount {
             return recommend(user: Int(index), count: count, excluding: training, rejecting: rejecting)

@@ -77,3 +77,14 @@ struct Factors128: FactorVector {
     let s2 = s4.lowHalf + s4.highHalf
     return s2[0] + s2[1]
 }
+
+/// Whether some lane of `v` may exceed `t`: false only when every lane of v − t has its sign bit set.
+/// Integer AND reductions stay in vector registers on every x86 target, where comparison masks are
+/// scalarised without AVX-512. Equal lanes (+0) and NaNs answer true; callers re-check each lane.
+@inline(__always) func mayExceed(_ v: SIMD16<Float>, _ t: Float) -> Bool {
+    let bits = unsafeBitCast(v - SIMD16(repeating: t), to: SIMD16<UInt32>.self)
+    let a8 = bits.lowHalf & bits.highHalf
+    let a4 = a8.lowHalf & a8.highHalf
+    let a2 = a4.lowHalf & a4.highHalf
+    return (a2[0] & a2[1]) & 0x8000_0000 == 0
+}
