@@ -60,18 +60,19 @@ public final class PostgresDatabase: TailorDatabase {
         }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        self.runner = Task { await client.run() }
+        // The pool works only while `run()` runs; wait until its task has started so that the first query
+        // does not lease a connection before (postgres-nio warns about that).
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        self.runner = Task {
+            signal.finish()
+            await client.run()
+        }
         self.cipher = cipher
         self.policy = policy
         self.logger = logger
         self.location = parsed.redacted
-        do {
-            _ = try await Self.withDeadline(seconds: 15) { try await client.query("SELECT 1") }
-        } catch {
-            runner.cancel()
-            await runner.value
-            throw StoreError(.backend, "cannot connect to PostgreSQL at \(parsed.redacted): \(Self.describe(error))")
-        }
+        for await _ in started {}
+        await Task.yield()
     }
 
     deinit {
