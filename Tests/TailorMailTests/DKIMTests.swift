@@ -75,6 +75,16 @@ struct DKIMTests {
         #expect(!publicKey.isValidSignature(signature, for: tampered, padding: .insecurePKCS1v1_5))
     }
 
+    @Test("the OpenSSL fast path, when present, signs byte-identically to swift-crypto")
+    func backendsAgree() throws {
+        let fast = try DKIMSigner(domain: "shop.example", selector: "s1", privateKeyPEM: Self.key.privateKeyPEM)
+        let reference = try DKIMSigner(domain: "shop.example", selector: "s1", privateKeyPEM: Self.key.privateKeyPEM, allowsSystemCrypto: false)
+        #expect(reference.backend == "swift-crypto")
+        let message = try Message(from: MailAddress("a@shop.example"), to: [MailAddress("b@example.com")], subject: "same", text: "bytes").render()
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try fast.signatureField(for: message, at: date) == reference.signatureField(for: message, at: date))
+    }
+
     @Test("the DNS record carries the public key")
     func txtRecord() throws {
         #expect(Self.key.txtRecord.hasPrefix("v=DKIM1; k=rsa; p=MII"))

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// A load generator: renders, optionally DKIM-signs, and sends many realistic messages through a
@@ -86,6 +86,13 @@ public enum MailBenchmark {
         return Result(
             delivered: delivered, failed: failed, firstError: counters.firstError.withLock { $0 }, seconds: seconds,
             averageSize: sent > 0 ? counters.bytes.load(ordering: .relaxed) / sent : 0)
+    }
+
+    /// `count` messages as the benchmark sends them (for profiling the stages).
+    public static func sampleMessages(count: Int, htmlSize: Int = 30_000) throws -> [Message] {
+        let template = NewsletterTemplate(htmlSize: htmlSize)
+        let options = Options(count: count, htmlSize: htmlSize)
+        return try (0..<count).map { try template.message(number: $0, options: options) }
     }
 
     private final class Counters: Sendable {

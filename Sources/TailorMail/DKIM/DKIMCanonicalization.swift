@@ -39,48 +39,58 @@ enum DKIMCanonicalization {
     /// Relaxed body canonicalization (§3.4.4): whitespace runs as one space, none at line ends, no empty
     /// lines at the end, a final CRLF unless the body is empty.
     static func relaxedBody(_ body: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + body.count)
-        var pendingEmptyLines = 0
-        var pendingSpace = false
-        var lineHasContent = false
-        var index = 0
-        let count = body.count
-        while index < count {
-            let byte = body[index]
-            if byte == 0x0D && index + 1 < count && body[index + 1] == 0x0A {
-                if lineHasContent {
-                    out.append(0x0D)
-                    out.append(0x0A)
-                } else {
-                    pendingEmptyLines += 1
-                }
-                lineHasContent = false
-                pendingSpace = false
-                index += 2
-                continue
-            }
-            if isWSP(byte) {
-                pendingSpace = true
-            } else {
-                if !lineHasContent && pendingEmptyLines > 0 {
-                    for _ in 0..<pendingEmptyLines {
-                        out.append(0x0D)
-                        out.append(0x0A)
+        // The output never exceeds the input plus a final CRLF.
+        let canonical = [UInt8](unsafeUninitializedCapacity: body.count + 2) { buffer, initialized in
+            var o = 0
+            var pendingEmptyLines = 0
+            var pendingSpace = false
+            var lineHasContent = false
+            var index = 0
+            let count = body.count
+            while index < count {
+                let byte = body[index]
+                if byte == 0x0D && index + 1 < count && body[index + 1] == 0x0A {
+                    if lineHasContent {
+                        buffer[o] = 0x0D
+                        buffer[o + 1] = 0x0A
+                        o += 2
+                    } else {
+                        pendingEmptyLines += 1
                     }
-                    pendingEmptyLines = 0
-                }
-                if pendingSpace {
-                    out.append(0x20)
+                    lineHasContent = false
                     pendingSpace = false
+                    index += 2
+                    continue
                 }
-                out.append(byte)
-                lineHasContent = true
+                if isWSP(byte) {
+                    pendingSpace = true
+                } else {
+                    if !lineHasContent && pendingEmptyLines > 0 {
+                        for _ in 0..<pendingEmptyLines {
+                            buffer[o] = 0x0D
+                            buffer[o + 1] = 0x0A
+                            o += 2
+                        }
+                        pendingEmptyLines = 0
+                    }
+                    if pendingSpace {
+                        buffer[o] = 0x20
+                        o += 1
+                        pendingSpace = false
+                    }
+                    buffer[o] = byte
+                    o += 1
+                    lineHasContent = true
+                }
+                index += 1
             }
-            index += 1
+            if lineHasContent {
+                buffer[o] = 0x0D
+                buffer[o + 1] = 0x0A
+                o += 2
+            }
+            initialized = o
         }
-        if lineHasContent {
-            out.append(0x0D)
-            out.append(0x0A)
-        }
+        out.append(contentsOf: canonical)
     }
 }

@@ -19,47 +19,58 @@ enum QuotedPrintable {
     /// hard CRLF breaks; other lines are soft-broken with `=` so that no line exceeds 76 characters.
     /// The output ends with CRLF if the input ended with a line break.
     static func encode(_ input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + input.count + input.count / 8 + 64)
-        var lineLength = 0
-        var index = 0
-        let count = input.count
-        while index < count {
-            let byte = input[index]
-            if byte == 0x0D || byte == 0x0A {
-                out.append(0x0D)
-                out.append(0x0A)
-                lineLength = 0
-                index += (byte == 0x0D && index + 1 < count && input[index + 1] == 0x0A) ? 2 : 1
-                continue
+        // Worst case: every octet as =XX (3) plus a soft break (3) every 24 of them: under 4 per octet.
+        let capacity = input.count * 4 + 16
+        let encoded = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            hexDigits.withUnsafeBufferPointer { hex in
+                var o = 0
+                var lineLength = 0
+                var index = 0
+                let count = input.count
+                while index < count {
+                    let byte = input[index]
+                    if byte == 0x0D || byte == 0x0A {
+                        buffer[o] = 0x0D
+                        buffer[o + 1] = 0x0A
+                        o += 2
+                        lineLength = 0
+                        index += (byte == 0x0D && index + 1 < count && input[index + 1] == 0x0A) ? 2 : 1
+                        continue
+                    }
+                    let next = index + 1 < count ? input[index + 1] : 0x0A
+                    let atLineEnd = next == 0x0D || next == 0x0A
+                    let literal: Bool
+                    switch byte {
+                    case 0x20, 0x09: literal = !atLineEnd
+                    case 0x3D: literal = false
+                    case 0x21...0x7E: literal = true
+                    default: literal = false
+                    }
+                    let width = literal ? 1 : 3
+                    // Keep room for the soft-break "=" unless this is the line's last character.
+                    if lineLength + width > (atLineEnd ? 76 : 75) {
+                        buffer[o] = 0x3D
+                        buffer[o + 1] = 0x0D
+                        buffer[o + 2] = 0x0A
+                        o += 3
+                        lineLength = 0
+                    }
+                    if literal {
+                        buffer[o] = byte
+                        o += 1
+                    } else {
+                        buffer[o] = 0x3D
+                        buffer[o + 1] = hex[Int(byte >> 4)]
+                        buffer[o + 2] = hex[Int(byte & 0x0F)]
+                        o += 3
+                    }
+                    lineLength += width
+                    index += 1
+                }
+                initialized = o
             }
-            let next = index + 1 < count ? input[index + 1] : 0x0A
-            let atLineEnd = next == 0x0D || next == 0x0A
-            let literal: Bool
-            switch byte {
-            case 0x20, 0x09: literal = !atLineEnd
-            case 0x3D: literal = false
-            case 0x21...0x7E: literal = true
-            default: literal = false
-            }
-            let width = literal ? 1 : 3
-            // Keep room for the soft-break "=" unless this is the line's last character.
-            let limit = atLineEnd ? 76 : 75
-            if lineLength + width > limit {
-                out.append(0x3D)
-                out.append(0x0D)
-                out.append(0x0A)
-                lineLength = 0
-            }
-            if literal {
-                out.append(byte)
-            } else {
-                out.append(0x3D)
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0x0F)])
-            }
-            lineLength += width
-            index += 1
         }
+        out.append(contentsOf: encoded)
     }
 
     static func encode(_ input: some Collection<UInt8>, into out: inout [UInt8]) {

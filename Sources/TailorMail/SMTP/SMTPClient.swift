@@ -61,6 +61,7 @@ public final class SMTPClient: MailTransport {
         configuration: SMTPConfiguration,
         eventLoopGroup: (any EventLoopGroup)? = nil,
         logger: Logger = Logger(label: "tailor.mail.smtp"),
+        isolation: isolated (any Actor)? = #isolation,
         _ body: (SMTPClient) async throws -> Result
     ) async throws -> Result {
         let client = try SMTPClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)

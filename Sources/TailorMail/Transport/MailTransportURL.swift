@@ -74,6 +74,7 @@ public enum MailTransportURL: Sendable {
     /// Runs `body` with the transport this URL names (an SMTP client's pool runs meanwhile).
     public func withTransport<Result: Sendable>(
         logger: Logger = Logger(label: "tailor.mail"),
+        isolation: isolated (any Actor)? = #isolation,
         _ body: (any MailTransport) async throws -> Result
     ) async throws -> Result {
         switch self {
