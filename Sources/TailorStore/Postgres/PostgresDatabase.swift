@@ -7,13 +7,13 @@ public import TailorCore
 ///
 /// A pool of connections (`PostgresClient`) runs in a task the store owns and cancels on ``close()``.
 /// Every value reaches the server as a bound parameter (`PostgresQuery` interpolation); the only SQL built
-/// from strings is the fixed text of migrations.
+/// from strings is constant (migrations, column lists) or a checked identifier (``PostgresServer``).
 ///
-/// Ingest is one transaction per batch: it locks the profile rows that own the batch's identities
-/// (`SELECT … FOR UPDATE`), plans with ``IngestPlanner`` and writes with a few batched statements. Two nodes
-/// that race to create the same new identity or store the same message collide on a unique key; the loser's
-/// transaction rolls back and the whole batch is retried, and then sees the winner's rows. See
-/// docs/STORAGE.md.
+/// Ingest is one transaction per batch: it takes an advisory lock per identity of the batch (batches that
+/// share a visitor run one after the other), locks the profile rows that own those identities
+/// (`SELECT … FOR UPDATE`), plans with ``IngestPlanner`` and writes with a few batched statements. A race
+/// that still reaches a unique key (the same message stored by two nodes at once) rolls the transaction back
+/// and the whole batch is retried, seeing the winner's rows. See docs/STORAGE.md.
 public final class PostgresDatabase: TailorDatabase {
     let client: PostgresClient
     let runner: Task<Void, Never>
