@@ -138,6 +138,39 @@ struct CLITests {
     }
 }
 
+@Suite("tailor template", .enabled(if: FileManager.default.isExecutableFile(atPath: tailorBinary)))
+struct TemplateCLITests {
+    @Test func rendersWithDataPartialsAndAutoescape() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "Hi {{ profile.first_name | default: 'there' }}! {% render 'footer', shop: shop %}".write(
+            to: dir.appendingPathComponent("mail.liquid"), atomically: true, encoding: .utf8)
+        try "-- {{ shop }}".write(to: dir.appendingPathComponent("footer.liquid"), atomically: true, encoding: .utf8)
+        try #"{"profile": {"first_name": "<b>Ann</b>"}, "shop": "Tailor & Co"}"#.write(
+            to: dir.appendingPathComponent("data.json"), atomically: true, encoding: .utf8)
+        let plain = try await tailor(["template", "render", "mail.liquid", "--data", "data.json"], in: dir)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdout == "Hi <b>Ann</b>! -- Tailor & Co")
+        let escaped = try await tailor(["template", "render", "mail.liquid", "--data", "data.json", "--autoescape"], in: dir)
+        #expect(escaped.stdout == "Hi &lt;b&gt;Ann&lt;/b&gt;! -- Tailor &amp; Co")
+    }
+
+    @Test func errorsGoToStderrWithLineColumnAndExit1() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "line one\n{% if x %}never closed".write(to: dir.appendingPathComponent("bad.liquid"), atomically: true, encoding: .utf8)
+        let bad = try await tailor(["template", "render", "bad.liquid"], in: dir)
+        #expect(bad.status == 1)
+        #expect(bad.stdout.isEmpty)
+        #expect(bad.stderr.contains("bad.liquid:2:"))
+        #expect(bad.stderr.contains("^"))
+        try "{{ missing }}".write(to: dir.appendingPathComponent("strict.liquid"), atomically: true, encoding: .utf8)
+        let strict = try await tailor(["template", "render", "strict.liquid", "--strict"], in: dir)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("strict.liquid:1:"))
+    }
+}
+
 /// A minimal HTTP GET over a socket-free path: URLSession is in FoundationNetworking on Linux.
 func fetch(_ url: String) async throws -> Data {
     try await withCheckedThrowingContinuation { continuation in
