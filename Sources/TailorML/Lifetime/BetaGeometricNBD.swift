@@ -44,7 +44,9 @@ public struct BetaGeometricNBD: Sendable, Hashable {
             }
             counts[c, default: 0] += 1
         }
-        let groups = Array(counts)
+        // Sorted so the sum (and so the optimiser's path) is the same in every process: dictionary
+        // order is seeded per process.
+        let groups = counts.sorted { ($0.key.frequency, $0.key.recency, $0.key.age) < ($1.key.frequency, $1.key.recency, $1.key.age) }
         let objective: ([Double]) -> Double = { logParams in
             let model = BetaGeometricNBD(r: exp(logParams[0]), alpha: exp(logParams[1]), a: exp(logParams[2]), b: exp(logParams[3]))
             var total = 0.0
