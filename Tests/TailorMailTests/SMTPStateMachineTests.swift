@@ -268,6 +268,17 @@ struct SMTPStateMachineTests {
         #expect(commands.first == .mailFrom("a@b.c", size: 10, eightBitMIME: true, smtpUTF8: true))
     }
 
+    @Test("an envelope address with CR/LF cannot inject SMTP commands")
+    func envelopeInjection() throws {
+        var machine = try readyMachine()
+        let evil = Envelope(sender: "a@b.c>\r\nRCPT TO:<victim@x.y", recipients: ["d@e.f"])
+        guard case .deliveryFailed(let error) = machine.startTransaction(envelope: evil, size: 1, eightBit: false) else { throw Failure("expected failure") }
+        #expect(error.code == .invalidAddress && error.severity == .permanent)
+        let evilRecipient = Envelope(sender: "", recipients: ["d@e.f\r\nDATA"])
+        guard case .deliveryFailed = machine.startTransaction(envelope: evilRecipient, size: 1, eightBit: false) else { throw Failure("expected failure") }
+        #expect(machine.isReady)
+    }
+
     @Test("RSET between messages when configured; QUIT closes")
     func resetBetweenMessagesAndQuit() throws {
         var machine = try readyMachine(configuration: .init(heloName: "client.test", resetBetweenMessages: true))

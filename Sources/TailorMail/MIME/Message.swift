@@ -161,6 +161,17 @@ public struct Envelope: Sendable, Hashable {
         self.recipients = recipients
     }
 
+    /// Checks every address the way ``MailAddress`` does, so that nothing in an envelope can end an
+    /// SMTP command early or inject another (an empty sender, the null reverse-path, is allowed).
+    /// - Throws: ``MailError`` (``MailError/Code/invalidAddress``).
+    public func validate() throws {
+        if !sender.isEmpty { try MailAddress.validate(sender) }
+        guard !recipients.isEmpty else {
+            throw MailError(.invalidAddress, severity: .permanent, "envelope has no recipients")
+        }
+        for recipient in recipients { try MailAddress.validate(recipient) }
+    }
+
     /// Whether any address needs SMTPUTF8.
     public var isInternationalized: Bool {
         sender.utf8.contains { $0 >= 0x80 } || recipients.contains { $0.utf8.contains { $0 >= 0x80 } }

@@ -104,6 +104,7 @@ public final class SMTPClient: MailTransport {
     /// - Returns: the receipt (recipients accepted and refused).
     /// - Throws: ``MailError``, classified transient (4xx, network, timeout) or permanent (5xx).
     public func send(_ mail: OutgoingMail) async throws -> DeliveryReceipt {
+        try mail.envelope.validate()
         if let rateLimiter {
             try await rateLimiter.acquire(domains: mail.envelope.recipients.map { address in
                 address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]) } ?? address

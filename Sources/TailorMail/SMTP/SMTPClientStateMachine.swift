@@ -224,8 +224,12 @@ public struct SMTPClientStateMachine: Sendable {
         guard case .ready(let needsReset) = state else {
             return .deliveryFailed(MailError(.protocolViolation, severity: .transient, "session is not ready for a message", stage: .mailFrom))
         }
-        guard !envelope.recipients.isEmpty else {
-            return .deliveryFailed(MailError(.invalidMessage, severity: .permanent, "no recipients", stage: .rcptTo))
+        do {
+            try envelope.validate()
+        } catch let error as MailError {
+            return .deliveryFailed(error)
+        } catch {
+            return .deliveryFailed(MailError(.invalidAddress, severity: .permanent, "invalid envelope"))
         }
         if let limit = capabilities.maximumSize, size > limit {
             return .deliveryFailed(MailError(.messageTooLarge, severity: .permanent, "message of \(size) octets exceeds the server's SIZE \(limit)", stage: .mailFrom))

@@ -33,6 +33,7 @@ public struct FileSink: MailTransport {
 
     /// Writes the message to `<date>-<random>.eml`.
     public func send(_ mail: OutgoingMail) async throws -> DeliveryReceipt {
+        try mail.envelope.validate()
         var generator = SystemRandomNumberGenerator()
         let stamp = Int64(Date().timeIntervalSince1970 * 1000)
         let name = "\(stamp)-\(hex(generator.next())).eml"
