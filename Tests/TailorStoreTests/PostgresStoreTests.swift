@@ -145,6 +145,58 @@ struct PostgresStoreTests {
         }
     }
 
+    /// A rebuild on one node while another ingests never overwrites fresh state with stale state: afterwards
+    /// the incremental state still equals a rebuild.
+    @Test func rebuildDuringIngestLosesNothing() async throws {
+        try await PostgresFixture.with { fixture in
+            let ingester = try await fixture.node()
+            let rebuilder = try await fixture.node()
+            try await ingester.migrate()
+            let t0 = self.t0
+            let users = 5
+            let batches = 30
+            async let ingesting: Void = {
+                for b in 0..<batches {
+                    var batch: [Message] = []
+                    for i in 0..<10 {
+                        let n = b * 10 + i
+                        let user = "r\(n % users)"
+                        // Every third batch is late (older timestamps), which makes ingest rebuild too.
+                        let t = t0 + Double(b % 3 == 2 ? 10_000 - n : 20_000 + n)
+                        batch.append(n % 3 == 0
+                            ? .track("Order Completed", userId: user, properties: ["revenue": .number(Double(n))], at: t, messageId: "r\(n)")
+                            : .track("Product Added", userId: user, properties: ["product_id": .string("p\(n % 7)"), "price": 3], at: t,
+                                     messageId: "r\(n)"))
+                    }
+                    _ = try await ingester.ingest(batch, planner: IngestPlanner())
+                    // A rebuild that wrote state computed before this batch committed would lose its events.
+                    var total = 0
+                    for u in 0..<users { total += try await ingester.profile(ProfileReference("user:r\(u)")!)?.state.eventCount ?? 0 }
+                    #expect(total == (b + 1) * 10, "after batch \(b)")
+                }
+            }()
+            async let rebuilding: Int = {
+                var rounds = 0
+                while rounds < 200, try await rebuilder.counts().events < batches * 10 {
+                    _ = try await rebuilder.rebuildProfiles(progress: nil)
+                    rounds += 1
+                }
+                return rounds
+            }()
+            let (_, rounds) = try await (ingesting, rebuilding)
+            #expect(rounds > 0, "the rebuilds ran while the batches were ingested")
+            var live: [ProfileState] = []
+            for u in 0..<users { live.append(try #require(try await ingester.profile(ProfileReference("user:r\(u)")!)).state) }
+            #expect(live.map(\.eventCount).reduce(0, +) == batches * 10)
+            _ = try await ingester.rebuildProfiles(progress: nil)
+            for u in 0..<users {
+                #expect(try await ingester.profile(ProfileReference("user:r\(u)")!)?.state == live[u], "user r\(u)")
+            }
+            try await ingester.close()
+            try await rebuilder.close()
+        }
+    }
+
     /// The same batch sent to two nodes at once is stored once (a retried Segment batch behind a load balancer).
     @Test func sameBatchOnTwoNodesIsStoredOnce() async throws {
         try await PostgresFixture.with { fixture in
