@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 public import TailorCore
 
 /// Tailor on PostgreSQL (postgres-nio): for several `tailor serve` nodes sharing one database.
@@ -22,6 +23,11 @@ public final class PostgresDatabase: TailorDatabase {
     let logger: Logger
     /// The server and database, without the password (for errors and logs).
     public let location: String
+    private let retries = Atomic<Int>(0)
+
+    /// How many transactions were rolled back and run again after losing a race with another writer
+    /// (for metrics: a steady rise means writers contend).
+    public var conflictsRetried: Int { retries.load(ordering: .relaxed) }
 
     /// How many times a batch is retried after a conflict with a concurrent transaction.
     static let maximumAttempts = 8
@@ -172,6 +178,7 @@ public final class PostgresDatabase: TailorDatabase {
                                      + "(\(Self.describe(error)))")
                 }
                 attempt += 1
+                retries.add(1, ordering: .relaxed)
                 // Back off a little, with jitter, so that the racers do not meet again.
                 try await Task.sleep(nanoseconds: UInt64.random(in: 1...(2_000_000 << min(attempt, 5))))
             }
