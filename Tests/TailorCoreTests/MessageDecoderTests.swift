@@ -62,7 +62,7 @@ struct MessageDecoderTests {
         #expect(throws: MessageDecoder.Error.self) { try limited.decodeBatch(three, bodyBytes: 10, receivedAt: now) }
         let big: JSONValue = ["batch": [["type": "page", "userId": "u", "properties": ["x": .string(String(repeating: "a", count: 200))]]]]
         do {
-            _ = try limited.decodeBatch(big, bodyBytes: 10, receivedAt: now)
+            _ = try limited.decodeBatch(big, bodyBytes: JSONWriter.bytes(big).count, receivedAt: now)
             Issue.record("accepted an oversized message")
         } catch {
             #expect(error.path == "batch[0]")

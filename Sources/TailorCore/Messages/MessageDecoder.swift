@@ -131,7 +131,8 @@ public struct MessageDecoder: Sendable {
         messages.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
             let path = "batch[\(i)]"
-            try checkSize(item, path: path, index: i)
+            // A message can only be over the limit when the whole body is.
+            if bodyBytes > limits.maxMessageBytes { try checkSize(item, path: path, index: i) }
             do {
                 var message = try decode(item, type: nil, receivedAt: receivedAt, path: path)
                 if !sharedContext.isEmpty { message.context = sharedContext.merging(message.context) { _, own in own } }

@@ -20,6 +20,8 @@ public final class SQLiteDatabase: TailorDatabase {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // 64 MB of page cache per connection: profile and identity lookups stay in memory.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
@@ -65,13 +67,22 @@ public final class SQLiteDatabase: TailorDatabase {
         guard !messages.isEmpty else { return IngestResult() }
         let cipher = self.cipher
         let policy = self.policy
+        // Everything that does not depend on the database is done before taking the single writer:
+        // blind indexes, and each event's serialized and sealed columns (only its profile is decided inside).
+        let lookups = IngestPlanner.lookups(for: messages)
+        let keys = Dictionary(uniqueKeysWithValues: lookups.identities.map { ($0, cipher.storageKey($0)) })
+        var encoded: [String: EventRow] = [:]
+        encoded.reserveCapacity(messages.count)
+        for m in messages where encoded[m.messageId] == nil {
+            encoded[m.messageId] = try EventRow(profile: ProfileID(""), message: m, cipher: cipher, policy: policy)
+        }
+        let prepared = encoded
         return try await pool.write { db in
             let now = Date()
-            let lookups = IngestPlanner.lookups(for: messages)
             var snapshot = IngestSnapshot()
             let linkStatement = try db.cachedStatement(sql: "SELECT profile_id FROM identities WHERE kind = ? AND value = ?")
-            for identity in lookups.identities {
-                if let owner = try String.fetchOne(linkStatement, arguments: [identity.kind.rawValue, cipher.storageKey(identity)]) {
+            for (identity, key) in keys {
+                if let owner = try String.fetchOne(linkStatement, arguments: [identity.kind.rawValue, key]) {
                     snapshot.links[identity] = ProfileID(owner)
                 }
             }
@@ -84,13 +95,14 @@ public final class SQLiteDatabase: TailorDatabase {
             }
 
             let plan = planner.plan(messages, snapshot: snapshot)
-            try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy)
+            try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy, keys: keys, prepared: prepared)
             return IngestResult(stored: plan.events.count, duplicates: plan.duplicates.count,
                                 createdProfiles: plan.createdProfiles.count, merges: plan.merges.count)
         }
     }
 
-    static func apply(_ plan: IngestPlan, db: Database, now: Date, cipher: FieldCipher, policy: PersonalDataPolicy) throws {
+    static func apply(_ plan: IngestPlan, db: Database, now: Date, cipher: FieldCipher, policy: PersonalDataPolicy,
+                      keys: [Identity: String] = [:], prepared: [String: EventRow] = [:]) throws {
         let nowMs = now.millisecondsSince1970
         let created = Set(plan.createdProfiles)
         for id in plan.createdProfiles {
@@ -112,14 +124,15 @@ public final class SQLiteDatabase: TailorDatabase {
             ON CONFLICT (kind, value) DO UPDATE SET profile_id = excluded.profile_id
             """)
         for (identity, owner) in plan.links {
-            try link.execute(arguments: [identity.kind.rawValue, cipher.storageKey(identity), owner.rawValue, nowMs])
+            try link.execute(arguments: [identity.kind.rawValue, keys[identity] ?? cipher.storageKey(identity), owner.rawValue, nowMs])
         }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO events (message_id, profile_id, type, name, timestamp, received_at, user_id, anonymous_id, properties, traits, personal)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (profile, message) in plan.events {
-            let r = try EventRow(profile: profile, message: message, cipher: cipher, policy: policy)
+            var r = try prepared[message.messageId] ?? EventRow(profile: profile, message: message, cipher: cipher, policy: policy)
+            r.profileId = profile.rawValue
             try insert.execute(arguments: [r.messageId, r.profileId, r.type, r.name, r.timestamp, r.receivedAt, r.userId, r.anonymousId,
                                            r.properties, r.traits, r.personal])
         }
@@ -133,13 +146,13 @@ public final class SQLiteDatabase: TailorDatabase {
 
     static func saveProfile(_ db: Database, _ r: ProfileRow, isNew: Bool) throws {
         let statement = try db.cachedStatement(sql: """
-            UPDATE profiles SET updated_at = ?, traits = ?, personal = ?, trait_stamps = ?, event_count = ?, first_seen = ?, last_seen = ?,
+            UPDATE profiles SET created_at = ?, updated_at = ?, traits = ?, personal = ?, trait_stamps = ?, event_count = ?, first_seen = ?, last_seen = ?,
               last_activity = ?, order_count = ?, revenue = ?, last_order_at = ?, last_order_value = ?, last_order_key = ?,
               email_opens = ?, email_clicks = ?, cart = ?, cart_value = ?, cart_updated_at = ?, cart_clock = ?
             WHERE id = ?
             """)
         try statement.execute(arguments: [
-            r.updatedAt, r.traits, r.personal, r.traitStamps, r.eventCount, r.firstSeen, r.lastSeen, r.lastActivity, r.orderCount,
+            r.createdAt, r.updatedAt, r.traits, r.personal, r.traitStamps, r.eventCount, r.firstSeen, r.lastSeen, r.lastActivity, r.orderCount,
             r.revenue, r.lastOrderAt, r.lastOrderValue, r.lastOrderKey, r.emailOpens, r.emailClicks, r.cart, r.cartValue,
             r.cartUpdatedAt, r.cartClock, r.id,
         ])
@@ -157,7 +170,8 @@ public final class SQLiteDatabase: TailorDatabase {
 
     static func loadIdentities(_ db: Database, id: ProfileID) throws -> Set<Identity> {
         // Emails are stored as blind indexes and cannot be read back; user and anonymous ids can.
-        let rows = try Row.fetchAll(db, sql: "SELECT kind, value FROM identities WHERE profile_id = ? AND kind != 'email'", arguments: [id.rawValue])
+        let statement = try db.cachedStatement(sql: "SELECT kind, value FROM identities WHERE profile_id = ? AND kind != 'email'")
+        let rows = try Row.fetchAll(statement, arguments: [id.rawValue])
         return Set(rows.compactMap { row in Identity.Kind(rawValue: row[0]).map { Identity($0, row[1]) } })
     }
 
@@ -167,10 +181,11 @@ public final class SQLiteDatabase: TailorDatabase {
     }
 
     static func loadHistory(_ db: Database, id: ProfileID, cipher: FieldCipher) throws -> [Message] {
-        let rows = try Row.fetchAll(db, sql: """
+        let statement = try db.cachedStatement(sql: """
             SELECT message_id, profile_id, type, name, timestamp, received_at, user_id, anonymous_id, properties, traits, personal
             FROM events WHERE profile_id = ?
-            """, arguments: [id.rawValue])
+            """)
+        let rows = try Row.fetchAll(statement, arguments: [id.rawValue])
         return try rows.map { try eventRow($0).message(cipher: cipher) }
     }
 
