@@ -24,11 +24,22 @@ struct DKIMTests {
         ("\r\n\r\n", ""),
         ("a", "a\r\n"),
         ("a\r\n\r\nb  \r\n \t\r\n", "a\r\n\r\nb\r\n"),
+        ("a b\r\n\r\nc\r\n", "a b\r\n\r\nc\r\n"),
+        ("a b \r\n", "a b\r\n"),
+        ("a\tb\r\n", "a b\r\n"),
+        ("a\r\n\r\n", "a\r\n"),
+        ("\r\n", ""),
+        (" lead\r\n", " lead\r\n"),
     ])
     func relaxedBody(input: String, expected: String) {
         var out: [UInt8] = []
-        Array(input.utf8).withUnsafeBufferPointer { DKIMCanonicalization.relaxedBody($0, into: &out) }
+        let bytes = Array(input.utf8)
+        bytes.withUnsafeBufferPointer { DKIMCanonicalization.relaxedBody($0, into: &out) }
         #expect(TestSupport.string(out) == expected)
+        // The no-copy shortcut may only claim "unchanged" when it really is.
+        let unchanged = bytes.withUnsafeBufferPointer { DKIMCanonicalization.relaxedBodyIsUnchanged($0) }
+        #expect(!unchanged || out == bytes)
+        if !bytes.isEmpty && out == bytes { #expect(unchanged) }
     }
 
     @Test("the signature verifies with the public key over the canonical headers")

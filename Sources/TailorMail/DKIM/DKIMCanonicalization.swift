@@ -36,6 +36,27 @@ enum DKIMCanonicalization {
         if terminate { out.append(contentsOf: crlf) }
     }
 
+    /// Whether relaxed body canonicalization would return `body` unchanged (no tabs, no runs of spaces,
+    /// no spaces before a line end, a final CRLF and no empty lines at the end). Rendered bodies
+    /// (quoted-printable, base64) usually are, and then the hash is taken without a copy.
+    static func relaxedBodyIsUnchanged(_ body: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = body.count
+        guard count >= 2, body[count - 2] == 0x0D, body[count - 1] == 0x0A else { return false }
+        if count >= 4 && body[count - 4] == 0x0D && body[count - 3] == 0x0A { return false }
+        if count == 2 { return false }
+        var index = 0
+        while index < count - 1 {
+            let byte = body[index]
+            if byte == 0x09 { return false }
+            if byte == 0x20 {
+                let next = body[index + 1]
+                if next == 0x20 || next == 0x09 || next == 0x0D { return false }
+            }
+            index += 1
+        }
+        return true
+    }
+
     /// Relaxed body canonicalization (§3.4.4): whitespace runs as one space, none at line ends, no empty
     /// lines at the end, a final CRLF unless the body is empty.
     static func relaxedBody(_ body: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {

@@ -104,9 +104,13 @@ public struct DKIMSigner: Sendable {
     /// The complete `DKIM-Signature` field (ending in CRLF) for `message`.
     public func signatureField(for message: RenderedMessage, at date: Date = Date()) throws -> [UInt8] {
         // Body hash over the relaxed body.
-        var canonicalBody: [UInt8] = []
-        message.body.withUnsafeBufferPointer { DKIMCanonicalization.relaxedBody($0, into: &canonicalBody) }
-        let bodyHash = Base64.encodeToString(Array(SHA256.hash(data: canonicalBody)))
+        let bodyDigest = message.body.withUnsafeBufferPointer { body in
+            if DKIMCanonicalization.relaxedBodyIsUnchanged(body) { return SHA256.hash(data: UnsafeRawBufferPointer(body)) }
+            var canonicalBody: [UInt8] = []
+            DKIMCanonicalization.relaxedBody(body, into: &canonicalBody)
+            return SHA256.hash(data: canonicalBody)
+        }
+        let bodyHash = Base64.encodeToString(Array(bodyDigest))
 
         // Pick header instances bottom-up for each listed name (§5.4.2).
         var fields = message.headerFields.map { (name: $0.name.lowercased(), raw: $0.raw) }
