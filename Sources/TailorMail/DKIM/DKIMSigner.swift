@@ -72,7 +72,11 @@ public struct DKIMSigner: Sendable {
             // Use it only if it produces exactly swift-crypto's signature on a probe.
             let probe = SHA256.hash(data: Array("tailor dkim backend probe".utf8))
             let reference = try? key.signature(for: probe, padding: .insecurePKCS1v1_5).rawRepresentation
-            systemSigner = reference.map(Array.init) == system.sign(digest: Array(probe)) ? system : nil
+            if let reference, system.agreesOnEverySlot(digest: Array(probe), expected: Array(reference)) {
+                systemSigner = system
+            } else {
+                systemSigner = nil
+            }
         } else {
             systemSigner = nil
         }

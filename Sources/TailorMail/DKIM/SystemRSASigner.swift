@@ -79,11 +79,16 @@ final class SystemRSASigner: @unchecked Sendable {
 
     private static let library: Library? = Library.load()
 
-    /// One loaded copy of the key, used under its lock.
+    /// One loaded copy of the key with a signing context set up for it (RSA PKCS#1 v1.5, SHA-256),
+    /// used under its lock. Reusing the context skips OpenSSL 3's per-call algorithm fetch.
     private final class Slot: @unchecked Sendable {
         let lock = Mutex(())
         let key: OpaquePointer
-        init(key: OpaquePointer) { self.key = key }
+        let context: OpaquePointer
+        init(key: OpaquePointer, context: OpaquePointer) {
+            self.key = key
+            self.context = context
+        }
     }
 
     private let library: Library
@@ -102,37 +107,53 @@ final class SystemRSASigner: @unchecked Sendable {
                 return library.readPrivateKey(bio, nil, nil, nil)
             }
         }
-        var keys: [OpaquePointer] = []
+        var slots: [Slot] = []
         for _ in 0..<SystemRSASigner.slotCount {
             guard let key = load() else { break }
-            keys.append(key)
+            guard let context = library.newContext(key, nil) else {
+                library.freeKey(key)
+                break
+            }
+            slots.append(Slot(key: key, context: context))
+            guard library.signInit(context) > 0, library.setPadding(context, 1) > 0,  // RSA_PKCS1_PADDING
+                library.setDigest(context, library.sha256()) > 0
+            else { break }
         }
-        guard let first = keys.first, keys.count == SystemRSASigner.slotCount, library.keySize(first) >= 256 else {
-            keys.forEach { library.freeKey($0) }
+        guard slots.count == SystemRSASigner.slotCount, library.keySize(slots[0].key) >= 256 else {
+            for slot in slots {
+                library.freeContext(slot.context)
+                library.freeKey(slot.key)
+            }
             return nil
         }
         self.library = library
-        self.signatureSize = Int(library.keySize(first))
-        self.slots = keys.map(Slot.init)
+        self.signatureSize = Int(library.keySize(slots[0].key))
+        self.slots = slots
     }
 
     /// Copies of the key: a few per core so that signers rarely wait for each other.
     private static let slotCount = 8
 
-    deinit { slots.forEach { library.freeKey($0.key) } }
+    deinit {
+        for slot in slots {
+            library.freeContext(slot.context)
+            library.freeKey(slot.key)
+        }
+    }
+
+    /// Signs `digest` with every copy of the key, twice: `true` if all agree with `expected`.
+    func agreesOnEverySlot(digest: [UInt8], expected: [UInt8]) -> Bool {
+        (0..<(2 * slots.count)).allSatisfy { _ in sign(digest: digest) == expected }
+    }
 
     /// The PKCS#1 v1.5 signature of a SHA-256 digest; `nil` on any OpenSSL failure.
     func sign(digest: [UInt8]) -> [UInt8]? {
         let slot = slots[nextSlot.add(1, ordering: .relaxed).oldValue & (SystemRSASigner.slotCount - 1)]
-        return slot.lock.withLock { _ in sign(digest: digest, key: slot.key) }
+        return slot.lock.withLock { _ in sign(digest: digest, context: slot.context) }
     }
 
-    private func sign(digest: [UInt8], key: OpaquePointer) -> [UInt8]? {
-        guard digest.count == 32, let context = library.newContext(key, nil) else { return nil }
-        defer { library.freeContext(context) }
-        guard library.signInit(context) > 0, library.setPadding(context, 1) > 0,  // RSA_PKCS1_PADDING
-            library.setDigest(context, library.sha256()) > 0
-        else { return nil }
+    private func sign(digest: [UInt8], context: OpaquePointer) -> [UInt8]? {
+        guard digest.count == 32 else { return nil }
         var signature = [UInt8](repeating: 0, count: signatureSize)
         var length = signatureSize
         let status = digest.withUnsafeBufferPointer { input in
