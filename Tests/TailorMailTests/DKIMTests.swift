@@ -96,6 +96,14 @@ struct DKIMTests {
         #expect(try fast.signatureField(for: message, at: date) == reference.signatureField(for: message, at: date))
     }
 
+    @Test("rendered quoted-printable bodies take the no-copy body hash path")
+    func renderedBodiesAreCanonical() throws {
+        for message in try MailBenchmark.sampleMessages(count: 3) {
+            let rendered = try message.render()
+            #expect(rendered.body.withUnsafeBufferPointer { DKIMCanonicalization.relaxedBodyIsUnchanged($0) })
+        }
+    }
+
     @Test("the DNS record carries the public key")
     func txtRecord() throws {
         #expect(Self.key.txtRecord.hasPrefix("v=DKIM1; k=rsa; p=MII"))
