@@ -51,6 +51,12 @@ struct StoreConformanceTests {
             #expect(byUser.eventCounts == ["identify": 1, "Product Added": 1, "Order Completed": 1, "Email Opened": 1])
             #expect(byUser.identities.contains(Identity(.user, "u1")))
             #expect(try await db.profile(ProfileReference("user:nobody")!) == nil)
+            // A later batch without traits updates the state and leaves the traits as they were.
+            _ = try await db.ingest([.track("Email Clicked", userId: "u1", at: t0 + 240, messageId: "m5")], planner: planner)
+            let later = try #require(try await db.profile(ProfileReference("user:u1")!))
+            #expect(later.state.emailClicks == 1)
+            #expect(later.traits == byUser.traits)
+            #expect(later.personal.value == byUser.personal.value)
         }
     }
 

@@ -36,6 +36,9 @@ public struct IngestPlan: Sendable {
     public var rebuild: Set<ProfileID> = []
     /// Message ids skipped because they were stored before (or repeated in the batch).
     public var duplicates: [String] = []
+    /// Profiles whose traits this batch changed (identify with traits, merges, new profiles); the others
+    /// only need their computed state written.
+    public var traitsChanged: Set<ProfileID> = []
 
     public init() {}
 }
@@ -109,6 +112,7 @@ public struct IngestPlanner: Sendable {
                 survivor = makeProfileID(m.timestamp)
                 profiles[survivor] = ProfileAggregate(id: survivor, createdAt: m.receivedAt)
                 plan.createdProfiles.append(survivor)
+                plan.traitsChanged.insert(survivor)
             }
             if let userIdentity, links[userIdentity] == nil {
                 profiles[survivor]!.identities.insert(userIdentity)
@@ -133,6 +137,7 @@ public struct IngestPlanner: Sendable {
                 plan.profiles[other] = nil
                 plan.rebuild.remove(other)
                 plan.rebuild.insert(survivor)
+                plan.traitsChanged.insert(survivor)
                 plan.createdProfiles.removeAll { $0 == other }
                 plan.merges.append(MergeRecord(from: other, into: survivor, reason: Self.reason(m), messageId: m.messageId, at: m.receivedAt))
             }
@@ -144,6 +149,7 @@ public struct IngestPlanner: Sendable {
             }
 
             if !profiles[survivor]!.apply(m) { plan.rebuild.insert(survivor) }
+            if m.type == .identify, !m.traits.isEmpty { plan.traitsChanged.insert(survivor) }
             plan.events.append((survivor, m))
             plan.profiles[survivor] = profiles[survivor]
         }

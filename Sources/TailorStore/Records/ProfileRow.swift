@@ -32,15 +32,23 @@ struct ProfileRow: Sendable {
         "email_clicks", "cart", "cart_value", "cart_updated_at", "cart_clock",
     ]
 
-    init(_ p: ProfileAggregate, updatedAt: Date, cipher: FieldCipher, policy: PersonalDataPolicy) throws {
-        let (plain, personal) = policy.split(p.traits.values)
+    /// The row of an aggregate. With `includeTraits` false the trait columns are left empty (and must not
+    /// be written): the state changed but the traits did not, so they need no encoding or sealing.
+    init(_ p: ProfileAggregate, updatedAt: Date, cipher: FieldCipher, policy: PersonalDataPolicy, includeTraits: Bool = true) throws {
         let s = p.state
         id = p.id.rawValue
         createdAt = p.createdAt.millisecondsSince1970
         self.updatedAt = updatedAt.millisecondsSince1970
-        traits = JSONWriter.string(plain)
-        self.personal = try cipher.sealJSON(personal)
-        traitStamps = JSONWriter.string(p.traits.stampsJSON)
+        if includeTraits {
+            let (plain, personal) = policy.split(p.traits.values)
+            traits = JSONWriter.string(plain)
+            self.personal = try cipher.sealJSON(personal)
+            traitStamps = JSONWriter.string(p.traits.stampsJSON)
+        } else {
+            traits = ""
+            self.personal = nil
+            traitStamps = ""
+        }
         eventCount = Int64(s.eventCount)
         firstSeen = s.firstSeen?.millisecondsSince1970
         lastSeen = s.lastSeen?.millisecondsSince1970

@@ -140,11 +140,26 @@ public final class SQLiteDatabase: TailorDatabase {
             if plan.rebuild.contains(id) {
                 aggregate.rebuild(from: try loadHistory(db, id: id, cipher: cipher))
             }
-            try saveProfile(db, ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy), isNew: created.contains(id))
+            let withTraits = plan.traitsChanged.contains(id) || plan.rebuild.contains(id) || created.contains(id)
+            try saveProfile(db, ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy, includeTraits: withTraits),
+                            traits: withTraits)
         }
     }
 
-    static func saveProfile(_ db: Database, _ r: ProfileRow, isNew: Bool) throws {
+    static func saveProfile(_ db: Database, _ r: ProfileRow, traits: Bool = true) throws {
+        guard traits else {
+            let statement = try db.cachedStatement(sql: """
+                UPDATE profiles SET updated_at = ?, event_count = ?, first_seen = ?, last_seen = ?, last_activity = ?, order_count = ?,
+                  revenue = ?, last_order_at = ?, last_order_value = ?, last_order_key = ?, email_opens = ?, email_clicks = ?, cart = ?,
+                  cart_value = ?, cart_updated_at = ?, cart_clock = ?
+                WHERE id = ?
+                """)
+            try statement.execute(arguments: [
+                r.updatedAt, r.eventCount, r.firstSeen, r.lastSeen, r.lastActivity, r.orderCount, r.revenue, r.lastOrderAt,
+                r.lastOrderValue, r.lastOrderKey, r.emailOpens, r.emailClicks, r.cart, r.cartValue, r.cartUpdatedAt, r.cartClock, r.id,
+            ])
+            return
+        }
         let statement = try db.cachedStatement(sql: """
             UPDATE profiles SET created_at = ?, updated_at = ?, traits = ?, personal = ?, trait_stamps = ?, event_count = ?, first_seen = ?, last_seen = ?,
               last_activity = ?, order_count = ?, revenue = ?, last_order_at = ?, last_order_value = ?, last_order_key = ?,
@@ -160,7 +175,9 @@ public final class SQLiteDatabase: TailorDatabase {
 
     static func loadRow(_ db: Database, id: ProfileID) throws -> ProfileRow? {
         let statement = try db.cachedStatement(sql: "SELECT \(ProfileRow.columns.joined(separator: ", ")) FROM profiles WHERE id = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [id.rawValue]) else { return nil }
+        // A cursor reads the columns in place instead of copying the row first.
+        let cursor = try Row.fetchCursor(statement, arguments: [id.rawValue])
+        guard let row = try cursor.next() else { return nil }
         return ProfileRow(
             id: row[0], createdAt: row[1], updatedAt: row[2], traits: row[3], personal: row[4], traitStamps: row[5], eventCount: row[6],
             firstSeen: row[7], lastSeen: row[8], lastActivity: row[9], orderCount: row[10], revenue: row[11], lastOrderAt: row[12],
@@ -223,7 +240,7 @@ public final class SQLiteDatabase: TailorDatabase {
                 for id in ids {
                     guard var aggregate = try Self.loadAggregate(db, id: id, cipher: cipher) else { continue }
                     aggregate.rebuild(from: try Self.loadHistory(db, id: id, cipher: cipher))
-                    try Self.saveProfile(db, ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy), isNew: false)
+                    try Self.saveProfile(db, ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy))
                 }
             }
             done += ids.count
