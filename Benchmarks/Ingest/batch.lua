@@ -1,6 +1,6 @@
 -- wrk script: every request is a /v1/batch of 100 distinct Segment messages (unique messageIds, so nothing
 -- is deduplicated), from a pool of 20,000 users, mixing page views, cart adds, orders and identifies.
-local thread_id = 0
+-- thread_id is set per thread by setup() (a global in each thread's Lua state)
 local counter = 0
 local threads = {}
 
