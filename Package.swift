@@ -67,7 +67,15 @@ let mailTargets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
-    .testTarget(name: "TailorMailTests", dependencies: ["TailorMail"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "TailorMailTests",
+        dependencies: [
+            "TailorMail",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ],
+        swiftSettings: swiftSettings
+    ),
 ]
 
 // MARK: - Tailor
