@@ -139,7 +139,7 @@ public final class IngestService: Service, Sendable {
         let all = jobs.flatMap(\.messages)
         do {
             let result = try await write(all)
-            for job in jobs { job.continuation.resume(returning: result) }
+            for job in jobs { job.continuation.resume(returning: jobs.count == 1 ? result : result.share(of: job.messages)) }
         } catch {
             // One job's failure must not fail the others: retry each alone.
             for job in jobs {

@@ -26,8 +26,7 @@ extension PostgresDatabase {
                     let snapshot = try await self.snapshot(conn, keys: keyed, messageIds: messageIds)
                     let plan = planner.plan(messages, snapshot: snapshot)
                     try await self.apply(plan, snapshot: snapshot, on: conn)
-                    return IngestResult(stored: plan.events.count, duplicates: plan.duplicates.count,
-                                        createdProfiles: plan.createdProfiles.count, merges: plan.merges.count)
+                    return IngestResult(plan: plan)
                 }
             }
         }

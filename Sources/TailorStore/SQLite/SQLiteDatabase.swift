@@ -96,8 +96,7 @@ public final class SQLiteDatabase: TailorDatabase {
 
             let plan = planner.plan(messages, snapshot: snapshot)
             try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy, keys: keys, prepared: prepared)
-            return IngestResult(stored: plan.events.count, duplicates: plan.duplicates.count,
-                                createdProfiles: plan.createdProfiles.count, merges: plan.merges.count)
+            return IngestResult(plan: plan)
         }
     }
 

@@ -54,7 +54,7 @@ struct Demo: AsyncParsableCommand {
         print("Tailor demo shop (seed \(seed))")
         print(summary.description)
         print("")
-        print("loaded \(outcome.stored) events (\(outcome.messages - outcome.stored) already there) in \(String(format: "%.1f", outcome.seconds)) s: "
+        print("loaded \(outcome.stored) events (\(outcome.messages - outcome.stored) were there already) in \(String(format: "%.1f", outcome.seconds)) s: "
               + "\(Int(Double(outcome.messages) / max(outcome.seconds, 0.001))) events/s")
         print("database: \(counts.profiles) profiles, \(counts.events) events, \(counts.products) products, \(counts.merges) identity merges")
         print("")
