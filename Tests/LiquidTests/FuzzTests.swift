@@ -108,7 +108,7 @@ struct FuzzTests {
         let clock = ContinuousClock()
         for source in hostile {
             let elapsed = clock.measure { #expect(Self.survives(source), "\(source.prefix(80))") }
-            #expect(elapsed < .seconds(5), "\(source.prefix(80)) took \(elapsed)")
+            #expect(elapsed < .seconds(30), "\(source.prefix(80)) took \(elapsed)")
         }
     }
 }

@@ -12,13 +12,14 @@ struct RateLimitTests {
         let clock = ContinuousClock()
         let fastStart = clock.now
         for _ in 0..<50 { try await limiter.acquire(domains: ["fast.example"]) }
-        #expect(clock.now - fastStart < .milliseconds(200))
+        // Unlimited: far less than the 2.5 s fifty tokens at 20/s would take (generous: tests share the machine).
+        #expect(clock.now - fastStart < .seconds(2))
         let slowStart = clock.now
         for _ in 0..<6 { try await limiter.acquire(domains: ["slow.example"]) }
         // One token at once, then 5 more at 20/s: at least 250 ms.
         let elapsed = clock.now - slowStart
         #expect(elapsed >= .milliseconds(240))
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(60))
     }
 
     @Test("the default rate applies to unlisted domains")
