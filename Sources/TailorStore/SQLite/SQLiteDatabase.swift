@@ -80,18 +80,28 @@ public final class SQLiteDatabase: TailorDatabase {
         return try await pool.write { db in
             let now = Date()
             var snapshot = IngestSnapshot()
-            let linkStatement = try db.cachedStatement(sql: "SELECT profile_id FROM identities WHERE kind = ? AND value = ?")
-            for (identity, key) in keys {
-                if let owner = try String.fetchOne(linkStatement, arguments: [identity.kind.rawValue, key]) {
-                    snapshot.links[identity] = ProfileID(owner)
+            // Reads in chunks of IN lists (one statement per few hundred rows instead of one per row), per
+            // identity kind so that each stays on the (kind, value) primary key.
+            for kind in Identity.Kind.allCases {
+                let ofKind = keys.filter { $0.key.kind == kind }
+                var byKey: [String: [Identity]] = [:]
+                for (identity, key) in ofKind { byKey[key, default: []].append(identity) }
+                for chunk in Array(byKey.keys).chunked(400) {
+                    let rows = try Row.fetchAll(
+                        db, sql: "SELECT value, profile_id FROM identities WHERE kind = ? AND value IN (\(Self.placeholders(chunk.count)))",
+                        arguments: StatementArguments([kind.rawValue] + chunk))
+                    for row in rows {
+                        for identity in byKey[row[0] as String] ?? [] { snapshot.links[identity] = ProfileID(row[1] as String) }
+                    }
                 }
             }
             for owner in Set(snapshot.links.values) {
                 snapshot.profiles[owner] = try Self.loadAggregate(db, id: owner, cipher: cipher)
             }
-            let existsStatement = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE message_id = ?")
-            for id in lookups.messageIds where try Bool.fetchOne(existsStatement, arguments: [id]) != nil {
-                snapshot.existingMessageIds.insert(id)
+            for chunk in Array(Set(lookups.messageIds)).chunked(400) {
+                let found = try String.fetchAll(db, sql: "SELECT message_id FROM events WHERE message_id IN (\(Self.placeholders(chunk.count)))",
+                                                arguments: StatementArguments(chunk))
+                snapshot.existingMessageIds.formUnion(found)
             }
 
             let plan = planner.plan(messages, snapshot: snapshot)
@@ -354,5 +364,17 @@ extension SQLiteDatabase: SettingsStore {
                            arguments: [name, value, Date().millisecondsSince1970])
             return try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) ?? value
         }
+    }
+}
+
+extension SQLiteDatabase {
+    static func placeholders(_ n: Int) -> String {
+        String(repeating: "?,", count: max(0, n - 1)) + (n > 0 ? "?" : "")
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
