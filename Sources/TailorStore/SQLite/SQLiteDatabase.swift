@@ -95,9 +95,7 @@ public final class SQLiteDatabase: TailorDatabase {
                     }
                 }
             }
-            for owner in Set(snapshot.links.values) {
-                snapshot.profiles[owner] = try Self.loadAggregate(db, id: owner, cipher: cipher)
-            }
+            snapshot.profiles = try Self.loadAggregates(db, ids: Array(Set(snapshot.links.values)), cipher: cipher)
             for chunk in Array(Set(lookups.messageIds)).chunked(400) {
                 let found = try String.fetchAll(db, sql: "SELECT message_id FROM events WHERE message_id IN (\(Self.placeholders(chunk.count)))",
                                                 arguments: StatementArguments(chunk))
@@ -187,11 +185,38 @@ public final class SQLiteDatabase: TailorDatabase {
         // A cursor reads the columns in place instead of copying the row first.
         let cursor = try Row.fetchCursor(statement, arguments: [id.rawValue])
         guard let row = try cursor.next() else { return nil }
-        return ProfileRow(
+        return profileRow(row)
+    }
+
+    static func profileRow(_ row: Row) -> ProfileRow {
+        ProfileRow(
             id: row[0], createdAt: row[1], updatedAt: row[2], traits: row[3], personal: row[4], traitStamps: row[5], eventCount: row[6],
             firstSeen: row[7], lastSeen: row[8], lastActivity: row[9], orderCount: row[10], revenue: row[11], lastOrderAt: row[12],
             lastOrderValue: row[13], lastOrderKey: row[14], emailOpens: row[15], emailClicks: row[16], cart: row[17], cartValue: row[18],
             cartUpdatedAt: row[19], cartClock: row[20])
+    }
+
+    /// Several profiles with their identities, a few hundred per statement.
+    static func loadAggregates(_ db: Database, ids: [ProfileID], cipher: FieldCipher) throws -> [ProfileID: ProfileAggregate] {
+        var rows: [ProfileID: ProfileRow] = [:]
+        var identities: [ProfileID: Set<Identity>] = [:]
+        for chunk in ids.map(\.rawValue).chunked(400) {
+            let list = placeholders(chunk.count)
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(ProfileRow.columns.joined(separator: ", ")) FROM profiles WHERE id IN (\(list))",
+                                             arguments: StatementArguments(Array(chunk)))
+            while let row = try cursor.next() {
+                let r = profileRow(row)
+                rows[ProfileID(r.id)] = r
+            }
+            let links = try Row.fetchCursor(db, sql: "SELECT profile_id, kind, value FROM identities WHERE profile_id IN (\(list)) AND kind != 'email'",
+                                            arguments: StatementArguments(Array(chunk)))
+            while let row = try links.next() {
+                if let kind = Identity.Kind(rawValue: row[1]) { identities[ProfileID(row[0] as String), default: []].insert(Identity(kind, row[2])) }
+            }
+        }
+        var out: [ProfileID: ProfileAggregate] = [:]
+        for (id, row) in rows { out[id] = try row.aggregate(cipher: cipher, identities: identities[id] ?? []) }
+        return out
     }
 
     static func loadIdentities(_ db: Database, id: ProfileID) throws -> Set<Identity> {
