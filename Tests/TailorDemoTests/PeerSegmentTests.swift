@@ -9,7 +9,7 @@ import Testing
 @Suite struct PeerSegmentTests {
     static let python = ProcessInfo.processInfo.environment["TAILOR_PYTHON"]
 
-    @Test(.enabled(if: python != nil)) func pythonComputesTheSameMembers() throws {
+    @Test(.enabled(if: python != nil)) func pythonComputesTheSameMembers() async throws {
         let shop = DemoFixture.shop
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-demo-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -23,15 +23,25 @@ import Testing
         try Data(bytes).write(to: file)
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/seed_segments.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.python))
-        process.arguments = [script.path, file.path, ISO8601.format(shop.now)]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let python = try #require(Self.python)
+        let arguments = [script.path, file.path, ISO8601.format(shop.now)]
+        // The peer is waited for on a Dispatch thread, not on the concurrency pool the other tests share.
+        let (status, data) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, Data), any Error>) in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: python)
+                    process.arguments = arguments
+                    let output = Pipe()
+                    process.standardOutput = output
+                    try process.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return (process.terminationStatus, data)
+                })
+            }
+        }
+        #expect(status == 0)
         let peer = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String]])
 
         let facts = DemoFixture.facts

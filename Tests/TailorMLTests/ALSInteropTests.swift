@@ -8,7 +8,7 @@ struct ALSInteropTests {
     /// From the same initial factors, TailorML's sweeps and implicit's give the same factors (same
     /// objective, same CG steps), up to float32 rounding.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["TAILOR_PYTHON"] != nil))
-    func sameFactorsAsImplicitFromTheSameStart() throws {
+    func sameFactorsAsImplicitFromTheSameStart() async throws {
         let matrix = twoGroupInteractions(users: 120, items: 40, perUser: 7, seed: 31)
         let factors = 16
         let alpha: Float = 3
@@ -39,7 +39,7 @@ struct ALSInteropTests {
             try? FileManager.default.removeItem(at: output)
         }
         try JSONSerialization.data(withJSONObject: spec).write(to: input)
-        try Fixtures.runPeerScript("als_peer.py", [input.path, output.path])
+        try await Fixtures.runPeerScript("als_peer.py", [input.path, output.path])
         let result = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: [[Double]]])
 
         var config = ImplicitALS()

@@ -40,13 +40,23 @@ enum Fixtures {
     static var peersDirectory: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers") }
 
     /// Runs a Python peer script with `TAILOR_PYTHON`, returns its standard output parsed as JSON.
-    static func runPeer(_ script: String, _ arguments: [String]) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: runPeerScript(script, arguments)) as! [String: Any]
+    static func runPeer(_ script: String, _ arguments: [String]) async throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: await runPeerScript(script, arguments)) as! [String: Any]
     }
 
     /// Runs a Python peer script with `TAILOR_PYTHON`, returns its standard output.
+    /// The wait happens on a Dispatch thread: blocking the concurrency pool (two threads here) would stall
+    /// every other test running in parallel.
     @discardableResult
-    static func runPeerScript(_ script: String, _ arguments: [String]) throws -> Data {
+    static func runPeerScript(_ script: String, _ arguments: [String]) async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runPeerScriptBlocking(script, arguments) })
+            }
+        }
+    }
+
+    static func runPeerScriptBlocking(_ script: String, _ arguments: [String]) throws -> Data {
         let python = ProcessInfo.processInfo.environment["TAILOR_PYTHON"]!
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)

@@ -140,14 +140,14 @@ struct KMeansTests {
     }
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["TAILOR_PYTHON"] != nil))
-    func inertiaWithinOnePercentOfScikitLearn() throws {
+    func inertiaWithinOnePercentOfScikitLearn() async throws {
         // Overlapping clusters with local minima, raw and standardised.
         let centres: [[Double]] = (0..<8).map { c in (0..<4).map { j in Double((c * 7 + j * 3) % 11) } }
         let data = Fixtures.blobs(centres: centres, perCluster: 250, spread: 1.6, seed: 8)
         let path = try Fixtures.writeCSV(data.values, dimension: 4, name: "kmeans")
         defer { try? FileManager.default.removeItem(atPath: path) }
         for standardize in [false, true] {
-            let peer = try Fixtures.runPeer("kmeans_peer.py", [path, "8"] + (standardize ? ["--standardize"] : []))
+            let peer = try await Fixtures.runPeer("kmeans_peer.py", [path, "8"] + (standardize ? ["--standardize"] : []))
             let theirs = try #require(peer["inertia"] as? Double)
             var config = KMeans(k: 8)
             config.standardize = standardize
