@@ -115,13 +115,18 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 /// Opens the database named by a URL: `sqlite:PATH` (or a plain path) or `postgres://…`.
 public enum DatabaseOpener {
     public static func open(url: String, cipher: FieldCipher, policy: PersonalDataPolicy = .default) async throws -> any TailorDatabase {
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+        if isPostgres(url) {
             return try await PostgresDatabase(url: url, cipher: cipher, policy: policy)
         }
         return try SQLiteDatabase(path: sqlitePath(url), cipher: cipher, policy: policy)
     }
 
-    /// The file path of a `sqlite:` URL; nil for other URLs.
+    /// Whether the URL names a PostgreSQL server (`postgres://` or `postgresql://`).
+    public static func isPostgres(_ url: String) -> Bool {
+        url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+    }
+
+    /// The file path of a `sqlite:` URL (a plain path is taken as it is).
     public static func sqlitePath(_ url: String) -> String {
         if url.hasPrefix("sqlite://") { return String(url.dropFirst("sqlite://".count)) }
         if url.hasPrefix("sqlite:") { return String(url.dropFirst("sqlite:".count)) }

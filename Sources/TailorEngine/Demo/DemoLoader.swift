@@ -21,7 +21,7 @@ public struct DemoLoader: Sendable {
         try await ingest.database.upsertProducts(shop.products)
         let started = ContinuousClock.now
         let total = shop.customerCount
-        let counter = ProgressCounter()
+        let done = CustomersDone()
         let results = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
             for range in shop.customerRanges(parts: max(1, producers)) {
                 group.addTask {
@@ -29,14 +29,17 @@ public struct DemoLoader: Sendable {
                     batch.reserveCapacity(batchSize + 200)
                     var messages = 0
                     var stored = 0
+                    var customersInBatch = 0
                     for customer in range {
                         batch.append(contentsOf: shop.messages(forCustomer: customer))
+                        customersInBatch += 1
                         if batch.count >= batchSize || customer == range.upperBound - 1 {
                             messages += batch.count
                             stored += try await ingest.ingest(batch).stored
                             batch.removeAll(keepingCapacity: true)
-                            progress?(counter.add(customer - range.lowerBound + 1 - counter.seen(range.lowerBound)), total)
-                            counter.mark(range.lowerBound, customer - range.lowerBound + 1)
+                            let customersDone = done.add(customersInBatch)
+                            customersInBatch = 0
+                            progress?(customersDone, total)
                         }
                     }
                     return (messages, stored)
@@ -52,18 +55,14 @@ public struct DemoLoader: Sendable {
     }
 }
 
-/// Customers done per producer, for one progress figure across producers.
-final class ProgressCounter: Sendable {
-    private let state = Mutex<(total: Int, perProducer: [Int: Int])>((0, [:]))
-
-    func seen(_ producer: Int) -> Int { state.withLock { $0.perProducer[producer] ?? 0 } }
-
-    func mark(_ producer: Int, _ done: Int) { state.withLock { $0.perProducer[producer] = done } }
+/// Customers loaded so far, across producers, for one progress figure.
+final class CustomersDone: Sendable {
+    private let count = Mutex(0)
 
     func add(_ n: Int) -> Int {
-        state.withLock { s in
-            s.total += n
-            return s.total
+        count.withLock { c in
+            c += n
+            return c
         }
     }
 }

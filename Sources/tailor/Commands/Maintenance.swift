@@ -10,8 +10,13 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try await Runtime.open(try global.settings(), migrate: false)
-        defer { Task { await runtime.close() } }
-        let applied = try await runtime.database.migrate()
+        let applied: [String]
+        do {
+            applied = try await runtime.database.migrate()
+        } catch {
+            await runtime.close()
+            throw error
+        }
         print(applied.isEmpty ? "database is up to date" : "applied: \(applied.joined(separator: ", "))")
         await runtime.close()
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import TailorCore
 import TailorEngine
 import TailorStore
@@ -35,21 +36,22 @@ enum Console {
     }
 
     /// A progress bar that redraws in place on a terminal and stays silent otherwise.
-    final class Progress: @unchecked Sendable {
-        // Only called from one task at a time (the import loop); the lock guards the redraw rate.
+    final class Progress: Sendable {
         let label: String
-        let lock = NSLock()
-        var lastDraw = Date.distantPast
+        /// When it was last drawn: redraws are limited to ten a second.
+        let lastDraw = Mutex(Date.distantPast)
 
         init(_ label: String) { self.label = label }
 
         func update(_ done: Int, _ total: Int) {
             guard Console.isTerminal else { return }
-            lock.lock()
-            defer { lock.unlock() }
             let now = Date()
-            guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
-            lastDraw = now
+            let draw = lastDraw.withLock { last in
+                guard done >= total || now.timeIntervalSince(last) > 0.1 else { return false }
+                last = now
+                return true
+            }
+            guard draw else { return }
             let width = 30
             let fraction = total > 0 ? Double(done) / Double(total) : 1
             let filled = Int(fraction * Double(width))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import TailorCore
+import TailorStore
 
 /// Options every command that touches the database takes. Each also reads from the environment
 /// (`TAILOR_DATABASE_URL`, …); a flag wins over the environment, which wins over the default.
@@ -61,17 +62,11 @@ struct Settings: Sendable {
             }
             now = date
         }
-        let isSQLite = !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://"))
-        let defaultKeyFile = isSQLite ? Self.sqlitePath(databaseURL) + ".key" : "./tailor.key"
+        let defaultKeyFile = DatabaseOpener.isPostgres(databaseURL) ? "./tailor.key" : DatabaseOpener.sqlitePath(databaseURL) + ".key"
         keyFile = config.string(forKey: "tailor.key.file", default: defaultKeyFile)
         guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("TAILOR_PORT / --port must be 0...65535") }
     }
 
-    static func sqlitePath(_ url: String) -> String {
-        if url.hasPrefix("sqlite://") { return String(url.dropFirst(9)) }
-        if url.hasPrefix("sqlite:") { return String(url.dropFirst(7)) }
-        return url
-    }
 
     var clock: any WallClock { now.map { ManualClock($0) } ?? SystemClock() }
 }
