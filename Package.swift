@@ -136,7 +136,8 @@ let tailorTargets: [Target] = [
         dependencies: ["TailorCore", "TailorStore"],
         swiftSettings: swiftSettings
     ),
-    .testTarget(name: "TailorCoreTests", dependencies: ["TailorCore"], swiftSettings: swiftSettings),
+    // TailorTesting brings the seeded segment generator of the round-trip tests.
+    .testTarget(name: "TailorCoreTests", dependencies: ["TailorCore", "TailorTesting"], swiftSettings: swiftSettings),
     .testTarget(
         name: "TailorStoreTests",
         dependencies: ["TailorCore", "TailorStore", "TailorTesting"],
