@@ -33,7 +33,7 @@ public protocol ProductStore: Sendable {
 }
 
 /// A database Tailor runs on: SQLite (embedded) or PostgreSQL.
-public protocol TailorDatabase: EventStore, ProfileStore, ProductStore {
+public protocol TailorDatabase: EventStore, ProfileStore, ProductStore, SegmentStore {
     /// Applies the named, append-only migrations not applied yet; returns their names.
     @discardableResult func migrate() async throws -> [String]
     func counts() async throws -> StoreCounts

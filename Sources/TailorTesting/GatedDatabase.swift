@@ -50,4 +50,28 @@ public final class GatedDatabase: TailorDatabase {
     public func migrate() async throws -> [String] { try await base.migrate() }
     public func counts() async throws -> StoreCounts { try await base.counts() }
     public func close() async throws { try await base.close() }
+
+    // Segments: straight through.
+    public func useSegmentClock(_ clock: any WallClock) { base.useSegmentClock(clock) }
+    public func segments() async throws -> [SegmentDefinition] { try await base.segments() }
+    public func segment(_ idOrName: String) async throws -> SegmentDefinition? { try await base.segment(idOrName) }
+    public func saveSegment(_ definition: SegmentDefinition) async throws -> SegmentRefresh { try await base.saveSegment(definition) }
+    public func deleteSegment(_ id: String) async throws -> Bool { try await base.deleteSegment(id) }
+    public func audience(_ condition: Condition, limit: Int?) async throws -> [ProfileID] { try await base.audience(condition, limit: limit) }
+    public func audienceCount(_ condition: Condition) async throws -> Int { try await base.audienceCount(condition) }
+    public func members(of segmentId: String, after: ProfileID?, limit: Int) async throws -> [ProfileID] {
+        try await base.members(of: segmentId, after: after, limit: limit)
+    }
+    public func memberCount(of segmentId: String) async throws -> Int { try await base.memberCount(of: segmentId) }
+    public func memberships(of profile: ProfileID) async throws -> [String] { try await base.memberships(of: profile) }
+    public func membershipHistory(segment: String?, profile: ProfileID?, limit: Int) async throws -> [MembershipChange] {
+        try await base.membershipHistory(segment: segment, profile: profile, limit: limit)
+    }
+    public func segmentSubject(_ profile: ProfileID) async throws -> SegmentSubject? { try await base.segmentSubject(profile) }
+    public func runSegmentTimers(limit: Int) async throws -> Int { try await base.runSegmentTimers(limit: limit) }
+    public func nextSegmentTimer() async throws -> Date? { try await base.nextSegmentTimer() }
+    public func refreshRFM() async throws -> RFMSummary { try await base.refreshRFM() }
+    public func rfmScore(of profile: ProfileID) async throws -> RFMScore? { try await base.rfmScore(of: profile) }
+    public func recordSegmentSizes() async throws -> [String: Int] { try await base.recordSegmentSizes() }
+    public func segmentSizeHistory() async throws -> [String: [(Date, Int)]] { try await base.segmentSizeHistory() }
 }

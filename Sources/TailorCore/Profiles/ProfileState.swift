@@ -21,7 +21,8 @@ public struct CartLine: Sendable, Hashable, Codable {
 /// of the events in ``EventKey`` order (``ProfileState/rebuild(from:)``).
 ///
 /// Rules (docs/ARCHITECTURE.md, "Computed state"):
-/// - seen times cover every message; *activity* is any track, page or screen event except Tailor's own
+/// - seen times cover every message except `Segment Entered`/`Segment Exited` (Tailor's membership
+///   bookkeeping, which only counts in `eventCount`); *activity* is any track, page or screen event except Tailor's own
 ///   bookkeeping (``TailorEvent/notActivity``).
 /// - an order is an `Order Completed` event; its value is `revenue`, else `total`, else
 ///   Σ `products[].price × quantity`.
@@ -61,6 +62,11 @@ public struct ProfileState: Sendable, Hashable {
     /// (older than the newest cart event already applied): the caller then rebuilds from the history.
     @discardableResult
     public mutating func apply(_ message: Message) -> Bool {
+        // Tailor's own membership bookkeeping is counted, but it is not the customer being seen.
+        if message.type == .track, let e = message.event, e == TailorEvent.segmentEntered || e == TailorEvent.segmentExited {
+            eventCount += 1
+            return true
+        }
         let key = EventKey(message)
         let cartEvent = Self.affectsCart(message)
         if cartEvent, let clock = cartClock, key < clock { return false }

@@ -25,7 +25,8 @@ extension PostgresDatabase {
                 try await self.transaction { conn in
                     let snapshot = try await self.snapshot(conn, keys: keyed, messageIds: messageIds)
                     let plan = planner.plan(messages, snapshot: snapshot)
-                    try await self.apply(plan, snapshot: snapshot, on: conn)
+                    let saved = try await self.apply(plan, snapshot: snapshot, on: conn)
+                    try await self.maintainSegments(conn, plan: plan, aggregates: saved)
                     return IngestResult(plan: plan)
                 }
             }
@@ -142,7 +143,9 @@ extension PostgresDatabase {
 
     /// Writes a plan: merges first (each one statement), then the profiles' rows (rebuilt from their whole
     /// history where the plan asks), the new identity links and the events together in one statement.
-    func apply(_ plan: IngestPlan, snapshot: IngestSnapshot, on conn: PostgresConnection) async throws {
+    /// Returns the profiles as saved (rebuilt where the plan asked).
+    @discardableResult
+    func apply(_ plan: IngestPlan, snapshot: IngestSnapshot, on conn: PostgresConnection) async throws -> [ProfileID: ProfileAggregate] {
         let now = Date()
         let nowMs = now.millisecondsSince1970
         let created = Set(plan.createdProfiles)
@@ -200,10 +203,12 @@ extension PostgresDatabase {
         }
         var profileRows: [ProfileRow] = []
         profileRows.reserveCapacity(plan.profiles.count)
+        var saved: [ProfileID: ProfileAggregate] = [:]
         for (id, aggregate) in plan.profiles {
             var aggregate = aggregate
             if plan.rebuild.contains(id) { aggregate.rebuild(from: histories[id] ?? []) }
             profileRows.append(try ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy))
+            saved[id] = aggregate
         }
         let p = ProfileColumns(profileRows)
         let e = EventColumns(try plan.events.map { try EventRow(profile: $0.profile, message: $0.message, cipher: cipher, policy: policy) })
@@ -248,6 +253,7 @@ extension PostgresDatabase {
               WITH ORDINALITY AS r(m, p, t, n, ts, ra, u, a, pr, tr, pe, ord)
             ORDER BY ord
             """, logger: logger)
+        return saved
     }
 
     /// Every event of the given profiles, as messages, grouped by profile.

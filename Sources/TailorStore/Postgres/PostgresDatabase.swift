@@ -24,6 +24,7 @@ public final class PostgresDatabase: TailorDatabase {
     /// The server and database, without the password (for errors and logs).
     public let location: String
     private let retries = Atomic<Int>(0)
+    let segmentRuntime: SegmentRuntime
 
     /// How many transactions were rolled back and run again after losing a race with another writer
     /// (for metrics: a steady rise means writers contend).
@@ -77,6 +78,7 @@ public final class PostgresDatabase: TailorDatabase {
         self.policy = policy
         self.logger = logger
         self.location = parsed.redacted
+        segmentRuntime = SegmentRuntime(policy: policy)
         for await _ in started {}
         await Task.yield()
     }
@@ -196,6 +198,8 @@ public final class PostgresDatabase: TailorDatabase {
         do {
             return try await body()
         } catch let error as StoreError {
+            throw error
+        } catch let error as SegmentDefinitionError {
             throw error
         } catch {
             throw StoreError(.backend, "PostgreSQL \(operation) on \(location) failed: \(Self.describe(error))")

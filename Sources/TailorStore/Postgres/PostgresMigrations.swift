@@ -107,5 +107,78 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        Migration(name: "0003_segments", statements: [
+            """
+            CREATE TABLE segments (
+              id TEXT COLLATE "C" PRIMARY KEY,
+              name TEXT NOT NULL UNIQUE,
+              description TEXT NOT NULL DEFAULT '',
+              definition JSONB NOT NULL,
+              created_at BIGINT NOT NULL,
+              updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE TABLE segment_catalog (version BIGINT NOT NULL)",
+            "INSERT INTO segment_catalog (version) VALUES (0)",
+            """
+            CREATE TABLE segment_members (
+              segment_id TEXT COLLATE "C" NOT NULL,
+              profile_id TEXT COLLATE "C" NOT NULL,
+              since BIGINT NOT NULL,
+              PRIMARY KEY (segment_id, profile_id)
+            )
+            """,
+            "CREATE INDEX segment_members_profile ON segment_members(profile_id)",
+            """
+            CREATE TABLE segment_history (
+              id BIGSERIAL PRIMARY KEY,
+              segment_id TEXT COLLATE "C" NOT NULL,
+              segment_name TEXT NOT NULL,
+              profile_id TEXT COLLATE "C" NOT NULL,
+              entered BOOLEAN NOT NULL,
+              at BIGINT NOT NULL,
+              reason TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX segment_history_segment ON segment_history(segment_id, at)",
+            "CREATE INDEX segment_history_profile ON segment_history(profile_id, at)",
+            """
+            CREATE TABLE segment_timers (
+              profile_id TEXT COLLATE "C" PRIMARY KEY,
+              due_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX segment_timers_due ON segment_timers(due_at)",
+            """
+            CREATE TABLE segment_sizes (
+              segment_id TEXT COLLATE "C" NOT NULL,
+              at BIGINT NOT NULL,
+              size BIGINT NOT NULL,
+              PRIMARY KEY (segment_id, at)
+            )
+            """,
+            """
+            CREATE TABLE rfm_scores (
+              profile_id TEXT COLLATE "C" PRIMARY KEY,
+              recency INT NOT NULL,
+              frequency INT NOT NULL,
+              monetary INT NOT NULL,
+              code TEXT NOT NULL,
+              rfm_group TEXT NOT NULL,
+              computed_at BIGINT NOT NULL
+            )
+            """,
+            // Milliseconds of an ISO-8601 text trait, NULL when it is not one (the segment compiler's dates).
+            """
+            CREATE FUNCTION tailor_ms(t text) RETURNS bigint LANGUAGE plpgsql IMMUTABLE SET timezone = 'UTC' AS $$
+            BEGIN
+              IF t !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN RETURN NULL; END IF;
+              RETURN round(extract(epoch FROM t::timestamptz) * 1000)::bigint;
+            EXCEPTION WHEN others THEN
+              RETURN NULL;
+            END
+            $$
+            """,
+        ]),
     ]
 }

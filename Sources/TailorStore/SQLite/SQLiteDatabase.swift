@@ -11,6 +11,7 @@ public final class SQLiteDatabase: TailorDatabase {
     let cipher: FieldCipher
     let policy: PersonalDataPolicy
     public let path: String
+    let segmentRuntime: SegmentRuntime
 
     /// Opens (creating if needed) the database file. `synchronous` FULL makes every acknowledged batch
     /// survive a power loss; NORMAL survives a crash of the process only.
@@ -33,6 +34,7 @@ public final class SQLiteDatabase: TailorDatabase {
         self.cipher = cipher
         self.policy = policy
         self.path = path
+        segmentRuntime = SegmentRuntime(policy: policy)
     }
 
     public func close() async throws {
@@ -103,13 +105,16 @@ public final class SQLiteDatabase: TailorDatabase {
             }
 
             let plan = planner.plan(messages, snapshot: snapshot)
-            try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy, keys: keys, prepared: prepared)
+            let saved = try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy, keys: keys, prepared: prepared)
+            try self.maintainSegments(db, plan: plan, aggregates: saved)
             return IngestResult(plan: plan)
         }
     }
 
+    /// Writes a plan; returns the profiles as saved (rebuilt where the plan asked).
+    @discardableResult
     static func apply(_ plan: IngestPlan, db: Database, now: Date, cipher: FieldCipher, policy: PersonalDataPolicy,
-                      keys: [Identity: String] = [:], prepared: [String: EventRow] = [:]) throws {
+                      keys: [Identity: String] = [:], prepared: [String: EventRow] = [:]) throws -> [ProfileID: ProfileAggregate] {
         let nowMs = now.millisecondsSince1970
         let created = Set(plan.createdProfiles)
         for id in plan.createdProfiles {
@@ -143,6 +148,8 @@ public final class SQLiteDatabase: TailorDatabase {
             try insert.execute(arguments: [r.messageId, r.profileId, r.type, r.name, r.timestamp, r.receivedAt, r.userId, r.anonymousId,
                                            r.properties, r.traits, r.personal])
         }
+        var saved: [ProfileID: ProfileAggregate] = [:]
+        saved.reserveCapacity(plan.profiles.count)
         for (id, var aggregate) in plan.profiles {
             if plan.rebuild.contains(id) {
                 aggregate.rebuild(from: try loadHistory(db, id: id, cipher: cipher))
@@ -150,7 +157,9 @@ public final class SQLiteDatabase: TailorDatabase {
             let withTraits = plan.traitsChanged.contains(id) || plan.rebuild.contains(id) || created.contains(id)
             try saveProfile(db, ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy, includeTraits: withTraits),
                             traits: withTraits)
+            saved[id] = aggregate
         }
+        return saved
     }
 
     static func saveProfile(_ db: Database, _ r: ProfileRow, traits: Bool = true) throws {

@@ -85,6 +85,58 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("0003_segments") { db in
+            try db.execute(sql: """
+                CREATE TABLE segments (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  name TEXT NOT NULL UNIQUE,
+                  description TEXT NOT NULL DEFAULT '',
+                  definition TEXT NOT NULL,
+                  created_at INTEGER NOT NULL,
+                  updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE segment_catalog (version INTEGER NOT NULL);
+                INSERT INTO segment_catalog (version) VALUES (0);
+                CREATE TABLE segment_members (
+                  segment_id TEXT NOT NULL,
+                  profile_id TEXT NOT NULL,
+                  since INTEGER NOT NULL,
+                  PRIMARY KEY (segment_id, profile_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX segment_members_profile ON segment_members(profile_id);
+                CREATE TABLE segment_history (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  segment_id TEXT NOT NULL,
+                  segment_name TEXT NOT NULL,
+                  profile_id TEXT NOT NULL,
+                  entered INTEGER NOT NULL,
+                  at INTEGER NOT NULL,
+                  reason TEXT NOT NULL
+                );
+                CREATE INDEX segment_history_segment ON segment_history(segment_id, at);
+                CREATE INDEX segment_history_profile ON segment_history(profile_id, at);
+                CREATE TABLE segment_timers (
+                  profile_id TEXT PRIMARY KEY NOT NULL,
+                  due_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX segment_timers_due ON segment_timers(due_at);
+                CREATE TABLE segment_sizes (
+                  segment_id TEXT NOT NULL,
+                  at INTEGER NOT NULL,
+                  size INTEGER NOT NULL,
+                  PRIMARY KEY (segment_id, at)
+                ) WITHOUT ROWID;
+                CREATE TABLE rfm_scores (
+                  profile_id TEXT PRIMARY KEY NOT NULL,
+                  recency INTEGER NOT NULL,
+                  frequency INTEGER NOT NULL,
+                  monetary INTEGER NOT NULL,
+                  code TEXT NOT NULL,
+                  rfm_group TEXT NOT NULL,
+                  computed_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,417 @@
+public import Foundation
+import GRDB
+public import TailorCore
+
+// MARK: - Segments on SQLite
+
+extension SQLiteDatabase {
+    public func useSegmentClock(_ clock: any WallClock) { segmentRuntime.use(clock) }
+
+    public func segments() async throws -> [SegmentDefinition] {
+        try await pool.read { db in try Self.loadSegments(db) }
+    }
+
+    public func segment(_ idOrName: String) async throws -> SegmentDefinition? {
+        try await pool.read { db in try Self.loadSegments(db).first { $0.id == idOrName || $0.name == idOrName } }
+    }
+
+    static func loadSegments(_ db: Database) throws -> [SegmentDefinition] {
+        try Row.fetchAll(db, sql: "SELECT id, name, description, definition, created_at, updated_at FROM segments ORDER BY id").map { r in
+            try SegmentRecord.definition(id: r[0], name: r[1], description: r[2], json: r[3], createdAt: r[4], updatedAt: r[5])
+        }
+    }
+
+    /// The catalog as of this transaction.
+    func catalog(_ db: Database) throws -> SegmentCatalog {
+        let version = try Int64.fetchOne(db, sql: "SELECT version FROM segment_catalog") ?? 0
+        return try segmentRuntime.catalog(version: version) { try Self.loadSegments(db) }
+    }
+
+    public func saveSegment(_ definition: SegmentDefinition) async throws -> SegmentRefresh {
+        let now = segmentRuntime.now
+        let policy = self.policy
+        let affected: Set<String> = try await pool.write { db in
+            var all = try Self.loadSegments(db).filter { $0.id != definition.id }
+            if let clash = all.first(where: { $0.name == definition.name }) {
+                throw SegmentDefinitionError("another segment (\(clash.id)) already has this name")
+            }
+            all.append(definition)
+            let catalog = try SegmentCatalog(all, policy: policy)
+            try db.execute(sql: """
+                INSERT INTO segments (id, name, description, definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
+                  definition = excluded.definition, updated_at = excluded.updated_at
+                """, arguments: [definition.id, definition.name, definition.description, JSONWriter.string(definition.condition.json),
+                                 definition.createdAt.millisecondsSince1970, now.millisecondsSince1970])
+            try db.execute(sql: "UPDATE segment_catalog SET version = version + 1")
+            return Self.dependents(of: definition.id, in: catalog)
+        }
+        return try await reevaluate(segments: affected, reason: "definition")
+    }
+
+    /// The segment and every segment that refers to it, directly or not.
+    static func dependents(of id: String, in catalog: SegmentCatalog) -> Set<String> {
+        var out: Set<String> = [id]
+        for other in catalog.order where !catalog.definitions[other]!.condition.segmentReferences.isDisjoint(with: out) { out.insert(other) }
+        return out
+    }
+
+    public func deleteSegment(_ id: String) async throws -> Bool {
+        let now = segmentRuntime.now
+        let cipher = self.cipher
+        let policy = self.policy
+        return try await pool.write { db in
+            let all = try Self.loadSegments(db)
+            guard let def = all.first(where: { $0.id == id }) else { return false }
+            if let user = all.first(where: { $0.condition.segmentReferences.contains(id) }) {
+                throw SegmentDefinitionError("segment \(user.id) refers to \(id); change or delete it first")
+            }
+            let members = try String.fetchAll(db, sql: "SELECT profile_id FROM segment_members WHERE segment_id = ?", arguments: [id])
+            var outcome = MembershipOutcome()
+            outcome.changes = members.map {
+                MembershipChange(profile: ProfileID($0), segmentId: id, segmentName: def.name, entered: false, at: now, reason: "deleted")
+            }
+            try Self.write(outcome, db: db, cipher: cipher, policy: policy)
+            try db.execute(sql: "DELETE FROM segments WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM segment_sizes WHERE segment_id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE segment_catalog SET version = version + 1")
+            return true
+        }
+    }
+
+    /// Evaluates some segments for every live profile, 500 profiles per transaction.
+    func reevaluate(segments ids: Set<String>, reason: String) async throws -> SegmentRefresh {
+        var refresh = SegmentRefresh()
+        var after: ProfileID?
+        let cipher = self.cipher
+        let policy = self.policy
+        while true {
+            let now = segmentRuntime.now
+            let start = after?.rawValue ?? ""
+            let (count, last, entered, exited) = try await pool.write { db -> (Int, ProfileID?, Int, Int) in
+                let catalog = try self.catalog(db)
+                let chunk = try String.fetchAll(db, sql: "SELECT id FROM profiles WHERE merged_into IS NULL AND id > ? ORDER BY id LIMIT 500",
+                                                arguments: [start]).map { ProfileID($0) }
+                guard !chunk.isEmpty else { return (0, nil, 0, 0) }
+                let aggregates = try Self.loadAggregates(db, ids: chunk, cipher: cipher)
+                let inputs = try self.membershipInputs(db, catalog: catalog, aggregates: aggregates, affected: { _ in ids })
+                let outcome = MembershipPlanner.plan(catalog, inputs, now: now, reason: reason)
+                try Self.write(outcome, db: db, cipher: cipher, policy: policy)
+                let entered = outcome.changes.filter(\.entered).count
+                return (chunk.count, chunk.last, entered, outcome.changes.count - entered)
+            }
+            guard count > 0 else { break }
+            refresh.evaluated += count
+            refresh.entered += entered
+            refresh.exited += exited
+            after = last
+        }
+        return refresh
+    }
+
+    // MARK: Real time
+
+    /// The membership step of an ingest transaction: evaluates the touched profiles for the segments the
+    /// batch can change, and writes the changes. Does nothing when there are no segments.
+    func maintainSegments(_ db: Database, plan: IngestPlan, aggregates: [ProfileID: ProfileAggregate]) throws {
+        let catalog = try catalog(db)
+        let merged = plan.merges.map(\.from)
+        guard !catalog.definitions.isEmpty else { return }
+        let now = segmentRuntime.now
+        var outcome = MembershipOutcome()
+        // Profiles merged away leave their segments (the survivor is evaluated below, for every segment).
+        for id in merged {
+            let rows = try String.fetchAll(db, sql: "SELECT segment_id FROM segment_members WHERE profile_id = ?", arguments: [id.rawValue])
+            for s in rows {
+                outcome.changes.append(MembershipChange(profile: id, segmentId: s, segmentName: catalog.definitions[s]?.name ?? s,
+                                                        entered: false, at: now, reason: "merge"))
+            }
+            outcome.timers[id] = .some(nil)
+        }
+        var byProfile: [ProfileID: [Message]] = [:]
+        for (profile, message) in plan.events { byProfile[profile, default: []].append(message) }
+        let survivors = Set(plan.merges.map(\.into))
+        var affected: [ProfileID: Set<String>] = [:]
+        for (id, messages) in byProfile where aggregates[id] != nil {
+            let set = survivors.contains(id) ? Set(catalog.order) : MembershipPlanner.affected(catalog, by: messages)
+            if !set.isEmpty { affected[id] = set }
+        }
+        for id in survivors where affected[id] == nil && aggregates[id] != nil { affected[id] = Set(catalog.order) }
+        if !affected.isEmpty {
+            let touched = aggregates.filter { affected[$0.key] != nil }
+            let inputs = try membershipInputs(db, catalog: catalog, aggregates: touched, affected: { affected[$0] })
+            let reasonByProfile = byProfile.mapValues { "event " + ($0.last?.messageId ?? "") }
+            var planned = MembershipOutcome()
+            for input in inputs {
+                let one = MembershipPlanner.plan(catalog, [input], now: now, reason: reasonByProfile[input.subject.profileId] ?? "merge")
+                planned.changes += one.changes
+                planned.timers.merge(one.timers) { $1 }
+            }
+            outcome.changes += planned.changes
+            outcome.timers.merge(planned.timers) { $1 }
+        }
+        try Self.write(outcome, db: db, cipher: cipher, policy: policy)
+    }
+
+    /// Reads what the planner needs of some profiles: their events (those the catalog looks at), RFM
+    /// scores, current memberships and timers.
+    func membershipInputs(_ db: Database, catalog: SegmentCatalog, aggregates: [ProfileID: ProfileAggregate],
+                          affected: (ProfileID) -> Set<String>?) throws -> [MembershipInput] {
+        let ids = aggregates.keys.sorted()
+        var events: [ProfileID: [SubjectEvent]] = [:]
+        var current: [ProfileID: Set<String>] = [:]
+        var timers: [ProfileID: Date] = [:]
+        var rfm: [ProfileID: RFMScore] = [:]
+        let selection = SegmentRecord.eventSelection(catalog)
+        let usesRFM = SegmentRecord.usesRFM(catalog)
+        for chunk in ids.map(\.rawValue).chunked(400) {
+            let list = Self.placeholders(chunk.count)
+            let args = StatementArguments(Array(chunk))
+            if let selection {
+                var sql = "SELECT profile_id, type, name, timestamp, properties FROM events WHERE profile_id IN (\(list)) AND ("
+                var arguments = args
+                if selection.activity { sql += "type IN ('track', 'page', 'screen') OR " }
+                sql += "(type = 'track' AND name IN (\(Self.placeholders(max(1, selection.names.count))))))"
+                arguments += StatementArguments(selection.names.isEmpty ? [""] : selection.names)
+                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let r = try cursor.next() {
+                    guard let type = MessageType(rawValue: r[1]) else { continue }
+                    events[ProfileID(r[0] as String), default: []].append(
+                        SubjectEvent(type: type, name: r[2], milliseconds: r[3], properties: SegmentRecord.properties(r[4])))
+                }
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT profile_id, segment_id FROM segment_members WHERE profile_id IN (\(list))", arguments: args) {
+                current[ProfileID(r[0] as String), default: []].insert(r[1])
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT profile_id, due_at FROM segment_timers WHERE profile_id IN (\(list))", arguments: args) {
+                timers[ProfileID(r[0] as String)] = Date(millisecondsSince1970: r[1])
+            }
+            if usesRFM {
+                for r in try Row.fetchAll(db, sql: "SELECT profile_id, recency, frequency, monetary FROM rfm_scores WHERE profile_id IN (\(list))",
+                                          arguments: args) {
+                    rfm[ProfileID(r[0] as String)] = RFMScore(recency: r[1], frequency: r[2], monetary: r[3])
+                }
+            }
+        }
+        return ids.compactMap { id in
+            guard let a = aggregates[id] else { return nil }
+            let subject = SegmentSubject(profileId: id, createdAt: a.createdAt, traits: a.traits.values, state: a.state, rfm: rfm[id],
+                                         events: events[id] ?? [])
+            return MembershipInput(subject: subject, current: current[id] ?? [], affected: affected(id), timer: timers[id])
+        }
+    }
+
+    /// Writes membership changes (members, history, the events in the profiles' streams) and timers.
+    static func write(_ outcome: MembershipOutcome, db: Database, cipher: FieldCipher, policy: PersonalDataPolicy) throws {
+        if !outcome.changes.isEmpty {
+            let enter = try db.cachedStatement(sql: "INSERT INTO segment_members (segment_id, profile_id, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+            let exit = try db.cachedStatement(sql: "DELETE FROM segment_members WHERE segment_id = ? AND profile_id = ?")
+            let history = try db.cachedStatement(sql: """
+                INSERT INTO segment_history (segment_id, segment_name, profile_id, entered, at, reason) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            let event = try db.cachedStatement(sql: """
+                INSERT INTO events (message_id, profile_id, type, name, timestamp, received_at, user_id, anonymous_id, properties, traits, personal)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING
+                """)
+            let count = try db.cachedStatement(sql: "UPDATE profiles SET event_count = event_count + 1 WHERE id = ?")
+            for c in outcome.changes {
+                let at = c.at.millisecondsSince1970
+                if c.entered {
+                    try enter.execute(arguments: [c.segmentId, c.profile.rawValue, at])
+                } else {
+                    try exit.execute(arguments: [c.segmentId, c.profile.rawValue])
+                }
+                try history.execute(arguments: [c.segmentId, c.segmentName, c.profile.rawValue, c.entered, at, c.reason])
+                let r = try EventRow(profile: c.profile, message: c.message, cipher: cipher, policy: policy)
+                try event.execute(arguments: [r.messageId, r.profileId, r.type, r.name, r.timestamp, r.receivedAt, r.userId, r.anonymousId,
+                                              r.properties, r.traits, r.personal])
+                if db.changesCount > 0 { try count.execute(arguments: [c.profile.rawValue]) }
+            }
+        }
+        if !outcome.timers.isEmpty {
+            let set = try db.cachedStatement(sql: "INSERT INTO segment_timers (profile_id, due_at) VALUES (?, ?) ON CONFLICT (profile_id) DO UPDATE SET due_at = excluded.due_at")
+            let clear = try db.cachedStatement(sql: "DELETE FROM segment_timers WHERE profile_id = ?")
+            for (profile, due) in outcome.timers {
+                if let due {
+                    try set.execute(arguments: [profile.rawValue, due.millisecondsSince1970])
+                } else {
+                    try clear.execute(arguments: [profile.rawValue])
+                }
+            }
+        }
+    }
+
+    // MARK: Timers
+
+    public func runSegmentTimers(limit: Int) async throws -> Int {
+        let now = segmentRuntime.now
+        let cipher = self.cipher
+        let policy = self.policy
+        return try await pool.write { db in
+            let due = try String.fetchAll(db, sql: "SELECT profile_id FROM segment_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+                                          arguments: [now.millisecondsSince1970, limit]).map { ProfileID($0) }
+            guard !due.isEmpty else { return 0 }
+            let catalog = try self.catalog(db)
+            let aggregates = try Self.loadAggregates(db, ids: due, cipher: cipher)
+            let inputs = try self.membershipInputs(db, catalog: catalog, aggregates: aggregates, affected: { _ in nil })
+            var outcome = MembershipPlanner.plan(catalog, inputs, now: now, reason: "time")
+            // Profiles gone (merged away) lose their timers.
+            for id in due where aggregates[id] == nil { outcome.timers[id] = .some(nil) }
+            try Self.write(outcome, db: db, cipher: cipher, policy: policy)
+            return due.count
+        }
+    }
+
+    public func nextSegmentTimer() async throws -> Date? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(due_at) FROM segment_timers").map { Date(millisecondsSince1970: $0) }
+        }
+    }
+
+    // MARK: Reading
+
+    public func audience(_ condition: Condition, limit: Int?) async throws -> [ProfileID] {
+        let now = segmentRuntime.now
+        return try await pool.read { db in
+            let catalog = try self.catalog(db)
+            var (sql, binds) = SegmentSQL.audience(condition, dialect: .sqlite, now: now, segments: catalog.evaluator.segments)
+            if let limit { sql += " LIMIT \(max(0, limit))" }
+            return try String.fetchAll(db, sql: sql, arguments: Self.arguments(binds)).map { ProfileID($0) }
+        }
+    }
+
+    public func audienceCount(_ condition: Condition) async throws -> Int {
+        let now = segmentRuntime.now
+        return try await pool.read { db in
+            let catalog = try self.catalog(db)
+            let (sql, binds) = SegmentSQL.audience(condition, dialect: .sqlite, now: now, segments: catalog.evaluator.segments, countOnly: true)
+            return try Int.fetchOne(db, sql: sql, arguments: Self.arguments(binds)) ?? 0
+        }
+    }
+
+    static func arguments(_ binds: [SQLBind]) -> StatementArguments {
+        StatementArguments(binds.map { b -> (any DatabaseValueConvertible) in
+            switch b {
+            case .text(let s): s
+            case .integer(let i): i
+            case .real(let d): d
+            }
+        })
+    }
+
+    public func members(of segmentId: String, after: ProfileID?, limit: Int) async throws -> [ProfileID] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT profile_id FROM segment_members WHERE segment_id = ? AND profile_id > ? ORDER BY profile_id LIMIT ?",
+                                arguments: [segmentId, after?.rawValue ?? "", limit]).map { ProfileID($0) }
+        }
+    }
+
+    public func memberCount(of segmentId: String) async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment_members WHERE segment_id = ?", arguments: [segmentId]) ?? 0 }
+    }
+
+    public func memberships(of profile: ProfileID) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT segment_id FROM segment_members WHERE profile_id = ? ORDER BY segment_id", arguments: [profile.rawValue])
+        }
+    }
+
+    public func membershipHistory(segment: String?, profile: ProfileID?, limit: Int) async throws -> [MembershipChange] {
+        try await pool.read { db in
+            var sql = "SELECT profile_id, segment_id, segment_name, entered, at, reason FROM segment_history WHERE 1 = 1"
+            var args: [any DatabaseValueConvertible] = []
+            if let segment {
+                sql += " AND segment_id = ?"
+                args.append(segment)
+            }
+            if let profile {
+                sql += " AND profile_id = ?"
+                args.append(profile.rawValue)
+            }
+            sql += " ORDER BY id DESC LIMIT ?"
+            args.append(limit)
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
+                MembershipChange(profile: ProfileID(r[0] as String), segmentId: r[1], segmentName: r[2], entered: r[3],
+                                 at: Date(millisecondsSince1970: r[4]), reason: r[5])
+            }
+        }
+    }
+
+    public func segmentSubject(_ profile: ProfileID) async throws -> SegmentSubject? {
+        let cipher = self.cipher
+        return try await pool.read { db in
+            let catalog = try self.catalog(db)
+            let aggregates = try Self.loadAggregates(db, ids: [profile], cipher: cipher)
+            var inputs = try self.membershipInputs(db, catalog: catalog, aggregates: aggregates, affected: { _ in nil })
+            guard var input = inputs.popLast() else { return nil }
+            // Explain shows values of any event, not only those the catalog reads.
+            let rows = try Row.fetchAll(db, sql: "SELECT type, name, timestamp, properties FROM events WHERE profile_id = ?", arguments: [profile.rawValue])
+            input.subject.events = rows.compactMap { r in
+                MessageType(rawValue: r[0]).map { SubjectEvent(type: $0, name: r[1], milliseconds: r[2], properties: SegmentRecord.properties(r[3])) }
+            }
+            return input.subject
+        }
+    }
+
+    // MARK: RFM
+
+    public func refreshRFM() async throws -> RFMSummary {
+        let now = segmentRuntime.now
+        let (summary, rfmSegments): (RFMSummary, Set<String>) = try await pool.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, last_order_at, order_count, revenue FROM profiles
+                WHERE merged_into IS NULL AND order_count > 0 AND last_order_at IS NOT NULL
+                """)
+            let customers = rows.map { RFMScorer.Customer(profile: ProfileID($0[0] as String), lastOrderAt: $0[1], orders: $0[2], revenue: $0[3]) }
+            let scores = RFMScorer.score(customers)
+            try db.execute(sql: "DELETE FROM rfm_scores")
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO rfm_scores (profile_id, recency, frequency, monetary, code, rfm_group, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            var groups: [String: Int] = [:]
+            for (id, s) in scores {
+                try insert.execute(arguments: [id.rawValue, s.recency, s.frequency, s.monetary, s.code, s.group.rawValue, now.millisecondsSince1970])
+                groups[s.group.rawValue, default: 0] += 1
+            }
+            let catalog = try self.catalog(db)
+            let users = Set(catalog.dependencies.filter { $0.value.rfm }.keys)
+            return (RFMSummary(customers: scores.count, groups: groups, refresh: SegmentRefresh()), users)
+        }
+        var result = summary
+        if !rfmSegments.isEmpty { result.refresh = try await reevaluate(segments: rfmSegments, reason: "rfm") }
+        return result
+    }
+
+    public func rfmScore(of profile: ProfileID) async throws -> RFMScore? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT recency, frequency, monetary FROM rfm_scores WHERE profile_id = ?", arguments: [profile.rawValue])
+                .map { RFMScore(recency: $0[0], frequency: $0[1], monetary: $0[2]) }
+        }
+    }
+
+    // MARK: Sizes
+
+    public func recordSegmentSizes() async throws -> [String: Int] {
+        let now = segmentRuntime.now.millisecondsSince1970
+        return try await pool.write { db in
+            var sizes: [String: Int] = [:]
+            for id in try String.fetchAll(db, sql: "SELECT id FROM segments") {
+                let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment_members WHERE segment_id = ?", arguments: [id]) ?? 0
+                try db.execute(sql: "INSERT INTO segment_sizes (segment_id, at, size) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET size = excluded.size",
+                               arguments: [id, now, n])
+                sizes[id] = n
+            }
+            return sizes
+        }
+    }
+
+    public func segmentSizeHistory() async throws -> [String: [(Date, Int)]] {
+        try await pool.read { db in
+            var out: [String: [(Date, Int)]] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT segment_id, at, size FROM segment_sizes ORDER BY at") {
+                out[r[0] as String, default: []].append((Date(millisecondsSince1970: r[1]), r[2]))
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,354 @@
+public import Foundation
+public import TailorCore
+
+/// A value bound to a statement (never spliced into the SQL text).
+public enum SQLBind: Sendable, Hashable {
+    case text(String)
+    case integer(Int64)
+    case real(Double)
+}
+
+/// Compiles a segment condition to a SQL predicate over `profiles p` (with `rfm_scores r` left-joined), for
+/// SQLite or PostgreSQL, with the meaning of ``SegmentEvaluator`` (the differential test holds them to it).
+///
+/// Every atom is wrapped in `COALESCE(…, FALSE)`, so SQL's NULL never leaks into `NOT`; every value, path
+/// and the current time are bound parameters.
+public struct SegmentSQL: Sendable {
+    public enum Dialect: Sendable { case sqlite, postgres }
+
+    public let dialect: Dialect
+    public private(set) var binds: [SQLBind] = []
+    let now: Int64
+    let segments: [String: Condition]
+
+    public init(dialect: Dialect, now: Date, segments: [String: Condition] = [:]) {
+        self.dialect = dialect
+        self.now = now.millisecondsSince1970
+        self.segments = segments
+    }
+
+    /// The query listing the live profiles that satisfy the condition, in id order.
+    public static func audience(_ c: Condition, dialect: Dialect, now: Date, segments: [String: Condition] = [:],
+                                countOnly: Bool = false) -> (sql: String, binds: [SQLBind]) {
+        var compiler = SegmentSQL(dialect: dialect, now: now, segments: segments)
+        let predicate = compiler.compile(c, depth: 0)
+        let select = countOnly ? "SELECT COUNT(*)" : "SELECT p.id"
+        let sql = "\(select) FROM profiles p LEFT JOIN rfm_scores r ON r.profile_id = p.id WHERE p.merged_into IS NULL AND \(predicate)"
+            + (countOnly ? "" : " ORDER BY p.id")
+        return (sql, compiler.binds)
+    }
+
+    mutating func bind(_ v: SQLBind) -> String {
+        binds.append(v)
+        switch dialect {
+        // Numbered, so that an expression can repeat a placeholder and the text order does not matter.
+        case .sqlite: return "?\(binds.count)"
+        case .postgres:
+            switch v {
+            case .text: return "$\(binds.count)::text"
+            case .integer: return "$\(binds.count)::int8"
+            case .real: return "$\(binds.count)::float8"
+            }
+        }
+    }
+
+    var falseSQL: String { dialect == .sqlite ? "0" : "FALSE" }
+
+    public mutating func compile(_ c: Condition, depth: Int) -> String {
+        switch c {
+        case .all(let cs): return "(" + cs.map { compile($0, depth: depth) }.joined(separator: " AND ") + ")"
+        case .any(let cs): return "(" + cs.map { compile($0, depth: depth) }.joined(separator: " OR ") + ")"
+        case .not(let inner): return "(NOT " + compile(inner, depth: depth) + ")"
+        case .segment(let id):
+            guard depth < 32, let inner = segments[id] else { return falseSQL }
+            return compile(inner, depth: depth + 1)
+        case .field(let f, let cmp): return atom(compare(cmp, operand(f)))
+        case .event(let agg, let cmp): return atom(compare(cmp, aggregate(agg)))
+        case .notFollowed(let seq): return atom(sequence(seq))
+        }
+    }
+
+    func atom(_ predicate: String) -> String { "COALESCE((\(predicate)), \(falseSQL))" }
+
+    // MARK: Operands
+
+    /// A SQL expression of some kind: a plain number or time (NULL when missing), plain text, or a JSON value
+    /// at a path.
+    enum Operand {
+        case number(String)
+        case time(String)
+        case text(String)
+        case json(base: String, path: [String])
+    }
+
+    func operand(_ f: Field) -> Operand {
+        switch f {
+        case .trait(let path): return .json(base: "p.traits", path: path)
+        case .rfm(let r):
+            switch r {
+            case .recency: return .number("r.recency")
+            case .frequency: return .number("r.frequency")
+            case .monetary: return .number("r.monetary")
+            case .score: return .text("r.code")
+            case .group: return .text("r.rfm_group")
+            }
+        case .profile(let p):
+            switch p {
+            case .createdAt: return .time("p.created_at")
+            case .eventCount: return .number("p.event_count")
+            case .firstSeen: return .time("p.first_seen")
+            case .lastSeen: return .time("p.last_seen")
+            case .lastActivity: return .time("p.last_activity")
+            case .orderCount: return .number("p.order_count")
+            case .revenue: return .number("p.revenue")
+            case .averageOrderValue: return .number("(CASE WHEN p.order_count > 0 THEN p.revenue / p.order_count END)")
+            case .lastOrderAt: return .time("p.last_order_at")
+            case .lastOrderValue: return .number("p.last_order_value")
+            case .emailOpens: return .number("p.email_opens")
+            case .emailClicks: return .number("p.email_clicks")
+            case .cartValue: return .number("p.cart_value")
+            case .cartItems: return .number(dialect == .sqlite ? "json_array_length(p.cart)" : "jsonb_array_length(p.cart)")
+            case .cartUpdatedAt: return .time("p.cart_updated_at")
+            }
+        }
+    }
+
+    // JSON access per dialect.
+
+    mutating func jsonPath(_ path: [String]) -> String {
+        switch dialect {
+        case .sqlite:
+            return bind(.text("$" + path.map { ".\"" + $0 + "\"" }.joined()))
+        case .postgres:
+            return "ARRAY[" + path.map { bind(.text($0)) }.joined(separator: ", ") + "]::text[]"
+        }
+    }
+
+    /// (type expression, value expression) of the JSON value at the path: SQLite's json_type names
+    /// ('text', 'integer', 'real', 'true', 'false', 'array', …) or PostgreSQL's jsonb_typeof names.
+    mutating func jsonParts(_ base: String, _ path: [String]) -> (type: String, value: String, raw: String) {
+        let p = jsonPath(path)
+        switch dialect {
+        case .sqlite: return ("json_type(\(base), \(p))", "json_extract(\(base), \(p))", "")
+        case .postgres: return ("jsonb_typeof(\(base) #> \(p))", "(\(base) #>> \(p))", "(\(base) #> \(p))")
+        }
+    }
+
+    // MARK: Comparisons
+
+    mutating func compare(_ cmp: Comparison, _ o: Operand) -> String {
+        switch o {
+        case .number(let e): return compareNumber(cmp, e)
+        case .time(let e): return compareTime(cmp, e)
+        case .text(let e): return compareText(cmp, e, exists: "\(e) IS NOT NULL")
+        case .json(let base, let path): return compareJSON(cmp, base, path)
+        }
+    }
+
+    mutating func compareNumber(_ cmp: Comparison, _ e: String) -> String {
+        func number(_ v: ConditionValue) -> Double? { if case .number(let n) = v { n } else { nil } }
+        switch cmp {
+        case .exists: return "\(e) IS NOT NULL"
+        case .equals(let v): return number(v).map { "\(e) = \(bind(.real($0)))" } ?? falseSQL
+        case .notEquals(let v): return number(v).map { "\(e) IS NOT NULL AND \(e) <> \(bind(.real($0)))" } ?? "\(e) IS NOT NULL"
+        case .less(let v): return number(v).map { "\(e) < \(bind(.real($0)))" } ?? falseSQL
+        case .lessOrEqual(let v): return number(v).map { "\(e) <= \(bind(.real($0)))" } ?? falseSQL
+        case .greater(let v): return number(v).map { "\(e) > \(bind(.real($0)))" } ?? falseSQL
+        case .greaterOrEqual(let v): return number(v).map { "\(e) >= \(bind(.real($0)))" } ?? falseSQL
+        case .between(let a, let b):
+            guard let x = number(a), let y = number(b) else { return falseSQL }
+            return "\(e) >= \(bind(.real(x))) AND \(e) <= \(bind(.real(y)))"
+        case .oneOf(let vs):
+            let parts = vs.compactMap(number).map { "\(e) = \(bind(.real($0)))" }
+            return parts.isEmpty ? falseSQL : "(" + parts.joined(separator: " OR ") + ")"
+        case .equalsIgnoringCase, .contains, .startsWith, .within, .moreThanAgo: return falseSQL
+        }
+    }
+
+    mutating func compareTime(_ cmp: Comparison, _ e: String) -> String {
+        func ms(_ v: ConditionValue) -> Int64? { if case .date(let d) = v { d.millisecondsSince1970 } else { nil } }
+        switch cmp {
+        case .exists: return "\(e) IS NOT NULL"
+        case .equals(let v): return ms(v).map { "\(e) = \(bind(.integer($0)))" } ?? falseSQL
+        case .notEquals(let v): return ms(v).map { "\(e) IS NOT NULL AND \(e) <> \(bind(.integer($0)))" } ?? "\(e) IS NOT NULL"
+        case .less(let v): return ms(v).map { "\(e) < \(bind(.integer($0)))" } ?? falseSQL
+        case .lessOrEqual(let v): return ms(v).map { "\(e) <= \(bind(.integer($0)))" } ?? falseSQL
+        case .greater(let v): return ms(v).map { "\(e) > \(bind(.integer($0)))" } ?? falseSQL
+        case .greaterOrEqual(let v): return ms(v).map { "\(e) >= \(bind(.integer($0)))" } ?? falseSQL
+        case .between(let a, let b):
+            guard let x = ms(a), let y = ms(b) else { return falseSQL }
+            return "\(e) >= \(bind(.integer(x))) AND \(e) <= \(bind(.integer(y)))"
+        case .oneOf(let vs):
+            let parts = vs.compactMap(ms).map { "\(e) = \(bind(.integer($0)))" }
+            return parts.isEmpty ? falseSQL : "(" + parts.joined(separator: " OR ") + ")"
+        case .within(let span): return "\(e) > \(bind(.integer(now - span.milliseconds))) AND \(e) <= \(bind(.integer(now)))"
+        case .moreThanAgo(let span): return "\(e) <= \(bind(.integer(now - span.milliseconds)))"
+        case .equalsIgnoringCase, .contains, .startsWith: return falseSQL
+        }
+    }
+
+    /// Comparisons of a plain text expression (strings compare by bytes, like the evaluator).
+    mutating func compareText(_ cmp: Comparison, _ e: String, exists: String) -> String {
+        let c = dialect == .postgres ? " COLLATE \"C\"" : ""
+        func text(_ v: ConditionValue) -> String? { if case .string(let s) = v { s } else { nil } }
+        switch cmp {
+        case .exists: return exists
+        case .equals(let v): return text(v).map { "\(e) = \(bind(.text($0)))" } ?? falseSQL
+        case .notEquals(let v): return text(v).map { "\(exists) AND \(e) <> \(bind(.text($0)))" } ?? exists
+        case .less(let v): return text(v).map { "\(e)\(c) < \(bind(.text($0)))" } ?? falseSQL
+        case .lessOrEqual(let v): return text(v).map { "\(e)\(c) <= \(bind(.text($0)))" } ?? falseSQL
+        case .greater(let v): return text(v).map { "\(e)\(c) > \(bind(.text($0)))" } ?? falseSQL
+        case .greaterOrEqual(let v): return text(v).map { "\(e)\(c) >= \(bind(.text($0)))" } ?? falseSQL
+        case .between(let a, let b):
+            guard let x = text(a), let y = text(b) else { return falseSQL }
+            return "\(e)\(c) >= \(bind(.text(x))) AND \(e)\(c) <= \(bind(.text(y)))"
+        case .oneOf(let vs):
+            let parts = vs.compactMap(text).map { "\(e) = \(bind(.text($0)))" }
+            return parts.isEmpty ? falseSQL : "(" + parts.joined(separator: " OR ") + ")"
+        case .equalsIgnoringCase(let s):
+            let lowered = String(decoding: s.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+            switch dialect {
+            case .sqlite: return "lower(\(e)) = \(bind(.text(lowered)))"
+            case .postgres: return "translate(\(e), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = \(bind(.text(lowered)))"
+            }
+        case .contains(let s):
+            return dialect == .sqlite ? "instr(\(e), \(bind(.text(s)))) > 0" : "strpos(\(e), \(bind(.text(s)))) > 0"
+        case .startsWith(let s):
+            return dialect == .sqlite ? "instr(\(e), \(bind(.text(s)))) = 1" : "starts_with(\(e), \(bind(.text(s))))"
+        case .within, .moreThanAgo: return falseSQL
+        }
+    }
+
+    /// Milliseconds of an ISO-8601 text, or NULL (the evaluator's `ISO8601.parse` for the forms both read).
+    func millisecondsOfText(_ t: String) -> String {
+        switch dialect {
+        case .sqlite:
+            return "(CASE WHEN \(t) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN CAST(round((julianday(\(t)) - 2440587.5) * 86400000.0) AS INTEGER) END)"
+        case .postgres:
+            return "tailor_ms(\(t))"
+        }
+    }
+
+    mutating func compareJSON(_ cmp: Comparison, _ base: String, _ path: [String]) -> String {
+        let (type, value, raw) = jsonParts(base, path)
+        let isText = dialect == .sqlite ? "\(type) = 'text'" : "\(type) = 'string'"
+        let isNumber = dialect == .sqlite ? "\(type) IN ('integer', 'real')" : "\(type) = 'number'"
+        let exists = dialect == .sqlite ? "\(type) IS NOT NULL AND \(type) <> 'null'" : "\(type) IS NOT NULL AND \(type) <> 'null'"
+        let number = dialect == .sqlite ? value : "(CASE WHEN \(isNumber) THEN \(value)::float8 END)"
+
+        // One value compared: by its kind.
+        func one(_ v: ConditionValue, _ op: String) -> String {
+            switch v {
+            case .string(let s):
+                let c = dialect == .postgres && op != "=" && op != "<>" ? " COLLATE \"C\"" : ""
+                return "(\(isText) AND \(value)\(c) \(op) \(bind(.text(s))))"
+            case .number(let n): return "(\(isNumber) AND \(number) \(op) \(bind(.real(n))))"
+            case .bool(let b):
+                guard op == "=" else { return falseSQL }
+                return dialect == .sqlite ? "(\(type) = '\(b ? "true" : "false")')" : "(\(raw) = '\(b ? "true" : "false")'::jsonb)"
+            case .date(let d):
+                return "(\(isText) AND \(millisecondsOfText(value)) \(op) \(bind(.integer(d.millisecondsSince1970))))"
+            }
+        }
+        switch cmp {
+        case .exists: return exists
+        case .equals(let v): return one(v, "=")
+        case .notEquals(let v): return "(\(exists)) AND NOT COALESCE(\(one(v, "=")), \(falseSQL))"
+        case .less(let v): return one(v, "<")
+        case .lessOrEqual(let v): return one(v, "<=")
+        case .greater(let v): return one(v, ">")
+        case .greaterOrEqual(let v): return one(v, ">=")
+        case .between(let a, let b):
+            switch (a, b) {
+            case (.string, .string), (.number, .number), (.date, .date): return "(\(one(a, ">=")) AND \(one(b, "<=")))"
+            default: return falseSQL
+            }
+        case .oneOf(let vs): return vs.isEmpty ? falseSQL : "(" + vs.map { one($0, "=") }.joined(separator: " OR ") + ")"
+        case .equalsIgnoringCase, .startsWith:
+            return "(\(isText) AND \(compareText(cmp, value, exists: exists)))"
+        case .contains(let s):
+            let substring = compareText(cmp, value, exists: exists)
+            let element: String
+            switch dialect {
+            case .sqlite:
+                element = "EXISTS (SELECT 1 FROM json_each(\(base), \(jsonPath(path))) j WHERE j.type = 'text' AND j.value = \(bind(.text(s))))"
+                return "(CASE \(type) WHEN 'text' THEN \(substring) WHEN 'array' THEN \(element) ELSE 0 END)"
+            case .postgres:
+                element = "\(raw) @> jsonb_build_array(\(bind(.text(s))))"
+                return "(CASE \(type) WHEN 'string' THEN \(substring) WHEN 'array' THEN \(element) ELSE FALSE END)"
+            }
+        case .within(let span):
+            let t = millisecondsOfText(value)
+            return "(\(isText) AND \(t) > \(bind(.integer(now - span.milliseconds))) AND \(t) <= \(bind(.integer(now))))"
+        case .moreThanAgo(let span):
+            return "(\(isText) AND \(millisecondsOfText(value)) <= \(bind(.integer(now - span.milliseconds))))"
+        }
+    }
+
+    // MARK: Events
+
+    /// The WHERE conditions selecting a query's events of profile `p` (alias `e`), window included.
+    mutating func eventFilter(_ q: EventQuery, alias e: String, window: Bool) -> String {
+        var parts = ["\(e).profile_id = p.id"]
+        switch q.names {
+        case .activity:
+            let bookkeeping = TailorEvent.notActivity.sorted().map { bind(.text($0)) }.joined(separator: ", ")
+            parts.append("\(e).type IN ('track', 'page', 'screen') AND NOT (\(e).type = 'track' AND \(e).name IN (\(bookkeeping)))")
+        case .named(let names):
+            parts.append("\(e).type = 'track' AND \(e).name IN (" + names.map { bind(.text($0)) }.joined(separator: ", ") + ")")
+        }
+        for f in q.filters {
+            parts.append(atom(compareJSON(f.comparison, "\(e).properties", f.path)))
+        }
+        if window {
+            switch q.window {
+            case .ever: parts.append("\(e).timestamp <= \(bind(.integer(now)))")
+            case .last(let span):
+                parts.append("\(e).timestamp > \(bind(.integer(now - span.milliseconds))) AND \(e).timestamp <= \(bind(.integer(now)))")
+            case .between(let a, let b):
+                parts.append("\(e).timestamp >= \(bind(.integer(a.millisecondsSince1970))) AND \(e).timestamp <= \(bind(.integer(min(now, b.millisecondsSince1970))))")
+            case .since(let f):
+                guard case .time(let column) = operand(.profile(f)) else { break }
+                parts.append("\(e).timestamp >= \(column) AND \(e).timestamp <= \(bind(.integer(now)))")
+            }
+        }
+        return parts.joined(separator: " AND ")
+    }
+
+    mutating func aggregate(_ a: EventAggregate) -> Operand {
+        func numeric(_ path: [String]) -> String {
+            let (type, value, _) = jsonParts("e.properties", path)
+            return dialect == .sqlite
+                ? "CASE WHEN \(type) IN ('integer', 'real') THEN \(value) END"
+                : "CASE WHEN \(type) = 'number' THEN \(value)::float8 END"
+        }
+        let expression: String
+        var isTime = false
+        switch a.aggregate {
+        case .count: expression = "COUNT(*)"
+        case .sum(let p): expression = "COALESCE(SUM(\(numeric(p))), 0)"
+        case .average(let p): expression = "AVG(\(numeric(p)))"
+        case .minimum(let p): expression = "MIN(\(numeric(p)))"
+        case .maximum(let p): expression = "MAX(\(numeric(p)))"
+        case .first:
+            expression = "MIN(e.timestamp)"
+            isTime = true
+        case .last:
+            expression = "MAX(e.timestamp)"
+            isTime = true
+        }
+        let sql = "(SELECT \(expression) FROM events e WHERE \(eventFilter(a.query, alias: "e", window: true)))"
+        return isTime ? .time(sql) : .number(sql)
+    }
+
+    mutating func sequence(_ s: SequenceCondition) -> String {
+        let span = s.within.milliseconds
+        let first = eventFilter(s.first, alias: "a", window: true)
+        let elapsed = "a.timestamp <= \(bind(.integer(now - span)))"
+        let then = eventFilter(s.then, alias: "b", window: false)
+        return """
+            EXISTS (SELECT 1 FROM events a WHERE \(first) AND \(elapsed) AND NOT EXISTS (SELECT 1 FROM events b WHERE \(then) \
+            AND b.timestamp >= a.timestamp AND b.timestamp <= a.timestamp + \(bind(.integer(span)))))
+            """
+    }
+}

@@ -1,0 +1,128 @@
+public import Foundation
+public import TailorCore
+import Synchronization
+
+/// Segments: definitions, memberships kept in real time, the audience query, timers and RFM scores.
+///
+/// Membership is maintained inside the ingest transaction when segments exist: the profiles a batch touched
+/// are evaluated (only for the segments the batch can change), and membership changes, their history and the
+/// `Segment Entered`/`Segment Exited` events commit with the batch. Changes that only time makes (a window
+/// sliding, a cart growing old) are found by `runSegmentTimers`, which evaluates the profiles whose recorded
+/// next-change time has come.
+public protocol SegmentStore: Sendable {
+    /// The clock segments are evaluated with (the fixed `TAILOR_NOW`, or a test's manual clock).
+    func useSegmentClock(_ clock: any WallClock)
+
+    func segments() async throws -> [SegmentDefinition]
+    /// By id or by name.
+    func segment(_ idOrName: String) async throws -> SegmentDefinition?
+    /// Creates or replaces a segment after checking it with the others (references, cycles, personal data),
+    /// then evaluates it (and the segments that refer to it) for every profile, recording the changes.
+    @discardableResult func saveSegment(_ definition: SegmentDefinition) async throws -> SegmentRefresh
+    /// Deletes a segment nothing refers to; its members exit. Returns false when there was none.
+    @discardableResult func deleteSegment(_ id: String) async throws -> Bool
+
+    /// The live profiles that satisfy a condition now, computed in SQL; `limit` nil lists all.
+    func audience(_ condition: Condition, limit: Int?) async throws -> [ProfileID]
+    func audienceCount(_ condition: Condition) async throws -> Int
+    /// The stored members of a segment (as maintained in real time), in id order.
+    func members(of segmentId: String, after: ProfileID?, limit: Int) async throws -> [ProfileID]
+    func memberCount(of segmentId: String) async throws -> Int
+    /// The segments a profile is in.
+    func memberships(of profile: ProfileID) async throws -> [String]
+    /// Entries and exits, newest first (of one segment, one profile, or both).
+    func membershipHistory(segment: String?, profile: ProfileID?, limit: Int) async throws -> [MembershipChange]
+
+    /// What the evaluator needs of one profile (for explain).
+    func segmentSubject(_ profile: ProfileID) async throws -> SegmentSubject?
+    /// Evaluates the profiles whose timers are due; returns how many profiles were evaluated.
+    @discardableResult func runSegmentTimers(limit: Int) async throws -> Int
+    /// The earliest pending timer.
+    func nextSegmentTimer() async throws -> Date?
+
+    /// Recomputes every customer's RFM scores, then re-evaluates segments that read them.
+    @discardableResult func refreshRFM() async throws -> RFMSummary
+    func rfmScore(of profile: ProfileID) async throws -> RFMScore?
+
+    /// Records today's size of every segment (for the audit's change over time) and returns the sizes.
+    @discardableResult func recordSegmentSizes() async throws -> [String: Int]
+    /// Recorded sizes, oldest first, per segment.
+    func segmentSizeHistory() async throws -> [String: [(Date, Int)]]
+}
+
+/// What saving a segment changed.
+public struct SegmentRefresh: Sendable, Equatable {
+    public var evaluated: Int
+    public var entered: Int
+    public var exited: Int
+    public init(evaluated: Int = 0, entered: Int = 0, exited: Int = 0) {
+        self.evaluated = evaluated
+        self.entered = entered
+        self.exited = exited
+    }
+}
+
+public struct RFMSummary: Sendable, Equatable {
+    public var customers: Int
+    public var groups: [String: Int]
+    public var refresh: SegmentRefresh
+}
+
+/// The parts of the segment machinery a store keeps in memory: the clock and the catalog, reloaded when its
+/// version in the database changes (another node, another process).
+final class SegmentRuntime: Sendable {
+    private let clockBox = Mutex<any WallClock>(SystemClock())
+    private let cached = Mutex<(version: Int64, catalog: SegmentCatalog?)>((-1, nil))
+    let policy: PersonalDataPolicy
+
+    init(policy: PersonalDataPolicy) {
+        self.policy = policy
+    }
+
+    var now: Date { clockBox.withLock { $0 }.now() }
+    func use(_ clock: any WallClock) { clockBox.withLock { $0 = clock } }
+
+    func cachedCatalog(version: Int64) -> SegmentCatalog? {
+        cached.withLock { $0.version == version ? $0.catalog : nil }
+    }
+
+    /// The catalog for a version, built from the stored definitions when the version changed.
+    func catalog(version: Int64, load: () throws -> [SegmentDefinition]) throws -> SegmentCatalog {
+        if let c = cached.withLock({ $0.version == version ? $0.catalog : nil }) { return c }
+        let c = try SegmentCatalog(try load(), policy: policy)
+        cached.withLock { $0 = (version, c) }
+        return c
+    }
+}
+
+/// Definitions are stored as the JSON form of their condition.
+enum SegmentRecord {
+    static func definition(id: String, name: String, description: String, json: String, createdAt: Int64, updatedAt: Int64) throws -> SegmentDefinition {
+        do {
+            let condition = try Condition(json: try JSONParser.parse(json))
+            return SegmentDefinition(id: id, name: name, description: description, condition: condition,
+                                     createdAt: Date(millisecondsSince1970: createdAt), updatedAt: Date(millisecondsSince1970: updatedAt))
+        } catch {
+            throw StoreError(.corruptRow, "segment \(id): stored definition does not decode (\(error))")
+        }
+    }
+
+    /// Parses an event's stored properties for the evaluator (empty when unreadable).
+    static func properties(_ text: String) -> JSONObject {
+        guard !text.isEmpty, text != "{}", case .object(let o)? = try? JSONParser.parse(text) else { return [:] }
+        return o
+    }
+
+    /// The SQL selecting the events a catalog needs of some profiles (`profile_id IN …` is added by the caller).
+    static func eventSelection(_ catalog: SegmentCatalog) -> (names: [String], activity: Bool)? {
+        var names = Set<String>()
+        var activity = false
+        for d in catalog.dependencies.values {
+            names.formUnion(d.eventNames)
+            activity = activity || d.anyActivity
+        }
+        return names.isEmpty && !activity ? nil : (names.sorted(), activity)
+    }
+
+    static func usesRFM(_ catalog: SegmentCatalog) -> Bool { catalog.dependencies.values.contains { $0.rfm } }
+}
