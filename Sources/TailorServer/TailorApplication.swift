@@ -39,7 +39,8 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Tailor"),
-        services: [ingest] + services,
+        // Segment timers and the RFM schedule run beside the server.
+        services: [ingest, SegmentService(database: database, clock: clock)] + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger
     )
@@ -67,6 +68,7 @@ public func buildRouter(
     TrackingController(ingest: ingest, keys: settings.keys, decoder: MessageDecoder(limits: settings.limits), clock: clock)
         .addRoutes(to: router)
     ProfilesController(database: database, keys: settings.keys).addRoutes(to: router)
+    SegmentsController(database: database, service: SegmentService(database: database, clock: clock), keys: settings.keys).addRoutes(to: router)
     return router
 }
 

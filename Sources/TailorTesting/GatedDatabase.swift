@@ -64,6 +64,7 @@ public final class GatedDatabase: TailorDatabase {
     }
     public func memberCount(of segmentId: String) async throws -> Int { try await base.memberCount(of: segmentId) }
     public func memberships(of profile: ProfileID) async throws -> [String] { try await base.memberships(of: profile) }
+    public func userIds(of profiles: [ProfileID]) async throws -> [ProfileID: String] { try await base.userIds(of: profiles) }
     public func membershipHistory(segment: String?, profile: ProfileID?, limit: Int) async throws -> [MembershipChange] {
         try await base.membershipHistory(segment: segment, profile: profile, limit: limit)
     }

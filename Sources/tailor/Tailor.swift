@@ -15,6 +15,7 @@ struct Tailor: AsyncParsableCommand {
             TemplateCommand.self,
             MLCommand.self,
             MailCommand.self,
+            SegmentCommand.self,
         ]
     )
 }

@@ -358,6 +358,21 @@ extension PostgresDatabase {
         }
     }
 
+    public func userIds(of profiles: [ProfileID]) async throws -> [ProfileID: String] {
+        try await withContext("reading user ids") {
+            try await self.client.withConnection { conn in
+                var out: [ProfileID: String] = [:]
+                for r in try await self.rows("""
+                    SELECT profile_id, MIN(value) FROM identities WHERE kind = 'user' AND profile_id = ANY(\(profiles.map(\.rawValue)))
+                    GROUP BY profile_id
+                    """, on: conn) {
+                    out[ProfileID(try r[0].decode(String.self))] = try r[1].decode(String.self)
+                }
+                return out
+            }
+        }
+    }
+
     public func memberships(of profile: ProfileID) async throws -> [String] {
         try await withContext("reading memberships") {
             try await self.client.withConnection { conn in

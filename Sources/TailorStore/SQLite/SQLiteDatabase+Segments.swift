@@ -310,6 +310,21 @@ extension SQLiteDatabase {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment_members WHERE segment_id = ?", arguments: [segmentId]) ?? 0 }
     }
 
+    public func userIds(of profiles: [ProfileID]) async throws -> [ProfileID: String] {
+        try await pool.read { db in
+            var out: [ProfileID: String] = [:]
+            for chunk in profiles.map(\.rawValue).chunked(400) {
+                for r in try Row.fetchAll(db, sql: """
+                    SELECT profile_id, MIN(value) FROM identities WHERE kind = 'user' AND profile_id IN (\(Self.placeholders(chunk.count)))
+                    GROUP BY profile_id
+                    """, arguments: StatementArguments(Array(chunk))) {
+                    out[ProfileID(r[0] as String)] = r[1]
+                }
+            }
+            return out
+        }
+    }
+
     public func memberships(of profile: ProfileID) async throws -> [String] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT segment_id FROM segment_members WHERE profile_id = ? ORDER BY segment_id", arguments: [profile.rawValue])

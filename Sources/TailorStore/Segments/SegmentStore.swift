@@ -28,6 +28,8 @@ public protocol SegmentStore: Sendable {
     /// The stored members of a segment (as maintained in real time), in id order.
     func members(of segmentId: String, after: ProfileID?, limit: Int) async throws -> [ProfileID]
     func memberCount(of segmentId: String) async throws -> Int
+    /// Each profile's user id (the smallest, when it has several); profiles without one are left out.
+    func userIds(of profiles: [ProfileID]) async throws -> [ProfileID: String]
     /// The segments a profile is in.
     func memberships(of profile: ProfileID) async throws -> [String]
     /// Entries and exits, newest first (of one segment, one profile, or both).

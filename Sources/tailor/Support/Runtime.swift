@@ -19,6 +19,8 @@ struct Runtime {
             let applied = try await database.migrate()
             if !applied.isEmpty { Console.note("applied migrations: \(applied.joined(separator: ", "))") }
         }
+        // Segments are evaluated at the configured clock (TAILOR_NOW when set).
+        database.useSegmentClock(settings.clock)
         return Runtime(settings: settings, database: database, clock: settings.clock)
     }
 

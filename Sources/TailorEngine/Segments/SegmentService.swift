@@ -1,0 +1,149 @@
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+public import TailorCore
+public import TailorStore
+
+/// Segments as the server and the CLI use them: definitions from text or JSON, explain, audit, CSV export,
+/// and the background work (timers that fire exactly when time changes a membership, RFM on a schedule).
+public final class SegmentService: Service, Sendable {
+    public struct Options: Sendable {
+        /// How often due timers are looked for (they are exact to the millisecond of the clock; this is only
+        /// how soon after that moment they are applied).
+        public var timerPoll: Duration = .seconds(1)
+        /// How often RFM scores are recomputed and segment sizes recorded.
+        public var rfmInterval: Duration = .seconds(86_400)
+        public init() {}
+    }
+
+    public let database: any TailorDatabase
+    let clock: any WallClock
+    let options: Options
+    let logger: Logger
+
+    public init(database: any TailorDatabase, clock: any WallClock, options: Options = Options(),
+                logger: Logger = Logger(label: "tailor.segments")) {
+        self.database = database
+        self.clock = clock
+        self.options = options
+        self.logger = logger
+        database.useSegmentClock(clock)
+    }
+
+    // MARK: Background
+
+    public func run() async throws {
+        var nextRFM = ContinuousClock.now
+        while !Task.isCancelled {
+            do {
+                _ = try await runDueTimers()
+                if ContinuousClock.now >= nextRFM {
+                    let summary = try await database.refreshRFM()
+                    try await database.recordSegmentSizes()
+                    logger.info("RFM scores recomputed", metadata: ["customers": "\(summary.customers)"])
+                    nextRFM = ContinuousClock.now + options.rfmInterval
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("segment maintenance failed", metadata: ["error": "\(error)"])
+            }
+            do { try await Task.sleep(for: options.timerPoll) } catch { return }
+        }
+    }
+
+    /// Applies every due timer; returns how many profiles were evaluated.
+    @discardableResult
+    public func runDueTimers() async throws -> Int {
+        var total = 0
+        while true {
+            let n = try await database.runSegmentTimers(limit: 500)
+            total += n
+            if n < 500 { return total }
+        }
+    }
+
+    // MARK: Definitions
+
+    /// A condition from its text form or its JSON form (a JSON object or array is taken as JSON).
+    public static func condition(from source: String) throws -> Condition {
+        let trimmed = source.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("{") {
+            return try Condition(json: try JSONParser.parse(trimmed))
+        }
+        return try Condition(text: trimmed)
+    }
+
+    /// Creates or replaces a segment; the id is the slug of the name unless given.
+    @discardableResult
+    public func define(name: String, id: String? = nil, description: String = "", condition: Condition) async throws
+        -> (SegmentDefinition, SegmentRefresh) {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else { throw SegmentDefinitionError("a segment needs a name of 1 to 200 characters") }
+        let id = id ?? SegmentDefinition.slug(name)
+        guard SegmentDefinition.isValidID(id) else {
+            throw SegmentDefinitionError("segment id must be 1–64 lower-case letters, digits or dashes")
+        }
+        let existing = try await database.segment(id)
+        let now = clock.now()
+        let def = SegmentDefinition(id: id, name: name, description: description, condition: condition,
+                                    createdAt: existing?.createdAt ?? now, updatedAt: now)
+        let refresh = try await database.saveSegment(def)
+        return (def, refresh)
+    }
+
+    /// Creates the segment of a template under its own name (or another).
+    @discardableResult
+    public func define(template: String, name: String? = nil) async throws -> (SegmentDefinition, SegmentRefresh) {
+        guard let t = SegmentTemplates.named(template) else {
+            throw SegmentDefinitionError("no template \(template); see `tailor segment templates`")
+        }
+        return try await define(name: name ?? t.name, id: name == nil ? t.id : nil, description: t.description, condition: t.condition)
+    }
+
+    // MARK: Reading
+
+    public func explain(segment: SegmentDefinition, profile: ProfileID) async throws -> Explanation? {
+        guard let subject = try await database.segmentSubject(profile) else { return nil }
+        let catalog = try SegmentCatalog(try await database.segments())
+        return catalog.evaluator.explain(segment.condition, subject, now: clock.now())
+    }
+
+    /// Every stored member of a segment.
+    public func storedMembers(_ id: String) async throws -> [ProfileID] {
+        var out: [ProfileID] = []
+        var after: ProfileID?
+        while true {
+            let page = try await database.members(of: id, after: after, limit: 10_000)
+            out += page
+            guard page.count == 10_000 else { return out }
+            after = page.last
+        }
+    }
+
+    public func audit() async throws -> SegmentAudit {
+        let definitions = try await database.segments()
+        var members: [String: Set<ProfileID>] = [:]
+        for d in definitions { members[d.id] = Set(try await storedMembers(d.id)) }
+        let profiles = try await database.counts().profiles
+        let history = try await database.segmentSizeHistory()
+        return SegmentAudit(definitions: definitions, members: members, profiles: profiles, history: history)
+    }
+
+    /// The audience as CSV (`profile_id,user_id`), written in pieces.
+    public func exportCSV(_ condition: Condition, write: (String) throws -> Void) async throws -> Int {
+        let ids = try await database.audience(condition, limit: nil)
+        try write("profile_id,user_id\n")
+        for chunk in stride(from: 0, to: ids.count, by: 1000).map({ Array(ids[$0..<min($0 + 1000, ids.count)]) }) {
+            let users = try await database.userIds(of: chunk)
+            var text = ""
+            for id in chunk { text += id.rawValue + "," + Self.csvField(users[id] ?? "") + "\n" }
+            try write(text)
+        }
+        return ids.count
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}

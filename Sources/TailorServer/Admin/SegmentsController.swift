@@ -1,0 +1,175 @@
+import Foundation
+import Hummingbird
+import TailorCore
+import TailorEngine
+import TailorStore
+
+/// The admin API for segments (secret key, `Authorization: Bearer`), see docs/SEGMENTS.md.
+///
+/// `GET/POST /v1/segments`, `GET/PUT/DELETE /v1/segments/{id}`, `GET /v1/segments/{id}/members`
+/// (`?format=csv` exports the audience computed now, `?count=true` counts), `GET
+/// /v1/segments/{id}/explain/{profile}`, `GET /v1/segments/templates`, `GET /v1/segments/audit`.
+struct SegmentsController: Sendable {
+    let database: any TailorDatabase
+    let service: SegmentService
+    let keys: APIKeys
+
+    static let maximumBody = 256 * 1024
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/segments") { request, _ in
+            try self.authorize(request)
+            var items: [JSONValue] = []
+            for d in try await database.segments() {
+                items.append(.object(Self.json(d, size: try await database.memberCount(of: d.id))))
+            }
+            return JSONResponse.make(["segments": .array(items)])
+        }
+        router.get("/v1/segments/templates") { request, _ in
+            try self.authorize(request)
+            return JSONResponse.make(["templates": .array(SegmentTemplates.all.map { t in
+                ["id": .string(t.id), "name": .string(t.name), "description": .string(t.description), "text": .string(t.text),
+                 "where": t.condition.json]
+            })])
+        }
+        router.get("/v1/segments/audit") { request, _ in
+            try self.authorize(request)
+            return JSONResponse.make(try await service.audit().json)
+        }
+        router.post("/v1/segments") { request, _ in
+            try self.authorize(request)
+            let body = try await Self.body(request)
+            let (def, refresh) = try await self.save(body, id: nil)
+            var o = Self.json(def, size: try await database.memberCount(of: def.id))
+            o["refresh"] = Self.json(refresh)
+            return JSONResponse.make(.object(o), status: .created)
+        }
+        router.get("/v1/segments/:id") { request, context in
+            try self.authorize(request)
+            let def = try await self.segment(context)
+            return JSONResponse.make(.object(Self.json(def, size: try await database.memberCount(of: def.id))))
+        }
+        router.put("/v1/segments/:id") { request, context in
+            try self.authorize(request)
+            let existing = try await self.segment(context)
+            var body = try await Self.body(request)
+            if body["name"] == nil { body["name"] = .string(existing.name) }
+            let (def, refresh) = try await self.save(body, id: existing.id)
+            var o = Self.json(def, size: try await database.memberCount(of: def.id))
+            o["refresh"] = Self.json(refresh)
+            return JSONResponse.make(.object(o))
+        }
+        router.delete("/v1/segments/:id") { request, context in
+            try self.authorize(request)
+            let def = try await self.segment(context)
+            do {
+                try await database.deleteSegment(def.id)
+            } catch let e as SegmentDefinitionError {
+                throw APIError(.conflict, code: "segment_in_use", message: e.message)
+            }
+            return Response(status: .noContent)
+        }
+        router.get("/v1/segments/:id/members") { request, context in
+            try self.authorize(request)
+            let def = try await self.segment(context)
+            let query = request.uri.queryParameters
+            if query.get("format") == "csv" {
+                var csv = ""
+                _ = try await service.exportCSV(def.condition) { csv += $0 }
+                return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                       .contentDisposition: "attachment; filename=\"\(def.id).csv\""],
+                                body: ResponseBody(byteBuffer: ByteBuffer(string: csv)))
+            }
+            if query.get("count") == "true" {
+                return JSONResponse.make(["segment": .string(def.id), "count": .number(Double(try await database.memberCount(of: def.id)))])
+            }
+            let limit = try ProfilesController.intParameter(request, "limit", default: 100, range: 1...10_000)
+            let after = query.get("after").map { ProfileID($0) }
+            let members = try await database.members(of: def.id, after: after, limit: limit)
+            let users = try await database.userIds(of: members)
+            var body: JSONObject = ["segment": .string(def.id), "members": .array(members.map { id in
+                var o: JSONObject = ["profile_id": .string(id.rawValue)]
+                if let u = users[id] { o["user_id"] = .string(u) }
+                return .object(o)
+            })]
+            if members.count == limit, let last = members.last { body["next"] = .string(last.rawValue) }
+            return JSONResponse.make(.object(body))
+        }
+        router.get("/v1/segments/:id/explain/:profile") { request, context in
+            try self.authorize(request)
+            let def = try await self.segment(context)
+            guard let raw = context.parameters.get("profile"), let reference = ProfileReference(raw.removingPercentEncoding ?? raw) else {
+                throw APIError(.badRequest, code: "invalid_profile_reference",
+                               message: "a profile is named by its id (p_…), user:<userId>, email:<address> or anonymous:<id>", path: "profile")
+            }
+            guard let view = try await database.profile(reference),
+                  let explanation = try await service.explain(segment: def, profile: view.id)
+            else { throw APIError.notFound }
+            return JSONResponse.make(["segment": .string(def.id), "profile_id": .string(view.id.rawValue), "member": .bool(explanation.held),
+                                      "explanation": explanation.json])
+        }
+    }
+
+    func authorize(_ request: Request) throws {
+        guard keys.isAdmin(request.headers) else { throw APIError.unauthorized }
+    }
+
+    func segment(_ context: BasicRequestContext) async throws -> SegmentDefinition {
+        guard let id = context.parameters.get("id"), let def = try await database.segment(id.removingPercentEncoding ?? id) else {
+            throw APIError(.notFound, code: "not_found", message: "no such segment")
+        }
+        return def
+    }
+
+    static func body(_ request: Request) async throws -> JSONObject {
+        let buffer = try await request.body.collect(upTo: maximumBody)
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(Array(buffer.readableBytesView))
+        } catch {
+            throw APIError.invalidJSON(error)
+        }
+        guard case .object(let o) = json else { throw APIError(.badRequest, code: "invalid_body", message: "expected a JSON object") }
+        return o
+    }
+
+    /// Creates or updates from `{"name", "description", "where"}` (`where`: the JSON form, or the text form as a
+    /// string) or `{"from_template": "lapsed", "name"?}`.
+    func save(_ body: JSONObject, id: String?) async throws -> (SegmentDefinition, SegmentRefresh) {
+        do {
+            if case .string(let template)? = body["from_template"] {
+                return try await service.define(template: template, name: body["name"]?.stringValue)
+            }
+            guard case .string(let name)? = body["name"] else {
+                throw APIError(.badRequest, code: "invalid_segment", message: "missing name", path: "name")
+            }
+            let condition: Condition
+            switch body["where"] {
+            case .string(let text)?:
+                do { condition = try Condition(text: text) } catch {
+                    throw APIError(.badRequest, code: "invalid_condition", message: "where: " + error.description, path: "where")
+                }
+            case let json?:
+                do { condition = try Condition(json: json) } catch {
+                    throw APIError(.badRequest, code: "invalid_condition", message: error.message, path: error.path)
+                }
+            case nil:
+                throw APIError(.badRequest, code: "invalid_segment", message: "missing where (the condition)", path: "where")
+            }
+            return try await service.define(name: name, id: id ?? body["id"]?.stringValue, description: body["description"]?.stringValue ?? "",
+                                            condition: condition)
+        } catch let e as SegmentDefinitionError {
+            throw APIError(e.message.contains("already has this name") ? .conflict : .unprocessableContent, code: "invalid_segment", message: e.message)
+        }
+    }
+
+    static func json(_ d: SegmentDefinition, size: Int) -> JSONObject {
+        ["id": .string(d.id), "name": .string(d.name), "description": .string(d.description), "where": d.condition.json,
+         "text": .string(d.condition.text), "size": .number(Double(size)), "created_at": .string(ISO8601.format(d.createdAt)),
+         "updated_at": .string(ISO8601.format(d.updatedAt))]
+    }
+
+    static func json(_ r: SegmentRefresh) -> JSONValue {
+        ["evaluated": .number(Double(r.evaluated)), "entered": .number(Double(r.entered)), "exited": .number(Double(r.exited))]
+    }
+}
