@@ -107,6 +107,56 @@ public struct SegmentCatalog: Sendable {
 
     public var sorted: [SegmentDefinition] { order.map { definitions[$0]! } }
 
+    /// Which events the evaluator reads, so that stores load only those: per event name the oldest time
+    /// that matters (as a span before now; nil: all of them), the same for activity, and whether properties
+    /// are read at all. Names that only change profile fields (an order changes `order_count`) are not here:
+    /// those fields come from the profile's row.
+    public struct EventNeeds: Sendable, Equatable {
+        public var names: [String: Int64?] = [:]
+        /// nil: activity is not read; .some(nil): all of it; .some(span): within the span.
+        public var activity: Int64?? = nil
+        public var properties = false
+
+        public var isEmpty: Bool { names.isEmpty && activity == nil }
+
+        mutating func add(_ q: EventQuery) {
+            let span: Int64? = if case .last(let s) = q.window { s.milliseconds } else { nil }
+            func widen(_ old: Int64??, _ new: Int64?) -> Int64? {
+                guard let old else { return new }
+                guard let o = old, let n = new else { return nil }
+                return max(o, n)
+            }
+            switch q.names {
+            case .activity: activity = .some(widen(activity, span))
+            case .named(let list): for n in list { names[n] = .some(widen(names[n], span)) }
+            }
+            if !q.filters.isEmpty { properties = true }
+        }
+    }
+
+    public var eventNeeds: EventNeeds {
+        var needs = EventNeeds()
+        for d in definitions.values {
+            d.condition.forEachAtom { atom in
+                switch atom {
+                case .event(let agg, _):
+                    needs.add(agg.query)
+                    switch agg.aggregate {
+                    case .sum, .average, .minimum, .maximum: needs.properties = true
+                    default: break
+                    }
+                case .notFollowed(let seq):
+                    // Answers can come after the window's start: B is read without a bound.
+                    needs.add(EventQuery(names: seq.first.names, filters: seq.first.filters,
+                                         window: seq.first.window.widened(by: seq.within)))
+                    needs.add(seq.then)
+                default: break
+                }
+            }
+        }
+        return needs
+    }
+
     /// Checks a condition on its own: no personal trait, no relative time inside property filters.
     public static func validate(_ c: Condition, policy: PersonalDataPolicy = .default) throws(SegmentDefinitionError) {
         var problem: String?
@@ -212,6 +262,14 @@ public struct SegmentCatalog: Sendable {
             }
         }
         return d
+    }
+}
+
+extension EventWindow {
+    /// The window extended into the past by a span (a sequence's first event may precede its answer's window).
+    func widened(by span: TimeSpan) -> EventWindow {
+        if case .last(let s) = self { return .last(TimeSpan(Int((s.milliseconds + span.milliseconds) / 60_000), .minutes)) }
+        return self
     }
 }
 

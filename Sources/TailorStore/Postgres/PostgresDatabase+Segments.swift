@@ -172,22 +172,25 @@ extension PostgresDatabase {
         var current: [ProfileID: Set<String>] = [:]
         var timers: [ProfileID: Date] = [:]
         var rfm: [ProfileID: RFMScore] = [:]
-        let selection = allEvents ? (names: [String](), activity: true) : SegmentRecord.eventSelection(catalog)
-        if let selection {
-            let rows: [PostgresRandomAccessRow]
-            if allEvents {
-                rows = try await self.rows("SELECT profile_id, type, name, timestamp, properties::text FROM events WHERE profile_id = ANY(\(raw))", on: conn)
-            } else {
-                rows = try await self.rows("""
-                    SELECT profile_id, type, name, timestamp, properties::text FROM events WHERE profile_id = ANY(\(raw))
-                    AND ((\(selection.activity) AND type IN ('track', 'page', 'screen')) OR (type = 'track' AND name = ANY(\(selection.names))))
-                    """, on: conn)
+        let needs = catalog.eventNeeds
+        var bindings = PostgresBindings()
+        bindings.append(raw)
+        var count = 1
+        let filter: String? = allEvents ? "TRUE" : SegmentRecord.eventFilter(needs, now: segmentRuntime.now) { b in
+            count += 1
+            switch b {
+            case .text(let s): bindings.append(PostgresText.clean(s)); return "$\(count)::text"
+            case .integer(let i): bindings.append(i); return "$\(count)::int8"
+            case .real(let d): bindings.append(d); return "$\(count)::float8"
             }
-            for r in rows {
+        }
+        if let filter {
+            let sql = "SELECT profile_id, type, name, timestamp, properties::text FROM events WHERE profile_id = ANY($1::text[]) AND \(filter)"
+            for r in try await rows(PostgresQuery(unsafeSQL: sql, binds: bindings), on: conn) {
                 guard let type = MessageType(rawValue: try r[1].decode(String.self)) else { continue }
+                let properties = needs.properties || allEvents ? SegmentRecord.properties(try r[4].decode(String.self)) : [:]
                 events[ProfileID(try r[0].decode(String.self)), default: []].append(
-                    SubjectEvent(type: type, name: try r[2].decode(String.self), milliseconds: try r[3].decode(Int64.self),
-                                 properties: SegmentRecord.properties(try r[4].decode(String.self))))
+                    SubjectEvent(type: type, name: try r[2].decode(String.self), milliseconds: try r[3].decode(Int64.self), properties: properties))
             }
         }
         for r in try await rows("SELECT profile_id, segment_id FROM segment_members WHERE profile_id = ANY(\(raw))", on: conn) {

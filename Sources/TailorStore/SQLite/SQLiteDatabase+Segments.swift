@@ -162,22 +162,20 @@ extension SQLiteDatabase {
         var current: [ProfileID: Set<String>] = [:]
         var timers: [ProfileID: Date] = [:]
         var rfm: [ProfileID: RFMScore] = [:]
-        let selection = SegmentRecord.eventSelection(catalog)
+        let needs = catalog.eventNeeds
+        var filterBinds: [SQLBind] = []
+        let filter = SegmentRecord.eventFilter(needs, now: segmentRuntime.now) { filterBinds.append($0); return "?" }
         let usesRFM = SegmentRecord.usesRFM(catalog)
         for chunk in ids.map(\.rawValue).chunked(400) {
             let list = Self.placeholders(chunk.count)
             let args = StatementArguments(Array(chunk))
-            if let selection {
-                var sql = "SELECT profile_id, type, name, timestamp, properties FROM events WHERE profile_id IN (\(list)) AND ("
-                var arguments = args
-                if selection.activity { sql += "type IN ('track', 'page', 'screen') OR " }
-                sql += "(type = 'track' AND name IN (\(Self.placeholders(max(1, selection.names.count))))))"
-                arguments += StatementArguments(selection.names.isEmpty ? [""] : selection.names)
-                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            if let filter {
+                let cursor = try Row.fetchCursor(db, sql: "SELECT profile_id, type, name, timestamp, properties FROM events WHERE profile_id IN (\(list)) AND \(filter)",
+                                                 arguments: args + Self.arguments(filterBinds))
                 while let r = try cursor.next() {
                     guard let type = MessageType(rawValue: r[1]) else { continue }
-                    events[ProfileID(r[0] as String), default: []].append(
-                        SubjectEvent(type: type, name: r[2], milliseconds: r[3], properties: SegmentRecord.properties(r[4])))
+                    let properties = needs.properties ? SegmentRecord.properties(r[4]) : [:]
+                    events[ProfileID(r[0] as String), default: []].append(SubjectEvent(type: type, name: r[2], milliseconds: r[3], properties: properties))
                 }
             }
             for r in try Row.fetchAll(db, sql: "SELECT profile_id, segment_id FROM segment_members WHERE profile_id IN (\(list))", arguments: args) {

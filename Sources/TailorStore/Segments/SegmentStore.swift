@@ -115,15 +115,28 @@ enum SegmentRecord {
         return o
     }
 
-    /// The SQL selecting the events a catalog needs of some profiles (`profile_id IN …` is added by the caller).
-    static func eventSelection(_ catalog: SegmentCatalog) -> (names: [String], activity: Bool)? {
-        var names = Set<String>()
-        var activity = false
-        for d in catalog.dependencies.values {
-            names.formUnion(d.eventNames)
-            activity = activity || d.anyActivity
+    /// The WHERE clause (after `profile_id IN …`) selecting the events a catalog's evaluator reads, and its
+    /// binds; nil when it reads none. `placeholder` writes one bind's marker.
+    static func eventFilter(_ needs: SegmentCatalog.EventNeeds, now: Date, placeholder: (SQLBind) -> String) -> String? {
+        guard !needs.isEmpty else { return nil }
+        let nowMs = now.millisecondsSince1970
+        var clauses: [String] = []
+        let unbounded = needs.names.filter { $0.value == nil }.keys.sorted()
+        if !unbounded.isEmpty {
+            clauses.append("(type = 'track' AND name IN (" + unbounded.map { placeholder(.text($0)) }.joined(separator: ", ") + "))")
         }
-        return names.isEmpty && !activity ? nil : (names.sorted(), activity)
+        for (name, span) in needs.names.sorted(by: { $0.key < $1.key }) {
+            guard let span else { continue }
+            clauses.append("(type = 'track' AND name = \(placeholder(.text(name))) AND timestamp > \(placeholder(.integer(nowMs - span))))")
+        }
+        if let activity = needs.activity {
+            if let span = activity {
+                clauses.append("(type IN ('track', 'page', 'screen') AND timestamp > \(placeholder(.integer(nowMs - span))))")
+            } else {
+                clauses.append("type IN ('track', 'page', 'screen')")
+            }
+        }
+        return "(" + clauses.joined(separator: " OR ") + ")"
     }
 
     static func usesRFM(_ catalog: SegmentCatalog) -> Bool { catalog.dependencies.values.contains { $0.rfm } }

@@ -57,6 +57,7 @@ struct Demo: AsyncParsableCommand {
         print("loaded \(outcome.stored) events (\(outcome.messages - outcome.stored) were there already) in \(String(format: "%.1f", outcome.seconds)) s: "
               + "\(Int(Double(outcome.messages) / max(outcome.seconds, 0.001))) events/s")
         print("database: \(counts.profiles) profiles, \(counts.events) events, \(counts.products) products, \(counts.merges) identity merges")
+        try await showSegments(runtime)
         print("")
         print("Next: tailor serve --database-url \(settings.databaseURL)   (the admin key is printed on first start)")
         await runtime.close()
