@@ -32,7 +32,7 @@ struct SegmentStoreTests {
             }
             #expect(subjects.count == 60)
             var nonTrivial = 0
-            for i in 0..<250 {
+            for i in 0..<400 {
                 let c = fuzz.condition(depth: 2)
                 let expected = subjects.filter { SegmentEvaluator().evaluate(c, $0, now: Self.now) }.map(\.profileId).sorted()
                 let got = try await db.audience(c, limit: nil)
@@ -42,7 +42,7 @@ struct SegmentStoreTests {
                 #expect(try await db.audienceCount(c) == expected.count)
             }
             // The generator must produce conditions that split the profiles, or the test proves little.
-            #expect(nonTrivial > 100)
+            #expect(nonTrivial > 160)
         }
     }
 

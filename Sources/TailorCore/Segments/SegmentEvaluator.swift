@@ -100,6 +100,11 @@ public struct SegmentEvaluator: Sendable {
         return (held, run.next.map { Date(millisecondsSince1970: $0) })
     }
 
+    /// Whether a comparison holds for a plain number (the SQL compiler uses it to pick a query shape).
+    public static func holds(_ cmp: Comparison, number: Double) -> Bool {
+        Run.compare(cmp, .number(number), now: 0)
+    }
+
     public func explain(_ c: Condition, _ subject: SegmentSubject, now: Date) -> Explanation {
         var run = Run(evaluator: self, subject: subject, now: now.millisecondsSince1970, collect: false)
         return run.explain(c, depth: 0)

@@ -63,7 +63,7 @@ public struct SegmentSQL: Sendable {
             guard depth < 32, let inner = segments[id] else { return falseSQL }
             return compile(inner, depth: depth + 1)
         case .field(let f, let cmp): return atom(compare(cmp, operand(f)))
-        case .event(let agg, let cmp): return atom(compare(cmp, aggregate(agg)))
+        case .event(let agg, let cmp): return atom(eventAtom(agg, cmp))
         case .notFollowed(let seq): return atom(sequence(seq))
         }
     }
@@ -288,8 +288,8 @@ public struct SegmentSQL: Sendable {
     // MARK: Events
 
     /// The WHERE conditions selecting a query's events of profile `p` (alias `e`), window included.
-    mutating func eventFilter(_ q: EventQuery, alias e: String, window: Bool) -> String {
-        var parts = ["\(e).profile_id = p.id"]
+    mutating func eventFilter(_ q: EventQuery, alias e: String, window: Bool, correlated: Bool = true) -> String {
+        var parts = correlated ? ["\(e).profile_id = p.id"] : []
         switch q.names {
         case .activity:
             let bookkeeping = TailorEvent.notActivity.sorted().map { bind(.text($0)) }.joined(separator: ", ")
@@ -315,30 +315,73 @@ public struct SegmentSQL: Sendable {
         return parts.joined(separator: " AND ")
     }
 
-    mutating func aggregate(_ a: EventAggregate) -> Operand {
+    /// The SQL of an aggregate over the matching events (alias `e`) and whether it is a time.
+    mutating func aggregateExpression(_ a: Aggregate) -> (String, Bool) {
         func numeric(_ path: [String]) -> String {
             let (type, value, _) = jsonParts("e.properties", path)
             return dialect == .sqlite
                 ? "CASE WHEN \(type) IN ('integer', 'real') THEN \(value) END"
                 : "CASE WHEN \(type) = 'number' THEN \(value)::float8 END"
         }
-        let expression: String
-        var isTime = false
-        switch a.aggregate {
-        case .count: expression = "COUNT(*)"
-        case .sum(let p): expression = "COALESCE(SUM(\(numeric(p))), 0)"
-        case .average(let p): expression = "AVG(\(numeric(p)))"
-        case .minimum(let p): expression = "MIN(\(numeric(p)))"
-        case .maximum(let p): expression = "MAX(\(numeric(p)))"
-        case .first:
-            expression = "MIN(e.timestamp)"
-            isTime = true
-        case .last:
-            expression = "MAX(e.timestamp)"
-            isTime = true
+        switch a {
+        case .count: return ("COUNT(*)", false)
+        case .sum(let p): return ("COALESCE(SUM(\(numeric(p))), 0)", false)
+        case .average(let p): return ("AVG(\(numeric(p)))", false)
+        case .minimum(let p): return ("MIN(\(numeric(p)))", false)
+        case .maximum(let p): return ("MAX(\(numeric(p)))", false)
+        case .first: return ("MIN(e.timestamp)", true)
+        case .last: return ("MAX(e.timestamp)", true)
         }
-        let sql = "(SELECT \(expression) FROM events e WHERE \(eventFilter(a.query, alias: "e", window: true)))"
-        return isTime ? .time(sql) : .number(sql)
+    }
+
+    /// An aggregate compared, in the cheapest shape with the same meaning:
+    /// - a count asking "any?" or "none?" (`>= 1`, `= 0`, …) is EXISTS / NOT EXISTS, which stops at one event;
+    /// - otherwise, outside `since` windows, the profiles are matched against one grouped scan of the events
+    ///   (`p.id IN (SELECT profile_id … GROUP BY profile_id HAVING …)`, or NOT IN of the complement when the
+    ///   comparison holds for a profile with no events), which reads the (name, timestamp) index once instead
+    ///   of seeking every profile's history;
+    /// - `since` windows, which depend on the profile's own row, stay correlated subqueries.
+    mutating func eventAtom(_ a: EventAggregate, _ cmp: Comparison) -> String {
+        let correlatedOnly: Bool = if case .since = a.query.window { true } else { false }
+        let emptyIsZero: Bool
+        switch a.aggregate {
+        case .count, .sum: emptyIsZero = true
+        default: emptyIsZero = false
+        }
+        let zeroHolds = emptyIsZero && SegmentEvaluator.holds(cmp, number: 0)
+        if a.aggregate == .count, let uniform = Self.uniformOnPositiveCounts(cmp), uniform != zeroHolds {
+            let exists = "EXISTS (SELECT 1 FROM events e WHERE \(eventFilter(a.query, alias: "e", window: true)))"
+            return uniform ? exists : "NOT \(exists)"
+        }
+        let (expression, isTime) = aggregateExpression(a.aggregate)
+        if correlatedOnly {
+            let sql = "(SELECT \(expression) FROM events e WHERE \(eventFilter(a.query, alias: "e", window: true)))"
+            return compare(cmp, isTime ? .time(sql) : .number(sql))
+        }
+        let filter = eventFilter(a.query, alias: "e", window: true, correlated: false)
+        let having = compare(cmp, isTime ? .time(expression) : .number(expression))
+        if zeroHolds {
+            return "p.id NOT IN (SELECT e.profile_id FROM events e WHERE \(filter) GROUP BY e.profile_id HAVING NOT COALESCE((\(having)), \(falseSQL)))"
+        }
+        return "p.id IN (SELECT e.profile_id FROM events e WHERE \(filter) GROUP BY e.profile_id HAVING \(having))"
+    }
+
+    /// Whether a comparison gives the same answer for every count from 1 up (nil when it does not).
+    static func uniformOnPositiveCounts(_ cmp: Comparison) -> Bool? {
+        var bound = 0.0
+        switch cmp {
+        case .equals(.number(let x)), .notEquals(.number(let x)), .less(.number(let x)), .lessOrEqual(.number(let x)),
+             .greater(.number(let x)), .greaterOrEqual(.number(let x)):
+            bound = abs(x)
+        case .between(.number(let x), .number(let y)): bound = max(abs(x), abs(y))
+        case .oneOf(let vs):
+            for v in vs { if case .number(let x) = v { bound = max(bound, abs(x)) } }
+        default: break
+        }
+        guard bound < 10_000 else { return nil }
+        let first = SegmentEvaluator.holds(cmp, number: 1)
+        for n in stride(from: 2.0, through: bound.rounded(.up) + 2, by: 1) where SegmentEvaluator.holds(cmp, number: n) != first { return nil }
+        return first
     }
 
     mutating func sequence(_ s: SequenceCondition) -> String {
