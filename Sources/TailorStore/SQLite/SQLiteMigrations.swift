@@ -85,6 +85,7 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("0005_models") { db in try db.execute(sql: SQLiteMigrations.models) }
         return migrator
     }
 }

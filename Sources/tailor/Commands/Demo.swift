@@ -58,6 +58,7 @@ struct Demo: AsyncParsableCommand {
               + "\(Int(Double(outcome.messages) / max(outcome.seconds, 0.001))) events/s")
         print("database: \(counts.profiles) profiles, \(counts.events) events, \(counts.products) products, \(counts.merges) identity merges")
         print("")
+        await Self.showModels(runtime: runtime, settings: settings, shop: shop)
         print("Next: tailor serve --database-url \(settings.databaseURL)   (the admin key is printed on first start)")
         await runtime.close()
     }
