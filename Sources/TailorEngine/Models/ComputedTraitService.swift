@@ -192,9 +192,12 @@ public struct ComputedTraitService: Sendable {
     public func computeLifetimeValue(settings: LifetimeSettings, now: Date) async throws -> LifetimeReport {
         guard settings.horizonDays > 0 else { throw ModelError(.invalidArgument, "the horizon must be positive") }
         let summaries = try await orderSummaries(now: now)
-        let nowDay = Double(now.millisecondsSince1970 / OrderSummary.dayMilliseconds)
+        // T runs from the start of the first order's day to now, in fractional days, so that a customer
+        // whose first order is today has T > 0 (the likelihood needs it); recency counts whole days.
+        let nowDays = Double(now.millisecondsSince1970) / Double(OrderSummary.dayMilliseconds)
         let customers = summaries.map { s in
-            CustomerSummary(frequency: Double(s.orderDays - 1), recency: Double(s.lastDay - s.firstDay), age: max(nowDay - Double(s.firstDay), Double(s.lastDay - s.firstDay)))
+            let recency = Double(s.lastDay - s.firstDay)
+            return CustomerSummary(frequency: Double(s.orderDays - 1), recency: recency, age: max(nowDays - Double(s.firstDay), recency, 1.0 / 24))
         }
         guard customers.count >= 4 else {
             throw ModelError(.notEnoughData, "predicted value needs at least 4 profiles with orders (\(customers.count))")

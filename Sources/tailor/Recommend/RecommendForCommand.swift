@@ -33,7 +33,8 @@ struct RecommendForCommand: AsyncParsableCommand {
             list = try await RecommendationService(database: runtime.database).recommend(for: Self.reference(profile), count: count, model: model)
         } catch let error as ModelError where error.kind == .profileNotFound {
             await runtime.close()
-            throw ValidationError("no profile matches that reference")
+            Console.note("Error: no profile matches that reference")
+            throw ExitCode(1)
         } catch {
             await runtime.close()
             throw error
