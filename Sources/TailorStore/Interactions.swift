@@ -21,7 +21,7 @@ public protocol InteractionStore: Sendable {
 
     /// Event names and times in arrival order, a page at a time, for scores that count events by type.
     /// - Parameters:
-    ///   - names: the event names to read (track events; page views are named `page`).
+    ///   - names: the event names to read, as stored (a track's event name, a page's name).
     func eventTimes(named names: Set<String>, after cursor: Int64?, limit: Int) async throws -> EventTimePage
 
     /// Per-profile order summaries of `Order Completed` events up to `until`, computed in SQL, for the
