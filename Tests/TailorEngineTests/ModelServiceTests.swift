@@ -36,6 +36,10 @@ struct ModelServiceTests {
             let model = try await service.train(settings: small, now: now)
             #expect(model.als.userCount > 50 && model.als.itemCount > 50)
             let store = try #require(test.database as? any InteractionStore)
+            // Popularity is the number of distinct profiles that interacted with a product.
+            var fans: [String: Set<ProfileID>] = [:]
+            for i in try await service.interactions(until: now) { fans[i.productId, default: []].insert(i.profileId) }
+            #expect(model.als.items.ids.map { Float(fans[$0]?.count ?? 0) } == model.popularity)
             var catalog = Dictionary(try await test.database.products().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             #expect(catalog.values.contains { !$0.inStock }, "the demo catalog has out-of-stock products")
             var checked = 0
@@ -82,9 +86,12 @@ struct ModelServiceTests {
             let cold = try await service.recommend(for: try #require(ProfileReference("user:newcomer")), count: 10, model: model)
             #expect(cold.items.count == 10)
             #expect(cold.items.allSatisfy { $0.reason == .popular })
-            let expected = PopularityRecommender(popularity: model.popularity)
-                .recommend(count: 10, rejecting: { catalog[model.als.items.ids[$0]]?.inStock == false })
-                .map { model.als.items.ids[$0.item] }
+            // The most popular products in stock (popularity = distinct profiles in training; ties by model order).
+            let ids = model.als.items.ids
+            let expected = ids.indices.filter { catalog[ids[$0]]?.inStock ?? true }
+                .sorted { model.popularity[$0] > model.popularity[$1] || (model.popularity[$0] == model.popularity[$1] && $0 < $1) }
+                .prefix(10).map { ids[$0] }
+            #expect(cold.items.map(\.score) == expected.map { Double(model.popularity[ids.firstIndex(of: $0)!]) })
             #expect(cold.items.map(\.productId) == expected)
             let warm = try await service.recommend(for: try #require(ProfileReference("user:browser")), count: 5, model: model)
             let inCategory = warm.items.filter { $0.reason == .popularInCategory }
