@@ -148,4 +148,18 @@ public struct OrderSummary: Sendable, Hashable {
 
     /// Milliseconds in a day: orders are grouped by `timestamp / dayMilliseconds`.
     public static let dayMilliseconds: Int64 = 86_400_000
+
+    // MARK: - In the lifetime models' terms (days)
+
+    /// Repeat purchases x: order days after the first.
+    public var frequency: Double { Double(orderDays - 1) }
+    /// tₓ: days from the first to the last order day (0 without repeat purchases).
+    public var recency: Double { Double(lastDay - firstDay) }
+    /// T: days from the start of the first order's day to `now` (fractional, so a first order today gives
+    /// T > 0), at least `recency`.
+    public func age(at now: Date) -> Double {
+        max(Double(now.millisecondsSince1970) / Double(Self.dayMilliseconds) - Double(firstDay), recency)
+    }
+    /// The mean value of repeat order days (Gamma-Gamma's m̄); 0 without repeat purchases.
+    public var monetary: Double { orderDays > 1 ? repeatValue / frequency : 0 }
 }

@@ -87,6 +87,9 @@ struct InteractionStoreTests {
             #expect(s.lastDay == firstDay + 10)
             #expect(abs(s.totalValue - 47) < 1e-9)
             #expect(abs(s.repeatValue - 31.5) < 1e-9)
+            #expect(s.frequency == 2 && s.recency == 10 && abs(s.monetary - 15.75) < 1e-9)
+            // T from the start of the first order's day: t0 is 22:13:20 UTC, so 30 days later T = 30 + 80000/86400.
+            #expect(abs(s.age(at: t0 + 30 * day) - (30 + 80_000.0 / 86_400)) < 1e-9)
             // Same values as the profile's computed revenue (which also counts the order after the cutoff).
             #expect(abs(s.totalValue + 1000 - u1.state.revenue) < 1e-9)
             // Paging by profile id.

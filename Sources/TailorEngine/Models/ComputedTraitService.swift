@@ -194,20 +194,17 @@ public struct ComputedTraitService: Sendable {
         let summaries = try await orderSummaries(now: now)
         // T runs from the start of the first order's day to now, in fractional days, so that a customer
         // whose first order is today has T > 0 (the likelihood needs it); recency counts whole days.
-        let nowDays = Double(now.millisecondsSince1970) / Double(OrderSummary.dayMilliseconds)
         let customers = summaries.map { s in
-            let recency = Double(s.lastDay - s.firstDay)
-            return CustomerSummary(frequency: Double(s.orderDays - 1), recency: recency, age: max(nowDays - Double(s.firstDay), recency, 1.0 / 24))
+            CustomerSummary(frequency: s.frequency, recency: s.recency, age: max(s.age(at: now), 1.0 / 24))
         }
         guard customers.count >= 4 else {
             throw ModelError(.notEnoughData, "predicted value needs at least 4 profiles with orders (\(customers.count))")
         }
         let bgnbd = try BetaGeometricNBD.fit(customers)
-        let repeatIndices = customers.indices.filter { customers[$0].frequency > 0 && summaries[$0].repeatValue > 0 }
+        let repeatIndices = customers.indices.filter { customers[$0].frequency > 0 && summaries[$0].monetary > 0 }
         var gamma: GammaGamma? = nil
         if repeatIndices.count >= 4 {
-            gamma = try? GammaGamma.fit(frequency: repeatIndices.map { customers[$0].frequency },
-                                        monetary: repeatIndices.map { summaries[$0].repeatValue / customers[$0].frequency })
+            gamma = try? GammaGamma.fit(frequency: repeatIndices.map { customers[$0].frequency }, monetary: repeatIndices.map { summaries[$0].monetary })
         }
         let periods = max(1, Int((settings.horizonDays / 30).rounded(.up)))
         let periodLength = settings.horizonDays / Double(periods)
@@ -222,8 +219,7 @@ public struct ComputedTraitService: Sendable {
             traits.append(ComputedTrait(profileId: id, name: ComputedTraitName.expectedPurchases90d,
                                         number: bgnbd.conditionalExpectedPurchases(within: 90, for: c)))
             if let gamma {
-                let monetary = c.frequency > 0 ? summaries[i].repeatValue / c.frequency : 0
-                let value = gamma.customerLifetimeValue(transactions: bgnbd, customer: c, monetary: monetary, periods: periods,
+                let value = gamma.customerLifetimeValue(transactions: bgnbd, customer: c, monetary: summaries[i].monetary, periods: periods,
                                                         periodLength: periodLength, discountRate: settings.monthlyDiscountRate)
                 clv.append(value)
                 traits.append(ComputedTrait(profileId: id, name: ComputedTraitName.predictedCLV, number: value))
