@@ -28,6 +28,12 @@ struct RecommendCLITests {
         #expect(items.count == 4)
         #expect(items.allSatisfy { $0["reason"] as? String == "model" && $0["in_stock"] as? Bool == true })
         #expect((object["profile_id"] as? String)?.hasPrefix("p_") == true)
+        let first = try #require(items.first?["product_id"] as? String)
+        let similar = try await tailor(["recommend", "similar", first, "--count", "3"] + db, in: dir, environment: env)
+        #expect(similar.status == 0, "\(similar.stderr)")
+        let near = try #require(try JSONSerialization.jsonObject(with: Data(similar.stdout.utf8)) as? [String: Any])
+        let nearIds = try #require(near["similar"] as? [[String: Any]]).compactMap { $0["product_id"] as? String }
+        #expect(nearIds.count == 3 && !nearIds.contains(first))
         let nobody = try await tailor(["recommend", "for", "user:nobody"] + db, in: dir, environment: env)
         #expect(nobody.status != 0)
         #expect(nobody.stderr.contains("no profile matches that reference"))
