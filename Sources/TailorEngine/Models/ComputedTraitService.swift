@@ -143,18 +143,20 @@ public struct ComputedTraitService: Sendable {
         kmeans.restarts = max(1, settings.restarts)
         kmeans.seed = settings.seed
         let model: KMeansModel
+        let silhouette: Double
         var candidates: [(k: Int, silhouette: Double)] = []
         if let k = settings.k {
             guard k >= 2 else { throw ModelError(.invalidArgument, "k must be at least 2") }
             model = try kmeans.fit(features, dimension: 3)
+            let space = model.standardizer?.transform(features) ?? features
+            silhouette = Silhouette.score(space, dimension: 3, labels: model.labels, seed: settings.seed)
         } else {
             let upper = min(settings.candidates.upperBound, summaries.count - 1)
             let tried = try kmeans.chooseK(features, dimension: 3, candidates: settings.candidates.lowerBound...max(settings.candidates.lowerBound, upper))
             candidates = tried.map { ($0.k, $0.silhouette) }.sorted { $0.k < $1.k }
             model = tried[0].model
+            silhouette = tried[0].silhouette
         }
-        let space = model.standardizer?.transform(features) ?? features
-        let silhouette = Silhouette.score(space, dimension: 3, labels: model.labels, seed: settings.seed)
         let describer = ClusterDescriber(features: [
             .init(name: "recency", high: "lapsed", low: "recent"),
             .init(name: "frequency", high: "high frequency", low: "low frequency"),
