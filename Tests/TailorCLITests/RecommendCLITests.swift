@@ -34,6 +34,13 @@ struct RecommendCLITests {
         let near = try #require(try JSONSerialization.jsonObject(with: Data(similar.stdout.utf8)) as? [String: Any])
         let nearIds = try #require(near["similar"] as? [[String: Any]]).compactMap { $0["product_id"] as? String }
         #expect(nearIds.count == 3 && !nearIds.contains(first))
+        // TAILOR_MODELS_DIR moves the model file; `recommend for` reads it from there.
+        let moved = env.merging(["TAILOR_MODELS_DIR": "models"]) { $1 }
+        let trainMoved = try await tailor(["recommend", "train", "--factors", "4", "--iterations", "2"] + db, in: dir, environment: moved)
+        #expect(trainMoved.status == 0, "\(trainMoved.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/recommendations.als").path))
+        let fromMoved = try await tailor(["recommend", "for", user, "--count", "2"] + db, in: dir, environment: moved)
+        #expect(fromMoved.status == 0 && fromMoved.stdout.contains("\"recommendations\""), "\(fromMoved.stderr)")
         let nobody = try await tailor(["recommend", "for", "user:nobody"] + db, in: dir, environment: env)
         #expect(nobody.status != 0)
         #expect(nobody.stderr.contains("no profile matches that reference"))
