@@ -69,7 +69,8 @@ public func buildRouter(
     TrackingController(ingest: ingest, keys: settings.keys, decoder: MessageDecoder(limits: settings.limits), clock: clock)
         .addRoutes(to: router)
     ProfilesController(database: database, keys: settings.keys).addRoutes(to: router)
-    RecommendationsController(database: database, keys: settings.keys, models: RecommendationModelCache(path: settings.recommendationModelPath ?? "")).addRoutes(to: router)
+    RecommendationsController(database: database, keys: settings.keys, models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""))
+        .addRoutes(to: router)
     return router
 }
 

@@ -15,7 +15,8 @@ struct RecommendCLITests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("tailor-demo.db.als").path))
         // The demo names an example customer; ask for it from the command line, by user id.
         let line = try #require(demo.stdout.split(separator: "\n").first { $0.contains("recommendations for user:") })
-        let user = try #require(line.split(separator: " ").first { $0.hasPrefix("user:") }).dropFirst(5).trimmingCharacters(in: .punctuationCharacters)
+        let user = try #require(line.split(separator: " ").first { $0.hasPrefix("user:") })
+            .dropFirst(5).trimmingCharacters(in: .punctuationCharacters)
         let db = ["--database-url", "sqlite:tailor-demo.db"]
         let train = try await tailor(["recommend", "train", "--factors", "8", "--iterations", "5", "--weights", "purchase=4,view=1"] + db,
                                      in: dir, environment: env)

@@ -139,8 +139,8 @@ struct ModelServiceTests {
         try await TestDatabase.with(.sqlite) { test in
             _ = try await load(test)
             // A customer whose first order is today: T is a fraction of a day, never 0.
-            _ = try await test.database.ingest([.track("Order Completed", userId: "fresh", properties: ["revenue": 30], at: now - 3600, messageId: "f1")],
-                                               planner: IngestPlanner())
+            let fresh = Message.track("Order Completed", userId: "fresh", properties: ["revenue": 30], at: now - 3600, messageId: "f1")
+            _ = try await test.database.ingest([fresh], planner: IngestPlanner())
             let service = ComputedTraitService(database: test.database)
             let clusters = try await service.computeClusters(settings: ClusterSettings(), now: now)
             let value = try await service.computeLifetimeValue(settings: LifetimeSettings(horizonDays: 180), now: now)

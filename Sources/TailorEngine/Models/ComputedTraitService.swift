@@ -152,7 +152,8 @@ public struct ComputedTraitService: Sendable {
             silhouette = Silhouette.score(space, dimension: 3, labels: model.labels, seed: settings.seed)
         } else {
             let upper = min(settings.candidates.upperBound, summaries.count - 1)
-            let tried = try kmeans.chooseK(features, dimension: 3, candidates: settings.candidates.lowerBound...max(settings.candidates.lowerBound, upper))
+            let lower = settings.candidates.lowerBound
+            let tried = try kmeans.chooseK(features, dimension: 3, candidates: lower...max(lower, upper))
             candidates = tried.map { ($0.k, $0.silhouette) }.sorted { $0.k < $1.k }
             model = tried[0].model
             silhouette = tried[0].silhouette
@@ -206,7 +207,8 @@ public struct ComputedTraitService: Sendable {
         let repeatIndices = customers.indices.filter { customers[$0].frequency > 0 && summaries[$0].monetary > 0 }
         var gamma: GammaGamma? = nil
         if repeatIndices.count >= 4 {
-            gamma = try? GammaGamma.fit(frequency: repeatIndices.map { customers[$0].frequency }, monetary: repeatIndices.map { summaries[$0].monetary })
+            gamma = try? GammaGamma.fit(frequency: repeatIndices.map { customers[$0].frequency },
+                                        monetary: repeatIndices.map { summaries[$0].monetary })
         }
         let periods = max(1, Int((settings.horizonDays / 30).rounded(.up)))
         let periodLength = settings.horizonDays / Double(periods)

@@ -86,7 +86,8 @@ public struct RecommendationModel: Sendable {
         let als: ALSModel
         do { als = try ALSModel(serialized: Array(reader.rest)) } catch { throw ModelError(.corruptModel, "ALS part: \(error.message)") }
         guard popularity.count == als.itemCount else { throw ModelError(.corruptModel, "popularity and items disagree") }
-        self.init(als: als, popularity: popularity, weights: InteractionWeights(weights), trainedAt: Date(millisecondsSince1970: Int64(bitPattern: trained)),
+        self.init(als: als, popularity: popularity, weights: InteractionWeights(weights),
+                  trainedAt: Date(millisecondsSince1970: Int64(bitPattern: trained)),
                   interactions: Int(interactions))
     }
 

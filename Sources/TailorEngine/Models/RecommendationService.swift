@@ -155,7 +155,8 @@ public struct RecommendationService: Sendable {
         }
         let history = try await ModelStores.interactions(database).interactions(of: view.id)
         let catalog = Dictionary(try await database.products().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return RecommendationList(profileId: view.id, items: Self.rank(profile: view.id, history: history, catalog: catalog, count: count, model: model))
+        let items = Self.rank(profile: view.id, history: history, catalog: catalog, count: count, model: model)
+        return RecommendationList(profileId: view.id, items: items)
     }
 
     /// The products most similar to one product (cosine of the model's item factors), in stock only.

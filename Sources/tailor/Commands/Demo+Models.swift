@@ -14,10 +14,11 @@ extension Demo {
         do {
             let started = ContinuousClock.now
             let model = try await RecommendationService(database: database).train(settings: RecommendationSettings(), now: now)
-            let seconds = (ContinuousClock.now - started).components
+            let elapsed = (ContinuousClock.now - started).components
+            let seconds = String(format: "%.1f", Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
             try model.save(to: settings.recommendationModelPath)
             print("  recommendations: ALS on \(model.interactions) interactions, \(model.als.userCount) profiles × \(model.als.itemCount) products "
-                  + "in \(String(format: "%.1f", Double(seconds.seconds) + Double(seconds.attoseconds) / 1e18)) s → \(settings.recommendationModelPath)")
+                  + "in \(seconds) s → \(settings.recommendationModelPath)")
             let traits = ComputedTraitService(database: database)
             let clusters = try await traits.computeClusters(settings: ClusterSettings(), now: now)
             print("  clusters (k = \(clusters.k) by silhouette \(String(format: "%.2f", clusters.silhouette)), \(clusters.profiles) customers):")
@@ -28,12 +29,14 @@ extension Demo {
             let value = try await traits.computeLifetimeValue(settings: LifetimeSettings(), now: now)
             if value.value != nil, let p10 = LifetimeReport.quantile(value.clv, 0.1), let p50 = LifetimeReport.quantile(value.clv, 0.5),
                let p90 = LifetimeReport.quantile(value.clv, 0.9) {
-                print("  predicted 1-year value: p10 $\(String(format: "%.0f", p10)), median $\(String(format: "%.0f", p50)), p90 $\(String(format: "%.0f", p90)) "
+                func dollars(_ v: Double) -> String { "$" + String(format: "%.0f", v) }
+                print("  predicted 1-year value: p10 \(dollars(p10)), median \(dollars(p50)), p90 \(dollars(p90)) "
                       + "(BG/NBD r \(String(format: "%.3f", value.transactions.r)), α \(String(format: "%.2f", value.transactions.alpha)); "
                       + "median P(alive) \(String(format: "%.2f", LifetimeReport.quantile(value.probabilityAlive, 0.5) ?? 0)))")
             }
             let scores = try await traits.computeEngagement(settings: EngagementSettings(), now: now)
-            print("  engagement scores: \(scores.profiles) profiles, median \(String(format: "%.1f", LifetimeReport.quantile(scores.scores, 0.5) ?? 0))")
+            let median = String(format: "%.1f", LifetimeReport.quantile(scores.scores, 0.5) ?? 0)
+            print("  engagement scores: \(scores.profiles) profiles, median \(median)")
             // The first signed-up customer who has a profile, as an example.
             for index in 0..<min(shop.customerCount, 100) {
                 let user = shop.userId(ofCustomer: index)
