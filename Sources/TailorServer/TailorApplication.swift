@@ -12,6 +12,8 @@ public struct ServerSettings: Sendable {
     public var port: Int
     public var keys: APIKeys
     public var limits: MessageDecoder.Limits
+    /// The recommendation model file `GET /v1/profiles/{id}/recommendations` reads (nil: the route answers 409).
+    public var recommendationModelPath: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -69,6 +71,8 @@ public func buildRouter(
         .addRoutes(to: router)
     ProfilesController(database: database, keys: settings.keys).addRoutes(to: router)
     SegmentsController(database: database, service: SegmentService(database: database, clock: clock), keys: settings.keys).addRoutes(to: router)
+    RecommendationsController(database: database, keys: settings.keys, models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""))
+        .addRoutes(to: router)
     return router
 }
 

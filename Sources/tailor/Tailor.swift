@@ -14,6 +14,7 @@ struct Tailor: AsyncParsableCommand {
             Rebuild.self,
             TemplateCommand.self,
             MLCommand.self,
+            RecommendCommand.self,
             MailCommand.self,
             SegmentCommand.self,
         ]

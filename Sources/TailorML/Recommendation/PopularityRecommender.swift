@@ -18,6 +18,18 @@ public struct PopularityRecommender: Sendable {
         categoryOf = categories
     }
 
+    /// A recommender from popularity figures kept elsewhere (for example saved beside a model).
+    /// - Parameters:
+    ///   - popularity: the popularity of each item (any non-negative figure; higher ranks first).
+    ///   - categories: optional category of each item, as in ``init(_:categories:)``.
+    public init(popularity: [Float], categories: [Int]? = nil) {
+        self.popularity = popularity
+        ranking = (0..<Int32(popularity.count)).sorted {
+            popularity[Int($0)] > popularity[Int($1)] || (popularity[Int($0)] == popularity[Int($1)] && $0 < $1)
+        }
+        categoryOf = categories
+    }
+
     /// The `count` most popular items, optionally within one category, skipping the given user's
     /// training items and any item `rejecting` refuses.
     /// - Parameters:

@@ -17,7 +17,9 @@ struct ProfilesController: Sendable {
             let reference = try self.reference(context)
             guard let view = try await database.profile(reference) else { throw APIError.notFound }
             let merges = try await database.merges(into: view.id)
-            return JSONResponse.make(.object(ProfileJSON.profile(view, merges: merges)))
+            var body = ProfileJSON.profile(view, merges: merges)
+            ProfileJSON.addComputedTraits(try await (database as? any ComputedTraitStore)?.computedTraits(of: view.id) ?? [], to: &body)
+            return JSONResponse.make(.object(body))
         }
         router.get("/v1/profiles/:id/events") { request, context in
             try self.authorize(request)

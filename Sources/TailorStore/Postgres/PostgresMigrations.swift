@@ -180,5 +180,6 @@ enum PostgresMigrations {
             $$
             """,
         ]),
+        models,
     ]
 }

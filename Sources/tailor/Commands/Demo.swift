@@ -59,6 +59,7 @@ struct Demo: AsyncParsableCommand {
         print("database: \(counts.profiles) profiles, \(counts.events) events, \(counts.products) products, \(counts.merges) identity merges")
         try await showSegments(runtime)
         print("")
+        await Self.showModels(runtime: runtime, settings: settings, shop: shop)
         print("Next: tailor serve --database-url \(settings.databaseURL)   (the admin key is printed on first start)")
         await runtime.close()
     }

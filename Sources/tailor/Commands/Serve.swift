@@ -44,7 +44,7 @@ struct Serve: AsyncParsableCommand {
         let keys = try await Self.resolveKeys(settings: settings, database: runtime.database)
         let ingest = IngestService(database: runtime.database, logger: logger)
         let app = buildApplication(
-            settings: ServerSettings(host: settings.host, port: settings.port, keys: keys),
+            settings: ServerSettings(host: settings.host, port: settings.port, keys: keys).recommending(from: settings.recommendationModelPath),
             database: runtime.database, ingest: ingest, clock: runtime.clock, metrics: registry, logger: logger,
             onServerRunning: { port in
                 Console.note("tailor is listening on http://\(settings.host):\(port) (database \(Self.redacted(settings.databaseURL)))")

@@ -48,6 +48,8 @@ struct Settings: Sendable {
     var now: Date?
     var encryptionKey: String?
     var keyFile: String
+    /// Where model files are kept (`TAILOR_MODELS_DIR`); nil: beside the SQLite file.
+    var modelsDirectory: String?
 
     init(config: ConfigReader, defaultDatabase: String) throws {
         databaseURL = config.string(forKey: "tailor.database.url", default: defaultDatabase)
@@ -64,6 +66,7 @@ struct Settings: Sendable {
         }
         let defaultKeyFile = DatabaseOpener.isPostgres(databaseURL) ? "./tailor.key" : DatabaseOpener.sqlitePath(databaseURL) + ".key"
         keyFile = config.string(forKey: "tailor.key.file", default: defaultKeyFile)
+        modelsDirectory = config.string(forKey: "tailor.models.dir")
         guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("TAILOR_PORT / --port must be 0...65535") }
     }
 

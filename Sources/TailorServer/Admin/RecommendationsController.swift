@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import TailorCore
+import TailorEngine
+import TailorStore
+
+/// `GET /v1/profiles/{id}/recommendations?count=10` (admin key): products for a profile with their score
+/// and why (`model`, `popular`, `popular_in_category`). 404 for an unknown profile, 409 while no model is
+/// trained.
+struct RecommendationsController: Sendable {
+    let database: any TailorDatabase
+    let keys: APIKeys
+    let models: RecommendationModelCache
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/profiles/:id/recommendations") { request, context in
+            let profiles = ProfilesController(database: database, keys: keys)
+            try profiles.authorize(request)
+            let reference = try profiles.reference(context)
+            let count = try ProfilesController.intParameter(request, "count", default: 10, range: 1...100)
+            do {
+                let model = try await models.model()
+                let list = try await RecommendationService(database: database).recommend(for: reference, count: count, model: model)
+                return JSONResponse.make(.object(Self.json(list, model: model)))
+            } catch let error as ModelError {
+                throw Self.apiError(error)
+            }
+        }
+    }
+
+    static func json(_ list: RecommendationList, model: RecommendationModel) -> JSONObject {
+        let items: [JSONValue] = list.items.map { r in
+            var o: JSONObject = ["product_id": .string(r.productId), "score": .number(r.score), "reason": .string(r.reason.rawValue)]
+            if let p = r.product {
+                o["name"] = .string(p.name)
+                if let c = p.category { o["category"] = .string(c) }
+                if let price = p.price { o["price"] = .number(price) }
+                if let url = p.url { o["url"] = .string(url) }
+                if let image = p.imageUrl { o["image_url"] = .string(image) }
+            }
+            return .object(o)
+        }
+        return ["profileId": .string(list.profileId.rawValue), "modelTrainedAt": .string(ISO8601.format(model.trainedAt)),
+                "recommendations": .array(items)]
+    }
+
+    static func apiError(_ error: ModelError) -> APIError {
+        switch error.kind {
+        case .profileNotFound: return .notFound
+        case .noModel:
+            return APIError(.conflict, code: "no_model", message: "no recommendation model is trained yet: run `tailor recommend train`")
+        default:
+            return APIError(.internalServerError, code: "model_error", message: error.message)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+@Suite("tailor recommend and ml on the store", .enabled(if: FileManager.default.isExecutableFile(atPath: tailorBinary)))
+struct RecommendCLITests {
+    @Test func demoTrainsAndRecommendForAnswersAsJSON() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = ["TAILOR_NOW": "2026-11-01T12:00:00Z"]
+        let demo = try await tailor(["demo", "--customers", "120", "--seed", "5"], in: dir, environment: env)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("recommendations: ALS on"))
+        #expect(demo.stdout.contains("clusters (k = "))
+        #expect(demo.stdout.contains("predicted 1-year value"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("tailor-demo.db.als").path))
+        // The demo names an example customer; ask for it from the command line, by user id.
+        let line = try #require(demo.stdout.split(separator: "\n").first { $0.contains("recommendations for user:") })
+        let user = try #require(line.split(separator: " ").first { $0.hasPrefix("user:") })
+            .dropFirst(5).trimmingCharacters(in: .punctuationCharacters)
+        let db = ["--database-url", "sqlite:tailor-demo.db"]
+        let train = try await tailor(["recommend", "train", "--factors", "8", "--iterations", "5", "--weights", "purchase=4,view=1"] + db,
+                                     in: dir, environment: env)
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("\"factors\":8"))
+        let run = try await tailor(["recommend", "for", user, "--count", "4"] + db, in: dir, environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let items = try #require(object["recommendations"] as? [[String: Any]])
+        #expect(items.count == 4)
+        #expect(items.allSatisfy { $0["reason"] as? String == "model" && $0["in_stock"] as? Bool == true })
+        #expect((object["profile_id"] as? String)?.hasPrefix("p_") == true)
+        let first = try #require(items.first?["product_id"] as? String)
+        let similar = try await tailor(["recommend", "similar", first, "--count", "3"] + db, in: dir, environment: env)
+        #expect(similar.status == 0, "\(similar.stderr)")
+        let near = try #require(try JSONSerialization.jsonObject(with: Data(similar.stdout.utf8)) as? [String: Any])
+        let nearIds = try #require(near["similar"] as? [[String: Any]]).compactMap { $0["product_id"] as? String }
+        #expect(nearIds.count == 3 && !nearIds.contains(first))
+        // TAILOR_MODELS_DIR moves the model file; `recommend for` reads it from there.
+        let moved = env.merging(["TAILOR_MODELS_DIR": "models"]) { $1 }
+        let trainMoved = try await tailor(["recommend", "train", "--factors", "4", "--iterations", "2"] + db, in: dir, environment: moved)
+        #expect(trainMoved.status == 0, "\(trainMoved.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/recommendations.als").path))
+        let fromMoved = try await tailor(["recommend", "for", user, "--count", "2"] + db, in: dir, environment: moved)
+        #expect(fromMoved.status == 0 && fromMoved.stdout.contains("\"recommendations\""), "\(fromMoved.stderr)")
+        let nobody = try await tailor(["recommend", "for", "user:nobody"] + db, in: dir, environment: env)
+        #expect(nobody.status != 0)
+        #expect(nobody.stderr.contains("no profile matches that reference"))
+        let clv = try await tailor(["ml", "clv", "--horizon", "90"] + db, in: dir, environment: env)
+        #expect(clv.status == 0, "\(clv.stderr)")
+        let fit = try #require(try JSONSerialization.jsonObject(with: Data(clv.stdout.utf8)) as? [String: Any])
+        #expect((fit["bgnbd"] as? [String: Any])?["r"] is Double)
+        #expect(fit["horizon_days"] as? Double == 90)
+    }
+
+    @Test func recommendForWithoutAModelSaysHowToTrainOne() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try await tailor(["recommend", "for", "user:u1", "--database-url", "sqlite:empty.db"], in: dir)
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("tailor recommend train"))
+    }
+}
