@@ -33,6 +33,11 @@ public final class SegmentService: Service, Sendable {
     // MARK: Background
 
     public func run() async throws {
+        // A graceful shutdown (SIGTERM) cancels the loop; work in progress is one transaction and rolls back.
+        try? await cancelWhenGracefulShutdown { try await self.loop() }
+    }
+
+    func loop() async throws {
         var nextRFM = ContinuousClock.now
         while !Task.isCancelled {
             do {

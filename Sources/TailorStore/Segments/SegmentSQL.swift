@@ -33,9 +33,24 @@ public struct SegmentSQL: Sendable {
         var compiler = SegmentSQL(dialect: dialect, now: now, segments: segments)
         let predicate = compiler.compile(c, depth: 0)
         let select = countOnly ? "SELECT COUNT(*)" : "SELECT p.id"
-        let sql = "\(select) FROM profiles p LEFT JOIN rfm_scores r ON r.profile_id = p.id WHERE p.merged_into IS NULL AND \(predicate)"
+        // The RFM scores are joined only when the condition (or a segment it refers to) reads them.
+        let join = Self.readsRFM(c, segments: segments, depth: 0) ? " LEFT JOIN rfm_scores r ON r.profile_id = p.id" : ""
+        let sql = "\(select) FROM profiles p\(join) WHERE p.merged_into IS NULL AND \(predicate)"
             + (countOnly ? "" : " ORDER BY p.id")
         return (sql, compiler.binds)
+    }
+
+    static func readsRFM(_ c: Condition, segments: [String: Condition], depth: Int) -> Bool {
+        var found = false
+        c.forEachAtom { atom in
+            switch atom {
+            case .field(.rfm, _): found = true
+            case .segment(let id):
+                if depth < 32, let inner = segments[id], readsRFM(inner, segments: segments, depth: depth + 1) { found = true }
+            default: break
+            }
+        }
+        return found
     }
 
     mutating func bind(_ v: SQLBind) -> String {

@@ -10,7 +10,7 @@ struct SegmentCommand: AsyncParsableCommand {
         commandName: "segment",
         abstract: "Define, list, explain and audit customer segments.",
         subcommands: [SegmentTemplatesCommand.self, SegmentCreateCommand.self, SegmentListCommand.self, SegmentDeleteCommand.self,
-                      SegmentMembersCommand.self, SegmentExportCommand.self, SegmentExplainCommand.self, SegmentAuditCommand.self,
+                      SegmentMembersCommand.self, SegmentCountCommand.self, SegmentExportCommand.self, SegmentExplainCommand.self, SegmentAuditCommand.self,
                       SegmentRFMCommand.self, SegmentTimersCommand.self]
     )
 }
@@ -184,6 +184,51 @@ struct SegmentMembersCommand: AsyncParsableCommand {
             } else {
                 for line in lines.sorted() { print(line) }
             }
+        }
+    }
+}
+
+struct SegmentCountCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "count", abstract: "Count the live profiles a segment, a template or a condition matches now (one SQL query).",
+        discussion: "Unlike `members --count`, profiles without a user id count too. --repeat N runs the query N times and prints the fastest time to stderr (a benchmark).")
+
+    @Argument(help: "A stored segment (omit with --where or --from-template).") var name: String?
+    @Option(help: "A condition (text or JSON form).") var `where`: String?
+    @Option(name: .customLong("from-template"), help: "A template's condition.") var fromTemplate: String?
+    @Option(help: "Run the query this many times; print the fastest time to stderr.") var `repeat`: Int = 1
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard [name != nil, `where` != nil, fromTemplate != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give one of: a segment name, --where, --from-template")
+        }
+        guard (1...100).contains(`repeat`) else { throw ValidationError("--repeat must be 1...100") }
+    }
+
+    func run() async throws {
+        try await withSegments(global) { runtime, _ in
+            let condition: Condition
+            if let name {
+                condition = try await requireSegment(runtime.database, name).condition
+            } else if let fromTemplate {
+                guard let t = SegmentTemplates.named(fromTemplate) else { throw ValidationError("no template '\(fromTemplate)'") }
+                condition = t.condition
+            } else {
+                do { condition = try SegmentService.condition(from: `where` ?? "") } catch let e as ConditionSyntaxError {
+                    throw ValidationError("--where:\(e.line):\(e.column): \(e.message)")
+                }
+            }
+            var best = Double.infinity
+            var count = 0
+            for _ in 0..<`repeat` {
+                let started = ContinuousClock.now
+                count = try await runtime.database.audienceCount(condition)
+                let elapsed = ContinuousClock.now - started
+                best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            }
+            print(count)
+            if `repeat` > 1 { Console.note(String(format: "best of %d: %.1f ms", `repeat`, best * 1000)) }
         }
     }
 }
