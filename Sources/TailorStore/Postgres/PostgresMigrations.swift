@@ -129,6 +129,8 @@ enum PostgresMigrations {
             )
             """,
             "CREATE INDEX segment_members_profile ON segment_members(profile_id)",
+            // A profile's events by time: the segment compiler's correlated subqueries and the real-time loader.
+            "CREATE INDEX events_profile_time ON events(profile_id, timestamp)",
             """
             CREATE TABLE segment_history (
               id BIGSERIAL PRIMARY KEY,
