@@ -38,7 +38,9 @@ public final class SegmentService: Service, Sendable {
     }
 
     func loop() async throws {
-        var nextRFM = ContinuousClock.now
+        // The first recomputation is one interval after start: a restart does not redo it, `tailor segment rfm`
+        // does it on demand.
+        var nextRFM = ContinuousClock.now + options.rfmInterval
         while !Task.isCancelled {
             do {
                 _ = try await runDueTimers()

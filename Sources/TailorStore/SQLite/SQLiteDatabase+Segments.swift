@@ -368,30 +368,40 @@ extension SQLiteDatabase {
 
     // MARK: RFM
 
+    /// Reads the customers in a read transaction and writes the scores 5,000 per write transaction, so that
+    /// ingest (SQLite's single writer) waits for one small chunk at a time, never for the whole population.
     public func refreshRFM() async throws -> RFMSummary {
-        let now = segmentRuntime.now
-        let (summary, rfmSegments): (RFMSummary, Set<String>) = try await pool.write { db in
-            let rows = try Row.fetchAll(db, sql: """
+        let now = segmentRuntime.now.millisecondsSince1970
+        let customers = try await pool.read { db in
+            try Row.fetchAll(db, sql: """
                 SELECT id, last_order_at, order_count, revenue FROM profiles
                 WHERE merged_into IS NULL AND order_count > 0 AND last_order_at IS NOT NULL
-                """)
-            let customers = rows.map { RFMScorer.Customer(profile: ProfileID($0[0] as String), lastOrderAt: $0[1], orders: $0[2], revenue: $0[3]) }
-            let scores = RFMScorer.score(customers)
-            try db.execute(sql: "DELETE FROM rfm_scores")
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO rfm_scores (profile_id, recency, frequency, monetary, code, rfm_group, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            var groups: [String: Int] = [:]
-            for (id, s) in scores {
-                try insert.execute(arguments: [id.rawValue, s.recency, s.frequency, s.monetary, s.code, s.group.rawValue, now.millisecondsSince1970])
-                groups[s.group.rawValue, default: 0] += 1
-            }
-            let catalog = try self.catalog(db)
-            let users = Set(catalog.dependencies.filter { $0.value.rfm }.keys)
-            return (RFMSummary(customers: scores.count, groups: groups, refresh: SegmentRefresh()), users)
+                """).map { RFMScorer.Customer(profile: ProfileID($0[0] as String), lastOrderAt: $0[1], orders: $0[2], revenue: $0[3]) }
         }
-        var result = summary
-        if !rfmSegments.isEmpty { result.refresh = try await reevaluate(segments: rfmSegments, reason: "rfm") }
+        let scores = RFMScorer.score(customers).sorted { $0.key < $1.key }
+        var groups: [String: Int] = [:]
+        for (_, s) in scores { groups[s.group.rawValue, default: 0] += 1 }
+        for start in stride(from: 0, to: scores.count, by: 5000) {
+            let chunk = scores[start..<min(start + 5000, scores.count)]
+            try await pool.write { db in
+                let upsert = try db.cachedStatement(sql: """
+                    INSERT INTO rfm_scores (profile_id, recency, frequency, monetary, code, rfm_group, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (profile_id) DO UPDATE SET recency = excluded.recency, frequency = excluded.frequency,
+                      monetary = excluded.monetary, code = excluded.code, rfm_group = excluded.rfm_group, computed_at = excluded.computed_at
+                    """)
+                for (id, s) in chunk {
+                    try upsert.execute(arguments: [id.rawValue, s.recency, s.frequency, s.monetary, s.code, s.group.rawValue, now])
+                }
+            }
+        }
+        // Profiles that are no longer customers (merged away) lose their scores.
+        let users: Set<String> = try await pool.write { db in
+            try db.execute(sql: "DELETE FROM rfm_scores WHERE profile_id NOT IN (SELECT id FROM profiles WHERE merged_into IS NULL AND order_count > 0)")
+            let catalog = try self.catalog(db)
+            return Set(catalog.dependencies.filter { $0.value.rfm }.keys)
+        }
+        var result = RFMSummary(customers: scores.count, groups: groups, refresh: SegmentRefresh())
+        if !users.isEmpty { result.refresh = try await reevaluate(segments: users, reason: "rfm") }
         return result
     }
 
