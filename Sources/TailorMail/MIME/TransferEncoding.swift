@@ -28,16 +28,19 @@ enum QuotedPrintable {
     }
     private static let literal: UInt8 = 0, whiteSpace: UInt8 = 1, lineBreak: UInt8 = 2, escaped: UInt8 = 3
 
-    /// Whether all eight octets of `word` are written as they are (0x20…0x7E except "="), tested on the
-    /// whole word at once: no octet below 0x20, none above 0x7E, none equal to 0x3D.
-    @inline(__always) static func isPlain(_ word: UInt64) -> Bool {
+    /// How many leading octets of `word` (little-endian: the first octet is the low byte) are written
+    /// as they are (0x20…0x7E except "="), found for the whole word at once: a mask with the high bit
+    /// of each octet below 0x20, above 0x7E or equal to 0x3D. The lowest set bit of each test is exact
+    /// (borrows and carries only run upwards from an octet that is itself a hit).
+    @inline(__always) static func plainPrefix(_ word: UInt64) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let below = (word &- ones &* 0x20) & ~word & highs
         let above = ((word &+ ones) | word) & highs
         let equals = word ^ (ones &* 0x3D)
         let hasEquals = (equals &- ones) & ~equals & highs
-        return (below | above | hasEquals) == 0
+        let mask = below | above | hasEquals
+        return mask == 0 ? 8 : mask.trailingZeroBitCount >> 3
     }
 
     /// Appends `input` encoded as quoted-printable. Line breaks in the input (CRLF, LF or CR) become
@@ -56,16 +59,25 @@ enum QuotedPrintable {
                     let raw = UnsafeRawPointer(input.baseAddress)
                     let output = UnsafeMutableRawPointer(buffer.baseAddress)
                     while index < count {
-                        // Eight octets at a time while they are all written as they are: printable
-                        // ASCII or spaces, no "=", and not a space right before a line break.
+                        // Up to eight octets at a time: the word is stored whole, and the output
+                        // advances over its leading octets that are written as they are (printable
+                        // ASCII or spaces, no "=", and not a space right before a line break).
                         if index &+ 8 < count && lineLength &+ 8 <= 75, let raw, let output {
                             let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                            if QuotedPrintable.isPlain(word) && !(input[index &+ 7] == 0x20 && (input[index &+ 8] == 0x0D || input[index &+ 8] == 0x0A)) {
+                            var plain = QuotedPrintable.plainPrefix(word)
+                            // A space right before a line break is encoded: leave it to the loop below.
+                            if plain > 0 && input[index &+ plain &- 1] == 0x20 {
+                                let next = input[index &+ plain]
+                                if next == 0x0D || next == 0x0A { plain &-= 1 }
+                            }
+                            if plain > 0 {
+                                // In bounds: the capacity allows three octets out per octet in, and
+                                // at least nine octets of input remain.
                                 output.storeBytes(of: word, toByteOffset: o, as: UInt64.self)
-                                o &+= 8
-                                lineLength &+= 8
-                                index &+= 8
-                                continue
+                                o &+= plain
+                                lineLength &+= plain
+                                index &+= plain
+                                if plain == 8 { continue }
                             }
                         }
                         let byte = input[index]
