@@ -6,6 +6,8 @@ public struct Template: Sendable {
     /// The environment the template was parsed with (filters, tags, policies).
     public let environment: Environment
     let source: [UInt8]
+    /// The bytes the text nodes of `root` point into.
+    let arena: TextArena
     let root: Block
     /// Whether the template uses `offset: continue`: only then do loops record where they stopped.
     let mentionsContinue: Bool
@@ -14,9 +16,11 @@ public struct Template: Sendable {
         self.name = name
         self.environment = environment
         self.source = Array(source.utf8)
+        let arena = TextArena(self.source)
+        self.arena = arena
         do {
             let tokens = try Lexer(src: self.source).tokenize()
-            var parser = Parser(src: self.source, tokens: tokens, environment: environment)
+            var parser = Parser(src: self.source, arena: arena, tokens: tokens, environment: environment)
             self.root = try parser.parseDocument()
             self.mentionsContinue = parser.sawOffsetContinue
         } catch var error as LiquidError {

@@ -42,6 +42,35 @@ struct DKIMTests {
         if !bytes.isEmpty && out == bytes { #expect(unchanged) }
     }
 
+    @Test("the word-at-a-time 'already canonical' check agrees with canonicalizing, on long random bodies")
+    func unchangedCheckOnRandomBodies() {
+        var generator = TestSupport.SeededGenerator(state: 11)
+        // Mostly letters, some spaces, rare tabs and line breaks: bodies near the canonical form, so that
+        // both answers occur and each offending pair lands at every position within a word.
+        let alphabet: [UInt8] = Array("abcdefghijklmnopqr".utf8) + [0x20, 0x20, 0x09, 0x0D]
+        var seen = (unchanged: 0, changed: 0)
+        for round in 0..<3000 {
+            let length = 16 + Int(generator.next() % 80)
+            var body: [UInt8] = []
+            while body.count < length {
+                let byte = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                if byte == 0x09 && generator.next() % 4 != 0 { continue }
+                if byte == 0x0D || byte == 0x0A {
+                    body += [0x0D, 0x0A]
+                } else {
+                    body.append(byte)
+                }
+            }
+            if round % 2 == 0 { body += [0x61, 0x0D, 0x0A] }
+            var canonical: [UInt8] = []
+            body.withUnsafeBufferPointer { DKIMCanonicalization.relaxedBody($0, into: &canonical) }
+            let unchanged = body.withUnsafeBufferPointer { DKIMCanonicalization.relaxedBodyIsUnchanged($0) }
+            #expect(unchanged == (canonical == body), "round \(round)")
+            if unchanged { seen.unchanged += 1 } else { seen.changed += 1 }
+        }
+        #expect(seen.unchanged > 50 && seen.changed > 50, "\(seen)")
+    }
+
     @Test("the signature verifies with the public key over the canonical headers")
     func signAndVerify() throws {
         let signer = try DKIMSigner(domain: "shop.example", selector: "s2026", privateKeyPEM: Self.key.privateKeyPEM)

@@ -35,7 +35,7 @@ struct InteropTests {
 
     @Test("a DKIM-signed multipart message arrives intact: parts, headers, envelope, signature")
     func richMessageRoundTrip() async throws {
-        let server = try PythonPeer.SMTPServer()
+        let server = try await PythonPeer.SMTPServer.start()
         defer { server.stop() }
         let message = try richMessage()
         let signer = try DKIMSigner(domain: "shop.example", selector: "s1", privateKeyPEM: Self.key.privateKeyPEM)
@@ -49,7 +49,7 @@ struct InteropTests {
         #expect(received[0].envelope["mail_from"] as? String == "news@shop.example")
         #expect(received[0].envelope["rcpt_tos"] as? [String] == ["ada@example.com", "bob@example.com", "carol@example.com", "dave@example.com"])
 
-        let parsed = try PythonPeer.inspect(received[0].eml, dkimTXT: Self.key.txtRecord)
+        let parsed = try await PythonPeer.inspect(received[0].eml, dkimTXT: Self.key.txtRecord)
         #expect(parsed["dkim"] as? Bool == true)
         #expect(parsed["subject"] as? String == message.subject)
         #expect(parsed["bcc_present"] as? Bool == false)
@@ -80,20 +80,20 @@ struct InteropTests {
 
     @Test("the subject survives exactly, CR/LF included, and injects nothing")
     func subjectExact() async throws {
-        let server = try PythonPeer.SMTPServer()
+        let server = try await PythonPeer.SMTPServer.start()
         defer { server.stop() }
         let message = try richMessage()
         _ = try await SMTPClient.withClient(configuration: configuration(server)) { try await $0.send(message) }
         let raw = try String(contentsOf: try server.messages()[0].eml, encoding: .utf8)
         let header = raw.components(separatedBy: "\r\n\r\n")[0]
         #expect(!header.components(separatedBy: "\r\n").contains { $0.lowercased().hasPrefix("bcc:") })
-        let parsed = try PythonPeer.inspect(try server.messages()[0].eml)
+        let parsed = try await PythonPeer.inspect(try server.messages()[0].eml)
         #expect((parsed["header_names"] as? [String])?.contains { $0.lowercased() == "bcc" } == false)
     }
 
     @Test("many messages over a small pool: all arrive, each once, with the right envelope")
     func severalMessagesPerConnection() async throws {
-        let server = try PythonPeer.SMTPServer()
+        let server = try await PythonPeer.SMTPServer.start()
         defer { server.stop() }
         let signer = try DKIMSigner(domain: "shop.example", selector: "s1", privateKeyPEM: Self.key.privateKeyPEM)
         let count = 30
@@ -114,13 +114,13 @@ struct InteropTests {
         #expect(received.count == count)
         let recipients = Set(received.compactMap { ($0.envelope["rcpt_tos"] as? [String])?.first })
         #expect(recipients == Set((0..<count).map { "user\($0)@example.com" }))
-        let sample = try PythonPeer.inspect(received[count / 2].eml, dkimTXT: Self.key.txtRecord)
+        let sample = try await PythonPeer.inspect(received[count / 2].eml, dkimTXT: Self.key.txtRecord)
         #expect(sample["dkim"] as? Bool == true)
     }
 
     @Test("STARTTLS with a self-signed certificate, then AUTH")
     func startTLSAndAuth() async throws {
-        let server = try PythonPeer.SMTPServer(arguments: ["--starttls", "--auth", "mailer:s3cret pass"])
+        let server = try await PythonPeer.SMTPServer.start(arguments: ["--starttls", "--auth", "mailer:s3cret pass"])
         defer { server.stop() }
         var configuration = SMTPConfiguration(host: "localhost", port: server.port, security: .startTLS)
         configuration.tls.trustRootsPEM = server.certificatePEM
@@ -143,7 +143,7 @@ struct InteropTests {
 
     @Test("an untrusted certificate fails the TLS handshake with a classified error")
     func untrustedCertificate() async throws {
-        let server = try PythonPeer.SMTPServer(arguments: ["--starttls"])
+        let server = try await PythonPeer.SMTPServer.start(arguments: ["--starttls"])
         defer { server.stop() }
         let configuration = SMTPConfiguration(host: "localhost", port: server.port, security: .startTLS)
         let message = Message(from: try MailAddress("a@shop.example"), to: [try MailAddress("b@example.com")], subject: "s", text: "t")
@@ -156,7 +156,7 @@ struct InteropTests {
 
     @Test("wrong credentials: a permanent authentication failure")
     func wrongPassword() async throws {
-        let server = try PythonPeer.SMTPServer(arguments: ["--auth", "mailer:right"])
+        let server = try await PythonPeer.SMTPServer.start(arguments: ["--auth", "mailer:right"])
         defer { server.stop() }
         var configuration = configuration(server)
         configuration.credentials = .init(username: "mailer", password: "wrong")
@@ -170,7 +170,7 @@ struct InteropTests {
 
     @Test("refused recipients: permanent 5.1.1, transient 4.2.0, partial delivery keeps the rest")
     func rejectingServer() async throws {
-        let server = try PythonPeer.SMTPServer()
+        let server = try await PythonPeer.SMTPServer.start()
         defer { server.stop() }
         try await SMTPClient.withClient(configuration: configuration(server)) { client in
             let from = try MailAddress("a@shop.example")

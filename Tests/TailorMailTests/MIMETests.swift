@@ -25,6 +25,32 @@ struct TransferEncodingTests {
         }
     }
 
+    @Test("quoted-printable of long mostly-plain lines (the word-at-a-time path) round-trips within 76 characters")
+    func quotedPrintableLongPlainRuns() {
+        var generator = TestSupport.SeededGenerator(state: 23)
+        // Mostly octets that are written as they are, so that whole words are copied, with the
+        // occasional "=", non-ASCII letter, tab, space run or line break at every offset in a word.
+        let plain = Array("<td class\"card\">abcdefghijklmnopqrstuvwxyz0123456789 ./:;".unicodeScalars)
+        let special = Array("=é\t  \r\n\n€".unicodeScalars)
+        for round in 0..<200 {
+            var text = ""
+            let length = 50 + Int(generator.next() % 600)
+            for _ in 0..<length {
+                let pool = generator.next() % 12 == 0 ? special : plain
+                text.unicodeScalars.append(pool[Int(generator.next() % UInt64(pool.count))])
+            }
+            var out: [UInt8] = []
+            QuotedPrintable.encode(Array(text.utf8), into: &out)
+            let encoded = TestSupport.string(out)
+            for line in encoded.components(separatedBy: "\r\n") {
+                #expect(line.utf8.count <= 76, "round \(round)")
+                #expect(!line.hasSuffix(" ") && !line.hasSuffix("\t"), "round \(round)")
+                #expect(line.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F || $0 == 0x09 })
+            }
+            #expect(TestSupport.decodeQuotedPrintable(encoded) == RenderedMessage.normalizingLineEndings(Array(text.utf8)), "round \(round)")
+        }
+    }
+
     @Test("quoted-printable encodes '=' and trailing whitespace")
     func quotedPrintableSpecials() {
         var out: [UInt8] = []

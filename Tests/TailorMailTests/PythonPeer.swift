@@ -12,15 +12,31 @@ enum PythonPeer {
         return url
     }
 
+    /// Runs `body` on a Dispatch thread and waits for it without holding a thread of the
+    /// cooperative pool: the peers block (reading pipes, waiting for processes) while other tests run.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     /// A running `smtp_server.py`.
-    final class SMTPServer {
+    ///
+    /// `@unchecked Sendable`: made on a Dispatch thread and handed to the one test that uses it;
+    /// `port` is set before it is handed over and never changes afterwards.
+    final class SMTPServer: @unchecked Sendable {
         let process = Process()
         let input = Pipe()
         let output = Pipe()
         let directory: URL
         private(set) var port = 0
 
-        init(arguments: [String] = []) throws {
+        /// Starts a server and waits (off the cooperative pool) until it listens.
+        static func start(arguments: [String] = []) async throws -> SMTPServer {
+            try await PythonPeer.offPool { try SMTPServer(arguments: arguments) }
+        }
+
+        private init(arguments: [String]) throws {
             directory = PythonPeer.temporaryDirectory("aiosmtpd")
             process.executableURL = URL(fileURLWithPath: PythonPeer.python!)
             process.arguments = [PythonPeer.peersDirectory.appendingPathComponent("smtp_server.py").path, "--out", directory.path] + arguments
@@ -57,27 +73,33 @@ enum PythonPeer {
 
         var certificatePEM: String { (try? String(contentsOf: directory.appendingPathComponent("cert.pem"), encoding: .utf8)) ?? "" }
 
+        /// Ends the server (its input closes, then SIGTERM) and removes its folder. Does not wait for
+        /// the process to exit, so it can run in a `defer` on the cooperative pool; Foundation reaps it.
         func stop() {
             try? input.fileHandleForWriting.close()
             if process.isRunning { process.terminate() }
-            process.waitUntilExit()
             try? FileManager.default.removeItem(at: directory)
         }
 
         deinit { if process.isRunning { stop() } }
     }
 
-    /// Runs `inspect_message.py` on a message file.
-    static func inspect(_ file: URL, dkimTXT: String? = nil) throws -> [String: Any] {
-        let process = Process()
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: python!)
-        process.arguments = [peersDirectory.appendingPathComponent("inspect_message.py").path, file.path] + (dkimTXT.map { ["--dkim-txt", $0] } ?? [])
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw PeerError(description: "inspect_message.py failed") }
+    /// Runs `inspect_message.py` on a message file, waiting for it on a Dispatch thread.
+    static func inspect(_ file: URL, dkimTXT: String? = nil) async throws -> [String: Any] {
+        let python = python!
+        let script = peersDirectory.appendingPathComponent("inspect_message.py").path
+        let data = try await offPool {
+            let process = Process()
+            let output = Pipe()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = [script, file.path] + (dkimTXT.map { ["--dkim-txt", $0] } ?? [])
+            process.standardOutput = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw PeerError(description: "inspect_message.py failed") }
+            return data
+        }
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 

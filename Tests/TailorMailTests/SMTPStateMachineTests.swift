@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import TailorMail
@@ -88,6 +89,21 @@ struct DotStuffingTests {
     ])
     func stuffing(input: String, expected: String) {
         #expect(TestSupport.string(SMTPDotStuffing.stuffed(Array(input.utf8))) == expected)
+        var buffer = ByteBuffer()
+        Array(input.utf8).withUnsafeBufferPointer { SMTPDotStuffing.append($0, into: &buffer) }
+        #expect(buffer.readString(length: buffer.readableBytes) == expected)
+    }
+
+    @Test("stuffing into a NIO buffer (memchr) writes what the octet-by-octet version writes")
+    func bufferMatchesArray() {
+        var generator = TestSupport.SeededGenerator(state: 5)
+        let alphabet: [UInt8] = [0x2E, 0x2E, 0x0D, 0x0A, 0x0A, 0x61, 0x62]
+        for length in 0..<400 {
+            let message = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            var buffer = ByteBuffer()
+            message.withUnsafeBufferPointer { SMTPDotStuffing.append($0, into: &buffer) }
+            #expect(buffer.readBytes(length: buffer.readableBytes) == SMTPDotStuffing.stuffed(message), "length \(length)")
+        }
     }
 }
 

@@ -83,11 +83,18 @@ final class FilteredExpression: Sendable {
     let offset: Int
     /// The first filter is `default`: a missing input is not an error under strict undefined.
     let hasDefault: Bool
+    /// The expression's variable when it is one, and the filters, unretained: `expression` and
+    /// `filters` own them for the life of this node, and reading them through `Unmanaged` keeps
+    /// the render loop free of reference counting (atomic, so expensive).
+    let unmanagedPath: Unmanaged<VariablePath>?
+    let unmanagedFilters: [Unmanaged<FilterCall>]
 
     init(expression: Expression, filters: [FilterCall], offset: Int) {
         self.expression = expression
         self.filters = filters
         self.offset = offset
         self.hasDefault = filters.first?.name == "default"
+        if case .variable(let path) = expression { unmanagedPath = .passUnretained(path) } else { unmanagedPath = nil }
+        self.unmanagedFilters = filters.map { .passUnretained($0) }
     }
 }

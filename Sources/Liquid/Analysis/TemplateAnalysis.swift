@@ -98,12 +98,12 @@ private struct AnalysisWalker {
         switch node {
         case .text, .comment, .breakLoop, .continueLoop: break
         case .output(let fe): visit(fe)
-        case .assign(let name, let fe):
-            visit(fe)
-            define(name)
-        case .capture(let name, let body):
-            walk(body)
-            define(name)
+        case .assign(let a):
+            visit(a.value)
+            define(a.name)
+        case .capture(let c):
+            walk(c.body)
+            define(c.name)
         case .conditional(let c):
             for b in c.branches {
                 if let cond = b.condition { visit(cond, hasDefault: false) }

@@ -58,6 +58,8 @@ public struct LiquidExpression: Sendable {
 /// A parsed block body a custom tag can render.
 public struct LiquidBlock: Sendable {
     let block: Block
+    /// Keeps the block's text alive as long as the application holds the block.
+    let arena: TextArena
 
     /// Renders the block into `output`.
     public func render(in context: RenderContext, into output: inout [UInt8]) throws {

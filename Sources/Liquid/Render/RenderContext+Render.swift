@@ -1,9 +1,44 @@
 extension RenderContext {
     /// Renders a block of nodes, stopping early on `break`/`continue`.
     func render(_ block: Block, into out: inout [UInt8]) throws {
-        for node in block.nodes {
-            try render(node, into: &out)
+        let steps = block.steps
+        for i in steps.indices {
+            switch steps[i] {
+            case .text(let span):
+                out.append(contentsOf: span.bytes)
+                try checkOutput(out)
+            case .output(let fe):
+                let value = try fe._withUnsafeGuaranteedRef { try evaluate($0) }
+                write(value, into: &out)
+                try checkOutput(out)
+            case .assign(let a):
+                try a._withUnsafeGuaranteedRef { try renderAssign($0) }
+            case .conditional(let c):
+                try c._withUnsafeGuaranteedRef { try renderConditional($0, into: &out) }
+            case .forLoop(let f):
+                try f._withUnsafeGuaranteedRef { try renderFor($0, into: &out) }
+            case .node:
+                try render(block.nodes[i], into: &out)
+            }
             if interrupt != .none { return }
+        }
+    }
+
+    @inline(__always) func renderAssign(_ a: AssignNode) throws {
+        let value = try evaluate(a.value)
+        try checkSize(value, offset: a.value.offset)
+        locals.set(a.name, hash: a.hash, value)
+    }
+
+    @inline(__always) func renderConditional(_ c: ConditionalNode, into out: inout [UInt8]) throws {
+        for branch in c.branches {
+            var truthy = true
+            if let condition = branch.condition { truthy = try evaluate(condition).isTruthy }
+            if branch.negate { truthy.toggle() }
+            if truthy {
+                try render(branch.body, into: &out)
+                return
+            }
         }
     }
 
@@ -15,32 +50,22 @@ extension RenderContext {
 
     func render(_ node: Node, into out: inout [UInt8]) throws {
         switch node {
-        case .text(let bytes):
-            out.append(contentsOf: bytes)
+        case .text(let span):
+            out.append(contentsOf: span.bytes)
             try checkOutput(out)
         case .output(let fe):
             let value = try evaluate(fe)
             write(value, into: &out)
             try checkOutput(out)
-        case .assign(let name, let fe):
-            let value = try evaluate(fe)
-            try checkSize(value, offset: fe.offset)
-            locals[name] = value
-        case .capture(let name, let body):
+        case .assign(let a):
+            try renderAssign(a)
+        case .capture(let c):
             var buffer: [UInt8] = []
-            try render(body, into: &buffer)
+            try render(c.body, into: &buffer)
             let s = String(decoding: buffer, as: UTF8.self)
-            locals[name] = environment.autoescape ? .safe(s) : .string(s)
+            locals.set(c.name, hash: c.hash, autoescape ? .safe(s) : .string(s))
         case .conditional(let c):
-            for branch in c.branches {
-                var truthy = true
-                if let condition = branch.condition { truthy = try evaluate(condition).isTruthy }
-                if branch.negate { truthy.toggle() }
-                if truthy {
-                    try render(branch.body, into: &out)
-                    return
-                }
-            }
+            try renderConditional(c, into: &out)
         case .caseTag(let c):
             let subject = try evaluate(c.subject)
             var matched = false
@@ -97,9 +122,10 @@ extension RenderContext {
             try renderPartial(p, into: &out)
         case .comment:
             break
-        case .custom(let n, let offset):
+        case .custom(let c):
+            let offset = c.offset
             do {
-                try n.render(in: self, into: &out)
+                try c.node.render(in: self, into: &out)
             } catch var error as LiquidError {
                 if error.offset == nil { error.offset = offset }
                 throw error
@@ -320,7 +346,7 @@ extension RenderContext {
     func renderPartial(_ p: PartialNode, into out: inout [UInt8]) throws {
         let (name, template) = try loadPartial(try evaluate(p.name), offset: p.offset)
         let child = RenderContext(environment: environment, globals: globals, budget: budget, partialDepth: partialDepth + 1)
-        for (k, e) in p.keywords { child.locals[k] = try evaluate(e) }
+        for (k, e) in p.keywords { child.locals.set(k, try evaluate(e)) }
         let variable = p.alias ?? Self.bindingName(name)
         if let bound = p.bound {
             let value = try evaluate(bound)
@@ -338,7 +364,7 @@ extension RenderContext {
                 }
                 return
             }
-            child.locals[variable] = value
+            child.locals.set(variable, value)
         }
         try template.render(context: child, into: &out)
         try checkOutput(out)

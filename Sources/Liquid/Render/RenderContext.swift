@@ -10,7 +10,7 @@ public final class RenderContext {
     let environment: Environment
     let globals: LiquidObject
     /// Variables from `assign` and `capture`.
-    @exclusivity(unchecked) var locals: [String: Value] = [:]
+    @exclusivity(unchecked) var locals = Locals()
     /// Loop variables and partial arguments, innermost last (searched from the end).
     @exclusivity(unchecked) var scope = Scope()
     /// `increment`/`decrement` counters.
@@ -59,14 +59,26 @@ public final class RenderContext {
 
     @inline(__always) func lookup(_ name: String, hash: Int) -> Value? {
         if let i = scope.index(of: name) { return scope.values[i] }
-        if !locals.isEmpty, let v = locals[name] { return v }
+        if let i = locals.index(of: name, hash: hash) { return locals.value(at: i) }
         if !counters.isEmpty, let c = counters[name] { return .int(c) }
         return globals.value(forKey: name, hash: hash)
     }
 
+    /// The property `key` of the variable `name`, read in place: the variable is not copied.
+    @inline(__always) func lookup(_ name: String, hash: Int, key: String, keyHash: Int) -> Value? {
+        if let i = scope.index(of: name) {
+            return scope.values.withUnsafeBufferPointer { Self.property(of: $0[i], key, hash: keyHash) }
+        }
+        if let i = locals.index(of: name, hash: hash) {
+            return locals.entries.withUnsafeBufferPointer { Self.property(of: $0[i].value, key, hash: keyHash) }
+        }
+        if !counters.isEmpty, let c = counters[name] { return Self.property(of: .int(c), key, hash: keyHash) }
+        return globals.withValue(forKey: name, hash: hash) { Self.property(of: $0, key, hash: keyHash) }
+    }
+
     /// Sets a template-level variable, as `assign` does.
     public func assign(_ name: String, _ value: Value) {
-        locals[name] = value
+        locals.set(name, value)
     }
 
     @inline(__always) func undefined(_ path: VariablePath, lenient: Bool) throws -> Value {
@@ -78,10 +90,20 @@ public final class RenderContext {
 
     func resolve(_ path: VariablePath, lenient: Bool = false) throws -> Value {
         var value: Value
+        var first = 0
         switch path.root {
         case .key(let name):
-            guard let v = lookup(name, hash: path.rootHash) else { return try undefined(path, lenient: lenient) }
-            value = v
+            if case .key(let key) = path.segments.first {
+                // `name.key`: read the property of the variable in place, without copying the variable.
+                guard let v = lookup(name, hash: path.rootHash, key: key, keyHash: path.segmentHashes[0]) else {
+                    return try undefined(path, lenient: lenient)
+                }
+                value = v
+                first = 1
+            } else {
+                guard let v = lookup(name, hash: path.rootHash) else { return try undefined(path, lenient: lenient) }
+                value = v
+            }
         case .index(let i):
             guard let v = lookup(String(i)) else { return try undefined(path, lenient: lenient) }
             value = v
@@ -91,7 +113,7 @@ public final class RenderContext {
             value = v
         }
         let segments = path.segments
-        for n in segments.indices {
+        for n in first..<segments.count {
             let next: Value?
             switch segments[n] {
             case .key(let k): next = Self.property(of: value, k, hash: path.segmentHashes[n])
@@ -167,48 +189,52 @@ public final class RenderContext {
     func evaluate(_ fe: FilteredExpression) throws -> Value {
         let lenient = fe.hasDefault
         var value: Value
-        if case .variable(let path) = fe.expression {
-            value = try resolve(path, lenient: lenient)
+        if let path = fe.unmanagedPath {
+            value = try path._withUnsafeGuaranteedRef { try resolve($0, lenient: lenient) }
         } else {
             value = try evaluate(fe.expression)
         }
-        for call in fe.filters {
-            if let unary = call.unary {
-                do {
-                    value = try unary(value)
-                } catch let error as FilterError {
-                    throw LiquidError(error.kind, "filter '\(call.name)': \(error.message)", offset: call.offset)
-                }
-                continue
-            }
-            guard let body = call.body else { continue }
-            let args: FilterArguments
-            if let constant = call.constantArguments {
-                args = constant
-            } else {
-                // Reuse one buffer per render: once the previous filter call has returned, the
-                // buffer is uniquely referenced again and appending does not allocate.
-                var positional = argumentBuffer
-                argumentBuffer = []
-                positional.removeAll(keepingCapacity: true)
-                for e in call.arguments { positional.append(try evaluate(e)) }
-                var a = FilterArguments(positional: positional)
-                for (k, e) in call.keywords { a.keywords.append((k, try evaluate(e))) }
-                args = a
-            }
-            defer {
-                if call.constantArguments == nil { argumentBuffer = args.positional }
-            }
-            do {
-                value = try body(value, args, environment)
-            } catch let error as FilterError {
-                throw LiquidError(error.kind, "filter '\(call.name)': \(error.message)", offset: call.offset)
-            } catch var error as LiquidError {
-                if error.offset == nil { error.offset = call.offset }
-                throw error
-            }
+        for call in fe.unmanagedFilters {
+            value = try call._withUnsafeGuaranteedRef { try apply($0, to: value) }
         }
         return value
+    }
+
+    /// Applies one filter call to `value`.
+    @inline(__always) func apply(_ call: FilterCall, to value: Value) throws -> Value {
+        if let unary = call.unary {
+            do {
+                return try unary(value)
+            } catch let error as FilterError {
+                throw LiquidError(error.kind, "filter '\(call.name)': \(error.message)", offset: call.offset)
+            }
+        }
+        guard let body = call.body else { return value }
+        let args: FilterArguments
+        if let constant = call.constantArguments {
+            args = constant
+        } else {
+            // Reuse one buffer per render: once the previous filter call has returned, the
+            // buffer is uniquely referenced again and appending does not allocate.
+            var positional = argumentBuffer
+            argumentBuffer = []
+            positional.removeAll(keepingCapacity: true)
+            for e in call.arguments { positional.append(try evaluate(e)) }
+            var a = FilterArguments(positional: positional)
+            for (k, e) in call.keywords { a.keywords.append((k, try evaluate(e))) }
+            args = a
+        }
+        defer {
+            if call.constantArguments == nil { argumentBuffer = args.positional }
+        }
+        do {
+            return try body(value, args, environment)
+        } catch let error as FilterError {
+            throw LiquidError(error.kind, "filter '\(call.name)': \(error.message)", offset: call.offset)
+        } catch var error as LiquidError {
+            if error.offset == nil { error.offset = call.offset }
+            throw error
+        }
     }
 
     func evaluate(_ e: Expression) throws -> Value {
@@ -297,5 +323,43 @@ struct Scope {
             i -= 1
         }
         return nil
+    }
+}
+
+/// Template-level variables (`assign`, `capture`): names with their hashes (computed at parse time
+/// for the tags that set them) and values, in one array. Templates assign a handful of names, so a
+/// scan over hashes beats hashing each name into a dictionary on every read and write.
+struct Locals {
+    struct Entry {
+        let hash: Int
+        let name: String
+        var value: Value
+    }
+
+    var entries: [Entry] = []
+
+    @inline(__always) func index(of name: String, hash: Int) -> Int? {
+        var i = 0
+        let n = entries.count
+        while i < n {
+            if entries[i].hash == hash && entries[i].name == name { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    @inline(__always) func value(at i: Int) -> Value { entries[i].value }
+
+    mutating func set(_ name: String, hash: Int, _ value: Value) {
+        if let i = index(of: name, hash: hash) {
+            entries[i].value = value
+        } else {
+            if entries.isEmpty { entries.reserveCapacity(16) }
+            entries.append(Entry(hash: hash, name: name, value: value))
+        }
+    }
+
+    mutating func set(_ name: String, _ value: Value) {
+        set(name, hash: LiquidObject.hash(name), value)
     }
 }

@@ -2,6 +2,8 @@
 /// turns its lines into tag tokens over the same source, so spans stay exact.
 struct Parser {
     let src: [UInt8]
+    /// Where text nodes point: the same bytes as `src`, owned by the template.
+    let arena: TextArena
     let environment: Environment
     var tokens: [Token]
     var index = 0
@@ -11,8 +13,9 @@ struct Parser {
     /// Some loop uses `offset: continue`.
     var sawOffsetContinue = false
 
-    init(src: [UInt8], tokens: [Token], environment: Environment, inLiquidTag: Bool = false, depth: Int = 0) {
+    init(src: [UInt8], arena: TextArena, tokens: [Token], environment: Environment, inLiquidTag: Bool = false, depth: Int = 0) {
         self.src = src
+        self.arena = arena
         self.tokens = tokens
         self.environment = environment
         self.inLiquidTag = inLiquidTag
@@ -49,7 +52,7 @@ struct Parser {
                 if index >= 2, tokens[index - 2].trimRight { while s < e, isSpace(src[s]) { s += 1 } }
                 if index < tokens.count, tokens[index].trimLeft { while e > s, isSpace(src[e - 1]) { e -= 1 } }
                 if s < e {
-                    let node = Node.text(Array(src[s..<e]))
+                    let node = Node.text(arena.span(s, e))
                     if blank && !node.isBlank { blank = false }
                     nodes.append(node)
                 }
@@ -64,9 +67,8 @@ struct Parser {
                 nodes.append(.output(e))
                 blank = false
             case .raw:
-                let bytes = Array(src[token.contentStart..<token.contentEnd])
-                nodes.append(.text(bytes))
-                if !bytes.isEmpty { blank = false }
+                nodes.append(.text(arena.span(token.contentStart, token.contentEnd)))
+                if token.contentEnd > token.contentStart { blank = false }
             case .doc:
                 nodes.append(.comment)
             case .tag:
@@ -155,7 +157,7 @@ struct Parser {
             try p.expect(.assign, "'=' after the variable name")
             let value = try p.parseFiltered()
             try p.expectEnd()
-            return .assign(name: variable, value: value)
+            return .assign(AssignNode(name: variable, value: value))
         case "capture":
             var p = try expressionParser(ms, me)
             let variable: String
@@ -168,7 +170,7 @@ struct Parser {
             try p.advance()
             try p.expectEnd()
             let (body, _) = try parseBody(for: "capture", token: token, ends: ["endcapture"])
-            return .capture(name: variable, body: body)
+            return .capture(CaptureNode(name: variable, body: body))
         case "echo":
             var p = try expressionParser(ms, me)
             if p.atEnd { return .output(FilteredExpression(expression: .literal(.null), filters: [], offset: ms)) }
@@ -212,10 +214,11 @@ struct Parser {
                 var body: LiquidBlock?
                 if let endTag = definition.endTag {
                     let (block, _) = try parseBody(for: name, token: token, ends: [endTag])
-                    body = LiquidBlock(block: block)
+                    body = LiquidBlock(block: block, arena: arena)
                 }
                 do {
-                    return .custom(try definition.parse(TagContext(markup: markup, body: body, environment: environment)), offset: token.start)
+                    let node = try definition.parse(TagContext(markup: markup, body: body, environment: environment))
+                    return .custom(CustomNode(node: node, offset: token.start))
                 } catch var error as LiquidError {
                     if error.offset == nil { error.offset = token.start }
                     throw error
@@ -471,7 +474,7 @@ struct Parser {
             }
             i = lineEnd + 1
         }
-        var sub = Parser(src: src, tokens: lineTokens, environment: environment, inLiquidTag: true, depth: depth + 1)
+        var sub = Parser(src: src, arena: arena, tokens: lineTokens, environment: environment, inLiquidTag: true, depth: depth + 1)
         let block = try sub.parseDocument()
         if sub.sawOffsetContinue { sawOffsetContinue = true }
         return .body(block)

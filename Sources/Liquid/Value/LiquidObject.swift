@@ -6,12 +6,15 @@
 public struct LiquidObject: Sendable {
     /// `@unchecked Sendable`: the storage is only mutated when uniquely referenced (copy-on-write),
     /// so a storage shared between values, tasks or threads is never written.
+    ///
+    /// `@exclusivity(unchecked)`: every access is a plain read or a write of a uniquely referenced
+    /// storage that never overlaps another access, so the runtime checks only cost time on lookups.
     final class Storage: @unchecked Sendable {
-        var keys: [String] = []
-        var values: [Value] = []
-        var hashes: [Int] = []
+        @exclusivity(unchecked) var keys: [String] = []
+        @exclusivity(unchecked) var values: [Value] = []
+        @exclusivity(unchecked) var hashes: [Int] = []
         /// Indexes into `keys`/`values`, -1 for empty; the capacity is a power of two.
-        var slots: [Int32] = []
+        @exclusivity(unchecked) var slots: [Int32] = []
 
         init() {}
 
@@ -100,6 +103,12 @@ public struct LiquidObject: Sendable {
     @inline(__always) func value(forKey key: String, hash: Int) -> Value? {
         guard let i = storage.find(key, hash) else { return nil }
         return storage.values[i]
+    }
+
+    /// `body` applied to the value for `key` in place (without copying it), or `nil` when absent.
+    @inline(__always) func withValue(forKey key: String, hash: Int, _ body: (Value) -> Value?) -> Value? {
+        guard let i = storage.find(key, hash) else { return nil }
+        return storage.values.withUnsafeBufferPointer { body($0[i]) }
     }
 
     /// Sets `key` (hash already known), keeping its original position when it exists.

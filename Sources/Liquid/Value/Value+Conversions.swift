@@ -122,6 +122,8 @@ extension Value {
 
 extension Array where Element == UInt8 {
     @inlinable mutating func append(utf8Of s: String) {
+        // Native strings are contiguous: append in place, without the copy `withUTF8` needs.
+        if s.utf8.withContiguousStorageIfAvailable({ append(contentsOf: $0) }) != nil { return }
         var s = s
         s.withUTF8 { append(contentsOf: $0) }
     }

@@ -44,17 +44,35 @@ enum DKIMCanonicalization {
         guard count >= 2, body[count - 2] == 0x0D, body[count - 1] == 0x0A else { return false }
         if count >= 4 && body[count - 4] == 0x0D && body[count - 3] == 0x0A { return false }
         if count == 2 { return false }
+        // No tab, no space followed by a space or CR (the last octet is LF, so that covers spaces at
+        // line ends), checked eight octets at a time: this runs over every 30 KB body that is signed.
+        guard let base = body.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        var previousIsSpace = false
         var index = 0
-        while index < count - 1 {
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if zeroBytes(word ^ 0x0909_0909_0909_0909) != 0 { return false }
+            let spaces = zeroBytes(word ^ 0x2020_2020_2020_2020)
+            let followers = spaces | zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D)
+            // Byte i of a little-endian word is bits 8i…8i+7: `followers >> 8` lines byte i+1 up with byte i.
+            if spaces & (followers >> 8) != 0 || (previousIsSpace && followers & 0x80 != 0) { return false }
+            previousIsSpace = spaces & 0x8000_0000_0000_0000 != 0
+            index += 8
+        }
+        while index < count {
             let byte = body[index]
-            if byte == 0x09 { return false }
-            if byte == 0x20 {
-                let next = body[index + 1]
-                if next == 0x20 || next == 0x09 || next == 0x0D { return false }
-            }
+            if byte == 0x09 || (previousIsSpace && (byte == 0x20 || byte == 0x0D)) { return false }
+            previousIsSpace = byte == 0x20
             index += 1
         }
         return true
+    }
+
+    /// 0x80 in each byte of `x` that is zero, 0 elsewhere (exact: no false positives).
+    @inline(__always) private static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
     }
 
     /// Relaxed body canonicalization (§3.4.4): whitespace runs as one space, none at line ends, no empty

@@ -54,7 +54,8 @@ extension Message {
         appendField("MIME-Version", "1.0", into: &header)
 
         var body: [UInt8] = []
-        body.reserveCapacity(((text?.utf8.count ?? 0) + (html?.utf8.count ?? 0)) * 11 / 10 + 1024)
+        // Quoted-printable HTML grows by about a sixth ("=" as "=3D", soft breaks): reserve enough not to regrow.
+        body.reserveCapacity(((text?.utf8.count ?? 0) + (html?.utf8.count ?? 0)) * 5 / 4 + 1024)
         let root = try makeRootPart(using: &generator)
         root.write(header: &header, body: &body)
         if body.count < 2 || !(body[body.count - 2] == 0x0D && body[body.count - 1] == 0x0A) {
@@ -149,18 +150,8 @@ indirect enum MIMEPart {
         case .text(let string, let subtype, let requested):
             var string = string
             let encoding = MIMEPart.effectiveEncoding(requested, for: &string)
-            header.append(contentsOf: "Content-Type: text/\(subtype); charset=utf-8\r\n".utf8)
-            header.append(contentsOf: "Content-Transfer-Encoding: \(encoding.rawValue)\r\n".utf8)
-            string.withUTF8 { bytes in
-                switch encoding {
-                case .quotedPrintable:
-                    QuotedPrintable.encode(bytes, into: &body)
-                case .base64:
-                    Base64.encode(bytes, lineLength: 76, into: &body)
-                case .sevenBit:
-                    body.append(contentsOf: RenderedMessage.normalizingLineEndings(Array(bytes)))
-                }
-            }
+            MIMEPart.appendTextHeader(subtype: subtype, encoding: encoding, into: &header)
+            MIMEPart.appendText(&string, encoding: encoding, into: &body)
         case .binary(let data, let contentType, let disposition, let filename, let contentID):
             header.append(contentsOf: "Content-Type: \(contentType)".utf8)
             if let filename { header.append(contentsOf: ";\r\n name=\(MIMEPart.parameterValue(filename))".utf8) }
@@ -184,8 +175,37 @@ indirect enum MIMEPart {
         }
     }
 
+    private static func appendTextHeader(subtype: String, encoding: TransferEncoding, into header: inout [UInt8]) {
+        header.append(contentsOf: "Content-Type: text/\(subtype); charset=utf-8\r\n".utf8)
+        header.append(contentsOf: "Content-Transfer-Encoding: \(encoding.rawValue)\r\n".utf8)
+    }
+
+    private static func appendText(_ string: inout String, encoding: TransferEncoding, into body: inout [UInt8]) {
+        string.withUTF8 { bytes in
+            switch encoding {
+            case .quotedPrintable:
+                QuotedPrintable.encode(bytes, into: &body)
+            case .base64:
+                Base64.encode(bytes, lineLength: 76, into: &body)
+            case .sevenBit:
+                body.append(contentsOf: RenderedMessage.normalizingLineEndings(Array(bytes)))
+            }
+        }
+    }
+
     /// Writes a nested part: its header fields, an empty line, its content.
     private func writeNested(into body: inout [UInt8]) {
+        if case .text(let string, let subtype, let requested) = self {
+            // A text part's header does not depend on its content: both go straight into `body`,
+            // not through a 30 KB intermediate buffer.
+            var string = string
+            let encoding = MIMEPart.effectiveEncoding(requested, for: &string)
+            MIMEPart.appendTextHeader(subtype: subtype, encoding: encoding, into: &body)
+            body.append(contentsOf: crlf)
+            MIMEPart.appendText(&string, encoding: encoding, into: &body)
+            body.append(contentsOf: crlf)
+            return
+        }
         var partHeader: [UInt8] = []
         var partBody: [UInt8] = []
         write(header: &partHeader, body: &partBody)

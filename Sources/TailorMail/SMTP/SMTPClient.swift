@@ -110,9 +110,8 @@ public final class SMTPClient: MailTransport {
                 address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]) } ?? address
             })
         }
-        var stuffed: [UInt8] = []
-        mail.data.withUnsafeBufferPointer { SMTPDotStuffing.append($0, into: &stuffed) }
-        let payload = ByteBuffer(bytes: stuffed)
+        var payload = ByteBufferAllocator().buffer(capacity: mail.data.count + 64)
+        mail.data.withUnsafeBufferPointer { SMTPDotStuffing.append($0, into: &payload) }
         let eightBit = mail.hasEightBitData
         let size = mail.data.count
         return try await withCheckedThrowingContinuation { continuation in

@@ -1,3 +1,11 @@
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A command the client sends.
 public enum SMTPCommand: Sendable, Hashable {
     case ehlo(String)
@@ -88,6 +96,37 @@ public enum SMTPDotStuffing {
             out.append(contentsOf: ".\r\n".utf8)
         } else {
             out.append(contentsOf: "\r\n.\r\n".utf8)
+        }
+    }
+
+    /// Appends `message` dot-stuffed and terminated to a NIO buffer: the bytes go straight to the
+    /// buffer the socket writes from, and line starts are found with `memchr` rather than octet by octet.
+    static func append(_ message: UnsafeBufferPointer<UInt8>, into out: inout ByteBuffer) {
+        out.reserveCapacity(minimumWritableBytes: message.count + 64)
+        let count = message.count
+        guard let base = message.baseAddress, count > 0 else {
+            out.writeStaticString(".\r\n")
+            return
+        }
+        // A dot at the very start is a line start too.
+        var runStart = 0
+        if base[0] == 0x2E { out.writeInteger(UInt8(0x2E)) }
+        var searchFrom = 0
+        while searchFrom < count, let found = memchr(base + searchFrom, 0x0A, count - searchFrom) {
+            let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            let next = newline + 1
+            if next < count && base[next] == 0x2E {
+                out.writeBytes(UnsafeRawBufferPointer(start: base + runStart, count: next - runStart))
+                out.writeInteger(UInt8(0x2E))
+                runStart = next
+            }
+            searchFrom = next
+        }
+        out.writeBytes(UnsafeRawBufferPointer(start: base + runStart, count: count - runStart))
+        if count >= 2 && base[count - 2] == 0x0D && base[count - 1] == 0x0A {
+            out.writeStaticString(".\r\n")
+        } else {
+            out.writeStaticString("\r\n.\r\n")
         }
     }
 

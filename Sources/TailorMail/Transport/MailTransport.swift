@@ -27,9 +27,16 @@ public struct OutgoingMail: Sendable {
     /// Renders `message` and signs it when a signer is given.
     /// - Throws: ``MailError`` from rendering or signing.
     public init(_ message: Message, signer: DKIMSigner? = nil, at date: Date = Date()) throws {
-        var rendered = try message.render()
-        if let signer { try signer.sign(&rendered, at: date) }
-        self.init(envelope: message.envelope, data: rendered.bytes)
+        let rendered = try message.render()
+        // The signature field goes first; the message is then copied once, into a buffer of its final size.
+        var data: [UInt8] = []
+        if let signer {
+            let field = try signer.signatureField(for: rendered, at: date)
+            data.reserveCapacity(field.count + rendered.count)
+            data.append(contentsOf: field)
+        }
+        rendered.write(into: &data)
+        self.init(envelope: message.envelope, data: data)
     }
 
     /// Whether any octet is outside ASCII.
