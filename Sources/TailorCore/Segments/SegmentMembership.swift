@@ -79,6 +79,47 @@ public enum MembershipPlanner {
         return outcome
     }
 
+    /// What an ingest plan asks of the membership step: for each touched profile the segments to evaluate
+    /// and the reason to record; the profiles merged away (they leave every segment).
+    public struct Touched: Sendable {
+        public var affected: [ProfileID: Set<String>] = [:]
+        public var reasons: [ProfileID: String] = [:]
+        public var mergedAway: [ProfileID] = []
+    }
+
+    /// Survivors of a merge are evaluated for every segment; other profiles for the segments their new
+    /// messages can change. `live` are the profiles as saved by the plan.
+    public static func touched(_ catalog: SegmentCatalog, plan: IngestPlan, live: Set<ProfileID>) -> Touched {
+        var t = Touched()
+        t.mergedAway = plan.merges.map(\.from)
+        var byProfile: [ProfileID: [Message]] = [:]
+        for (profile, message) in plan.events { byProfile[profile, default: []].append(message) }
+        let survivors = Set(plan.merges.map(\.into))
+        for (id, messages) in byProfile where live.contains(id) {
+            let set = survivors.contains(id) ? Set(catalog.order) : affected(catalog, by: messages)
+            if !set.isEmpty {
+                t.affected[id] = set
+                t.reasons[id] = "event " + (messages.last?.messageId ?? "")
+            }
+        }
+        for id in survivors where t.affected[id] == nil && live.contains(id) {
+            t.affected[id] = Set(catalog.order)
+            t.reasons[id] = "merge"
+        }
+        return t
+    }
+
+    /// Plans each profile with its own reason.
+    public static func plan(_ catalog: SegmentCatalog, _ inputs: [MembershipInput], now: Date, reasons: [ProfileID: String]) -> MembershipOutcome {
+        var outcome = MembershipOutcome()
+        for input in inputs {
+            let one = plan(catalog, [input], now: now, reason: reasons[input.subject.profileId] ?? "merge")
+            outcome.changes += one.changes
+            outcome.timers.merge(one.timers) { $1 }
+        }
+        return outcome
+    }
+
     /// The segments a batch's messages for one profile may change.
     public static func affected(_ catalog: SegmentCatalog, by messages: [Message]) -> Set<String> {
         var out = Set<String>()

@@ -131,34 +131,23 @@ extension PostgresDatabase {
         let catalog = try await catalog(conn)
         guard !catalog.definitions.isEmpty else { return }
         let now = segmentRuntime.now
+        let touched = MembershipPlanner.touched(catalog, plan: plan, live: Set(aggregates.keys))
         var outcome = MembershipOutcome()
-        let merged = plan.merges.map(\.from)
-        if !merged.isEmpty {
-            for r in try await rows("SELECT profile_id, segment_id FROM segment_members WHERE profile_id = ANY(\(merged.map(\.rawValue)))", on: conn) {
+        if !touched.mergedAway.isEmpty {
+            let merged = touched.mergedAway.map(\.rawValue)
+            for r in try await rows("SELECT profile_id, segment_id FROM segment_members WHERE profile_id = ANY(\(merged))", on: conn) {
                 let s = try r[1].decode(String.self)
                 outcome.changes.append(MembershipChange(profile: ProfileID(try r[0].decode(String.self)), segmentId: s,
                                                         segmentName: catalog.definitions[s]?.name ?? s, entered: false, at: now, reason: "merge"))
             }
-            for id in merged { outcome.timers[id] = .some(nil) }
+            for id in touched.mergedAway { outcome.timers[id] = .some(nil) }
         }
-        var byProfile: [ProfileID: [Message]] = [:]
-        for (profile, message) in plan.events { byProfile[profile, default: []].append(message) }
-        let survivors = Set(plan.merges.map(\.into))
-        var affected: [ProfileID: Set<String>] = [:]
-        for (id, messages) in byProfile where aggregates[id] != nil {
-            let set = survivors.contains(id) ? Set(catalog.order) : MembershipPlanner.affected(catalog, by: messages)
-            if !set.isEmpty { affected[id] = set }
-        }
-        for id in survivors where affected[id] == nil && aggregates[id] != nil { affected[id] = Set(catalog.order) }
-        if !affected.isEmpty {
-            let touched = aggregates.filter { affected[$0.key] != nil }
-            let inputs = try await membershipInputs(conn, catalog: catalog, aggregates: touched, affected: { affected[$0] })
-            for input in inputs {
-                let reason = byProfile[input.subject.profileId].map { "event " + ($0.last?.messageId ?? "") } ?? "merge"
-                let one = MembershipPlanner.plan(catalog, [input], now: now, reason: reason)
-                outcome.changes += one.changes
-                outcome.timers.merge(one.timers) { $1 }
-            }
+        if !touched.affected.isEmpty {
+            let inputs = try await membershipInputs(conn, catalog: catalog, aggregates: aggregates.filter { touched.affected[$0.key] != nil },
+                                                    affected: { touched.affected[$0] })
+            let planned = MembershipPlanner.plan(catalog, inputs, now: now, reasons: touched.reasons)
+            outcome.changes += planned.changes
+            outcome.timers.merge(planned.timers) { $1 }
         }
         try await write(outcome, on: conn)
     }

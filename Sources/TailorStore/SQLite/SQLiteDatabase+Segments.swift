@@ -115,12 +115,11 @@ extension SQLiteDatabase {
     /// batch can change, and writes the changes. Does nothing when there are no segments.
     func maintainSegments(_ db: Database, plan: IngestPlan, aggregates: [ProfileID: ProfileAggregate]) throws {
         let catalog = try catalog(db)
-        let merged = plan.merges.map(\.from)
         guard !catalog.definitions.isEmpty else { return }
         let now = segmentRuntime.now
+        let touched = MembershipPlanner.touched(catalog, plan: plan, live: Set(aggregates.keys))
         var outcome = MembershipOutcome()
-        // Profiles merged away leave their segments (the survivor is evaluated below, for every segment).
-        for id in merged {
+        for id in touched.mergedAway {
             let rows = try String.fetchAll(db, sql: "SELECT segment_id FROM segment_members WHERE profile_id = ?", arguments: [id.rawValue])
             for s in rows {
                 outcome.changes.append(MembershipChange(profile: id, segmentId: s, segmentName: catalog.definitions[s]?.name ?? s,
@@ -128,25 +127,10 @@ extension SQLiteDatabase {
             }
             outcome.timers[id] = .some(nil)
         }
-        var byProfile: [ProfileID: [Message]] = [:]
-        for (profile, message) in plan.events { byProfile[profile, default: []].append(message) }
-        let survivors = Set(plan.merges.map(\.into))
-        var affected: [ProfileID: Set<String>] = [:]
-        for (id, messages) in byProfile where aggregates[id] != nil {
-            let set = survivors.contains(id) ? Set(catalog.order) : MembershipPlanner.affected(catalog, by: messages)
-            if !set.isEmpty { affected[id] = set }
-        }
-        for id in survivors where affected[id] == nil && aggregates[id] != nil { affected[id] = Set(catalog.order) }
-        if !affected.isEmpty {
-            let touched = aggregates.filter { affected[$0.key] != nil }
-            let inputs = try membershipInputs(db, catalog: catalog, aggregates: touched, affected: { affected[$0] })
-            let reasonByProfile = byProfile.mapValues { "event " + ($0.last?.messageId ?? "") }
-            var planned = MembershipOutcome()
-            for input in inputs {
-                let one = MembershipPlanner.plan(catalog, [input], now: now, reason: reasonByProfile[input.subject.profileId] ?? "merge")
-                planned.changes += one.changes
-                planned.timers.merge(one.timers) { $1 }
-            }
+        if !touched.affected.isEmpty {
+            let inputs = try membershipInputs(db, catalog: catalog, aggregates: aggregates.filter { touched.affected[$0.key] != nil },
+                                              affected: { touched.affected[$0] })
+            let planned = MembershipPlanner.plan(catalog, inputs, now: now, reasons: touched.reasons)
             outcome.changes += planned.changes
             outcome.timers.merge(planned.timers) { $1 }
         }
