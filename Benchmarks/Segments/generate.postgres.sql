@@ -17,12 +17,13 @@ SELECT 'p_' || lpad(i::text, 8, '0'), :NOW - 46656000000, :NOW,
 FROM generate_series(0::bigint, :PROFILES - 1) AS i;
 INSERT INTO events (message_id, profile_id, type, name, timestamp, received_at, properties, traits)
 SELECT 'm' || lpad(i::text, 10, '0'), 'p_' || lpad(p::text, 8, '0'),
-       CASE WHEN x % 100 BETWEEN 40 AND 54 THEN 'page' ELSE 'track' END,
-       CASE WHEN p % 50 = 0 AND x % 2 = 0 THEN 'Order Completed'
+       CASE WHEN x % 100 BETWEEN 40 AND 54 AND NOT (p % 50 = 0 AND x % 2 = 0) AND NOT (p % 40 = 1 AND x % 3 = 0) THEN 'page' ELSE 'track' END,
+       CASE WHEN p % 50 = 0 AND x % 2 = 0 THEN 'Order Completed' WHEN p % 40 = 1 AND x % 3 = 0 THEN 'Email Opened'
             WHEN x % 100 < 40 THEN 'Product Viewed' WHEN x % 100 < 55 THEN 'Home' WHEN x % 100 < 67 THEN 'Product Added'
             WHEN x % 100 < 82 THEN 'Email Opened' WHEN x % 100 < 87 THEN 'Email Clicked' WHEN x % 100 < 95 THEN 'Order Completed'
             ELSE 'Email Sent' END,
-       CASE WHEN x % 2 = 0 THEN :NOW - (x % 86400) * 60000 ELSE :NOW - ((x * 7) % 777600) * 60000 END,
+       CASE WHEN p % 40 = 1 AND x % 3 = 0 THEN :NOW - (x % 20160) * 60000
+            WHEN x % 2 = 0 THEN :NOW - (x % 86400) * 60000 ELSE :NOW - ((x * 7) % 777600) * 60000 END,
        :NOW,
        CASE WHEN x % 100 BETWEEN 87 AND 94 OR (p % 50 = 0 AND x % 2 = 0) THEN jsonb_build_object('revenue', x % 300)
             WHEN x % 100 BETWEEN 55 AND 66 THEN jsonb_build_object('product_id', 'sku-' || (x % 500), 'price', x % 120)

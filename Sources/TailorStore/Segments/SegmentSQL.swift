@@ -71,8 +71,10 @@ public struct SegmentSQL: Sendable {
 
     public mutating func compile(_ c: Condition, depth: Int) -> String {
         switch c {
-        case .all(let cs): return "(" + cs.map { compile($0, depth: depth) }.joined(separator: " AND ") + ")"
-        case .any(let cs): return "(" + cs.map { compile($0, depth: depth) }.joined(separator: " OR ") + ")"
+        // Atoms are two-valued and free of side effects, so their order is free: plain column tests go first,
+        // where both databases evaluate them before (and often instead of) the subqueries.
+        case .all(let cs): return "(" + Self.cheapFirst(cs).map { compile($0, depth: depth) }.joined(separator: " AND ") + ")"
+        case .any(let cs): return "(" + Self.cheapFirst(cs).map { compile($0, depth: depth) }.joined(separator: " OR ") + ")"
         case .not(let inner): return "(NOT " + compile(inner, depth: depth) + ")"
         case .segment(let id):
             guard depth < 32, let inner = segments[id] else { return falseSQL }
@@ -81,6 +83,18 @@ public struct SegmentSQL: Sendable {
         case .event(let agg, let cmp): return atom(eventAtom(agg, cmp))
         case .notFollowed(let seq): return atom(sequence(seq))
         }
+    }
+
+    static func cheapFirst(_ cs: [Condition]) -> [Condition] {
+        func cost(_ c: Condition) -> Int {
+            switch c {
+            case .field(.profile, _), .field(.rfm, _): 0
+            case .field(.trait, _): 1
+            case .not(let inner): cost(inner)
+            default: 2
+            }
+        }
+        return cs.enumerated().sorted { (cost($0.element), $0.offset) < (cost($1.element), $1.offset) }.map(\.element)
     }
 
     func atom(_ predicate: String) -> String { "COALESCE((\(predicate)), \(falseSQL))" }
@@ -256,8 +270,10 @@ public struct SegmentSQL: Sendable {
             switch v {
             case .string(let s):
                 let c = dialect == .postgres && op != "=" && op != "<>" ? " COLLATE \"C\"" : ""
-                return "(\(isText) AND \(value)\(c) \(op) \(bind(.text(s))))"
-            case .number(let n): return "(\(isNumber) AND \(number) \(op) \(bind(.real(n))))"
+                // SQLite: the comparison first, the type check (a second JSON lookup) only for the rows it keeps.
+                return dialect == .sqlite ? "(\(value) \(op) \(bind(.text(s))) AND \(isText))" : "(\(isText) AND \(value)\(c) \(op) \(bind(.text(s))))"
+            case .number(let n):
+                return dialect == .sqlite ? "(\(number) \(op) \(bind(.real(n))) AND \(isNumber))" : "(\(isNumber) AND \(number) \(op) \(bind(.real(n))))"
             case .bool(let b):
                 guard op == "=" else { return falseSQL }
                 return dialect == .sqlite ? "(\(type) = '\(b ? "true" : "false")')" : "(\(raw) = '\(b ? "true" : "false")'::jsonb)"
