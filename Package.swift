@@ -144,7 +144,7 @@ let tailorTargets: [Target] = [
     ),
     .testTarget(
         name: "TailorEngineTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorEngine", "TailorTesting"],
+        dependencies: ["TailorCore", "TailorStore", "TailorEngine", "TailorTesting", "TailorMail"],
         swiftSettings: swiftSettings
     ),
     /// Runs the built `tailor` binary, as a user would.

@@ -12,6 +12,8 @@ public struct ServerSettings: Sendable {
     public var port: Int
     public var keys: APIKeys
     public var limits: MessageDecoder.Limits
+    /// The mail links' endpoints (open pixel, click redirect, unsubscribe), when mail is configured.
+    public var mailTracking: MailEngagement? = nil
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -67,6 +69,7 @@ public func buildRouter(
     TrackingController(ingest: ingest, keys: settings.keys, decoder: MessageDecoder(limits: settings.limits), clock: clock)
         .addRoutes(to: router)
     ProfilesController(database: database, keys: settings.keys).addRoutes(to: router)
+    if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     return router
 }
 

@@ -107,5 +107,6 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        mail,
     ]
 }

@@ -85,6 +85,7 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        registerMail(&migrator)
         return migrator
     }
 }
