@@ -111,13 +111,21 @@ struct MailEnqueueSampleCommand: AsyncParsableCommand {
                 guard let profile = try await runtime.database.profile(.identity(Identity(.user, "\(campaign)-\(i)"))) else { continue }
                 let key = "\(campaign):\(profile.id.rawValue)"
                 let token = TrackingToken(profileID: profile.id, campaign: campaign, messageKey: key)
-                var html = "<html><body><h1>This week</h1>\n"
+                // One rewritten paragraph (its link wrapped, the pixel dropped), repeated to the size asked for:
+                // rewriting the whole body would sign the same link hundreds of times.
                 let block = paragraph.replacingOccurrences(of: "{{name}}", with: "customer \(i)").replacingOccurrences(of: "{{i}}", with: "\(i)")
-                while html.utf8.count < htmlBytes { html += block }
-                html += "</body></html>\n"
+                let wrapped = String(links.rewrite(html: "<body>" + block + "</body>", token: token).dropFirst("<body>".count))
+                let tracked = String(wrapped[..<wrapped.range(of: "<img ")!.lowerBound])
+                var html = "<html><body><h1>This week</h1>\n"
+                var size = html.utf8.count
+                while size < htmlBytes {
+                    html += tracked
+                    size += tracked.utf8.count
+                }
+                html += links.rewrite(html: "</body></html>\n", token: token)  // adds the open pixel
                 let recipient = try MailAddress(parsing: "user\(i)@\(domain)")
                 var message = TailorMail.Message(from: from, to: [recipient], subject: "This week at the shop (\(i))",
-                                                 text: "This week's selection: https://shop.\(domain)/", html: links.rewrite(html: html, token: token),
+                                                 text: "This week's selection: https://shop.\(domain)/", html: html,
                                                  date: now)
                 message.listUnsubscribe = ListUnsubscribe(url: links.unsubscribeURL(token))
                 message.headers.append(HeaderField("X-Tailor-Key", key))
