@@ -28,7 +28,8 @@ final class ScriptedTransport: MailTransport {
             throw MailError(.rejected, severity: .transient, "greylisted", stage: .rcptTo, reply: SMTPReply(code: 451, lines: ["4.2.0 try later"]))
         }
         if recipient.hasPrefix("reject") {
-            throw MailError(.rejected, severity: .permanent, "no such user", stage: .rcptTo, reply: SMTPReply(code: 550, lines: ["5.1.1 no such user"]))
+            throw MailError(.rejected, severity: .permanent, "no such user", stage: .rcptTo,
+                            reply: SMTPReply(code: 550, lines: ["5.1.1 no such user"]))
         }
         if recipient.hasPrefix("big") {
             throw MailError(.rejected, severity: .permanent, "too big", stage: .endOfData, reply: SMTPReply(code: 552, lines: ["5.3.4 too big"]))
@@ -97,7 +98,8 @@ struct OutboxWorkerTests {
             let ok = try #require(try await test.database.profile(.id(profiles["ok"]!)))
             #expect(ok.eventCounts["Email Sent"] == 1 && ok.eventCounts["Email Delivered"] == 1)
             #expect(ok.state.lastActivity == nil)  // delivery events are bookkeeping, not activity
-            let delivered = try await test.database.events(of: profiles["ok"]!, before: nil, limit: 10).first { $0.message.event == "Email Delivered" }
+            let delivered = try await test.database.events(of: profiles["ok"]!, before: nil, limit: 10)
+                .first { $0.message.event == "Email Delivered" }
             #expect(delivered?.message.properties["smtp_code"] == 250)
             #expect(delivered?.message.properties["campaign_id"] == "c1")
             let bounce = try await test.database.events(of: profiles["reject"]!, before: nil, limit: 10).first { $0.message.event == "Email Bounced" }

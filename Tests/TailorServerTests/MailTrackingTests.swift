@@ -25,7 +25,8 @@ struct MailTrackingTests {
     }
 
     /// A profile with one queued message, and the app with tracking on.
-    func withFixture(_ backend: TestBackend = .sqlite, _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
+    func withFixture(_ backend: TestBackend = .sqlite,
+                     _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
         try await TestDatabase.with(backend) { test in
             let store = try #require(test.database as? any MailStore)
             _ = try await test.database.ingest([.identify(userId: "u1", traits: ["email": "ann@example.com"], at: t0, messageId: "i1")],
@@ -56,12 +57,14 @@ struct MailTrackingTests {
     @Test func openPixelRecordsOpensAndFlagsMachineOnes() async throws {
         try await withFixture { f, client in
             let url = path(f.links.openURL(f.token))
-            let human = try await client.execute(uri: url, method: .get, headers: [.userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0"])
+            let thunderbird = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0"
+            let human = try await client.execute(uri: url, method: .get, headers: [.userAgent: thunderbird])
             #expect(human.status == .ok)
             #expect(human.headers[.contentType] == "image/gif")
             #expect(Array(human.body.readableBytesView.prefix(6)) == Array("GIF89a".utf8))
             // Apple Mail Privacy Protection's proxy: bare user agent.
-            _ = try await client.execute(uri: url, method: .get, headers: [.userAgent: "Mozilla/5.0", HTTPField.Name("X-Forwarded-For")!: "17.58.1.2"])
+            _ = try await client.execute(uri: url, method: .get,
+                                         headers: [.userAgent: "Mozilla/5.0", HTTPField.Name("X-Forwarded-For")!: "17.58.1.2"])
             let opens = try await events(f, "Email Opened")
             #expect(opens.count == 2)
             #expect(opens.filter { $0.message.properties["machine_open"] == .bool(true) }.first?.message.properties["machine_source"] == "apple_mpp")

@@ -15,7 +15,7 @@ extension PostgresDatabase: OutboxStore {
         let profiles = unique.map(\.profileID.rawValue)
         let campaigns = PostgresArray(unique.map { PostgresText.clean($0.campaign) })
         let indexes = unique.map { storageKey(Identity(.email, $0.recipient)) }
-        let sealed = try unique.map { try OutboxContent.seal($0, cipher: cipher) }
+        let sealed = PostgresArray(try unique.map { Optional(try OutboxContent.seal($0, cipher: cipher)) })
         let due = unique.map { max(nowMs, $0.notBefore?.millisecondsSince1970 ?? nowMs) }
         return try await withContext("queuing mail") {
             try await self.client.withConnection { conn in
@@ -23,7 +23,8 @@ extension PostgresDatabase: OutboxStore {
                     INSERT INTO mail_outbox (idempotency_key, profile_id, campaign, recipient_index, sealed, status, attempts, next_attempt_at,
                                              created_at, updated_at)
                     SELECT k, p, c, r, s, 'queued', 0, d, \(nowMs), \(nowMs)
-                    FROM UNNEST(\(keys)::text[], \(profiles)::text[], \(campaigns)::text[], \(indexes)::text[], \(PostgresArray(sealed.map { Optional($0) }))::bytea[], \(due)::int8[])
+                    FROM UNNEST(\(keys)::text[], \(profiles)::text[], \(campaigns)::text[], \(indexes)::text[], \(sealed)::bytea[],
+                                \(due)::int8[])
                       WITH ORDINALITY AS m(k, p, c, r, s, d, ord)
                     ORDER BY ord
                     ON CONFLICT (idempotency_key) DO NOTHING
@@ -189,7 +190,8 @@ extension PostgresDatabase: SuppressionStore {
             try await self.client.withConnection { conn in
                 var found: [String: SuppressionEntry] = [:]
                 for r in try await self.rows("""
-                    SELECT email_index, reason, source, created_at FROM mail_suppressions WHERE email_index = ANY(\(keys.map { PostgresText.clean($0) }))
+                    SELECT email_index, reason, source, created_at FROM mail_suppressions
+                    WHERE email_index = ANY(\(keys.map { PostgresText.clean($0) }))
                     """, on: conn) {
                     let entry = try Self.suppressionEntry(r)
                     found[entry.key] = entry

@@ -96,7 +96,8 @@ struct MailEnqueueSampleCommand: AsyncParsableCommand {
         guard let store = runtime.database as? any MailStore else { throw ValidationError("this database has no mail outbox") }
         let now = runtime.clock.now()
         let from = try MailAddress(parsing: "Tailor Shop <news@\(domain)>")
-        let paragraph = "<p>Dear {{name}}, here is this week's selection of products picked for you, with <a href=\"https://shop.\(domain)/p/{{i}}\">a link</a>.</p>\n"
+        let paragraph = "<p>Dear {{name}}, here is this week's selection of products picked for you, with "
+            + "<a href=\"https://shop.\(domain)/p/{{i}}\">a link</a>.</p>\n"
         let progress = Console.Progress("queuing")
         var queued = 0
         for start in stride(from: 0, to: count, by: 1000) {

@@ -67,7 +67,8 @@ struct Settings: Sendable {
         }
         let defaultKeyFile = DatabaseOpener.isPostgres(databaseURL) ? "./tailor.key" : DatabaseOpener.sqlitePath(databaseURL) + ".key"
         keyFile = config.string(forKey: "tailor.key.file", default: defaultKeyFile)
-        (mailURL, publicURL) = (config.string(forKey: "tailor.mail.url", default: mailURL), config.string(forKey: "tailor.public.url", default: publicURL))
+        mailURL = config.string(forKey: "tailor.mail.url", default: mailURL)
+        publicURL = config.string(forKey: "tailor.public.url", default: publicURL)
         guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("TAILOR_PORT / --port must be 0...65535") }
     }
 
