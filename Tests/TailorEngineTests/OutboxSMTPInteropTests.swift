@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 import TailorCore
 import TailorEngine
 import TailorMail
@@ -13,7 +16,7 @@ struct OutboxSMTPInteropTests {
     let t0 = Date(millisecondsSince1970: 1_700_000_000_000)
 
     /// Starts `smtp_server.py` on a Dispatch thread (its start-up is waited for there, not on the pool).
-    static func startServer(out: URL) async throws -> (Process, Int) {
+    static func startServer(out: URL) async throws -> (Process, Pipe, Int) {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
@@ -21,9 +24,10 @@ struct OutboxSMTPInteropTests {
                         .appendingPathComponent("TailorMailTests/Peers/smtp_server.py")
                     let process = Process()
                     let output = Pipe()
+                    let input = Pipe()
                     process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["TAILOR_PYTHON"]!)
                     process.arguments = [script.path, "--out", out.path]
-                    process.standardInput = Pipe()
+                    process.standardInput = input
                     process.standardOutput = output
                     try process.run()
                     var text = ""
@@ -36,7 +40,7 @@ struct OutboxSMTPInteropTests {
                         process.terminate()
                         throw StoreError(.backend, "aiosmtpd did not start")
                     }
-                    continuation.resume(returning: (process, port))
+                    continuation.resume(returning: (process, input, port))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -48,8 +52,12 @@ struct OutboxSMTPInteropTests {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-outbox-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: out) }
-        let (server, port) = try await Self.startServer(out: out)
-        defer { server.terminate() }
+        let (server, input, port) = try await Self.startServer(out: out)
+        defer {
+            // The script exits when its stdin closes; SIGKILL in case (SIGTERM can be blocked in test processes' children).
+            try? input.fileHandleForWriting.close()
+            if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+        }
         try await TestDatabase.with(.sqlite) { test in
             let store = try #require(test.database as? any MailStore)
             var messages: [OutboxMessage] = []

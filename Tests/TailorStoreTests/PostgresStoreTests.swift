@@ -260,7 +260,7 @@ struct PostgresStoreTests {
                 for try await names in group { all.append(names) }
                 return all
             }
-            #expect(applied.flatMap { $0 } == ["0001_core", "0002_settings"], "one node applied each, the others found them applied")
+            #expect(applied.flatMap { $0 } == ["0001_core", "0002_settings", "0004_mail"], "one node applied each, the others found them applied")
             #expect(try await nodes[0].migrate().isEmpty)
             #expect(try await nodes[3].counts() == StoreCounts(profiles: 0, events: 0, products: 0, merges: 0))
             for node in nodes { try await node.close() }
@@ -339,7 +339,7 @@ struct PostgresStoreTests {
         try await PostgresFixture.with { fixture in
             let db = try await DatabaseOpener.open(url: fixture.url, cipher: fixture.cipher)
             #expect(db is PostgresDatabase)
-            #expect(try await db.migrate() == ["0001_core", "0002_settings"])
+            #expect(try await db.migrate() == ["0001_core", "0002_settings", "0004_mail"])
             try await db.close()
         }
     }
