@@ -145,7 +145,7 @@ let tailorTargets: [Target] = [
     ),
     .testTarget(
         name: "TailorEngineTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorEngine", "TailorTesting", "TailorDemo", "TailorML"],
+        dependencies: ["TailorCore", "TailorStore", "TailorEngine", "TailorTesting", "TailorDemo", "TailorML", "TailorMail"],
         swiftSettings: swiftSettings
     ),
     /// Runs the built `tailor` binary, as a user would.

@@ -14,6 +14,8 @@ public struct ServerSettings: Sendable {
     public var limits: MessageDecoder.Limits
     /// The recommendation model file `GET /v1/profiles/{id}/recommendations` reads (nil: the route answers 409).
     public var recommendationModelPath: String?
+    /// The mail links' endpoints (open pixel, click redirect, unsubscribe), when mail is configured.
+    public var mailTracking: MailEngagement? = nil
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -73,6 +75,7 @@ public func buildRouter(
     SegmentsController(database: database, service: SegmentService(database: database, clock: clock), keys: settings.keys).addRoutes(to: router)
     RecommendationsController(database: database, keys: settings.keys, models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""))
         .addRoutes(to: router)
+    if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     return router
 }
 

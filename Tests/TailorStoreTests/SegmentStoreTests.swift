@@ -120,6 +120,23 @@ struct SegmentStoreTests {
         }
     }
 
+    @Test("an open appended by the mail tracking moves a profile into an engagement segment at once", arguments: TestBackend.available)
+    func appendedEventsKeepMembership(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let db = test.database
+            db.useSegmentClock(ManualClock(Self.now))
+            _ = try await db.ingest([.identify(userId: "u1", traits: ["city": "Paris"], at: Self.now - 100, messageId: "i1")], planner: planner)
+            let id = try #require(try await db.profile(.identity(Identity(.user, "u1")))).id
+            try await db.saveSegment(SegmentDefinition(id: "readers", name: "Readers",
+                                                       condition: try Condition(text: #"count("Email Opened" in last 7 days) >= 1"#), createdAt: Self.now))
+            let mail = try #require(db as? any ProfileEventAppender)
+            _ = try await mail.appendEvents([(profile: id, message: .track("Email Opened", at: Self.now - 10, messageId: "open-1"))])
+            #expect(try await db.memberships(of: id) == ["readers"])
+            // Seven days later, by the timer it recorded, the profile leaves.
+            #expect(try await db.nextSegmentTimer() == Self.now - 10 + 7 * 86_400)
+        }
+    }
+
     @Test("RFM scores are stored and usable in conditions", arguments: TestBackend.available)
     func rfm(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in

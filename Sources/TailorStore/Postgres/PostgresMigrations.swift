@@ -182,6 +182,7 @@ enum PostgresMigrations {
             $$
             """,
         ]),
+        mail,
         models,
     ]
 }

@@ -137,6 +137,7 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        registerMail(&migrator)
         migrator.registerMigration("0005_models") { db in try db.execute(sql: SQLiteMigrations.models) }
         return migrator
     }

@@ -43,9 +43,12 @@ struct Serve: AsyncParsableCommand {
         let runtime = try await Runtime.open(settings)
         let keys = try await Self.resolveKeys(settings: settings, database: runtime.database)
         let ingest = IngestService(database: runtime.database, logger: logger)
+        var serverSettings = ServerSettings(host: settings.host, port: settings.port, keys: keys)
+        let mail = try MailSetup(settings: settings, runtime: runtime, logger: logger)
+        serverSettings.mailTracking = mail?.engagement
         let app = buildApplication(
-            settings: ServerSettings(host: settings.host, port: settings.port, keys: keys).recommending(from: settings.recommendationModelPath),
-            database: runtime.database, ingest: ingest, clock: runtime.clock, metrics: registry, logger: logger,
+            settings: serverSettings.recommending(from: settings.recommendationModelPath),
+            database: runtime.database, ingest: ingest, clock: runtime.clock, metrics: registry, services: mail?.services ?? [], logger: logger,
             onServerRunning: { port in
                 Console.note("tailor is listening on http://\(settings.host):\(port) (database \(Self.redacted(settings.databaseURL)))")
             })

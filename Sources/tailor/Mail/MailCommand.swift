@@ -4,8 +4,9 @@ import ArgumentParser
 struct MailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mail",
-        abstract: "Send mail, benchmark an SMTP server, make DKIM keys.",
-        subcommands: [MailSendCommand.self, MailBenchCommand.self, MailDKIMKeygenCommand.self]
+        abstract: "Send mail, benchmark an SMTP server, make DKIM keys, run the outbox, manage suppressions.",
+        subcommands: [MailSendCommand.self, MailBenchCommand.self, MailDKIMKeygenCommand.self,
+                      MailDrainCommand.self, MailStatusCommand.self, MailSuppressCommand.self, MailEnqueueSampleCommand.self]
     )
 }
 

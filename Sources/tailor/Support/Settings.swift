@@ -50,6 +50,9 @@ struct Settings: Sendable {
     var keyFile: String
     /// Where model files are kept (`TAILOR_MODELS_DIR`); nil: beside the SQLite file.
     var modelsDirectory: String?
+    /// Where `tailor serve` sends the outbox (`TAILOR_MAIL_URL`: smtp://…, file:///folder, or `off`) and the
+    /// public base URL of the mail links (`TAILOR_PUBLIC_URL`); see docs/MAIL.md.
+    var mailURL = "file:./tailor-mail", publicURL = "http://127.0.0.1:8080"
 
     init(config: ConfigReader, defaultDatabase: String) throws {
         databaseURL = config.string(forKey: "tailor.database.url", default: defaultDatabase)
@@ -67,6 +70,8 @@ struct Settings: Sendable {
         let defaultKeyFile = DatabaseOpener.isPostgres(databaseURL) ? "./tailor.key" : DatabaseOpener.sqlitePath(databaseURL) + ".key"
         keyFile = config.string(forKey: "tailor.key.file", default: defaultKeyFile)
         modelsDirectory = config.string(forKey: "tailor.models.dir")
+        mailURL = config.string(forKey: "tailor.mail.url", default: mailURL)
+        publicURL = config.string(forKey: "tailor.public.url", default: publicURL)
         guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("TAILOR_PORT / --port must be 0...65535") }
     }
 

@@ -1,0 +1,223 @@
+public import Foundation
+import GRDB
+public import TailorCore
+
+// MARK: - Outbox
+
+extension SQLiteDatabase: OutboxStore {
+    public func enqueue(_ messages: [OutboxMessage], at now: Date) async throws -> Int {
+        guard !messages.isEmpty else { return 0 }
+        let cipher = self.cipher
+        // Sealing and hashing happen before the writer is taken.
+        let rows = try messages.map { m in
+            (m, try OutboxContent.seal(m, cipher: cipher), cipher.storageKey(Identity(.email, m.recipient)))
+        }
+        let nowMs = now.millisecondsSince1970
+        return try await pool.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO mail_outbox (idempotency_key, profile_id, campaign, recipient_index, sealed, status, attempts, next_attempt_at,
+                                         created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                ON CONFLICT (idempotency_key) DO NOTHING
+                """)
+            var queued = 0
+            for (m, sealed, index) in rows {
+                try insert.execute(arguments: [m.idempotencyKey, m.profileID.rawValue, m.campaign, index, sealed,
+                                               max(nowMs, m.notBefore?.millisecondsSince1970 ?? nowMs), nowMs, nowMs])
+                queued += db.changesCount
+            }
+            return queued
+        }
+    }
+
+    public func claim(limit: Int, worker: String, lease: Duration, at now: Date) async throws -> [ClaimedMessage] {
+        guard limit > 0 else { return [] }
+        let nowMs = now.millisecondsSince1970
+        let until = nowMs + max(1, lease.milliseconds)
+        let cipher = self.cipher
+        // SQLite has one writer: selecting and leasing in one write transaction is atomic, so two workers
+        // (in this process or another) never lease the same row.
+        let rows = try await pool.write { db -> [Row] in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, idempotency_key, profile_id, campaign, recipient_index, sealed, attempts + 1 FROM mail_outbox
+                WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?
+                ORDER BY next_attempt_at, id LIMIT ?
+                """, arguments: [nowMs, limit])
+            guard !rows.isEmpty else { return [] }
+            let update = try db.cachedStatement(sql: """
+                UPDATE mail_outbox SET status = 'sending', lease_owner = ?, next_attempt_at = ?, attempts = attempts + 1, updated_at = ?
+                WHERE id = ?
+                """)
+            for row in rows { try update.execute(arguments: [worker, until, nowMs, row[0] as Int64]) }
+            return rows
+        }
+        return try rows.map { row in
+            guard let sealed = row[5] as Data? else { throw StoreError(.corruptRow, "a claimable outbox message has no content") }
+            let content = try OutboxContent.open(sealed, cipher: cipher)
+            return ClaimedMessage(id: row[0], idempotencyKey: row[1], profileID: ProfileID(row[2] as String), campaign: row[3],
+                                  sender: content.sender, recipient: content.recipient, recipientIndex: row[4], data: content.data,
+                                  attempts: row[6])
+        }
+    }
+
+    @discardableResult
+    public func complete(_ outcomes: [OutboxOutcome], worker: String, at now: Date) async throws -> Int {
+        guard !outcomes.isEmpty else { return 0 }
+        let nowMs = now.millisecondsSince1970
+        return try await pool.write { db in
+            // Final states drop the sealed message: it is not needed any more and holds personal data.
+            let final = try db.cachedStatement(sql: """
+                UPDATE mail_outbox SET status = ?, sealed = NULL, lease_owner = NULL, updated_at = ?, sent_at = ?, last_error = ?
+                WHERE id = ? AND status = 'sending' AND lease_owner = ?
+                """)
+            let retry = try db.cachedStatement(sql: """
+                UPDATE mail_outbox SET status = 'queued', lease_owner = NULL, next_attempt_at = ?, updated_at = ?, last_error = ?
+                WHERE id = ? AND status = 'sending' AND lease_owner = ?
+                """)
+            var recorded = 0
+            for outcome in outcomes {
+                let detail = OutboxContent.detail(outcome.detail)
+                switch outcome.kind {
+                case .retry(let at):
+                    try retry.execute(arguments: [at.millisecondsSince1970, nowMs, detail, outcome.id, worker])
+                default:
+                    let sentAt: Int64? = outcome.kind == .sent ? nowMs : nil
+                    try final.execute(arguments: [outcome.status.rawValue, nowMs, sentAt, detail, outcome.id, worker])
+                }
+                recorded += db.changesCount
+            }
+            return recorded
+        }
+    }
+
+    public func outboxRecord(key: String) async throws -> OutboxRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM mail_outbox WHERE idempotency_key = ?", arguments: [key])
+                .map(Self.outboxRecord)
+        }
+    }
+
+    public func outboxCounts() async throws -> [OutboxStatus: Int] {
+        try await pool.read { db in
+            var counts: [OutboxStatus: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM mail_outbox GROUP BY status") {
+                if let status = OutboxStatus(rawValue: row[0]) { counts[status] = row[1] }
+            }
+            return counts
+        }
+    }
+
+    public func outboxRecords(status: OutboxStatus, after: Int64?, limit: Int) async throws -> [OutboxRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.outboxColumns) FROM mail_outbox WHERE status = ? AND id > ? ORDER BY id LIMIT ?
+                """, arguments: [status.rawValue, after ?? 0, limit]).map(Self.outboxRecord)
+        }
+    }
+
+    static let outboxColumns = """
+        id, idempotency_key, profile_id, campaign, recipient_index, status, attempts, next_attempt_at, created_at, sent_at, last_error, \
+        sealed IS NOT NULL
+        """
+
+    static func outboxRecord(_ row: Row) throws -> OutboxRecord {
+        guard let status = OutboxStatus(rawValue: row[5]) else { throw StoreError(.corruptRow, "unknown outbox status") }
+        return OutboxRecord(
+            id: row[0], idempotencyKey: row[1], profileID: ProfileID(row[2] as String), campaign: row[3], recipientIndex: row[4],
+            status: status, attempts: row[6], nextAttemptAt: Date(millisecondsSince1970: row[7]),
+            createdAt: Date(millisecondsSince1970: row[8]), sentAt: (row[9] as Int64?).map { Date(millisecondsSince1970: $0) },
+            lastError: row[10], hasContent: row[11])
+    }
+}
+
+// MARK: - Suppression
+
+extension SQLiteDatabase: SuppressionStore {
+    public func suppressionKey(forAddress address: String) -> String {
+        cipher.storageKey(Identity(.email, address))
+    }
+
+    @discardableResult
+    public func suppress(_ entries: [SuppressionEntry]) async throws -> Int {
+        guard !entries.isEmpty else { return 0 }
+        return try await pool.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO mail_suppressions (email_index, reason, source, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (email_index) DO NOTHING
+                """)
+            var added = 0
+            for e in entries {
+                try insert.execute(arguments: [e.key, e.reason.rawValue, e.source, e.createdAt.millisecondsSince1970])
+                added += db.changesCount
+            }
+            return added
+        }
+    }
+
+    @discardableResult
+    public func unsuppress(key: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM mail_suppressions WHERE email_index = ?", arguments: [key])
+            return db.changesCount > 0
+        }
+    }
+
+    public func suppressions(keys: [String]) async throws -> [String: SuppressionEntry] {
+        guard !keys.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var found: [String: SuppressionEntry] = [:]
+            for chunk in Array(Set(keys)).chunked(400) {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT email_index, reason, source, created_at FROM mail_suppressions WHERE email_index IN (\(Self.placeholders(chunk.count)))
+                    """, arguments: StatementArguments(Array(chunk)))
+                for row in rows {
+                    let entry = try Self.suppressionEntry(row)
+                    found[entry.key] = entry
+                }
+            }
+            return found
+        }
+    }
+
+    public func suppressions(after: String?, limit: Int) async throws -> [SuppressionEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT email_index, reason, source, created_at FROM mail_suppressions WHERE email_index > ? ORDER BY email_index LIMIT ?
+                """, arguments: [after ?? "", limit]).map(Self.suppressionEntry)
+        }
+    }
+
+    static func suppressionEntry(_ row: Row) throws -> SuppressionEntry {
+        guard let reason = SuppressionReason(rawValue: row[1]) else { throw StoreError(.corruptRow, "unknown suppression reason") }
+        return SuppressionEntry(key: row[0], reason: reason, source: row[2], createdAt: Date(millisecondsSince1970: row[3]))
+    }
+}
+
+// MARK: - Events of known profiles
+
+extension SQLiteDatabase: ProfileEventAppender {
+    public func appendEvents(_ events: [(profile: ProfileID, message: Message)]) async throws -> IngestResult {
+        guard !events.isEmpty else { return IngestResult() }
+        let cipher = self.cipher
+        let policy = self.policy
+        let planner = IngestPlanner()
+        return try await pool.write { db in
+            var survivors: [ProfileID: ProfileID] = [:]
+            for id in Set(events.map(\.profile)) {
+                if let survivor = try Self.resolve(db, .id(id), cipher: cipher), survivor != id { survivors[id] = survivor }
+            }
+            var snapshot = IngestSnapshot()
+            snapshot.profiles = try Self.loadAggregates(db, ids: Array(Set(events.map { survivors[$0.profile] ?? $0.profile })), cipher: cipher)
+            for chunk in Array(Set(events.map(\.message.messageId))).chunked(400) {
+                snapshot.existingMessageIds.formUnion(try String.fetchAll(
+                    db, sql: "SELECT message_id FROM events WHERE message_id IN (\(Self.placeholders(chunk.count)))",
+                    arguments: StatementArguments(Array(chunk))))
+            }
+            let plan = planner.planAppend(events, survivors: survivors, snapshot: snapshot)
+            let saved = try Self.apply(plan, db: db, now: Date(), cipher: cipher, policy: policy)
+            // Opens and clicks can move profiles into engagement segments, in the same transaction.
+            try self.maintainSegments(db, plan: plan, aggregates: saved)
+            return IngestResult(plan: plan)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TailorCore
+import TailorEngine
+import TailorMail
+import TailorStore
+
+/// `tailor mail drain`: sends what the outbox holds until nothing is due, then exits (the same worker
+/// `tailor serve` runs). Safe to kill at any time: a restarted drain picks up the expired leases.
+struct MailDrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "drain", abstract: "Send the queued mail until nothing is due.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Transport URL (env TAILOR_MAIL_URL; default file:./tailor-mail).") var smtp: String?
+    @Option(name: .customLong("batch-size"), help: "Messages claimed at once.") var batchSize = 100
+    @Option(help: "Messages sent at once.") var concurrency = 8
+    @Option(help: "Lease of a claimed batch, in seconds (a killed sender's batch is claimable after it).") var lease = 120.0
+
+    func run() async throws {
+        let settings = try global.settings()
+        let transport = try MailTransportURL(smtp ?? settings.mailURL)
+        try await withMailStore(global) { store, clock in
+            var configuration = OutboxWorker.Configuration()
+            configuration.batchSize = batchSize
+            configuration.concurrency = concurrency
+            configuration.lease = .milliseconds(Int64(lease * 1000))
+            let worker = OutboxWorker(store: store, configuration: configuration, clock: clock)
+            let started = Date()
+            let summary = try await transport.withTransport { transport in
+                try await worker.drain(using: transport)
+            }
+            let seconds = Date().timeIntervalSince(started)
+            print("sent \(summary.sent), retried \(summary.retried), failed \(summary.failed), bounced \(summary.bounced), "
+                  + "suppressed \(summary.suppressed) in \(String(format: "%.1f", seconds)) s "
+                  + "(\(String(format: "%.0f", Double(summary.sent) / max(seconds, 0.001))) messages/s)")
+        }
+    }
+}
+
+/// `tailor mail status`: the outbox's messages by state, or the idempotency keys in one state.
+struct MailStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Count the outbox's messages by state.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Print the idempotency keys of the messages in this state instead (queued, sending, sent, failed, suppressed).")
+    var list: String?
+
+    func run() async throws {
+        try await withMailStore(global) { store, _ in
+            if let list {
+                guard let status = OutboxStatus(rawValue: list) else { throw ValidationError("unknown state \(list)") }
+                var after: Int64?
+                while true {
+                    let page = try await store.outboxRecords(status: status, after: after, limit: 5000)
+                    for record in page { print(record.idempotencyKey) }
+                    guard let last = page.last else { break }
+                    after = last.id
+                }
+                return
+            }
+            let counts = try await store.outboxCounts()
+            for status in OutboxStatus.allCases { print("\(status.rawValue)\t\(counts[status] ?? 0)") }
+        }
+    }
+}
+
+/// `tailor mail enqueue-sample`: queues N sample newsletters (~30 KB HTML) to `user<i>@<domain>`, creating
+/// their profiles: load and crash tests of the outbox, and demos. Each message carries its idempotency key
+/// in an `X-Tailor-Key` header, so a sink can be compared with the database.
+struct MailEnqueueSampleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "enqueue-sample", abstract: "Queue sample messages (tests, benchmarks, demos).")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "How many messages.") var count = 1000
+    @Option(help: "Campaign id (part of each idempotency key).") var campaign = "sample"
+    @Option(help: "Recipients' domain.") var domain = "example.test"
+    @Option(help: "Size of each message's HTML, in bytes.") var htmlBytes = 30_000
+    @Option(name: .customLong("public-url"), help: "Base URL of the tracking links (env TAILOR_PUBLIC_URL).") var publicURL: String?
+
+    func run() async throws {
+        let settings = try global.settings()
+        let (masterKey, _) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
+        let links = TrackingLinks(baseURL: publicURL ?? settings.publicURL, signer: LinkSigner(masterKey: masterKey))
+        let runtime = try await Runtime.open(settings)
+        do {
+            try await queue(runtime: runtime, links: links)
+            await runtime.close()
+        } catch {
+            await runtime.close()
+            throw error
+        }
+    }
+
+    func queue(runtime: Runtime, links: TrackingLinks) async throws {
+        guard let store = runtime.database as? any MailStore else { throw ValidationError("this database has no mail outbox") }
+        let now = runtime.clock.now()
+        let from = try MailAddress(parsing: "Tailor Shop <news@\(domain)>")
+        let paragraph = "<p>Dear {{name}}, here is this week's selection of products picked for you, with "
+            + "<a href=\"https://shop.\(domain)/p/{{i}}\">a link</a>.</p>\n"
+        let progress = Console.Progress("queuing")
+        var queued = 0
+        for start in stride(from: 0, to: count, by: 1000) {
+            let range = start..<min(count, start + 1000)
+            let identifies = range.map { i in
+                TailorCore.Message.identify(userId: "\(campaign)-\(i)", traits: ["email": .string("user\(i)@\(domain)")], at: now,
+                                            messageId: "\(campaign)-identify-\(i)")
+            }
+            _ = try await runtime.database.ingest(identifies, planner: IngestPlanner())
+            var batch: [OutboxMessage] = []
+            for i in range {
+                guard let profile = try await runtime.database.profile(.identity(Identity(.user, "\(campaign)-\(i)"))) else { continue }
+                let key = "\(campaign):\(profile.id.rawValue)"
+                let token = TrackingToken(profileID: profile.id, campaign: campaign, messageKey: key)
+                // One rewritten paragraph (its link wrapped, the pixel dropped), repeated to the size asked for:
+                // rewriting the whole body would sign the same link hundreds of times.
+                let block = paragraph.replacingOccurrences(of: "{{name}}", with: "customer \(i)").replacingOccurrences(of: "{{i}}", with: "\(i)")
+                let wrapped = String(links.rewrite(html: "<body>" + block + "</body>", token: token).dropFirst("<body>".count))
+                let tracked = String(wrapped[..<wrapped.range(of: "<img ")!.lowerBound])
+                var html = "<html><body><h1>This week</h1>\n"
+                var size = html.utf8.count
+                while size < htmlBytes {
+                    html += tracked
+                    size += tracked.utf8.count
+                }
+                html += links.rewrite(html: "</body></html>\n", token: token)  // adds the open pixel
+                let recipient = try MailAddress(parsing: "user\(i)@\(domain)")
+                var message = TailorMail.Message(from: from, to: [recipient], subject: "This week at the shop (\(i))",
+                                                 text: "This week's selection: https://shop.\(domain)/", html: html,
+                                                 date: now)
+                message.listUnsubscribe = ListUnsubscribe(url: links.unsubscribeURL(token))
+                message.headers.append(HeaderField("X-Tailor-Key", key))
+                let mail = try OutgoingMail(message)
+                batch.append(OutboxMessage(idempotencyKey: key, profileID: profile.id, campaign: campaign, sender: mail.envelope.sender,
+                                           recipient: recipient.address, data: mail.data))
+            }
+            queued += try await store.enqueue(batch, at: now)
+            progress.update(range.upperBound, count)
+        }
+        print("queued \(queued) messages (\(count - queued) were queued before)")
+    }
+}

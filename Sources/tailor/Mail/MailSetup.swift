@@ -1,0 +1,25 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TailorEngine
+import TailorMail
+import TailorStore
+
+/// What `tailor serve` runs for mail: the outbox worker (sending through `TAILOR_MAIL_URL`, a file sink
+/// folder by default) and the tracking links' endpoints (signed with a key derived from the master key,
+/// links built on `TAILOR_PUBLIC_URL`). `TAILOR_MAIL_URL=off` turns both off.
+struct MailSetup {
+    let engagement: MailEngagement
+    let services: [any Service]
+
+    /// Nil when mail is off or the database keeps no outbox.
+    init?(settings: Settings, runtime: Runtime, logger: Logger) throws {
+        guard settings.mailURL != "off", let store = runtime.database as? any MailStore else { return nil }
+        let transport = try MailTransportURL(settings.mailURL)
+        let (masterKey, _) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
+        let links = TrackingLinks(baseURL: settings.publicURL, signer: LinkSigner(masterKey: masterKey))
+        engagement = MailEngagement(store: store, links: links, clock: runtime.clock)
+        let worker = OutboxWorker(store: store, clock: runtime.clock, logger: logger)
+        services = [OutboxService(worker: worker, transport: transport, logger: logger)]
+    }
+}
