@@ -173,26 +173,30 @@ extension PostgresDatabase {
             case .real(let d): bindings.append(d); return "$\(count)::float8"
             }
         }
+        // One round trip reads the events, memberships, timers and (when read) RFM scores, tagged by kind.
+        var parts = [
+            "SELECT 1 AS k, profile_id, segment_id AS a, NULL::text AS b, NULL::int8 AS t, NULL::text AS pr FROM segment_members WHERE profile_id = ANY($1::text[])",
+            "SELECT 2, profile_id, NULL, NULL, due_at, NULL FROM segment_timers WHERE profile_id = ANY($1::text[])",
+        ]
         if let filter {
-            let sql = "SELECT profile_id, type, name, timestamp, properties::text FROM events WHERE profile_id = ANY($1::text[]) AND \(filter)"
-            for r in try await rows(PostgresQuery(unsafeSQL: sql, binds: bindings), on: conn) {
-                guard let type = MessageType(rawValue: try r[1].decode(String.self)) else { continue }
-                let properties = needs.properties || allEvents ? SegmentRecord.properties(try r[4].decode(String.self)) : [:]
-                events[ProfileID(try r[0].decode(String.self)), default: []].append(
-                    SubjectEvent(type: type, name: try r[2].decode(String.self), milliseconds: try r[3].decode(Int64.self), properties: properties))
-            }
-        }
-        for r in try await rows("SELECT profile_id, segment_id FROM segment_members WHERE profile_id = ANY(\(raw))", on: conn) {
-            current[ProfileID(try r[0].decode(String.self)), default: []].insert(try r[1].decode(String.self))
-        }
-        for r in try await rows("SELECT profile_id, due_at FROM segment_timers WHERE profile_id = ANY(\(raw))", on: conn) {
-            timers[ProfileID(try r[0].decode(String.self))] = Date(millisecondsSince1970: try r[1].decode(Int64.self))
+            parts.append("SELECT 0, profile_id, type, name, timestamp, properties::text FROM events WHERE profile_id = ANY($1::text[]) AND \(filter)")
         }
         if SegmentRecord.usesRFM(catalog) || allEvents {
-            for r in try await rows("SELECT profile_id, recency, frequency, monetary FROM rfm_scores WHERE profile_id = ANY(\(raw))", on: conn) {
-                rfm[ProfileID(try r[0].decode(String.self))] = RFMScore(recency: Int(try r[1].decode(Int32.self)),
-                                                                        frequency: Int(try r[2].decode(Int32.self)),
-                                                                        monetary: Int(try r[3].decode(Int32.self)))
+            parts.append("SELECT 3, profile_id, recency || ',' || frequency || ',' || monetary, NULL, NULL, NULL FROM rfm_scores WHERE profile_id = ANY($1::text[])")
+        }
+        for r in try await rows(PostgresQuery(unsafeSQL: parts.joined(separator: " UNION ALL "), binds: bindings), on: conn) {
+            let profile = ProfileID(try r[1].decode(String.self))
+            switch try r[0].decode(Int32.self) {
+            case 0:
+                guard let type = MessageType(rawValue: try r[2].decode(String.self)) else { continue }
+                let properties = needs.properties || allEvents ? SegmentRecord.properties(try r[5].decode(String.self)) : [:]
+                events[profile, default: []].append(
+                    SubjectEvent(type: type, name: try r[3].decode(String.self), milliseconds: try r[4].decode(Int64.self), properties: properties))
+            case 1: current[profile, default: []].insert(try r[2].decode(String.self))
+            case 2: timers[profile] = Date(millisecondsSince1970: try r[4].decode(Int64.self))
+            default:
+                let v = try r[2].decode(String.self).split(separator: ",").compactMap { Int($0) }
+                if v.count == 3 { rfm[profile] = RFMScore(recency: v[0], frequency: v[1], monetary: v[2]) }
             }
         }
         return ids.compactMap { id in

@@ -268,6 +268,16 @@ public struct SegmentSQL: Sendable {
         // One value compared: by its kind.
         func one(_ v: ConditionValue, _ op: String) -> String {
             switch v {
+            case .string(let s) where op == "=":
+                // Equality in one lookup. SQLite's json_extract gives a number or a boolean as a number (never
+                // equal to a text) and an array or object as JSON text (starting with [ or {): only then does
+                // the type need checking. PostgreSQL compares the JSON values themselves.
+                switch dialect {
+                case .sqlite:
+                    return s.hasPrefix("[") || s.hasPrefix("{") ? "(\(value) = \(bind(.text(s))) AND \(isText))" : "(\(value) = \(bind(.text(s))))"
+                case .postgres:
+                    return "(\(raw) = to_jsonb(\(bind(.text(s)))))"
+                }
             case .string(let s):
                 let c = dialect == .postgres && op != "=" && op != "<>" ? " COLLATE \"C\"" : ""
                 // SQLite: the comparison first, the type check (a second JSON lookup) only for the rows it keeps.
