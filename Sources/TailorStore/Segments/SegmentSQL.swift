@@ -144,22 +144,25 @@ public struct SegmentSQL: Sendable {
 
     // JSON access per dialect.
 
+    /// SQLite's JSON path (`$."address"."city"`), bound.
     mutating func jsonPath(_ path: [String]) -> String {
-        switch dialect {
-        case .sqlite:
-            return bind(.text("$" + path.map { ".\"" + $0 + "\"" }.joined()))
-        case .postgres:
-            return "ARRAY[" + path.map { bind(.text($0)) }.joined(separator: ", ") + "]::text[]"
-        }
+        bind(.text("$" + path.map { ".\"" + $0 + "\"" }.joined()))
     }
 
     /// (type expression, value expression) of the JSON value at the path: SQLite's json_type names
     /// ('text', 'integer', 'real', 'true', 'false', 'array', …) or PostgreSQL's jsonb_typeof names.
     mutating func jsonParts(_ base: String, _ path: [String]) -> (type: String, value: String, raw: String) {
-        let p = jsonPath(path)
         switch dialect {
-        case .sqlite: return ("json_type(\(base), \(p))", "json_extract(\(base), \(p))", "")
-        case .postgres: return ("jsonb_typeof(\(base) #> \(p))", "(\(base) #>> \(p))", "(\(base) #> \(p))")
+        case .sqlite:
+            let p = jsonPath(path)
+            return ("json_type(\(base), \(p))", "json_extract(\(base), \(p))", "")
+        case .postgres:
+            // A chain of -> by key (not #> with a path array): faster, and a key never indexes into an array,
+            // as in the evaluator.
+            let keys = path.map { bind(.text($0)) }
+            let raw = "(" + base + keys.map { " -> " + $0 }.joined() + ")"
+            let value = "(" + base + keys.dropLast().map { " -> " + $0 }.joined() + " ->> " + keys.last! + ")"
+            return ("jsonb_typeof\(raw)", value, raw)
         }
     }
 
@@ -271,12 +274,12 @@ public struct SegmentSQL: Sendable {
             case .string(let s) where op == "=":
                 // Equality in one lookup. SQLite's json_extract gives a number or a boolean as a number (never
                 // equal to a text) and an array or object as JSON text (starting with [ or {): only then does
-                // the type need checking. PostgreSQL compares the JSON values themselves.
+                // the type need checking. PostgreSQL checks the type only of the rows whose text matched.
                 switch dialect {
                 case .sqlite:
                     return s.hasPrefix("[") || s.hasPrefix("{") ? "(\(value) = \(bind(.text(s))) AND \(isText))" : "(\(value) = \(bind(.text(s))))"
                 case .postgres:
-                    return "(\(raw) = to_jsonb(\(bind(.text(s)))))"
+                    return "(\(value) = \(bind(.text(s))) AND \(isText))"
                 }
             case .string(let s):
                 let c = dialect == .postgres && op != "=" && op != "<>" ? " COLLATE \"C\"" : ""
