@@ -84,7 +84,7 @@ let tailorTargets: [Target] = [
     .target(name: "TailorCore", swiftSettings: swiftSettings),
     /// The synthetic shop behind `tailor demo` and the benchmarks: Segment messages from a seed.
     .target(name: "TailorDemo", dependencies: ["TailorCore"], swiftSettings: swiftSettings),
-    .testTarget(name: "TailorDemoTests", dependencies: ["TailorDemo", "TailorCore"], swiftSettings: swiftSettings),
+    .testTarget(name: "TailorDemoTests", dependencies: ["TailorDemo", "TailorCore", "TailorTesting"], swiftSettings: swiftSettings),
     .target(
         name: "TailorStore",
         dependencies: [

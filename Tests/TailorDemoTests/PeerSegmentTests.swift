@@ -1,6 +1,7 @@
 import Foundation
 import TailorCore
 import TailorDemo
+import TailorTesting
 import Testing
 
 /// The seed segments computed by an independent Python program (Peers/seed_segments.py, standard library
@@ -25,22 +26,7 @@ import Testing
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/seed_segments.py")
         let python = try #require(Self.python)
         let arguments = [script.path, file.path, ISO8601.format(shop.now)]
-        // The peer is waited for on a Dispatch thread, not on the concurrency pool the other tests share.
-        let (status, data) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, Data), any Error>) in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: python)
-                    process.arguments = arguments
-                    let output = Pipe()
-                    process.standardOutput = output
-                    try process.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return (process.terminationStatus, data)
-                })
-            }
-        }
+        let (status, data) = try await PeerProcess.run(python, arguments)
         #expect(status == 0)
         let peer = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String]])
 

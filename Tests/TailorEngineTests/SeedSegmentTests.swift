@@ -34,22 +34,7 @@ struct SeedSegmentTests {
         try Data(bytes).write(to: file)
         let python = try #require(Self.python)
         let arguments = [script.path, file.path, ISO8601.format(now)]
-        // Waited for on a Dispatch thread, not on the concurrency pool the other tests share.
-        let (status, data) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, Data), any Error>) in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: python)
-                    process.arguments = arguments
-                    let output = Pipe()
-                    process.standardOutput = output
-                    try process.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return (process.terminationStatus, data)
-                })
-            }
-        }
+        let (status, data) = try await PeerProcess.run(python, arguments)
         #expect(status == 0)
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String]])
     }

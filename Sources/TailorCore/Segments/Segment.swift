@@ -76,9 +76,6 @@ public struct SegmentDependencies: Sendable, Hashable {
         if !traitKeys.isEmpty, m.traits.keys.contains(where: traitKeys.contains) { return true }
         return false
     }
-
-    /// Which events the evaluator needs loaded.
-    public var eventRequirement: (names: Set<String>, activity: Bool) { (eventNames, anyActivity) }
 }
 
 /// The set of segments, checked together: references resolve, no cycles, no personal traits.
@@ -106,6 +103,13 @@ public struct SegmentCatalog: Sendable {
     }
 
     public var sorted: [SegmentDefinition] { order.map { definitions[$0]! } }
+
+    /// The segment and every segment that refers to it, directly or not.
+    public func dependents(of id: String) -> Set<String> {
+        var out: Set<String> = [id]
+        for other in order where !definitions[other]!.condition.segmentReferences.isDisjoint(with: out) { out.insert(other) }
+        return out
+    }
 
     /// Which events the evaluator reads, so that stores load only those: per event name the oldest time
     /// that matters (as a span before now; nil: all of them), the same for activity, and whether properties

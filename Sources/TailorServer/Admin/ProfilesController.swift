@@ -14,7 +14,7 @@ struct ProfilesController: Sendable {
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/profiles/:id") { request, context in
             try self.authorize(request)
-            let reference = try self.reference(context)
+            let reference = try Self.reference(context)
             guard let view = try await database.profile(reference) else { throw APIError.notFound }
             let merges = try await database.merges(into: view.id)
             var body = ProfileJSON.profile(view, merges: merges)
@@ -23,7 +23,7 @@ struct ProfilesController: Sendable {
         }
         router.get("/v1/profiles/:id/events") { request, context in
             try self.authorize(request)
-            let reference = try self.reference(context)
+            let reference = try Self.reference(context)
             guard let view = try await database.profile(reference) else { throw APIError.notFound }
             let limit = try Self.intParameter(request, "limit", default: 50, range: 1...1000)
             let before = try request.uri.queryParameters.get("before").map { text -> Int64 in
@@ -43,10 +43,11 @@ struct ProfilesController: Sendable {
         guard keys.isAdmin(request.headers) else { throw APIError.unauthorized }
     }
 
-    func reference(_ context: BasicRequestContext) throws -> ProfileReference {
-        guard let raw = context.parameters.get("id"), let reference = ProfileReference(raw.removingPercentEncoding ?? raw) else {
+    /// The profile named by a route parameter (`id` unless told).
+    static func reference(_ context: BasicRequestContext, parameter: String = "id") throws -> ProfileReference {
+        guard let raw = context.parameters.get(parameter), let reference = ProfileReference(raw.removingPercentEncoding ?? raw) else {
             throw APIError(.badRequest, code: "invalid_profile_reference",
-                           message: "a profile is named by its id (p_…), user:<userId>, email:<address> or anonymous:<id>", path: "id")
+                           message: "a profile is named by its id (p_…), user:<userId>, email:<address> or anonymous:<id>", path: parameter)
         }
         return reference
     }

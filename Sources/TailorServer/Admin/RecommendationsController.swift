@@ -16,7 +16,7 @@ struct RecommendationsController: Sendable {
         router.get("/v1/profiles/:id/recommendations") { request, context in
             let profiles = ProfilesController(database: database, keys: keys)
             try profiles.authorize(request)
-            let reference = try profiles.reference(context)
+            let reference = try ProfilesController.reference(context)
             let count = try ProfilesController.intParameter(request, "count", default: 10, range: 1...100)
             do {
                 let model = try await models.model()

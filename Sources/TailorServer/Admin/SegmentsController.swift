@@ -98,10 +98,7 @@ struct SegmentsController: Sendable {
         router.get("/v1/segments/:id/explain/:profile") { request, context in
             try self.authorize(request)
             let def = try await self.segment(context)
-            guard let raw = context.parameters.get("profile"), let reference = ProfileReference(raw.removingPercentEncoding ?? raw) else {
-                throw APIError(.badRequest, code: "invalid_profile_reference",
-                               message: "a profile is named by its id (p_…), user:<userId>, email:<address> or anonymous:<id>", path: "profile")
-            }
+            let reference = try ProfilesController.reference(context, parameter: "profile")
             guard let view = try await database.profile(reference),
                   let explanation = try await service.explain(segment: def, profile: view.id)
             else { throw APIError.notFound }

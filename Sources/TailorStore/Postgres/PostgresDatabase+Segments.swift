@@ -53,7 +53,7 @@ extension PostgresDatabase {
                           definition = excluded.definition, updated_at = excluded.updated_at
                         """, logger: self.logger)
                     try await conn.query("UPDATE segment_catalog SET version = version + 1", logger: self.logger)
-                    return SQLiteDatabase.dependents(of: definition.id, in: catalog)
+                    return catalog.dependents(of: definition.id)
                 }
             }
         }

@@ -44,16 +44,9 @@ extension SQLiteDatabase {
                 """, arguments: [definition.id, definition.name, definition.description, JSONWriter.string(definition.condition.json),
                                  definition.createdAt.millisecondsSince1970, now.millisecondsSince1970])
             try db.execute(sql: "UPDATE segment_catalog SET version = version + 1")
-            return Self.dependents(of: definition.id, in: catalog)
+            return catalog.dependents(of: definition.id)
         }
         return try await reevaluate(segments: affected, reason: "definition")
-    }
-
-    /// The segment and every segment that refers to it, directly or not.
-    static func dependents(of id: String, in catalog: SegmentCatalog) -> Set<String> {
-        var out: Set<String> = [id]
-        for other in catalog.order where !catalog.definitions[other]!.condition.segmentReferences.isDisjoint(with: out) { out.insert(other) }
-        return out
     }
 
     public func deleteSegment(_ id: String) async throws -> Bool {

@@ -1,0 +1,23 @@
+public import Foundation
+
+/// Runs a peer program (a Python script through `TAILOR_PYTHON`) and returns its exit status and standard
+/// output. The process is waited for on a Dispatch thread, never on the concurrency pool the tests share.
+public enum PeerProcess {
+    public static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: Data) {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, Data), any Error>) in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: executable)
+                    process.arguments = arguments
+                    let output = Pipe()
+                    process.standardOutput = output
+                    try process.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return (process.terminationStatus, data)
+                })
+            }
+        }
+    }
+}
