@@ -140,7 +140,7 @@ let tailorTargets: [Target] = [
     .testTarget(name: "TailorCoreTests", dependencies: ["TailorCore", "TailorTesting"], swiftSettings: swiftSettings),
     .testTarget(
         name: "TailorStoreTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorTesting"],
+        dependencies: ["TailorCore", "TailorStore", "TailorTesting", .product(name: "GRDB", package: "GRDB.swift")],
         swiftSettings: swiftSettings
     ),
     .testTarget(

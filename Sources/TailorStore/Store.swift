@@ -7,11 +7,27 @@ public protocol EventStore: Sendable {
     /// When it returns, the events are durable. Messages already stored (same `messageId`) are skipped.
     func ingest(_ messages: [Message], planner: IngestPlanner) async throws -> IngestResult
 
+    /// Does the part of ingesting `messages` that needs no database (see ``PreparedBatch``); cheap to
+    /// call from many tasks at once.
+    func prepareIngest(_ messages: [Message]) throws -> PreparedBatch
+
+    /// ``ingest(_:planner:)`` for a prepared batch.
+    func ingest(_ batch: PreparedBatch, planner: IngestPlanner) async throws -> IngestResult
+
     /// A profile's events, newest first, before the `before` sequence number when given.
     func events(of profile: ProfileID, before: Int64?, limit: Int) async throws -> [StoredEvent]
 
     /// Recomputes every profile's traits and state from its events; returns how many profiles.
     func rebuildProfiles(progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int
+}
+
+extension EventStore {
+    /// A store that prepares nothing ahead: everything happens in its transaction.
+    public func prepareIngest(_ messages: [Message]) throws -> PreparedBatch { PreparedBatch(messages: messages) }
+
+    public func ingest(_ batch: PreparedBatch, planner: IngestPlanner) async throws -> IngestResult {
+        try await ingest(batch.messages, planner: planner)
+    }
 }
 
 /// What the admin API and the engine read about profiles.

@@ -24,7 +24,7 @@ public final class IngestService: Service, Sendable {
     }
 
     struct Job {
-        var messages: [Message]
+        var batch: PreparedBatch
         var continuation: CheckedContinuation<IngestResult, any Error>
     }
 
@@ -56,16 +56,20 @@ public final class IngestService: Service, Sendable {
 
     /// Stores the messages; returns once they are durable. Throws ``IngestError/overloaded`` when the
     /// queue is full. Without a running loop (`run()`), writes directly.
+    ///
+    /// What needs no database (encoding, sealing, blind indexes) is done here, on the caller's task, so
+    /// that concurrent requests do it in parallel and the single writer only plans and stores.
     public func ingest(_ messages: [Message]) async throws -> IngestResult {
         guard !messages.isEmpty else { return IngestResult() }
+        let batch = try database.prepareIngest(messages)
         let queued = state.withLock { $0.running && !$0.stopped }
-        guard queued else { return try await write(messages) }
+        guard queued else { return try await write(batch) }
         return try await withCheckedThrowingContinuation { continuation in
             let waiter: CheckedContinuation<Void, Never>?? = state.withLock { s in
                 if s.queued + messages.count > options.maxQueuedMessages, s.queued > 0 {
                     return nil
                 }
-                s.jobs.append(Job(messages: messages, continuation: continuation))
+                s.jobs.append(Job(batch: batch, continuation: continuation))
                 s.queued += messages.count
                 defer { s.waiter = nil }
                 return .some(s.waiter)
@@ -112,8 +116,8 @@ public final class IngestService: Service, Sendable {
                 if !s.jobs.isEmpty {
                     var count = 0
                     var n = 0
-                    while n < s.jobs.count, n == 0 || count + s.jobs[n].messages.count <= options.maxMessagesPerTransaction {
-                        count += s.jobs[n].messages.count
+                    while n < s.jobs.count, n == 0 || count + s.jobs[n].batch.messages.count <= options.maxMessagesPerTransaction {
+                        count += s.jobs[n].batch.messages.count
                         n += 1
                     }
                     let jobs = Array(s.jobs.prefix(n))
@@ -136,15 +140,15 @@ public final class IngestService: Service, Sendable {
     }
 
     func process(_ jobs: [Job]) async {
-        let all = jobs.flatMap(\.messages)
+        let all = PreparedBatch.combining(jobs.map(\.batch))
         do {
             let result = try await write(all)
-            for job in jobs { job.continuation.resume(returning: jobs.count == 1 ? result : result.share(of: job.messages)) }
+            for job in jobs { job.continuation.resume(returning: jobs.count == 1 ? result : result.share(of: job.batch.messages)) }
         } catch {
             // One job's failure must not fail the others: retry each alone.
             for job in jobs {
                 do {
-                    job.continuation.resume(returning: try await write(job.messages))
+                    job.continuation.resume(returning: try await write(job.batch))
                 } catch {
                     job.continuation.resume(throwing: error)
                 }
@@ -152,9 +156,9 @@ public final class IngestService: Service, Sendable {
         }
     }
 
-    func write(_ messages: [Message]) async throws -> IngestResult {
+    func write(_ batch: PreparedBatch) async throws -> IngestResult {
         let start = ContinuousClock.now
-        let result = try await database.ingest(messages, planner: planner)
+        let result = try await database.ingest(batch, planner: planner)
         transactionTimer.recordInterval(since: start)
         eventsCounter.increment(by: result.stored)
         duplicatesCounter.increment(by: result.duplicates)

@@ -11,13 +11,24 @@ extension PostgresDatabase {
         var value: String
     }
 
+    public func prepareIngest(_ messages: [Message]) throws -> PreparedBatch {
+        try PreparedBatch(messages: messages, cipher: cipher, policy: policy)
+    }
+
     public func ingest(_ messages: [Message], planner: IngestPlanner) async throws -> IngestResult {
+        try await ingest(prepareIngest(messages), planner: planner)
+    }
+
+    public func ingest(_ batch: PreparedBatch, planner: IngestPlanner) async throws -> IngestResult {
+        let messages = batch.messages
         guard !messages.isEmpty else { return IngestResult() }
         let lookups = IngestPlanner.lookups(for: messages)
         var keys: [IdentityKey: Identity] = [:]
         for identity in lookups.identities {
-            keys[IdentityKey(kind: identity.kind.rawValue, value: storageKey(identity))] = identity
+            let key = batch.storageKeys[identity].map { PostgresText.clean($0) } ?? storageKey(identity)
+            keys[IdentityKey(kind: identity.kind.rawValue, value: key)] = identity
         }
+        let prepared = batch.events
         let messageIds = Array(Set(lookups.messageIds.map { PostgresText.clean($0) }))
         let keyed = keys
         return try await withContext("ingest") {
@@ -25,7 +36,7 @@ extension PostgresDatabase {
                 try await self.transaction { conn in
                     let snapshot = try await self.snapshot(conn, keys: keyed, messageIds: messageIds)
                     let plan = planner.plan(messages, snapshot: snapshot)
-                    let saved = try await self.apply(plan, snapshot: snapshot, on: conn)
+                    let saved = try await self.apply(plan, snapshot: snapshot, on: conn, prepared: prepared)
                     try await self.maintainSegments(conn, plan: plan, aggregates: saved)
                     return IngestResult(plan: plan)
                 }
@@ -145,7 +156,8 @@ extension PostgresDatabase {
     /// history where the plan asks), the new identity links and the events together in one statement.
     /// Returns the profiles as saved (rebuilt where the plan asked).
     @discardableResult
-    func apply(_ plan: IngestPlan, snapshot: IngestSnapshot, on conn: PostgresConnection) async throws -> [ProfileID: ProfileAggregate] {
+    func apply(_ plan: IngestPlan, snapshot: IngestSnapshot, on conn: PostgresConnection,
+               prepared: [String: EventRow] = [:]) async throws -> [ProfileID: ProfileAggregate] {
         let now = Date()
         let nowMs = now.millisecondsSince1970
         let created = Set(plan.createdProfiles)
@@ -211,7 +223,11 @@ extension PostgresDatabase {
             saved[id] = aggregate
         }
         let p = ProfileColumns(profileRows)
-        let e = EventColumns(try plan.events.map { try EventRow(profile: $0.profile, message: $0.message, cipher: cipher, policy: policy) })
+        let e = EventColumns(try plan.events.map { event in
+            var row = try prepared[event.message.messageId] ?? EventRow(profile: event.profile, message: event.message, cipher: cipher, policy: policy)
+            row.profileId = event.profile.rawValue
+            return row
+        })
 
         // One statement: profile rows (new or updated), new links, events. Foreign keys are checked at the end
         // of the statement, when the new profiles exist.

@@ -106,9 +106,11 @@ extension SQLiteDatabase {
 
     /// The membership step of an ingest transaction: evaluates the touched profiles for the segments the
     /// batch can change, and writes the changes. Does nothing when there are no segments.
-    func maintainSegments(_ db: Database, plan: IngestPlan, aggregates: [ProfileID: ProfileAggregate]) throws {
+    /// Returns the profiles whose rows it changed (their event counts, for the entry/exit events).
+    @discardableResult
+    func maintainSegments(_ db: Database, plan: IngestPlan, aggregates: [ProfileID: ProfileAggregate]) throws -> Set<ProfileID> {
         let catalog = try catalog(db)
-        guard !catalog.definitions.isEmpty else { return }
+        guard !catalog.definitions.isEmpty else { return [] }
         let now = segmentRuntime.now
         let touched = MembershipPlanner.touched(catalog, plan: plan, live: Set(aggregates.keys))
         var outcome = MembershipOutcome()
@@ -128,6 +130,7 @@ extension SQLiteDatabase {
             outcome.timers.merge(planned.timers) { $1 }
         }
         try Self.write(outcome, db: db, cipher: cipher, policy: policy)
+        return Set(outcome.changes.map(\.profile))
     }
 
     /// Reads what the planner needs of some profiles: their events (those the catalog looks at), RFM

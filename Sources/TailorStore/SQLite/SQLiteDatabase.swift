@@ -12,6 +12,8 @@ public final class SQLiteDatabase: TailorDatabase {
     let policy: PersonalDataPolicy
     public let path: String
     let segmentRuntime: SegmentRuntime
+    let checkpointer: SQLiteCheckpointer
+    let ingestCache = SQLiteIngestCache(capacity: 100_000)
 
     /// Opens (creating if needed) the database file. `synchronous` FULL makes every acknowledged batch
     /// survive a power loss; NORMAL survives a crash of the process only.
@@ -23,6 +25,8 @@ public final class SQLiteDatabase: TailorDatabase {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // 64 MB of page cache per connection: profile and identity lookups stay in memory.
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Checkpoints are the checkpointer's job; the writer's own is only a backstop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.writerBackstopPages)")
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
@@ -31,13 +35,23 @@ public final class SQLiteDatabase: TailorDatabase {
         } catch {
             throw StoreError(.backend, "cannot open SQLite database at \(path): \(error)")
         }
+        do {
+            checkpointer = try SQLiteCheckpointer(path: path, writer: pool, synchronousFull: synchronousFull)
+        } catch {
+            throw StoreError(.backend, "cannot open SQLite database at \(path) for checkpoints: \(error)")
+        }
         self.cipher = cipher
         self.policy = policy
         self.path = path
         segmentRuntime = SegmentRuntime(policy: policy)
     }
 
+    deinit {
+        checkpointer.stop()
+    }
+
     public func close() async throws {
+        checkpointer.stop()
         try pool.close()
     }
 
@@ -65,50 +79,84 @@ public final class SQLiteDatabase: TailorDatabase {
 
     // MARK: - Ingest
 
+    public func prepareIngest(_ messages: [Message]) throws -> PreparedBatch {
+        try PreparedBatch(messages: messages, cipher: cipher, policy: policy)
+    }
+
     public func ingest(_ messages: [Message], planner: IngestPlanner) async throws -> IngestResult {
+        try await ingest(prepareIngest(messages), planner: planner)
+    }
+
+    public func ingest(_ batch: PreparedBatch, planner: IngestPlanner) async throws -> IngestResult {
+        let messages = batch.messages
         guard !messages.isEmpty else { return IngestResult() }
         let cipher = self.cipher
-        let policy = self.policy
-        // Everything that does not depend on the database is done before taking the single writer:
-        // blind indexes, and each event's serialized and sealed columns (only its profile is decided inside).
+        // Blind indexes and each event's columns were computed by `prepareIngest`, outside the single
+        // writer; only the profile of each event is decided inside.
         let lookups = IngestPlanner.lookups(for: messages)
-        let keys = Dictionary(uniqueKeysWithValues: lookups.identities.map { ($0, cipher.storageKey($0)) })
-        var encoded: [String: EventRow] = [:]
-        encoded.reserveCapacity(messages.count)
-        for m in messages where encoded[m.messageId] == nil {
-            encoded[m.messageId] = try EventRow(profile: ProfileID(""), message: m, cipher: cipher, policy: policy)
+        var storageKeys = batch.storageKeys
+        for identity in lookups.identities where storageKeys[identity] == nil { storageKeys[identity] = cipher.storageKey(identity) }
+        let keys = storageKeys
+        let prepared = batch.events
+        let cache = ingestCache
+        let outcome: (result: IngestResult, token: UInt64)
+        do {
+            outcome = try await pool.write { db in
+                try self.ingestTransaction(db, messages: messages, keys: keys, lookups: lookups, prepared: prepared,
+                                           planner: planner, cache: cache)
+            }
+        } catch {
+            cache.invalidate()
+            throw error
         }
-        let prepared = encoded
-        return try await pool.write { db in
-            let now = Date()
-            var snapshot = IngestSnapshot()
-            // Reads in chunks of IN lists (one statement per few hundred rows instead of one per row), per
-            // identity kind so that each stays on the (kind, value) primary key.
-            for kind in Identity.Kind.allCases {
-                let ofKind = keys.filter { $0.key.kind == kind }
-                var byKey: [String: [Identity]] = [:]
-                for (identity, key) in ofKind { byKey[key, default: []].append(identity) }
-                for chunk in Array(byKey.keys).chunked(400) {
-                    let rows = try Row.fetchAll(
-                        db, sql: "SELECT value, profile_id FROM identities WHERE kind = ? AND value IN (\(Self.placeholders(chunk.count)))",
-                        arguments: StatementArguments([kind.rawValue] + chunk))
-                    for row in rows {
-                        for identity in byKey[row[0] as String] ?? [] { snapshot.links[identity] = ProfileID(row[1] as String) }
-                    }
+        cache.confirm(outcome.token)
+        return outcome.result
+    }
+
+    /// The writer's part of ingest: resolve identities (from the cache when it can be trusted), plan,
+    /// write, maintain segment memberships, and record what the cache may keep.
+    private func ingestTransaction(_ db: Database, messages: [Message], keys: [Identity: String], lookups: IngestLookups,
+                                   prepared: [String: EventRow], planner: IngestPlanner,
+                                   cache: SQLiteIngestCache) throws -> (result: IngestResult, token: UInt64) {
+        let now = Date()
+        var snapshot = IngestSnapshot()
+        let marker = SQLiteIngestCache.Marker(dataVersion: try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0,
+                                              totalChanges: db.totalChangesCount)
+        if cache.begin(marker) { snapshot.links = cache.links(keys.keys) }
+        // Reads in chunks of IN lists (one statement per few hundred rows instead of one per row), per
+        // identity kind so that each stays on the (kind, value) primary key.
+        for kind in Identity.Kind.allCases {
+            let ofKind = keys.filter { $0.key.kind == kind && snapshot.links[$0.key] == nil }
+            var byKey: [String: [Identity]] = [:]
+            for (identity, key) in ofKind { byKey[key, default: []].append(identity) }
+            for chunk in Array(byKey.keys).chunked(400) {
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT value, profile_id FROM identities WHERE kind = ? AND value IN (\(Self.placeholders(chunk.count)))",
+                    arguments: StatementArguments([kind.rawValue] + chunk))
+                for row in rows {
+                    for identity in byKey[row[0] as String] ?? [] { snapshot.links[identity] = ProfileID(row[1] as String) }
                 }
             }
-            snapshot.profiles = try Self.loadAggregates(db, ids: Array(Set(snapshot.links.values)), cipher: cipher)
-            for chunk in Array(Set(lookups.messageIds)).chunked(400) {
-                let found = try String.fetchAll(db, sql: "SELECT message_id FROM events WHERE message_id IN (\(Self.placeholders(chunk.count)))",
-                                                arguments: StatementArguments(chunk))
-                snapshot.existingMessageIds.formUnion(found)
-            }
-
-            let plan = planner.plan(messages, snapshot: snapshot)
-            let saved = try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy, keys: keys, prepared: prepared)
-            try self.maintainSegments(db, plan: plan, aggregates: saved)
-            return IngestResult(plan: plan)
         }
+        let owners = Set(snapshot.links.values)
+        snapshot.profiles = cache.profiles(owners)
+        let unread = owners.filter { snapshot.profiles[$0] == nil }
+        if !unread.isEmpty {
+            snapshot.profiles.merge(try Self.loadAggregates(db, ids: Array(unread), cipher: cipher)) { cached, _ in cached }
+        }
+        for chunk in Array(Set(lookups.messageIds)).chunked(400) {
+            let found = try String.fetchAll(db, sql: "SELECT message_id FROM events WHERE message_id IN (\(Self.placeholders(chunk.count)))",
+                                            arguments: StatementArguments(chunk))
+            snapshot.existingMessageIds.formUnion(found)
+        }
+
+        let plan = planner.plan(messages, snapshot: snapshot)
+        let saved = try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy, keys: keys, prepared: prepared)
+        let stale = try maintainSegments(db, plan: plan, aggregates: saved)
+        // The links read (unless a merge moved them: then nothing is kept) and the links written.
+        let token = cache.record(links: snapshot.links.merging(plan.links) { $1 }, saved: saved, stale: stale, mergesHappened: !plan.merges.isEmpty,
+                                 marker: SQLiteIngestCache.Marker(dataVersion: marker.dataVersion, totalChanges: db.totalChangesCount))
+        return (IngestResult(plan: plan), token)
     }
 
     /// Writes a plan; returns the profiles as saved (rebuilt where the plan asked).

@@ -1,0 +1,55 @@
+public import TailorCore
+
+/// A batch of messages with the work that needs no database already done: the storage keys of its
+/// identities (blind indexes for emails) and each event's encoded and sealed columns.
+///
+/// ``EventStore/prepareIngest(_:)`` is meant to run on the caller's task, before the batch joins the
+/// single writer's queue: requests then encode and seal in parallel, and the transaction that writes a
+/// group of them only resolves identities, plans and stores. Batches combine (group commit) without
+/// redoing any of it.
+public struct PreparedBatch: Sendable {
+    public let messages: [Message]
+    /// Storage key of each identity in the batch (computed again for any that is missing).
+    let storageKeys: [Identity: String]
+    /// Encoded columns by message id, with an empty profile id (the transaction decides it).
+    let events: [String: EventRow]
+
+    /// A batch with nothing prepared: the store does all the work in its transaction.
+    public init(messages: [Message]) {
+        self.messages = messages
+        storageKeys = [:]
+        events = [:]
+    }
+
+    init(messages: [Message], cipher: FieldCipher, policy: PersonalDataPolicy) throws {
+        self.messages = messages
+        var keys: [Identity: String] = [:]
+        for identity in IngestPlanner.lookups(for: messages).identities { keys[identity] = cipher.storageKey(identity) }
+        storageKeys = keys
+        var encoded: [String: EventRow] = [:]
+        encoded.reserveCapacity(messages.count)
+        for m in messages where encoded[m.messageId] == nil {
+            encoded[m.messageId] = try EventRow(profile: ProfileID(""), message: m, cipher: cipher, policy: policy)
+        }
+        events = encoded
+    }
+
+    private init(messages: [Message], storageKeys: [Identity: String], events: [String: EventRow]) {
+        self.messages = messages
+        self.storageKeys = storageKeys
+        self.events = events
+    }
+
+    /// One batch of all the messages, in order; for a message id repeated across batches the first
+    /// encoding is kept (the planner stores the first and skips the others as duplicates).
+    public static func combining(_ batches: [PreparedBatch]) -> PreparedBatch {
+        guard batches.count > 1 else { return batches.first ?? PreparedBatch(messages: []) }
+        var keys = batches[0].storageKeys
+        var events = batches[0].events
+        for b in batches.dropFirst() {
+            keys.merge(b.storageKeys) { first, _ in first }
+            events.merge(b.events) { first, _ in first }
+        }
+        return PreparedBatch(messages: batches.flatMap(\.messages), storageKeys: keys, events: events)
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Synchronization
+import TailorCore
+
+/// Identity links and profiles as the last ingest transaction left them, so that the next one need not
+/// read and decode them again (profile rows are JSON and a sealed column: decoding them was a fifth of
+/// the writer's time per event).
+///
+/// The cache is trusted only while nothing but ingest has written to the database since it was filled:
+/// each ingest transaction records the connection's `PRAGMA data_version` (which changes when another
+/// connection or process commits) and `total_changes` (which counts this connection's own writes: mail
+/// events, segment timers, a rebuild, an erasure…). If either differs at the start of the next
+/// transaction, or the last transaction's commit was not confirmed, everything is dropped and read
+/// again. What is kept is what a read would give: dates at the database's millisecond precision,
+/// no email identities (they are stored as blind indexes only).
+///
+/// SQLite only: one process holds the single writer, so "nothing else wrote" can be checked. Bounded by
+/// `capacity` profiles (and as many identities), least recently used first out, approximately.
+final class SQLiteIngestCache: Sendable {
+    struct Marker: Equatable, Sendable {
+        var dataVersion: Int64
+        var totalChanges: Int
+    }
+
+    private struct State {
+        var links: TwoGenerations<Identity, ProfileID>
+        var profiles: TwoGenerations<ProfileID, ProfileAggregate>
+        var marker: Marker?
+        var confirmed = false
+        var generation: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+
+    init(capacity: Int) {
+        state = Mutex(State(links: TwoGenerations(capacity: capacity), profiles: TwoGenerations(capacity: capacity)))
+    }
+
+    /// Called first in an ingest transaction: whether what is cached is still what the database holds.
+    /// When not, the cache is emptied.
+    func begin(_ marker: Marker) -> Bool {
+        state.withLock { s in
+            if s.confirmed, s.marker == marker { return true }
+            s.links.removeAll()
+            s.profiles.removeAll()
+            s.marker = nil
+            s.confirmed = false
+            return false
+        }
+    }
+
+    func links(_ identities: some Sequence<Identity>) -> [Identity: ProfileID] {
+        state.withLock { s in
+            var found: [Identity: ProfileID] = [:]
+            for identity in identities {
+                if let owner = s.links[identity] { found[identity] = owner }
+            }
+            return found
+        }
+    }
+
+    func profiles(_ ids: some Sequence<ProfileID>) -> [ProfileID: ProfileAggregate] {
+        state.withLock { s in
+            var found: [ProfileID: ProfileAggregate] = [:]
+            for id in ids {
+                if let p = s.profiles[id] { found[id] = p }
+            }
+            return found
+        }
+    }
+
+    /// Records what a transaction read and wrote, before its commit; returns a token for ``confirm(_:)``.
+    /// `stale` are profiles whose stored row the transaction changed after `saved` was computed.
+    func record(links: [Identity: ProfileID], saved: [ProfileID: ProfileAggregate], stale: Set<ProfileID>,
+                mergesHappened: Bool, marker: Marker) -> UInt64 {
+        state.withLock { s in
+            s.generation &+= 1
+            s.confirmed = false
+            if mergesHappened {
+                // A merge repoints every identity of the merged profile, not only those in the batch.
+                s.links.removeAll()
+                s.profiles.removeAll()
+                s.marker = nil
+                return s.generation
+            }
+            for (identity, owner) in links {
+                s.links[identity] = owner
+            }
+            for (id, aggregate) in saved {
+                if stale.contains(id) {
+                    s.profiles.remove(id)
+                } else {
+                    s.profiles[id] = Self.asStored(aggregate)
+                }
+            }
+            s.marker = marker
+            return s.generation
+        }
+    }
+
+    /// The transaction that returned `token` committed: the cache may be used by the next one.
+    func confirm(_ token: UInt64) {
+        state.withLock { s in
+            if s.generation == token, s.marker != nil { s.confirmed = true }
+        }
+    }
+
+    /// The transaction failed or its outcome is unknown: nothing cached can be trusted.
+    func invalidate() {
+        state.withLock { s in
+            s.links.removeAll()
+            s.profiles.removeAll()
+            s.marker = nil
+            s.confirmed = false
+            s.generation &+= 1
+        }
+    }
+
+    /// The aggregate as reading its row back would give it.
+    static func asStored(_ p: ProfileAggregate) -> ProfileAggregate {
+        var p = p
+        p.createdAt = p.createdAt.atStoredPrecision
+        p.identities = p.identities.filter { $0.kind != .email }
+        p.state.firstSeen = p.state.firstSeen?.atStoredPrecision
+        p.state.lastSeen = p.state.lastSeen?.atStoredPrecision
+        p.state.lastActivity = p.state.lastActivity?.atStoredPrecision
+        p.state.lastOrderAt = p.state.lastOrderAt?.atStoredPrecision
+        p.state.cartUpdatedAt = p.state.cartUpdatedAt?.atStoredPrecision
+        return p
+    }
+}
+
+extension Date {
+    /// The date as a database column gives it back: whole milliseconds.
+    var atStoredPrecision: Date { Date(millisecondsSince1970: millisecondsSince1970) }
+}
+
+/// A map bounded to about `capacity` entries that forgets the least recently used ones first,
+/// approximately: entries live in a young and an old generation; a read of an old entry moves it to the
+/// young one; when the young one is full it becomes the old one (the previous old one is dropped).
+struct TwoGenerations<Key: Hashable, Value> {
+    private var young: [Key: Value] = [:]
+    private var old: [Key: Value] = [:]
+    let half: Int
+
+    init(capacity: Int) {
+        half = max(1, capacity / 2)
+    }
+
+    var count: Int { young.count + old.count }
+
+    subscript(key: Key) -> Value? {
+        mutating get {
+            if let v = young[key] { return v }
+            guard let v = old.removeValue(forKey: key) else { return nil }
+            young[key] = v
+            rotateIfFull()
+            return v
+        }
+        set {
+            if let newValue {
+                young[key] = newValue
+                old[key] = nil
+                rotateIfFull()
+            } else {
+                remove(key)
+            }
+        }
+    }
+
+    mutating func remove(_ key: Key) {
+        young[key] = nil
+        old[key] = nil
+    }
+
+    mutating func removeAll() {
+        young = [:]
+        old = [:]
+    }
+
+    private mutating func rotateIfFull() {
+        if young.count >= half {
+            old = young
+            young = [:]
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import TailorCore
+import GRDB
+@testable import TailorStore
+import TailorTesting
+
+/// What the SQLite writer keeps between ingest transactions (the profile cache) and how its WAL is
+/// checkpointed: the cache must never hide a write made by anything else, and checkpoints must keep the
+/// WAL bounded without losing anything.
+@Suite("SQLite writer")
+struct SQLiteWriterTests {
+    let t0 = Date(millisecondsSince1970: 1_700_000_000_000)
+    let planner = IngestPlanner()
+
+    /// Two SQLite stores on one file, as `tailor serve` and a `tailor import` would be.
+    func withTwoConnections(_ body: (SQLiteDatabase, SQLiteDatabase) async throws -> Void) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-writer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("shared.db").path
+        let cipher = FieldCipher(masterKey: FieldCipher.generateMasterKey())
+        let a = try SQLiteDatabase(path: path, cipher: cipher, synchronousFull: false)
+        try await a.migrate()
+        let b = try SQLiteDatabase(path: path, cipher: cipher, synchronousFull: false)
+        do {
+            try await body(a, b)
+        } catch {
+            try? await a.close()
+            try? await b.close()
+            throw error
+        }
+        try await a.close()
+        try await b.close()
+    }
+
+    func track(_ name: String, _ user: String, _ seconds: Double, _ id: String) -> Message {
+        .track(name, userId: user, properties: ["price": 10], at: t0 + seconds, messageId: id)
+    }
+
+    @Test func cacheSeesCommitsFromAnotherConnection() async throws {
+        try await withTwoConnections { a, b in
+            _ = try await a.ingest([track("Product Viewed", "u", 0, "m1")], planner: planner)
+            _ = try await b.ingest([track("Product Viewed", "u", 10, "m2"), track("Email Opened", "u", 20, "m3")], planner: planner)
+            _ = try await a.ingest([track("Product Viewed", "u", 30, "m4")], planner: planner)
+            let view = try #require(try await a.profile(ProfileReference("user:u")!))
+            #expect(view.state.eventCount == 4)
+            #expect(view.state.emailOpens == 1)
+            #expect(view.state.lastSeen == t0 + 30)
+            #expect(view.eventCounts.values.reduce(0, +) == 4)
+        }
+    }
+
+    @Test func cacheSeesOtherWritesOnTheSameConnection() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            let db = try #require(test.database as? SQLiteDatabase)
+            _ = try await db.ingest([track("Product Viewed", "u", 0, "m1")], planner: planner)
+            let id = try #require(try await db.profile(ProfileReference("user:u")!)).id
+            // Mail's events go through appendEvents, on the same writer connection.
+            _ = try await db.appendEvents([(id, .track("Email Opened", userId: nil, at: t0 + 5, messageId: "open-1"))])
+            _ = try await db.ingest([track("Product Viewed", "u", 10, "m2")], planner: planner)
+            let view = try #require(try await db.profile(.id(id)))
+            #expect(view.state.eventCount == 3)
+            #expect(view.state.emailOpens == 1)
+            // And a rebuild from the events agrees with what ingest left.
+            _ = try await db.rebuildProfiles(progress: nil)
+            #expect(try await db.profile(.id(id))?.state == view.state)
+        }
+    }
+
+    @Test func cacheDropsProfilesWhoseSegmentEventsChangedThem() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            let db = try #require(test.database as? SQLiteDatabase)
+            _ = try await db.saveSegment(SegmentDefinition(id: "pro", name: "Pro", condition: try Condition(text: #"traits.plan = "pro""#),
+                                                           createdAt: t0))
+            _ = try await db.ingest([.identify(userId: "u", traits: ["plan": "pro"], at: t0, messageId: "i1")], planner: planner)
+            _ = try await db.ingest([track("Product Viewed", "u", 10, "m2")], planner: planner)
+            let view = try #require(try await db.profile(ProfileReference("user:u")!))
+            // identify, Segment Entered, the track.
+            #expect(view.eventCounts["Segment Entered"] == 1)
+            #expect(view.state.eventCount == 3)
+        }
+    }
+
+    @Test func mergesRepointIdentitiesOutsideTheBatch() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            let db = test.database
+            // P1: an anonymous visitor who gave an email; P2: a known user.
+            _ = try await db.ingest([.track("Page Viewed", anonymousId: "a1", at: t0, messageId: "m1")], planner: planner)
+            _ = try await db.ingest([.identify(anonymousId: "a1", traits: ["email": "p1@example.com"], at: t0 + 1, messageId: "m2")],
+                                    planner: planner)
+            _ = try await db.ingest([.identify(userId: "u1", anonymousId: "a9", traits: [:], at: t0 + 2, messageId: "m3")], planner: planner)
+            // The user claims the email: P1 merges into P2, and with it a1, which this batch does not name.
+            let merged = try await db.ingest([.identify(userId: "u1", traits: ["email": "p1@example.com"], at: t0 + 3, messageId: "m4")],
+                                             planner: planner)
+            #expect(merged.merges == 1)
+            _ = try await db.ingest([.track("Page Viewed", anonymousId: "a1", at: t0 + 4, messageId: "m5")], planner: planner)
+            let survivor = try #require(try await db.profile(ProfileReference("user:u1")!))
+            #expect(try await db.profile(ProfileReference("anonymous:a1")!)?.id == survivor.id)
+            #expect(survivor.state.eventCount == 5)
+            #expect(try await db.events(of: survivor.id, before: nil, limit: 10).map(\.message.messageId).contains("m5"))
+        }
+    }
+
+    @Test func checkpointsCopyTheWALAndRestartIt() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            let db = try #require(test.database as? SQLiteDatabase)
+            // The writer checkpoints by itself only as a backstop.
+            #expect(try await db.pool.write { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == SQLiteCheckpointer.writerBackstopPages)
+            // A checkpointer that never wakes by itself and restarts the WAL as soon as it holds a page.
+            let checkpointer = try SQLiteCheckpointer(path: try #require(test.sqlitePath), writer: db.pool, synchronousFull: false,
+                                                      interval: .seconds(3_600), restartPages: 1)
+            defer { checkpointer.stop() }
+            for batch in 0..<20 {
+                let messages = (0..<50).map { i in track("Product Viewed", "u\(i)", Double(batch * 50 + i), "b\(batch)-\(i)") }
+                _ = try await db.ingest(messages, planner: planner)
+            }
+            let grown = try #require(checkpointer.passOnce())
+            #expect(grown.walFrameCount > 0)
+            #expect(grown.checkpointedFrameCount == grown.walFrameCount)
+            // The next transaction starts the WAL from its beginning again.
+            _ = try await db.ingest([track("Product Viewed", "u0", 5_000, "after")], planner: planner)
+            let after = try await db.pool.writeWithoutTransaction { try $0.checkpoint(.passive) }
+            #expect(after.walFrameCount < grown.walFrameCount)
+            #expect(try await db.counts().events == 20 * 50 + 1)
+            #expect(try await db.profile(ProfileReference("user:u0")!)?.state.eventCount == 21)
+        }
+    }
+}
