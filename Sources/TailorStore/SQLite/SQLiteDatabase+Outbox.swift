@@ -208,11 +208,7 @@ extension SQLiteDatabase: ProfileEventAppender {
             }
             var snapshot = IngestSnapshot()
             snapshot.profiles = try Self.loadAggregates(db, ids: Array(Set(events.map { survivors[$0.profile] ?? $0.profile })), cipher: cipher)
-            for chunk in Array(Set(events.map(\.message.messageId))).chunked(400) {
-                snapshot.existingMessageIds.formUnion(try String.fetchAll(
-                    db, sql: "SELECT message_id FROM events WHERE message_id IN (\(Self.placeholders(chunk.count)))",
-                    arguments: StatementArguments(Array(chunk))))
-            }
+            snapshot.existingMessageIds = try Self.storedMessageIds(db, among: events.map(\.message.messageId))
             let plan = planner.planAppend(events, survivors: survivors, snapshot: snapshot)
             let saved = try Self.apply(plan, db: db, now: Date(), cipher: cipher, policy: policy)
             // Opens and clicks can move profiles into engagement segments, in the same transaction.

@@ -23,7 +23,7 @@ extension SQLiteDatabase {
 
     /// The catalog as of this transaction.
     func catalog(_ db: Database) throws -> SegmentCatalog {
-        let version = try Int64.fetchOne(db, sql: "SELECT version FROM segment_catalog") ?? 0
+        let version = try Int64.fetchOne(db.cachedStatement(sql: "SELECT version FROM segment_catalog")) ?? 0
         return try segmentRuntime.catalog(version: version) { try Self.loadSegments(db) }
     }
 

@@ -120,7 +120,7 @@ public final class SQLiteDatabase: TailorDatabase {
                                    cache: SQLiteIngestCache) throws -> (result: IngestResult, token: UInt64) {
         let now = Date()
         var snapshot = IngestSnapshot()
-        let marker = SQLiteIngestCache.Marker(dataVersion: try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0,
+        let marker = SQLiteIngestCache.Marker(dataVersion: try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0,
                                               totalChanges: db.totalChangesCount)
         if cache.begin(marker) { snapshot.links = cache.links(keys.keys) }
         // Reads in chunks of IN lists (one statement per few hundred rows instead of one per row), per
@@ -144,11 +144,7 @@ public final class SQLiteDatabase: TailorDatabase {
         if !unread.isEmpty {
             snapshot.profiles.merge(try Self.loadAggregates(db, ids: Array(unread), cipher: cipher)) { cached, _ in cached }
         }
-        for chunk in Array(Set(lookups.messageIds)).chunked(400) {
-            let found = try String.fetchAll(db, sql: "SELECT message_id FROM events WHERE message_id IN (\(Self.placeholders(chunk.count)))",
-                                            arguments: StatementArguments(chunk))
-            snapshot.existingMessageIds.formUnion(found)
-        }
+        snapshot.existingMessageIds = try Self.storedMessageIds(db, among: lookups.messageIds)
 
         let plan = planner.plan(messages, snapshot: snapshot)
         let saved = try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy, keys: keys, prepared: prepared)
@@ -157,6 +153,20 @@ public final class SQLiteDatabase: TailorDatabase {
         let token = cache.record(links: snapshot.links.merging(plan.links) { $1 }, saved: saved, stale: stale, mergesHappened: !plan.merges.isEmpty,
                                  marker: SQLiteIngestCache.Marker(dataVersion: marker.dataVersion, totalChanges: db.totalChangesCount))
         return (IngestResult(plan: plan), token)
+    }
+
+    /// Which of these message ids are stored. One prepared statement of a fixed width, reused (padded with
+    /// a repeated id): preparing a statement for every batch's own count showed in the writer's profile.
+    static func storedMessageIds(_ db: Database, among ids: [String]) throws -> Set<String> {
+        let width = 200
+        let statement = try db.cachedStatement(sql: "SELECT message_id FROM events WHERE message_id IN (\(placeholders(width)))")
+        var found = Set<String>()
+        for chunk in Array(Set(ids)).chunked(width) {
+            var values = Array(chunk)
+            values += Array(repeating: values[0], count: width - values.count)
+            found.formUnion(try String.fetchAll(statement, arguments: StatementArguments(values)))
+        }
+        return found
     }
 
     /// Writes a plan; returns the profiles as saved (rebuilt where the plan asked).

@@ -120,7 +120,7 @@ final class SQLiteIngestCache: Sendable {
     static func asStored(_ p: ProfileAggregate) -> ProfileAggregate {
         var p = p
         p.createdAt = p.createdAt.atStoredPrecision
-        p.identities = p.identities.filter { $0.kind != .email }
+        if p.identities.contains(where: { $0.kind == .email }) { p.identities = p.identities.filter { $0.kind != .email } }
         p.state.firstSeen = p.state.firstSeen?.atStoredPrecision
         p.state.lastSeen = p.state.lastSeen?.atStoredPrecision
         p.state.lastActivity = p.state.lastActivity?.atStoredPrecision
