@@ -14,15 +14,18 @@ import Synchronization
 /// - every `interval` it runs a PASSIVE checkpoint, which copies what the WAL holds while the writer
 ///   goes on committing (readers and the writer are never blocked; a page changed by several batches
 ///   since the last pass is copied once);
-/// - a WAL that is never fully copied is never reused, so once it holds `restartPages` pages the
-///   final catch-up runs on the writer's own queue, between two transactions, after background passes
-///   have left it at most about `smallTailPages` to copy; the next transaction then starts the WAL from
-///   the beginning again.
+/// - SQLite reuses the WAL from its start only when a write transaction begins with every frame
+///   copied; under sustained load each transaction begins right after the previous commit, before any
+///   background pass can copy it, so that never happens by itself. Once the WAL holds `restartPages`
+///   pages, up to two more background passes run (fewer when the writer committed less than
+///   `smallTailPages` during one), then the writer itself copies what was committed during the last
+///   pass, between two transactions, and its next transaction starts the WAL over. That short stall,
+///   about once per 8,192 pages written, is what remains of checkpoints on the writer.
 final class SQLiteCheckpointer: Sendable {
     /// Pages in the WAL beyond which the writer checkpoints by itself (if this object is not running).
     static let writerBackstopPages = 32_768
     let restartPages: Int
-    /// What may be left for the writer to copy when it restarts the WAL.
+    /// A background pass during which fewer pages were committed is the last before the writer's catch-up.
     let smallTailPages = 512
     let interval: Duration
     private let side: DatabaseQueue
@@ -60,9 +63,10 @@ final class SQLiteCheckpointer: Sendable {
         }
     }
 
-    /// One background pass (the caller holds `stopped`); the writer-side catch-up when the WAL has grown past `restartPages`.
-    /// Errors (a busy or closing database) are not fatal: the next pass tries again, and the writer's
-    /// own backstop bounds the WAL whatever happens here.
+    /// One background pass (the caller holds `stopped`), and the writer-side catch-up when the WAL has
+    /// grown past `restartPages`; returns the last checkpoint's frame counts. Errors (a busy or closing
+    /// database) are not fatal: the next pass tries again, and the writer's own backstop bounds the WAL
+    /// whatever happens here.
     @discardableResult
     func passOnce() -> (walFrameCount: Int, checkpointedFrameCount: Int)? {
         guard var last = try? side.writeWithoutTransaction({ try $0.checkpoint(.passive) }) else { return nil }
