@@ -22,6 +22,7 @@ extension IngestPlanner {
         var plan = IngestPlan()
         var profiles = snapshot.profiles
         var seen = snapshot.existingMessageIds
+        var touched = Set<ProfileID>()
         for (requested, message) in events {
             let profile = survivors[requested] ?? requested
             guard profiles[profile] != nil else { continue }
@@ -32,8 +33,9 @@ extension IngestPlanner {
             if !profiles[profile]!.apply(message) { plan.rebuild.insert(profile) }
             if message.type == .identify, !message.traits.isEmpty { plan.traitsChanged.insert(profile) }
             plan.events.append((profile, message))
-            plan.profiles[profile] = profiles[profile]
+            touched.insert(profile)
         }
+        for id in touched { plan.profiles[id] = profiles[id] }
         return plan
     }
 }

@@ -87,6 +87,9 @@ public struct IngestPlanner: Sendable {
         var links = snapshot.links
         var profiles = snapshot.profiles
         var seen = snapshot.existingMessageIds
+        // Profiles touched so far; their final aggregates go into the plan at the end (copying them into
+        // the plan after every message would make the next message's update copy their storage).
+        var touched = Set<ProfileID>()
 
         for m in messages {
             guard seen.insert(m.messageId).inserted else {
@@ -134,7 +137,7 @@ public struct IngestPlanner: Sendable {
                 for (identity, owner) in plan.links where owner == other { plan.links[identity] = survivor }
                 for i in plan.events.indices where plan.events[i].profile == other { plan.events[i].profile = survivor }
                 profiles[other] = nil
-                plan.profiles[other] = nil
+                touched.remove(other)
                 plan.rebuild.remove(other)
                 plan.rebuild.insert(survivor)
                 plan.traitsChanged.insert(survivor)
@@ -151,8 +154,9 @@ public struct IngestPlanner: Sendable {
             if !profiles[survivor]!.apply(m) { plan.rebuild.insert(survivor) }
             if m.type == .identify, !m.traits.isEmpty { plan.traitsChanged.insert(survivor) }
             plan.events.append((survivor, m))
-            plan.profiles[survivor] = profiles[survivor]
+            touched.insert(survivor)
         }
+        for id in touched { plan.profiles[id] = profiles[id] }
         return plan
     }
 
