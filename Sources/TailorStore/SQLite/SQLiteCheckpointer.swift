@@ -20,10 +20,12 @@ import Synchronization
 ///   pages, up to two more background passes run (fewer when the writer committed less than
 ///   `smallTailPages` during one), then the writer itself copies what was committed during the last
 ///   pass, between two transactions, and its next transaction starts the WAL over. That short stall,
-///   about once per 8,192 pages written, is what remains of checkpoints on the writer.
+///   once per 32,768 pages written (128 MB of WAL; a few seconds at full speed), is what remains of
+///   checkpoints on the writer. With pauses in the load a background pass copies everything and the
+///   WAL starts over by itself.
 final class SQLiteCheckpointer: Sendable {
     /// Pages in the WAL beyond which the writer checkpoints by itself (if this object is not running).
-    static let writerBackstopPages = 32_768
+    static let writerBackstopPages = 65_536
     let restartPages: Int
     /// A background pass during which fewer pages were committed is the last before the writer's catch-up.
     let smallTailPages = 512
@@ -34,7 +36,7 @@ final class SQLiteCheckpointer: Sendable {
     private let stopped = Mutex(false)
 
     init(path: String, writer: DatabasePool, synchronousFull: Bool, interval: Duration = .milliseconds(200),
-         restartPages: Int = 8_192) throws {
+         restartPages: Int = 32_768) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.label = "tailor.checkpointer"
