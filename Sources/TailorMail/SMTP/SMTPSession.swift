@@ -154,6 +154,8 @@ struct SMTPSession: ~Copyable {
             try await write(commands)
         case .sendData(let abort):
             try await writeData(abort: abort, nextJob: nextJob)
+        case .delivered where inFlight.isEmpty, .deliveryFailed where inFlight.isEmpty:
+            throw sessionFailure(MailError(.protocolViolation, severity: .transient, "an outcome without a message in flight", stage: .endOfData))
         case .delivered(let receipt):
             messagesSent += 1
             inFlight.removeFirst().job.continuation.resume(returning: receipt)
