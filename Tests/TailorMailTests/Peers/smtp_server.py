@@ -96,8 +96,6 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         # Bytes already buffered after the final dot: the client pipelined its next commands.
         pipelined = len(getattr(server._reader, "_buffer", b"")) > 0
-        if any("dotfail" in address for address in envelope.rcpt_tos):
-            return "554 5.6.0 Content refused"
         with self.lock:
             self.count += 1
             number = self.count
@@ -130,6 +128,11 @@ class PipeliningHandler(Handler):
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if any("dotfail" in address for address in envelope.rcpt_tos):
+            return "554 5.6.0 Content refused"
+        return await super().handle_DATA(server, session, envelope)
 
 
 def main():
