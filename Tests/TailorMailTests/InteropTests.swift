@@ -118,6 +118,66 @@ struct InteropTests {
         #expect(sample["dkim"] as? Bool == true)
     }
 
+    @Test("messages pipelined across transactions on one connection: every outcome goes to its own message")
+    func pipelinedAcrossMessages() async throws {
+        let server = try await PythonPeer.SMTPServer.start(arguments: ["--pipelining"])
+        defer { server.stop() }
+        var configuration = configuration(server)
+        configuration.maximumConnections = 1
+        let signer = try DKIMSigner(domain: "shop.example", selector: "s1", privateKeyPEM: Self.key.privateKeyPEM)
+        let count = 36
+        // Per index: 1 sender refused (MAIL), 3 end of data refused, 5 recipient refused (RCPT), others delivered.
+        let outcomes = try await SMTPClient.withClient(configuration: configuration) { client in
+            try await withThrowingTaskGroup(of: (Int, Result<DeliveryReceipt, MailError>).self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        let sender = index % 6 == 1 ? "reject\(index)@shop.example" : "news@shop.example"
+                        let recipient = index % 6 == 3 ? "dotfail\(index)@example.com" : index % 6 == 5 ? "reject\(index)@example.com" : "user\(index)@example.com"
+                        let message = Message(
+                            from: try MailAddress(sender), to: [try MailAddress(recipient)], subject: "Message \(index)",
+                            text: "Body \(index)\n", html: "<p>Body \(index)</p>" + String(repeating: "<p>filler</p>\n", count: 200))
+                        do {
+                            return (index, .success(try await client.send(message, signer: signer)))
+                        } catch let error as MailError {
+                            return (index, .failure(error))
+                        }
+                    }
+                }
+                var outcomes: [Int: Result<DeliveryReceipt, MailError>] = [:]
+                for try await (index, outcome) in group { outcomes[index] = outcome }
+                return outcomes
+            }
+        }
+        for index in 0..<count {
+            let outcome = try #require(outcomes[index])
+            switch (index % 6, outcome) {
+            case (1, .failure(let error)):
+                #expect(error.stage == .mailFrom && error.reply?.code == 550 && error.severity == .permanent, "message \(index)")
+            case (3, .failure(let error)):
+                #expect(error.stage == .endOfData && error.reply?.code == 554 && error.severity == .permanent, "message \(index)")
+            case (5, .failure(let error)):
+                #expect(error.stage == .rcptTo && error.reply?.enhancedCode?.description == "5.1.1", "message \(index)")
+            case (let kind, .success(let receipt)) where kind != 1 && kind != 3 && kind != 5:
+                #expect(receipt.accepted == ["user\(index)@example.com"])
+            default:
+                Issue.record("message \(index): unexpected outcome \(outcome)")
+            }
+        }
+        // The server holds exactly the delivered messages, each with its own envelope.
+        let received = try server.messages()
+        #expect(received.count == (0..<count).filter { ![1, 3, 5].contains($0 % 6) }.count)
+        for (eml, envelope) in received {
+            let recipient = try #require((envelope["rcpt_tos"] as? [String])?.first)
+            let number = recipient.dropFirst("user".count).prefix { $0.isNumber }
+            let raw = try String(contentsOf: eml, encoding: .utf8)
+            #expect(raw.contains("\r\nSubject: Message \(number)\r\n"), "content of message \(number) under its own envelope")
+        }
+        // The next message's commands did travel behind a message's final dot.
+        #expect(received.contains { $0.envelope["pipelined"] as? Bool == true })
+        let sample = try await PythonPeer.inspect(received[received.count / 2].eml, dkimTXT: Self.key.txtRecord)
+        #expect(sample["dkim"] as? Bool == true)
+    }
+
     @Test("STARTTLS with a self-signed certificate, then AUTH")
     func startTLSAndAuth() async throws {
         let server = try await PythonPeer.SMTPServer.start(arguments: ["--starttls", "--auth", "mailer:s3cret pass"])

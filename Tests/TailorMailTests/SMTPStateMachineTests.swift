@@ -334,6 +334,182 @@ struct SMTPStateMachineTests {
     }
 }
 
+/// Pipelining across messages (RFC 2920 §3.1): the next message's MAIL, RCPT and DATA follow the current
+/// message's content in the same write; replies are matched to messages in order.
+@Suite("SMTP client state machine, messages pipelined across transactions")
+struct SMTPCrossMessagePipeliningTests {
+    let first = Envelope(sender: "news@shop.example", recipients: ["ada@example.com"])
+    let second = Envelope(sender: "news@shop.example", recipients: ["bob@example.com", "carol@example.com"])
+    let third = Envelope(sender: "news@shop.example", recipients: ["dave@example.com"])
+
+    private func readyMachine(ehlo: String = ehloFull, configuration: SMTPClientStateMachine.Configuration = .init(heloName: "client.test")) throws
+        -> SMTPClientStateMachine
+    {
+        var machine = SMTPClientStateMachine(configuration: configuration)
+        _ = machine.receivedReply(try reply("220 mx.example.test ESMTP"))
+        guard case .ready = machine.receivedReply(try reply(ehlo)) else { throw Failure("not ready") }
+        return machine
+    }
+
+    private func commands(for envelope: Envelope, size: Int, reset: Bool = false) -> [SMTPCommand] {
+        (reset ? [.reset] : []) + [.mailFrom(envelope.sender, size: size, eightBitMIME: false, smtpUTF8: false)] + envelope.recipients.map { .rcptTo($0) }
+            + [.data]
+    }
+
+    /// A machine whose first message got its 354: its data is about to be written.
+    private func machineSendingFirst(ehlo: String = ehloFull, configuration: SMTPClientStateMachine.Configuration = .init(heloName: "client.test")) throws
+        -> SMTPClientStateMachine
+    {
+        var machine = try readyMachine(ehlo: ehlo, configuration: configuration)
+        #expect(machine.startTransaction(envelope: first, size: 100, eightBit: false) == .send(commands(for: first, size: 100)))
+        #expect(!machine.canPipelineNextMessage)
+        #expect(machine.receivedReply(try reply("250 2.1.0 Ok")) == .wait)
+        #expect(machine.receivedReply(try reply("250 2.1.5 Ok")) == .wait)
+        #expect(!machine.canPipelineNextMessage)
+        #expect(machine.receivedReply(try reply("354 go ahead")) == .sendData(abort: false))
+        return machine
+    }
+
+    @Test("after 354 the next message's commands are pipelined; each reply goes to its own message")
+    func pipelinedBehindData() throws {
+        var machine = try machineSendingFirst()
+        #expect(machine.canPipelineNextMessage && machine.messagesInFlight == 1)
+        #expect(machine.startTransaction(envelope: second, size: 200, eightBit: false) == .send(commands(for: second, size: 200)))
+        #expect(machine.messagesInFlight == 2 && machine.messagesStarted == 2)
+        #expect(!machine.canPipelineNextMessage, "only one message is pipelined behind the data")
+        #expect(machine.awaitedStage == .endOfData)
+        // The end of the first message's data comes first.
+        guard case .delivered(let receipt) = machine.receivedReply(try reply("250 2.0.0 queued as A1")) else { throw Failure("first not delivered") }
+        #expect(receipt.accepted == ["ada@example.com"] && receipt.reply?.lines == ["2.0.0 queued as A1"])
+        #expect(machine.messagesInFlight == 1 && machine.awaitedStage == .mailFrom)
+        #expect(machine.receivedReply(try reply("250 2.1.0 Ok")) == .wait)
+        #expect(machine.receivedReply(try reply("250 2.1.5 Ok")) == .wait)
+        #expect(machine.receivedReply(try reply("550 5.1.1 no carol")) == .wait)
+        #expect(machine.receivedReply(try reply("354 go ahead")) == .sendData(abort: false))
+        // And so on: the third behind the second.
+        #expect(machine.startTransaction(envelope: third, size: 300, eightBit: false) == .send(commands(for: third, size: 300)))
+        guard case .delivered(let secondReceipt) = machine.receivedReply(try reply("250 2.0.0 queued as B2")) else { throw Failure("second not delivered") }
+        #expect(secondReceipt.accepted == ["bob@example.com"] && secondReceipt.rejected.map(\.recipient) == ["carol@example.com"])
+        for line in ["250 ok", "250 ok"] { #expect(machine.receivedReply(try reply(line)) == .wait) }
+        #expect(machine.receivedReply(try reply("354 go")) == .sendData(abort: false))
+        guard case .delivered(let thirdReceipt) = machine.receivedReply(try reply("250 2.0.0 queued as C3")) else { throw Failure("third not delivered") }
+        #expect(thirdReceipt.accepted == ["dave@example.com"])
+        #expect(machine.isReady && machine.messagesInFlight == 0)
+        // A success needs no RSET before the next message.
+        #expect(machine.startTransaction(envelope: first, size: 1, eightBit: false) == .send(commands(for: first, size: 1)))
+    }
+
+    @Test("a refused end of data fails only the current message; the pipelined one goes on", arguments: ["452 4.3.1 queue full", "554 5.6.0 content refused"])
+    func endOfDataRefused(line: String) throws {
+        var machine = try machineSendingFirst()
+        _ = machine.startTransaction(envelope: third, size: 300, eightBit: false)
+        guard case .deliveryFailed(let error) = machine.receivedReply(try reply(line)) else { throw Failure("expected the first to fail") }
+        #expect(error.stage == .endOfData && error.code == .rejected && error.reply?.code == Int(line.prefix(3)))
+        #expect(error.severity == (line.hasPrefix("4") ? .transient : .permanent))
+        #expect(machine.messagesInFlight == 1)
+        for line in ["250 ok", "250 ok"] { #expect(machine.receivedReply(try reply(line)) == .wait) }
+        #expect(machine.receivedReply(try reply("354 go")) == .sendData(abort: false))
+        guard case .delivered(let receipt) = machine.receivedReply(try reply("250 2.0.0 queued")) else { throw Failure("second not delivered") }
+        #expect(receipt.accepted == ["dave@example.com"])
+    }
+
+    @Test("a refused MAIL of the pipelined message fails only it; the one after starts with RSET")
+    func pipelinedSenderRefused() throws {
+        var machine = try machineSendingFirst()
+        _ = machine.startTransaction(envelope: second, size: 200, eightBit: false)
+        guard case .delivered = machine.receivedReply(try reply("250 2.0.0 queued")) else { throw Failure("first not delivered") }
+        #expect(machine.receivedReply(try reply("550 5.7.1 sender refused")) == .wait)
+        #expect(machine.receivedReply(try reply("503 5.5.1 no MAIL")) == .wait)
+        #expect(machine.receivedReply(try reply("503 5.5.1 no MAIL")) == .wait)
+        guard case .deliveryFailed(let error) = machine.receivedReply(try reply("554 5.5.1 no valid recipients")) else { throw Failure("expected failure") }
+        #expect(error.stage == .mailFrom && error.reply?.code == 550 && error.severity == .permanent)
+        #expect(machine.isReady && machine.messagesInFlight == 0)
+        #expect(machine.startTransaction(envelope: third, size: 300, eightBit: false) == .send(commands(for: third, size: 300, reset: true)))
+        #expect(machine.receivedReply(try reply("250 2.0.0 reset")) == .wait)
+    }
+
+    @Test("a transient RCPT refusal of the pipelined message with DATA refused fails it as transient")
+    func pipelinedRecipientsRefused() throws {
+        var machine = try machineSendingFirst()
+        _ = machine.startTransaction(envelope: third, size: 300, eightBit: false)
+        guard case .delivered = machine.receivedReply(try reply("250 ok")) else { throw Failure("first not delivered") }
+        #expect(machine.receivedReply(try reply("250 ok")) == .wait)
+        #expect(machine.receivedReply(try reply("451 4.2.0 mailbox busy")) == .wait)
+        guard case .deliveryFailed(let error) = machine.receivedReply(try reply("554 5.5.1 no valid recipients")) else { throw Failure("expected failure") }
+        #expect(error.stage == .rcptTo && error.severity == .transient && error.reply?.code == 451)
+        guard case .send(let next) = machine.startTransaction(envelope: first, size: 1, eightBit: false) else { throw Failure("expected send") }
+        #expect(next.first == .reset)
+    }
+
+    @Test("every recipient of the pipelined message refused but 354 sent: aborted, nothing pipelined behind it")
+    func pipelinedAbort() throws {
+        var machine = try machineSendingFirst()
+        _ = machine.startTransaction(envelope: third, size: 300, eightBit: false)
+        guard case .delivered = machine.receivedReply(try reply("250 ok")) else { throw Failure("first not delivered") }
+        #expect(machine.receivedReply(try reply("250 ok")) == .wait)
+        #expect(machine.receivedReply(try reply("550 5.1.1 unknown")) == .wait)
+        #expect(machine.receivedReply(try reply("354 go")) == .sendData(abort: true))
+        #expect(!machine.canPipelineNextMessage)
+        guard case .deliveryFailed(let error) = machine.receivedReply(try reply("554 5.5.1 no recipients")) else { throw Failure("expected failure") }
+        #expect(error.stage == .rcptTo && error.reply?.code == 550)
+        guard case .send(let next) = machine.startTransaction(envelope: first, size: 1, eightBit: false) else { throw Failure("expected send") }
+        #expect(next.first == .reset)
+    }
+
+    @Test("the pipelined message's own checks (SIZE) fail it without touching the message in flight")
+    func pipelinedTooLarge() throws {
+        var machine = try machineSendingFirst()
+        guard case .deliveryFailed(let error) = machine.startTransaction(envelope: second, size: 20_000_000, eightBit: false) else {
+            throw Failure("expected failure")
+        }
+        #expect(error.code == .messageTooLarge)
+        #expect(machine.canPipelineNextMessage && machine.messagesInFlight == 1)
+        #expect(machine.startTransaction(envelope: second, size: 200, eightBit: false) == .send(commands(for: second, size: 200)))
+    }
+
+    @Test("without PIPELINING, or before 354, nothing is pipelined")
+    func notOffered() throws {
+        var machine = try readyMachine(ehlo: "250-mx.example.test\n250 SIZE 1000")
+        #expect(machine.startTransaction(envelope: first, size: 100, eightBit: false) == .send([.mailFrom(first.sender, size: 100, eightBitMIME: false, smtpUTF8: false)]))
+        #expect(machine.receivedReply(try reply("250 ok")) == .send([.rcptTo("ada@example.com")]))
+        #expect(machine.receivedReply(try reply("250 ok")) == .send([.data]))
+        #expect(machine.receivedReply(try reply("354 go")) == .sendData(abort: false))
+        #expect(!machine.canPipelineNextMessage)
+        guard case .deliveryFailed(let error) = machine.startTransaction(envelope: second, size: 100, eightBit: false) else { throw Failure("expected refusal") }
+        #expect(error.code == .protocolViolation && machine.messagesInFlight == 1)
+        guard case .delivered = machine.receivedReply(try reply("250 ok")) else { throw Failure("not delivered") }
+        #expect(machine.isReady)
+    }
+
+    @Test("RSET between messages when configured is pipelined too")
+    func resetPipelined() throws {
+        var machine = try machineSendingFirst(configuration: .init(heloName: "client.test", resetBetweenMessages: true))
+        #expect(machine.startTransaction(envelope: third, size: 300, eightBit: false) == .send(commands(for: third, size: 300, reset: true)))
+        guard case .delivered = machine.receivedReply(try reply("250 ok")) else { throw Failure("first not delivered") }
+        for line in ["250 reset", "250 ok", "250 ok"] { #expect(machine.receivedReply(try reply(line)) == .wait) }
+        #expect(machine.receivedReply(try reply("354 go")) == .sendData(abort: false))
+    }
+
+    @Test("421 or a closed connection with a message pipelined ends the session", arguments: [true, false])
+    func sessionEnds(byReply: Bool) throws {
+        var machine = try machineSendingFirst()
+        _ = machine.startTransaction(envelope: second, size: 200, eightBit: false)
+        let action = byReply ? machine.receivedReply(try reply("421 4.3.2 shutting down")) : machine.connectionClosed()
+        guard case .fail(let error) = action else { throw Failure("expected fail") }
+        #expect(error.severity == .transient && error.stage == .endOfData)
+        #expect(machine.messagesInFlight == 0 && !machine.isReady)
+    }
+
+    @Test("421 to the pipelined MAIL after the first message was delivered ends the session")
+    func serviceClosingOnNext() throws {
+        var machine = try machineSendingFirst()
+        _ = machine.startTransaction(envelope: second, size: 200, eightBit: false)
+        guard case .delivered = machine.receivedReply(try reply("250 ok")) else { throw Failure("first not delivered") }
+        guard case .fail(let error) = machine.receivedReply(try reply("421 4.4.2 timeout")) else { throw Failure("expected fail") }
+        #expect(error.stage == .mailFrom && error.severity == .transient)
+    }
+}
+
 struct Failure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

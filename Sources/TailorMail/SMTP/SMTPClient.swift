@@ -135,52 +135,70 @@ public final class SMTPClient: MailTransport {
         let serverHostname = Self.isIPAddress(configuration.host) ? nil : configuration.host
         do {
             let channel = try await connect(serverHostname: serverHostname)
-            try await channel.executeThenClose { inbound, outbound in
-                var session = SMTPSession(
-                    configuration: configuration, secured: configuration.security == .implicitTLS, channel: channel.channel,
-                    inbound: inbound, outbound: outbound, tlsContext: tlsContext, serverHostname: serverHostname)
-                do {
-                    try await session.setUp()
-                } catch let failure as SMTPSession.SessionFailure {
-                    throw failure.error
-                }
-                logger.debug("SMTP session ready", metadata: ["worker": "\(worker)", "pipelining": "\(session.capabilities.pipelining)"])
-                while let job = pending {
-                    pending = nil
+            // The session runs on its channel's event loop, not behind rendering and signing on the
+            // cooperative pool (see EventLoopTaskExecutor).
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(channel.channel.eventLoop)) {
+                try await channel.executeThenClose { inbound, outbound in
+                    var session = SMTPSession(
+                        configuration: configuration, secured: configuration.security == .implicitTLS, channel: channel.channel,
+                        inbound: inbound, outbound: outbound, tlsContext: tlsContext, serverHostname: serverHostname)
                     do {
-                        let receipt = try await session.deliver(job)
-                        job.continuation.resume(returning: receipt)
-                    } catch let failure as SMTPSession.MessageFailure {
-                        job.continuation.resume(throwing: failure.error)
+                        try await session.setUp()
                     } catch let failure as SMTPSession.SessionFailure {
-                        // A reused connection that the server dropped while idle: retry once on a fresh one.
-                        if session.messagesSent > 0 && !failure.dataSent && job.retries == 0
-                            && (failure.error.code == .connectionClosed || failure.error.reply?.code == 421)
-                        {
-                            var retry = job
-                            retry.retries += 1
-                            queue.enqueue(retry, front: true)
-                        } else {
-                            job.continuation.resume(throwing: failure.error)
+                        throw failure.error
+                    }
+                    logger.debug("SMTP session ready", metadata: ["worker": "\(worker)", "pipelining": "\(session.capabilities.pipelining)"])
+                    do {
+                        while true {
+                            if session.isIdle {
+                                if session.isExhausted { break }
+                                let job: SMTPJob?
+                                if let first = pending {
+                                    pending = nil
+                                    job = first
+                                } else {
+                                    job = await queue.next(timeout: configuration.idleTimeout, hasConnection: true)
+                                }
+                                guard let job else { break }
+                                try await session.start(job)
+                            } else {
+                                try await session.step(nextJob: queue.poll)
+                            }
                         }
+                    } catch let failure as SMTPSession.SessionFailure {
+                        resolve(failure, reused: session.messagesSent > 0)
                         logger.debug("SMTP session ended", metadata: ["worker": "\(worker)", "error": "\(failure.error.code)"])
                         return
-                    } catch {
-                        job.continuation.resume(throwing: MailError(.protocolViolation, severity: .transient, "unexpected error", underlying: error))
-                        return
                     }
-                    if configuration.maximumMessagesPerConnection > 0 && session.messagesSent >= configuration.maximumMessagesPerConnection {
-                        break
-                    }
-                    pending = await queue.next(timeout: configuration.idleTimeout, hasConnection: true)
+                    await session.quit()
                 }
-                await session.quit()
             }
         } catch {
             let mailError = (error as? MailError) ?? MailError(.connectionFailed, severity: .transient, "cannot connect", stage: .connect, underlying: error)
             logger.debug("SMTP connection failed", metadata: ["worker": "\(worker)", "error": "\(mailError.code)"])
             pending?.continuation.resume(throwing: mailError)
         }
+    }
+
+    /// Resolves the messages a failed session left unfinished, oldest first. One whose data never reached
+    /// the server, on a reused connection that the server dropped (closed, or 421), goes back to the front
+    /// of the queue once for a fresh connection; the others get the error.
+    private func resolve(_ failure: SMTPSession.SessionFailure, reused: Bool) {
+        let stale = reused && (failure.error.code == .connectionClosed || failure.error.reply?.code == 421)
+        var retries: [SMTPJob] = []
+        for (index, unfinished) in failure.unfinished.enumerated() {
+            if stale && !unfinished.dataSent && unfinished.job.retries == 0 {
+                var retry = unfinished.job
+                retry.retries += 1
+                retries.append(retry)
+                continue
+            }
+            var error = failure.error
+            // A message pipelined behind another had its commands outstanding, not the other's data.
+            if index > 0 && !unfinished.dataSent { error.stage = .mailFrom }
+            unfinished.job.continuation.resume(throwing: error)
+        }
+        for retry in retries.reversed() { queue.enqueue(retry, front: true) }
     }
 
     private func connect(serverHostname: String?) async throws -> NIOAsyncChannel<SMTPReply, ByteBuffer> {

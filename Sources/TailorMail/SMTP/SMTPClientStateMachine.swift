@@ -7,6 +7,16 @@
 /// LOGIN, PIPELINING (MAIL, RCPT and DATA in one write when the server allows it), SIZE, 8BITMIME,
 /// SMTPUTF8, several messages per session, RSET after a failed transaction (or always, when
 /// configured) and QUIT.
+///
+/// With PIPELINING, messages are also pipelined across transactions (RFC 2920 §3.1: message content
+/// may start a group): once the server answers 354, the caller may start the next message
+/// (``canPipelineNextMessage``) and write its MAIL, RCPT and DATA right after the current message's
+/// content and final dot, in the same write, so that a message costs one round trip instead of two.
+/// At most two messages are then in flight; replies are matched to them in order, and
+/// ``Action/delivered(_:)`` and ``Action/deliveryFailed(_:)`` always concern the oldest message in
+/// flight. A failure of the end of data fails only that message (the transaction is over either way,
+/// RFC 5321 §4.1.1.4); a refused MAIL, RCPT or DATA of the next one fails only the next one, and the
+/// message after it starts with RSET.
 public struct SMTPClientStateMachine: Sendable {
     /// How the session is set up.
     public struct Configuration: Sendable, Hashable {
@@ -61,9 +71,10 @@ public struct SMTPClientStateMachine: Sendable {
         /// ``SMTPClientStateMachine/Action/sendData(abort:)`` has `abort` set because no recipient was
         /// accepted.
         case sendData(abort: Bool)
-        /// The message is delivered (to at least one recipient).
+        /// The oldest message in flight is delivered (to at least one recipient).
         case delivered(DeliveryReceipt)
-        /// The message failed; the session remains usable (a RSET is sent before the next message).
+        /// The oldest message in flight failed; the session remains usable (a RSET is sent before the
+        /// next message when the server may still hold part of the transaction).
         case deliveryFailed(MailError)
         /// The session failed: report the error (to a transaction in flight, if any) and close.
         case fail(MailError)
@@ -101,7 +112,9 @@ public struct SMTPClientStateMachine: Sendable {
         case ready(needsReset: Bool)
         /// Placeholder while a transaction is mutated in place (avoids copy-on-write of its arrays).
         case modifying
-        case transaction(Transaction)
+        /// A transaction in progress and, once its data is written with PIPELINING, the next one whose
+        /// commands followed the data.
+        case transaction(Transaction, next: Transaction?)
         case quitting
         case closed
     }
@@ -131,6 +144,27 @@ public struct SMTPClientStateMachine: Sendable {
 
     /// Whether the connection is encrypted.
     public var isSecured: Bool { secured }
+
+    /// Whether ``startTransaction(envelope:size:eightBit:)`` may be called now to pipeline the next
+    /// message behind the current one: the server offers PIPELINING, the current message's data is being
+    /// written (its DATA got 354, it was not aborted), and no next message is in flight yet. The
+    /// commands it returns are written right after the current message's data, in the same write.
+    public var canPipelineNextMessage: Bool {
+        guard case .transaction(let current, let next) = state else { return false }
+        return next == nil && current.pipelined && current.dataSent && current.firstFailure == nil
+    }
+
+    /// Messages started whose outcome is not known yet (0, 1, or 2 when one is pipelined behind another).
+    public var messagesInFlight: Int {
+        guard case .transaction(_, let next) = state else { return 0 }
+        return next == nil ? 1 : 2
+    }
+
+    /// The stage of the oldest reply awaited in a transaction (for error context), `nil` outside one.
+    public var awaitedStage: SMTPStage? {
+        guard case .transaction(let current, _) = state else { return nil }
+        return current.dataSent ? .endOfData : current.awaiting.first?.stage
+    }
 
     // MARK: - Events
 
@@ -192,10 +226,10 @@ public struct SMTPClientStateMachine: Sendable {
         case .modifying:
             preconditionFailure("state machine re-entered while modifying")
 
-        case .transaction(var transaction):
+        case .transaction(var transaction, let next):
             state = .modifying
-            let action = transactionReply(reply, transaction: &transaction)
-            if case .modifying = state { state = .transaction(transaction) }
+            let action = transactionReply(reply, transaction: &transaction, next: next)
+            if case .modifying = state { state = .transaction(transaction, next: next) }
             return action
 
         case .quitting:
@@ -217,11 +251,19 @@ public struct SMTPClientStateMachine: Sendable {
         return .send([.ehlo(configuration.heloName)])
     }
 
-    /// The caller wants to send a message of `size` octets to `envelope`.
+    /// The caller wants to send a message of `size` octets to `envelope`, either on a ready session
+    /// (``isReady``) or pipelined behind the message whose data is being written
+    /// (``canPipelineNextMessage``; then the commands go right after that data).
     /// - Returns: the commands to write, or `.deliveryFailed` when the server cannot take the message
-    ///   (SIZE, SMTPUTF8, 8BITMIME) — the session stays usable — or `.fail` when not ready.
+    ///   (SIZE, SMTPUTF8, 8BITMIME) or the session cannot start one now — the session stays usable.
     public mutating func startTransaction(envelope: Envelope, size: Int, eightBit: Bool) -> Action {
-        guard case .ready(let needsReset) = state else {
+        let needsReset: Bool
+        switch state {
+        case .ready(let reset):
+            needsReset = reset
+        case .transaction where canPipelineNextMessage:
+            needsReset = false
+        default:
             return .deliveryFailed(MailError(.protocolViolation, severity: .transient, "session is not ready for a message", stage: .mailFrom))
         }
         do {
@@ -252,14 +294,20 @@ public struct SMTPClientStateMachine: Sendable {
         commands.append(.data)
         let pipelined = capabilities.pipelining
         var transaction = Transaction(envelope: envelope, unsent: [], awaiting: [], pipelined: pipelined)
+        if case .transaction(let current, _) = state {
+            // Behind the current message's data (checked by canPipelineNextMessage above).
+            transaction.awaiting = commands
+            state = .transaction(current, next: transaction)
+            return .send(commands)
+        }
         if pipelined {
             transaction.awaiting = commands
-            state = .transaction(transaction)
+            state = .transaction(transaction, next: nil)
             return .send(commands)
         }
         transaction.awaiting = [commands[0]]
         transaction.unsent = Array(commands.dropFirst())
-        state = .transaction(transaction)
+        state = .transaction(transaction, next: nil)
         return .send([commands[0]])
     }
 
@@ -286,7 +334,7 @@ public struct SMTPClientStateMachine: Sendable {
         switch previous {
         case .ready, .quitting, .closed:
             return .close
-        case .transaction(let transaction):
+        case .transaction(let transaction, _):
             let stage = transaction.awaiting.first?.stage ?? .endOfData
             return .fail(MailError(.connectionClosed, severity: .transient, "connection closed during the transaction", stage: stage))
         default:
@@ -339,10 +387,17 @@ public struct SMTPClientStateMachine: Sendable {
         }
     }
 
-    private mutating func transactionReply(_ reply: SMTPReply, transaction: inout Transaction) -> Action {
+    /// A reply for the oldest transaction in flight; `next` is the one pipelined behind it, if any.
+    private mutating func transactionReply(_ reply: SMTPReply, transaction: inout Transaction, next: Transaction?) -> Action {
         if transaction.dataSent {
-            // The reply to the end of data: the outcome of the message.
-            state = .ready(needsReset: !reply.isSuccess || transaction.accepted.isEmpty)
+            // The reply to the end of data: the outcome of the message. The transaction is over either
+            // way; a message pipelined behind it becomes the current one (no RSET needed: RFC 5321
+            // §4.1.1.4 clears the server's state after the end-of-data reply, success or not).
+            if let next {
+                state = .transaction(next, next: nil)
+            } else {
+                state = .ready(needsReset: !reply.isSuccess || transaction.accepted.isEmpty)
+            }
             if reply.code == 421 { return failSession(.rejected(reply, at: .endOfData, "server closed the session")) }
             if let failure = transaction.firstFailure {
                 return .deliveryFailed(failure)

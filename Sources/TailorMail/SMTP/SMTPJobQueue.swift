@@ -109,6 +109,11 @@ final class SMTPJobQueue: Sendable {
         return job
     }
 
+    /// The next queued job if one is waiting, without waiting (to pipeline it behind a message in flight).
+    func poll() -> SMTPJob? {
+        state.withLock { $0.popJob() }
+    }
+
     private func expire(_ id: Int) {
         let waiter: Waiter? = state.withLock { state in
             if let index = state.connectedWaiters.firstIndex(where: { $0.id == id }) { return state.connectedWaiters.remove(at: index) }

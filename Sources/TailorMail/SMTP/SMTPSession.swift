@@ -36,14 +36,24 @@ final class ReplyWatchdog: Sendable {
 
 /// Drives one connection's ``SMTPClientStateMachine`` over a NIO channel. Lives inside
 /// `NIOAsyncChannel.executeThenClose`, used by one task.
+///
+/// Messages are started with ``start(_:)`` when the session is idle; ``step(nextJob:)`` reads one reply
+/// and acts on it, resolving each message's continuation as its outcome becomes known. When the server
+/// offers PIPELINING, the next queued message (from `nextJob`) is started as soon as the current one's
+/// DATA is answered, and its commands travel in the same write as the current message's content.
 struct SMTPSession: ~Copyable {
-    /// A failure that ends only the current message; the session goes on.
-    struct MessageFailure: Error { var error: MailError }
+    /// A message the session started and has not resolved.
+    struct InFlightJob {
+        var job: SMTPJob
+        /// Whether any of its data was written (then it may have been delivered).
+        var dataSent: Bool
+    }
+
     /// A failure that ends the session.
     struct SessionFailure: Error {
         var error: MailError
-        /// Whether any message data reached the server (then the message may have been delivered).
-        var dataSent: Bool
+        /// The messages started and not resolved, oldest first; the caller resolves or requeues them.
+        var unfinished: [InFlightJob] = []
     }
 
     private var machine: SMTPClientStateMachine
@@ -54,10 +64,15 @@ struct SMTPSession: ~Copyable {
     private let timeout: TimeAmount
     private let tlsContext: NIOSSLContext?
     private let serverHostname: String?
+    private let messageLimit: Int
     private var scratch: [UInt8] = []
+    /// Started and unresolved messages, oldest first (at most two: one whose end-of-data reply is due and
+    /// one pipelined behind it).
+    private var inFlight: [InFlightJob] = []
     /// TLS was started and no reply has come through it yet: a failure now is a TLS failure.
     private var tlsPending: Bool
     private(set) var capabilities = SMTPCapabilities()
+    /// Messages resolved on this session (delivered or failed).
     private(set) var messagesSent = 0
 
     init(
@@ -75,18 +90,25 @@ struct SMTPSession: ~Copyable {
         self.tlsContext = tlsContext
         self.serverHostname = serverHostname
         self.tlsPending = secured
+        self.messageLimit = configuration.maximumMessagesPerConnection
     }
 
     deinit { watchdog.cancel() }
 
+    /// Whether no message is in flight (a new one may be started with ``start(_:)``).
+    var isIdle: Bool { inFlight.isEmpty }
+
+    /// Whether the per-connection message limit is reached.
+    var isExhausted: Bool { messageLimit > 0 && machine.messagesStarted >= messageLimit }
+
     /// Reads the greeting and sets the session up (EHLO, STARTTLS, AUTH).
     mutating func setUp() async throws(SessionFailure) {
-        var action = try await nextAction(afterReadingAt: .greeting, dataSent: false)
+        var action = try await nextAction(afterReadingAt: .greeting)
         while true {
             switch action {
             case .send(let commands):
-                try await write(commands, dataSent: false)
-                action = try await nextAction(afterReadingAt: commands.last!.stage, dataSent: false)
+                try await write(commands)
+                action = try await nextAction(afterReadingAt: commands.last!.stage)
             case .startTLS:
                 try await startTLS()
                 action = machine.tlsEstablished()
@@ -94,50 +116,91 @@ struct SMTPSession: ~Copyable {
                 self.capabilities = capabilities
                 return
             case .fail(let error):
-                throw SessionFailure(error: error, dataSent: false)
+                throw SessionFailure(error: error)
             case .wait:
-                action = try await nextAction(afterReadingAt: .greeting, dataSent: false)
+                action = try await nextAction(afterReadingAt: .greeting)
             case .close, .sendData, .delivered, .deliveryFailed:
-                throw SessionFailure(error: MailError(.protocolViolation, severity: .transient, "unexpected step during setup", stage: .greeting), dataSent: false)
+                throw SessionFailure(error: MailError(.protocolViolation, severity: .transient, "unexpected step during setup", stage: .greeting))
             }
         }
     }
 
-    /// Sends one message.
-    /// - Throws: ``MessageFailure`` when only the message failed, ``SessionFailure`` when the session ended.
-    mutating func deliver(_ job: SMTPJob) async throws -> DeliveryReceipt {
-        var action = machine.startTransaction(envelope: job.envelope, size: job.size, eightBit: job.eightBit)
-        var dataSent = false
-        while true {
-            switch action {
-            case .send(let commands):
-                try await write(commands, dataSent: dataSent)
-                action = try await nextAction(afterReadingAt: commands.first!.stage, dataSent: dataSent)
-            case .wait:
-                action = try await nextAction(afterReadingAt: .rcptTo, dataSent: dataSent)
-            case .sendData(let abort):
-                dataSent = true
-                do {
-                    if abort {
-                        try await outbound.write(ByteBuffer(string: ".\r\n"))
-                    } else {
-                        try await outbound.write(job.payload)
-                    }
-                } catch {
-                    throw SessionFailure(error: failure(from: error, stage: .endOfData), dataSent: true)
-                }
-                action = try await nextAction(afterReadingAt: .endOfData, dataSent: true)
-            case .delivered(let receipt):
-                messagesSent += 1
-                return receipt
+    /// Starts `job` on an idle session: writes its first commands, or resolves it at once when the server
+    /// cannot take it (SIZE, SMTPUTF8, 8BITMIME, invalid envelope).
+    mutating func start(_ job: SMTPJob) async throws(SessionFailure) {
+        switch machine.startTransaction(envelope: job.envelope, size: job.size, eightBit: job.eightBit) {
+        case .send(let commands):
+            inFlight.append(InFlightJob(job: job, dataSent: false))
+            try await write(commands)
+        case .deliveryFailed(let error):
+            messagesSent += 1
+            job.continuation.resume(throwing: error)
+        default:
+            inFlight.append(InFlightJob(job: job, dataSent: false))
+            throw sessionFailure(MailError(.protocolViolation, severity: .transient, "unexpected step starting a message", stage: .mailFrom))
+        }
+    }
+
+    /// Reads one reply and acts on it: writes what comes next, resolves the message it concludes. When the
+    /// server answers DATA with 354 and pipelining is possible, `nextJob` is asked for a queued message to
+    /// start behind the current one (`nil`: none waiting).
+    /// - Throws: ``SessionFailure`` when the session ended; its unfinished messages are the caller's.
+    mutating func step(nextJob: () -> SMTPJob?) async throws(SessionFailure) {
+        let action = try await nextAction(afterReadingAt: machine.awaitedStage ?? .mailFrom)
+        switch action {
+        case .wait:
+            return
+        case .send(let commands):
+            try await write(commands)
+        case .sendData(let abort):
+            try await writeData(abort: abort, nextJob: nextJob)
+        case .delivered where inFlight.isEmpty, .deliveryFailed where inFlight.isEmpty:
+            throw sessionFailure(MailError(.protocolViolation, severity: .transient, "an outcome without a message in flight", stage: .endOfData))
+        case .delivered(let receipt):
+            messagesSent += 1
+            inFlight.removeFirst().job.continuation.resume(returning: receipt)
+        case .deliveryFailed(let error):
+            messagesSent += 1
+            inFlight.removeFirst().job.continuation.resume(throwing: error)
+        case .fail(let error):
+            throw sessionFailure(error)
+        case .close, .startTLS, .ready:
+            throw sessionFailure(MailError(.protocolViolation, severity: .transient, "unexpected step in a transaction", stage: .mailFrom))
+        }
+    }
+
+    /// Writes the current message (or an empty one when aborting), followed in the same write by the
+    /// commands of the next queued message when it can be pipelined.
+    private mutating func writeData(abort: Bool, nextJob: () -> SMTPJob?) async throws(SessionFailure) {
+        guard !inFlight.isEmpty else {
+            throw sessionFailure(MailError(.protocolViolation, severity: .transient, "354 without a message", stage: .data))
+        }
+        inFlight[0].dataSent = true
+        let data = abort ? ByteBuffer(string: ".\r\n") : inFlight[0].job.payload
+        var commands: ByteBuffer?
+        while !abort && machine.canPipelineNextMessage && !isExhausted, let next = nextJob() {
+            switch machine.startTransaction(envelope: next.envelope, size: next.size, eightBit: next.eightBit) {
+            case .send(let pipelined):
+                inFlight.append(InFlightJob(job: next, dataSent: false))
+                commands = encode(pipelined)
             case .deliveryFailed(let error):
                 messagesSent += 1
-                throw MessageFailure(error: error)
-            case .fail(let error):
-                throw SessionFailure(error: error, dataSent: dataSent)
-            case .close, .startTLS, .ready:
-                throw SessionFailure(error: MailError(.protocolViolation, severity: .transient, "unexpected step in a transaction", stage: .mailFrom), dataSent: dataSent)
+                next.continuation.resume(throwing: error)
+                continue
+            default:
+                inFlight.append(InFlightJob(job: next, dataSent: false))
+                throw sessionFailure(MailError(.protocolViolation, severity: .transient, "unexpected step pipelining a message", stage: .mailFrom))
             }
+            break
+        }
+        do {
+            if let commands {
+                try await outbound.write(contentsOf: [data, commands])
+            } else {
+                try await outbound.write(data)
+            }
+        } catch {
+            throw sessionFailure(failure(from: error, stage: .endOfData))
         }
     }
 
@@ -145,25 +208,37 @@ struct SMTPSession: ~Copyable {
     mutating func quit() async {
         guard case .send(let commands) = machine.quit() else { return }
         do {
-            try await write(commands, dataSent: false)
-            _ = try await nextAction(afterReadingAt: .quit, dataSent: false)
+            try await write(commands)
+            _ = try await nextAction(afterReadingAt: .quit)
         } catch {}
     }
 
     // MARK: - I/O
 
-    private mutating func write(_ commands: [SMTPCommand], dataSent: Bool) async throws(SessionFailure) {
+    private mutating func encode(_ commands: [SMTPCommand]) -> ByteBuffer {
         scratch.removeAll(keepingCapacity: true)
         for command in commands { command.write(into: &scratch) }
+        return ByteBuffer(bytes: scratch)
+    }
+
+    private mutating func write(_ commands: [SMTPCommand]) async throws(SessionFailure) {
+        let buffer = encode(commands)
         do {
-            try await outbound.write(ByteBuffer(bytes: scratch))
+            try await outbound.write(buffer)
         } catch {
-            throw SessionFailure(error: failure(from: error, stage: commands.first!.stage), dataSent: dataSent)
+            throw sessionFailure(failure(from: error, stage: commands.first!.stage))
         }
     }
 
+    /// A session failure carrying the unresolved messages (the session holds none afterwards).
+    private mutating func sessionFailure(_ error: MailError) -> SessionFailure {
+        let unfinished = inFlight
+        inFlight = []
+        return SessionFailure(error: error, unfinished: unfinished)
+    }
+
     /// Reads a reply and feeds it (or the end of the connection) to the state machine.
-    private mutating func nextAction(afterReadingAt stage: SMTPStage, dataSent: Bool) async throws(SessionFailure) -> SMTPClientStateMachine.Action {
+    private mutating func nextAction(afterReadingAt stage: SMTPStage) async throws(SessionFailure) -> SMTPClientStateMachine.Action {
         watchdog.arm(timeout)
         defer { watchdog.disarm() }
         do {
@@ -172,13 +247,13 @@ struct SMTPSession: ~Copyable {
                 return machine.receivedReply(reply)
             }
         } catch {
-            throw SessionFailure(error: failure(from: error, stage: stage), dataSent: dataSent)
+            throw sessionFailure(failure(from: error, stage: stage))
         }
         if watchdog.hasFired {
-            throw SessionFailure(error: MailError(.timeout, severity: .transient, "no reply within the command timeout", stage: stage), dataSent: dataSent)
+            throw sessionFailure(MailError(.timeout, severity: .transient, "no reply within the command timeout", stage: stage))
         }
         if tlsPending {
-            throw SessionFailure(error: MailError(.tlsFailed, severity: .transient, "connection closed during the TLS handshake", stage: .tlsHandshake), dataSent: dataSent)
+            throw sessionFailure(MailError(.tlsFailed, severity: .transient, "connection closed during the TLS handshake", stage: .tlsHandshake))
         }
         return machine.connectionClosed()
     }
@@ -186,7 +261,7 @@ struct SMTPSession: ~Copyable {
     private mutating func startTLS() async throws(SessionFailure) {
         tlsPending = true
         guard let tlsContext else {
-            throw SessionFailure(error: MailError(.tlsFailed, severity: .permanent, "no TLS configuration", stage: .startTLS), dataSent: false)
+            throw SessionFailure(error: MailError(.tlsFailed, severity: .permanent, "no TLS configuration", stage: .startTLS))
         }
         let hostname = serverHostname
         let channel = self.channel
@@ -196,7 +271,7 @@ struct SMTPSession: ~Copyable {
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
             }.get()
         } catch {
-            throw SessionFailure(error: MailError(.tlsFailed, severity: .transient, "cannot start TLS", stage: .tlsHandshake, underlying: error), dataSent: false)
+            throw SessionFailure(error: MailError(.tlsFailed, severity: .transient, "cannot start TLS", stage: .tlsHandshake, underlying: error))
         }
     }
 

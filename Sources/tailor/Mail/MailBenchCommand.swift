@@ -28,7 +28,7 @@ struct MailBenchCommand: AsyncParsableCommand {
             signer = try DKIMSigner(
                 domain: dkim.domain ?? "shop.example", selector: dkim.selector, privateKeyPEM: try String(contentsOfFile: key, encoding: .utf8))
         }
-        let options = MailBenchmark.Options(count: count, concurrency: max(8, connections * 4), signer: signer, htmlSize: htmlSize)
+        let options = MailBenchmark.Options(count: count, concurrency: MailBenchmark.defaultConcurrency(connections: connections), signer: signer, htmlSize: htmlSize)
         let result = try await transportURL.withTransport { transport in
             await MailBenchmark.run(transport: transport, options: options)
         }

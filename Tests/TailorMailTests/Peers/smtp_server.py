@@ -2,6 +2,10 @@
 
 Every message received is written to OUT/<n>.eml with OUT/<n>.json holding the envelope.
 Recipients containing "reject" get 550 5.1.1, those containing "later" get 451 4.2.0.
+With --pipelining the server also advertises PIPELINING, refuses senders containing "reject" with
+550 5.7.1, answers the end of data of messages to a recipient containing "dotfail" with 554 5.6.0
+(storing nothing), and notes in each message's JSON whether the client had already sent more
+(the next message's commands) when the message's final dot was read ("pipelined").
 Prints "READY <port>" once listening; runs until stdin closes or it is killed.
 
 Options:
@@ -9,6 +13,7 @@ Options:
   --starttls         offer STARTTLS with a fresh self-signed certificate for localhost/127.0.0.1,
                      written to DIR/cert.pem, and require it before MAIL
   --auth USER:PASS   require AUTH (PLAIN or LOGIN) with these credentials
+  --pipelining       advertise PIPELINING; sender and end-of-data refusals as above
 """
 import argparse
 import asyncio
@@ -89,6 +94,8 @@ class Handler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        # Bytes already buffered after the final dot: the client pipelined its next commands.
+        pipelined = len(getattr(server._reader, "_buffer", b"")) > 0
         with self.lock:
             self.count += 1
             number = self.count
@@ -102,6 +109,7 @@ class Handler:
                     "rcpt_tos": envelope.rcpt_tos,
                     "tls": session.ssl is not None,
                     "authenticated": bool(session.authenticated),
+                    "pipelined": pipelined,
                 },
                 f,
             )
@@ -109,11 +117,30 @@ class Handler:
         return "250 2.0.0 OK queued as %06d" % number
 
 
+class PipeliningHandler(Handler):
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return responses[:-1] + ["250-PIPELINING"] + responses[-1:]
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if "reject" in address:
+            return "550 5.7.1 Sender refused"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if any("dotfail" in address for address in envelope.rcpt_tos):
+            return "554 5.6.0 Content refused"
+        return await super().handle_DATA(server, session, envelope)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
     parser.add_argument("--starttls", action="store_true")
     parser.add_argument("--auth")
+    parser.add_argument("--pipelining", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -138,7 +165,7 @@ def main():
 
     port = free_port()
     controller = Controller(
-        Handler(args.out), hostname="127.0.0.1", port=port, server_hostname="peer.test",
+        (PipeliningHandler if args.pipelining else Handler)(args.out), hostname="127.0.0.1", port=port, server_hostname="peer.test",
         enable_SMTPUTF8=True, **kwargs
     )
     controller.start()

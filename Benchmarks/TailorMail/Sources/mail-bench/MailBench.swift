@@ -1,7 +1,7 @@
 import Foundation
 import TailorMail
 
-/// `mail-bench --smtp URL --count N --connections C [--dkim-key PEM --dkim-domain D --dkim-selector S]`
+/// `mail-bench --smtp URL --count N --connections C [--concurrency M] [--dkim-key PEM --dkim-domain D --dkim-selector S]`
 /// `mail-bench --keygen FILE` writes a fresh 2048-bit DKIM key.
 /// The last line printed is `<rate> messages/s`.
 @main
@@ -11,7 +11,7 @@ struct MailBench {
         var arguments = CommandLine.arguments.dropFirst()
         while let name = arguments.popFirst() {
             guard name.hasPrefix("--"), let value = arguments.popFirst() else {
-                FileHandle.standardError.write(Data("usage: mail-bench --smtp URL --count N --connections C [--dkim-key PEM --dkim-domain D --dkim-selector S]\n".utf8))
+                FileHandle.standardError.write(Data("usage: mail-bench --smtp URL --count N --connections C [--concurrency M] [--dkim-key PEM --dkim-domain D --dkim-selector S]\n".utf8))
                 exit(2)
             }
             options[String(name.dropFirst(2))] = value
@@ -41,7 +41,8 @@ struct MailBench {
                 domain: options["dkim-domain"] ?? "shop.example", selector: options["dkim-selector"] ?? "bench",
                 privateKeyPEM: try String(contentsOfFile: keyPath, encoding: .utf8))
         }
-        let benchOptions = MailBenchmark.Options(count: count, concurrency: max(8, connections * 4), signer: signer)
+        let concurrency = options["concurrency"].flatMap(Int.init) ?? MailBenchmark.defaultConcurrency(connections: connections)
+        let benchOptions = MailBenchmark.Options(count: count, concurrency: concurrency, signer: signer)
         let result = try await SMTPClient.withClient(configuration: configuration) { client in
             await MailBenchmark.run(transport: client, options: benchOptions)
         }
