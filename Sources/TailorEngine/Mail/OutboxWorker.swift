@@ -20,8 +20,11 @@ public final class OutboxWorker: Sendable {
     public struct Configuration: Sendable {
         /// Messages claimed at once.
         public var batchSize = 100
-        /// Messages sent at once (the SMTP pool's connections bound the real parallelism).
-        public var concurrency = 8
+        /// Messages rendered, signed and handed to the transport at once. The SMTP pool's connections
+        /// bound the real parallelism; eight per connection of the default pool of four keep a next
+        /// message ready behind each one in flight, which is what SMTP pipelining across messages needs
+        /// (with two per connection it rarely had one).
+        public var concurrency = 32
         /// How long a claimed batch belongs to this worker; a crashed worker's batch is claimable after it.
         /// Must exceed the time a batch takes to send.
         public var lease: Duration = .seconds(120)
