@@ -127,3 +127,36 @@ struct SQLiteWriterTests {
         }
     }
 }
+
+/// Batches prepared on the callers' tasks and combined for one group commit, on every backend.
+@Suite("Prepared batches")
+struct PreparedBatchTests {
+    let t0 = Date(millisecondsSince1970: 1_700_000_000_000)
+
+    @Test(arguments: TestBackend.available)
+    func combinedBatchesStoreEachMessageOnceInOrder(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let db = test.database
+            let first = try db.prepareIngest([
+                .identify(userId: "u", traits: ["email": "u@example.com", "plan": "pro"], at: t0, messageId: "a1"),
+                .track("Product Viewed", userId: "u", at: t0 + 1, messageId: "a2"),
+            ])
+            // A retry of a2 in another request of the same group commit, and a new event.
+            let second = try db.prepareIngest([
+                .track("Product Viewed", userId: "u", at: t0 + 1, messageId: "a2"),
+                .track("Order Completed", userId: "u", properties: ["revenue": 20], at: t0 + 2, messageId: "b1"),
+            ])
+            let combined = PreparedBatch.combining([first, second])
+            #expect(combined.messages.map(\.messageId) == ["a1", "a2", "a2", "b1"])
+            let result = try await db.ingest(combined, planner: IngestPlanner())
+            #expect(result.stored == 3)
+            #expect(result.duplicates == 1)
+            let view = try #require(try await db.profile(ProfileReference("email:u@example.com")!))
+            #expect(view.state.eventCount == 3)
+            #expect(view.state.orderCount == 1)
+            #expect(view.traits["plan"] == "pro")
+            // Each caller's share of the group commit: a2 is stored, whichever request of the group carried it.
+            #expect(result.share(of: second.messages) == IngestResult(stored: 2, duplicates: 0, createdProfiles: 1, merges: 0))
+        }
+    }
+}
