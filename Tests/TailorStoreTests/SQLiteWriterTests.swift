@@ -107,7 +107,9 @@ struct SQLiteWriterTests {
             let db = try #require(test.database as? SQLiteDatabase)
             // The writer checkpoints by itself only as a backstop.
             #expect(try await db.pool.write { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == SQLiteCheckpointer.writerBackstopPages)
-            // A checkpointer that never wakes by itself and restarts the WAL as soon as it holds a page.
+            // The database's own checkpointer is stopped (two checkpoints at once: one gets SQLITE_BUSY), and
+            // replaced by one that never wakes by itself and restarts the WAL as soon as it holds a page.
+            db.checkpointer.stop()
             let checkpointer = try SQLiteCheckpointer(path: try #require(test.sqlitePath), writer: db.pool, synchronousFull: false,
                                                       interval: .seconds(3_600), restartPages: 1)
             defer { checkpointer.stop() }
