@@ -9,15 +9,18 @@ public import TailorCore
 /// redoing any of it.
 public struct PreparedBatch: Sendable {
     public let messages: [Message]
-    /// Storage key of each identity in the batch (computed again for any that is missing).
-    let storageKeys: [Identity: String]
+    /// Storage key of each identity in the batch, when prepared (see ``storageKeys(using:)``).
+    private let preparedKeys: [Identity: String]
+    /// Whether `preparedKeys` holds every identity of `messages` (false for a batch prepared without them).
+    private let keysComplete: Bool
     /// Encoded columns by message id, with an empty profile id (the transaction decides it).
     let events: [String: EventRow]
 
     /// A batch with nothing prepared: the store does all the work in its transaction.
     public init(messages: [Message]) {
         self.messages = messages
-        storageKeys = [:]
+        preparedKeys = [:]
+        keysComplete = false
         events = [:]
     }
 
@@ -25,7 +28,8 @@ public struct PreparedBatch: Sendable {
         self.messages = messages
         var keys: [Identity: String] = [:]
         for identity in IngestPlanner.lookups(for: messages).identities { keys[identity] = cipher.storageKey(identity) }
-        storageKeys = keys
+        preparedKeys = keys
+        keysComplete = true
         var encoded: [String: EventRow] = [:]
         encoded.reserveCapacity(messages.count)
         for m in messages where encoded[m.messageId] == nil {
@@ -34,22 +38,35 @@ public struct PreparedBatch: Sendable {
         events = encoded
     }
 
-    private init(messages: [Message], storageKeys: [Identity: String], events: [String: EventRow]) {
+    private init(messages: [Message], preparedKeys: [Identity: String], keysComplete: Bool, events: [String: EventRow]) {
         self.messages = messages
-        self.storageKeys = storageKeys
+        self.preparedKeys = preparedKeys
+        self.keysComplete = keysComplete
         self.events = events
+    }
+
+    /// The storage key of every identity in the batch: the prepared ones, completed with `cipher` only
+    /// for a batch that was not prepared.
+    func storageKeys(using cipher: FieldCipher) -> [Identity: String] {
+        if keysComplete { return preparedKeys }
+        var keys = preparedKeys
+        for identity in IngestPlanner.lookups(for: messages).identities where keys[identity] == nil {
+            keys[identity] = cipher.storageKey(identity)
+        }
+        return keys
     }
 
     /// One batch of all the messages, in order; for a message id repeated across batches the first
     /// encoding is kept (the planner stores the first and skips the others as duplicates).
     public static func combining(_ batches: [PreparedBatch]) -> PreparedBatch {
         guard batches.count > 1 else { return batches.first ?? PreparedBatch(messages: []) }
-        var keys = batches[0].storageKeys
+        var keys = batches[0].preparedKeys
         var events = batches[0].events
         for b in batches.dropFirst() {
-            keys.merge(b.storageKeys) { first, _ in first }
+            keys.merge(b.preparedKeys) { first, _ in first }
             events.merge(b.events) { first, _ in first }
         }
-        return PreparedBatch(messages: batches.flatMap(\.messages), storageKeys: keys, events: events)
+        return PreparedBatch(messages: batches.flatMap(\.messages), preparedKeys: keys,
+                             keysComplete: batches.allSatisfy(\.keysComplete), events: events)
     }
 }

@@ -16,18 +16,24 @@ struct Run {
     var stderr: String
 }
 
+/// A `tailor` process (not started) with arguments, in a directory, with `environment` added to this one's.
+func tailorProcess(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tailorBinary)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    return process
+}
+
 /// Runs `tailor` with arguments in a directory; waits on a Dispatch thread, never on the concurrency pool.
 func tailor(_ arguments: [String], in directory: URL, environment: [String: String] = [:], timeout: Double = 300) async throws -> Run {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
             do {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: tailorBinary)
-                process.arguments = arguments
-                process.currentDirectoryURL = directory
-                var env = ProcessInfo.processInfo.environment
-                for (k, v) in environment { env[k] = v }
-                process.environment = env
+                let process = tailorProcess(arguments, in: directory, environment: environment)
                 let outURL = directory.appendingPathComponent("out-\(UUID().uuidString)")
                 let errURL = directory.appendingPathComponent("err-\(UUID().uuidString)")
                 FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -109,10 +115,7 @@ struct CLITests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let port = 20_000 + Int.random(in: 0..<10_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tailorBinary)
-        process.arguments = ["serve", "--port", String(port)]
-        process.currentDirectoryURL = dir
+        let process = tailorProcess(["serve", "--port", String(port)], in: dir)
         let errURL = dir.appendingPathComponent("serve.err")
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: errURL)

@@ -20,13 +20,7 @@ struct MailCrashTests {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: tailorBinary)
-                    process.arguments = arguments
-                    process.currentDirectoryURL = directory
-                    var env = ProcessInfo.processInfo.environment
-                    for (k, v) in environment { env[k] = v }
-                    process.environment = env
+                    let process = tailorProcess(arguments, in: directory, environment: environment)
                     process.standardOutput = FileHandle.nullDevice
                     process.standardError = FileHandle.nullDevice
                     try process.run()

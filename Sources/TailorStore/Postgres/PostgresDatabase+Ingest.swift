@@ -22,14 +22,12 @@ extension PostgresDatabase {
     public func ingest(_ batch: PreparedBatch, planner: IngestPlanner) async throws -> IngestResult {
         let messages = batch.messages
         guard !messages.isEmpty else { return IngestResult() }
-        let lookups = IngestPlanner.lookups(for: messages)
         var keys: [IdentityKey: Identity] = [:]
-        for identity in lookups.identities {
-            let key = batch.storageKeys[identity].map { PostgresText.clean($0) } ?? storageKey(identity)
-            keys[IdentityKey(kind: identity.kind.rawValue, value: key)] = identity
+        for (identity, key) in batch.storageKeys(using: cipher) {
+            keys[IdentityKey(kind: identity.kind.rawValue, value: PostgresText.clean(key))] = identity
         }
         let prepared = batch.events
-        let messageIds = Array(Set(lookups.messageIds.map { PostgresText.clean($0) }))
+        let messageIds = Array(Set(messages.map { PostgresText.clean($0.messageId) }))
         let keyed = keys
         return try await withContext("ingest") {
             try await self.retrying {

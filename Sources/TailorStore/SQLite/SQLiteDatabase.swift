@@ -90,19 +90,15 @@ public final class SQLiteDatabase: TailorDatabase {
     public func ingest(_ batch: PreparedBatch, planner: IngestPlanner) async throws -> IngestResult {
         let messages = batch.messages
         guard !messages.isEmpty else { return IngestResult() }
-        let cipher = self.cipher
         // Blind indexes and each event's columns were computed by `prepareIngest`, outside the single
         // writer; only the profile of each event is decided inside.
-        let lookups = IngestPlanner.lookups(for: messages)
-        var storageKeys = batch.storageKeys
-        for identity in lookups.identities where storageKeys[identity] == nil { storageKeys[identity] = cipher.storageKey(identity) }
-        let keys = storageKeys
+        let keys = batch.storageKeys(using: cipher)
         let prepared = batch.events
         let cache = ingestCache
         let outcome: (result: IngestResult, token: UInt64)
         do {
             outcome = try await pool.write { db in
-                try self.ingestTransaction(db, messages: messages, keys: keys, lookups: lookups, prepared: prepared,
+                try self.ingestTransaction(db, messages: messages, keys: keys, prepared: prepared,
                                            planner: planner, cache: cache)
             }
         } catch {
@@ -115,7 +111,7 @@ public final class SQLiteDatabase: TailorDatabase {
 
     /// The writer's part of ingest: resolve identities (from the cache when it can be trusted), plan,
     /// write, maintain segment memberships, and record what the cache may keep.
-    private func ingestTransaction(_ db: Database, messages: [Message], keys: [Identity: String], lookups: IngestLookups,
+    private func ingestTransaction(_ db: Database, messages: [Message], keys: [Identity: String],
                                    prepared: [String: EventRow], planner: IngestPlanner,
                                    cache: SQLiteIngestCache) throws -> (result: IngestResult, token: UInt64) {
         let now = Date()
@@ -144,7 +140,7 @@ public final class SQLiteDatabase: TailorDatabase {
         if !unread.isEmpty {
             snapshot.profiles.merge(try Self.loadAggregates(db, ids: Array(unread), cipher: cipher)) { cached, _ in cached }
         }
-        snapshot.existingMessageIds = try Self.storedMessageIds(db, among: lookups.messageIds)
+        snapshot.existingMessageIds = try Self.storedMessageIds(db, among: messages.map(\.messageId))
 
         let plan = planner.plan(messages, snapshot: snapshot)
         let saved = try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy, keys: keys, prepared: prepared)
