@@ -1,5 +1,13 @@
 -- wrk script: every request is a /v1/batch of 100 distinct Segment messages (unique messageIds, so nothing
 -- is deduplicated), from a pool of 20,000 users, mixing page views, cart adds, orders and identifies.
+--
+-- Two ways to load the server:
+--   closed loop (default): each connection sends its next request as soon as the previous one is answered,
+--     which measures the most the server sustains; latency is then set by the number of connections.
+--   paced (BENCH_RATE=requests/s, BENCH_THREADS=wrk's -t): requests leave on a fixed schedule whatever the
+--     answers, the way independent clients send, which measures latency at that rate. A connection that is
+--     still waiting when its slot comes sends late; done() reports how many slots went out late and by how
+--     much, so that a schedule the server could not keep is visible rather than hidden in the figures.
 -- thread_id is set per thread by setup() (a global in each thread's Lua state)
 local counter = 0
 local threads = {}
@@ -7,6 +15,48 @@ local threads = {}
 function setup(thread)
   thread:set("thread_id", #threads + 1)
   table.insert(threads, thread)
+end
+
+local rate = tonumber(os.getenv("BENCH_RATE") or "")
+if rate then
+  local ffi = require("ffi")
+  ffi.cdef [[
+    typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+    int clock_gettime(int clock, bench_timespec *ts);
+  ]]
+  local ts = ffi.new("bench_timespec")
+  local function now_ms()
+    ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+  end
+  local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
+  local interval = 1000 * nthreads / rate
+  local next_slot = nil
+  late, late_max = 0, 0 -- globals, read by done() through thread:get
+
+  function delay()
+    local now = now_ms()
+    -- threads take interleaved slots: thread k starts k intervals / threads in
+    next_slot = next_slot or (now + (thread_id - 1) * interval / nthreads)
+    local slot = next_slot
+    next_slot = next_slot + interval
+    local wait = slot - now
+    if wait < -1 then
+      late = late + 1
+      late_max = math.max(late_max, -wait)
+    end
+    return math.max(0, math.floor(wait + 0.5))
+  end
+
+  function done(summary, latency, requests)
+    local count, worst = 0, 0
+    for _, t in ipairs(threads) do
+      count = count + t:get("late")
+      worst = math.max(worst, t:get("late_max"))
+    end
+    io.write(string.format("paced: %d of %d requests left more than 1 ms after their slot (worst %.1f ms)\n",
+      count, summary.requests, worst))
+  end
 end
 
 function init(args)
