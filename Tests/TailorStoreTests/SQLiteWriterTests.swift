@@ -130,6 +130,50 @@ struct SQLiteWriterTests {
     }
 }
 
+/// When the checkpointer passes: once a second, and sooner when the WAL is about to reach the size at which
+/// it is started over (so that the writer's backstop is never what bounds it).
+@Suite("Checkpoint schedule")
+struct CheckpointScheduleTests {
+    let start = ContinuousClock.now
+
+    @Test func passesEveryIntervalWhenTheWALGrowsSlowly() {
+        var s = CheckpointSchedule(interval: .seconds(1), tick: .milliseconds(200), restartPages: 32_768, start: start)
+        #expect(!s.isDue(at: start + .milliseconds(200)))
+        #expect(!s.isDue(at: start + .milliseconds(999)))
+        #expect(s.isDue(at: start + .seconds(1)))
+        // 1,000 frames a second: far from the restart size, so the next pass is a second later again.
+        s.passed(at: start + .seconds(1), walFrames: 1_000)
+        #expect(s.framesPerSecond == 1_000)
+        #expect(!s.isDue(at: start + .milliseconds(1_800)))
+        #expect(s.isDue(at: start + .seconds(2)))
+    }
+
+    @Test func passesSoonerWhenTheWALWouldReachTheRestartSize() {
+        var s = CheckpointSchedule(interval: .seconds(1), tick: .milliseconds(200), restartPages: 32_768, start: start)
+        // 20,000 frames in the first second: at that rate 32,768 is reached 0.64 s after the pass.
+        s.passed(at: start + .seconds(1), walFrames: 20_000)
+        #expect(s.framesPerSecond == 20_000)
+        #expect(!s.isDue(at: start + .milliseconds(1_400)))  // 20,000 + 20,000 x 0.6 = 32,000 by the next look
+        #expect(s.isDue(at: start + .milliseconds(1_500)))  // 20,000 + 20,000 x 0.7 = 34,000
+        // That pass ended with the writer's catch-up: the WAL starts over, and the rate is measured from zero.
+        s.passed(at: start + .milliseconds(1_600), walFrames: 0)
+        #expect(!s.isDue(at: start + .milliseconds(2_000)))
+        s.passed(at: start + .milliseconds(2_600), walFrames: 15_000)
+        #expect(s.framesPerSecond == 15_000)
+        #expect(!s.isDue(at: start + .milliseconds(3_400)))  // 15,000 + 15,000 x 1.0 = 30,000
+        #expect(s.isDue(at: start + .milliseconds(3_600)))
+    }
+
+    @Test func aFailedPassKeepsTheRate() {
+        var s = CheckpointSchedule(interval: .seconds(1), tick: .milliseconds(200), restartPages: 32_768, start: start)
+        s.passed(at: start + .seconds(1), walFrames: 30_000)
+        s.passed(at: start + .milliseconds(1_200), walFrames: nil)
+        #expect(s.framesPerSecond == 30_000)
+        #expect(s.walFrames == 30_000)
+        #expect(s.isDue(at: start + .milliseconds(1_200)))
+    }
+}
+
 /// Batches prepared on the callers' tasks and combined for one group commit, on every backend.
 @Suite("Prepared batches")
 struct PreparedBatchTests {

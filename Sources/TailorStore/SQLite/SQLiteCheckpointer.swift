@@ -11,9 +11,13 @@ import Synchronization
 /// before the next batch could start). Here the writer's automatic checkpoint is only a backstop
 /// (`writerBackstopPages`), and this object checkpoints from its own connection on its own thread:
 ///
-/// - every `interval` it runs a PASSIVE checkpoint, which copies what the WAL holds while the writer
-///   goes on committing (readers and the writer are never blocked; a page changed by several batches
-///   since the last pass is copied once);
+/// - every `interval` (1 s) it runs a PASSIVE checkpoint, which copies what the WAL holds while the
+///   writer goes on committing (readers and the writer are never blocked; a page changed by several
+///   batches since the last pass is copied once: under ingest most pages are index and profile pages
+///   changed many times a second, so passes every second instead of every 200 ms copy fewer pages, and
+///   measured 12–15 % more events/s). It looks every `tick` (200 ms) and passes sooner when the WAL,
+///   growing as fast as between the last two passes, would reach `restartPages` by the next look, so
+///   that the restart below begins near `restartPages` and the writer's backstop is never reached;
 /// - SQLite reuses the WAL from its start only when a write transaction begins with every frame
 ///   copied; under sustained load each transaction begins right after the previous commit, before any
 ///   background pass can copy it, so that never happens by itself. Once the WAL holds `restartPages`
@@ -30,13 +34,14 @@ final class SQLiteCheckpointer: Sendable {
     /// A background pass during which fewer pages were committed is the last before the writer's catch-up.
     let smallTailPages = 512
     let interval: Duration
+    let tick: Duration
     private let side: DatabaseQueue
     private let writer: DatabasePool
     /// True once stopped; held for the length of each pass, so that no pass runs after ``stop()``.
     private let stopped = Mutex(false)
 
-    init(path: String, writer: DatabasePool, synchronousFull: Bool, interval: Duration = .milliseconds(200),
-         restartPages: Int = 32_768) throws {
+    init(path: String, writer: DatabasePool, synchronousFull: Bool, interval: Duration = .seconds(1),
+         tick: Duration = .milliseconds(200), restartPages: Int = 32_768) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.label = "tailor.checkpointer"
@@ -47,6 +52,7 @@ final class SQLiteCheckpointer: Sendable {
         side = try DatabaseQueue(path: path, configuration: config)
         self.writer = writer
         self.interval = interval
+        self.tick = tick
         self.restartPages = restartPages
         let thread = Thread { [self] in self.loop() }
         thread.name = "tailor-checkpointer"
@@ -54,11 +60,16 @@ final class SQLiteCheckpointer: Sendable {
     }
 
     private func loop() {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let seconds = Double(tick.components.seconds) + Double(tick.components.attoseconds) / 1e18
+        var schedule = CheckpointSchedule(interval: interval, tick: tick, restartPages: restartPages, start: .now)
         while true {
             Thread.sleep(forTimeInterval: seconds)
             let goOn = stopped.withLock { stopped in
-                if !stopped { passOnce() }
+                if !stopped, schedule.isDue(at: .now) {
+                    let frames = passOnce()?.walFrameCount
+                    // Past `restartPages` the pass ended with the writer's catch-up: the WAL starts over.
+                    schedule.passed(at: .now, walFrames: frames.map { $0 >= restartPages ? 0 : $0 })
+                }
                 return !stopped
             }
             if !goOn { break }
@@ -92,5 +103,48 @@ final class SQLiteCheckpointer: Sendable {
             s = true
             try? side.close()
         }
+    }
+}
+
+/// When the checkpointer's next background pass is due: `interval` after the last, or sooner when the WAL,
+/// growing at the rate seen between the last two passes, would hold `restartPages` frames by the next
+/// look (`tick` later).
+struct CheckpointSchedule {
+    let interval: Duration
+    let tick: Duration
+    let restartPages: Int
+    private(set) var lastPass: ContinuousClock.Instant
+    private(set) var walFrames = 0
+    private(set) var framesPerSecond = 0.0
+
+    init(interval: Duration, tick: Duration, restartPages: Int, start: ContinuousClock.Instant) {
+        self.interval = interval
+        self.tick = tick
+        self.restartPages = restartPages
+        lastPass = start
+    }
+
+    func isDue(at now: ContinuousClock.Instant) -> Bool {
+        let elapsed = now - lastPass
+        if elapsed >= interval { return true }
+        let projected = Double(walFrames) + framesPerSecond * Self.seconds(elapsed + tick)
+        return projected >= Double(restartPages)
+    }
+
+    /// A pass ran at `now` and left `walFrames` frames in the WAL (0 when it will start over; nil when
+    /// the pass failed: the rate is kept).
+    mutating func passed(at now: ContinuousClock.Instant, walFrames frames: Int?) {
+        defer { lastPass = now }
+        guard let frames else { return }
+        let elapsed = Self.seconds(now - lastPass)
+        if elapsed > 0 {
+            // After a restart the WAL holds only what came since: a lower bound of the rate, which is fine.
+            framesPerSecond = Double(frames >= walFrames ? frames - walFrames : frames) / elapsed
+        }
+        walFrames = frames
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
