@@ -26,9 +26,7 @@ public struct PreparedBatch: Sendable {
 
     init(messages: [Message], cipher: FieldCipher, policy: PersonalDataPolicy) throws {
         self.messages = messages
-        var keys: [Identity: String] = [:]
-        for identity in IngestPlanner.lookups(for: messages).identities { keys[identity] = cipher.storageKey(identity) }
-        preparedKeys = keys
+        preparedKeys = Self.storageKeys(of: messages, using: cipher, known: [:])
         keysComplete = true
         var encoded: [String: EventRow] = [:]
         encoded.reserveCapacity(messages.count)
@@ -48,8 +46,13 @@ public struct PreparedBatch: Sendable {
     /// The storage key of every identity in the batch: the prepared ones, completed with `cipher` only
     /// for a batch that was not prepared.
     func storageKeys(using cipher: FieldCipher) -> [Identity: String] {
-        if keysComplete { return preparedKeys }
-        var keys = preparedKeys
+        keysComplete ? preparedKeys : Self.storageKeys(of: messages, using: cipher, known: preparedKeys)
+    }
+
+    /// `known` completed with the storage key of every other identity of `messages`.
+    private static func storageKeys(of messages: [Message], using cipher: FieldCipher,
+                                    known: [Identity: String]) -> [Identity: String] {
+        var keys = known
         for identity in IngestPlanner.lookups(for: messages).identities where keys[identity] == nil {
             keys[identity] = cipher.storageKey(identity)
         }

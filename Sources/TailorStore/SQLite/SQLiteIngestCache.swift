@@ -50,23 +50,13 @@ final class SQLiteIngestCache: Sendable {
     }
 
     func links(_ identities: some Sequence<Identity>) -> [Identity: ProfileID] {
-        state.withLock { s in
-            var found: [Identity: ProfileID] = [:]
-            for identity in identities {
-                if let owner = s.links[identity] { found[identity] = owner }
-            }
-            return found
-        }
+        let keys = Array(identities)
+        return state.withLock { $0.links.values(for: keys) }
     }
 
     func profiles(_ ids: some Sequence<ProfileID>) -> [ProfileID: ProfileAggregate] {
-        state.withLock { s in
-            var found: [ProfileID: ProfileAggregate] = [:]
-            for id in ids {
-                if let p = s.profiles[id] { found[id] = p }
-            }
-            return found
-        }
+        let keys = Array(ids)
+        return state.withLock { $0.profiles.values(for: keys) }
     }
 
     /// Records what a transaction read and wrote, before its commit; returns a token for ``confirm(_:)``.
@@ -166,6 +156,15 @@ struct TwoGenerations<Key: Hashable, Value> {
                 remove(key)
             }
         }
+    }
+
+    /// The entries held for these keys (each read counts as a use).
+    mutating func values(for keys: some Sequence<Key>) -> [Key: Value] {
+        var found: [Key: Value] = [:]
+        for key in keys {
+            if let value = self[key] { found[key] = value }
+        }
+        return found
     }
 
     mutating func remove(_ key: Key) {

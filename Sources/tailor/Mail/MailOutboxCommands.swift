@@ -14,7 +14,8 @@ struct MailDrainCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Transport URL (env TAILOR_MAIL_URL; default file:./tailor-mail).") var smtp: String?
     @Option(name: .customLong("batch-size"), help: "Messages claimed at once.") var batchSize = 100
-    @Option(help: "Messages sent at once (eight per SMTP connection lets each pipeline the next).") var concurrency = 32
+    @Option(help: "Messages sent at once (eight per SMTP connection lets each pipeline the next).")
+    var concurrency = OutboxWorker.Configuration().concurrency
     @Option(help: "Lease of a claimed batch, in seconds (a killed sender's batch is claimable after it).") var lease = 120.0
 
     func run() async throws {
