@@ -269,18 +269,19 @@ struct SMTPFailureTests {
         #expect(error?.code == .connectionFailed && error?.severity == .transient && error?.stage == .connect)
     }
 
-    @Test("a server that never answers times out")
+    // The server never answers and never closes: without the command timeout this would wait forever, so
+    // the time limit turns such a regression into a failure. No wall-clock bound is asserted on the
+    // 400 ms itself: the tests share two cores, and a resumption may wait seconds for a free thread.
+    @Test("a server that never answers times out", .timeLimit(.minutes(2)))
     func silentServer() async throws {
         let server = try await SilentServer.start()
         var configuration = SMTPConfiguration(host: "127.0.0.1", port: server.port)
         configuration.commandTimeout = .milliseconds(400)
         let message = Message(from: try MailAddress("a@shop.example"), to: [try MailAddress("b@example.com")], subject: "s", text: "t")
-        let started = ContinuousClock.now
         let error = await #expect(throws: MailError.self) {
             _ = try await SMTPClient.withClient(configuration: configuration) { try await $0.send(message) }
         }
         #expect(error?.code == .timeout && error?.severity == .transient && error?.stage == .greeting)
-        #expect(ContinuousClock.now - started < .seconds(30))
         try await server.stop()
     }
 }
