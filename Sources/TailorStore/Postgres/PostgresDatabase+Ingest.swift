@@ -50,11 +50,12 @@ extension PostgresDatabase {
     /// new links lock their profiles too), so the links stay true until commit. When a link moved between the
     /// lock and the read (a concurrent merge), the new owner is locked as well and the read is repeated.
     func snapshot(_ conn: PostgresConnection, keys: [IdentityKey: Identity], messageIds: [String]) async throws -> IngestSnapshot {
-        // One array per kind: `kind = 'user' AND value = ANY($1)` is an index scan on the primary key whatever
-        // the planner's estimates, where a join with UNNEST(kinds, values) can turn into a scan of the table.
-        let users = keys.keys.filter { $0.kind == Identity.Kind.user.rawValue }.map(\.value)
-        let anonymous = keys.keys.filter { $0.kind == Identity.Kind.anonymous.rawValue }.map(\.value)
-        let emails = keys.keys.filter { $0.kind == Identity.Kind.email.rawValue }.map(\.value)
+        // The batch's identities are looked up one primary-key probe each (`LATERAL … LIMIT 1` keeps the
+        // planner from turning the lookup into a join): a hash join with UNNEST(kinds, values), or
+        // `(kind = 'user' AND value = ANY($1)) OR …`, were planned as scans of the whole table, whose cost grows
+        // with every identity ever stored (measured: 5 ms a batch at 25,000 identities, 2.5 ms with probes).
+        let kinds = keys.keys.map(\.kind)
+        let values = keys.keys.map(\.value)
         var locked: [ProfileID: ProfileRow] = [:]
         var toLock: [String]? = nil
         var round = 0
@@ -74,9 +75,9 @@ extension PostgresDatabase {
                         WITH held AS MATERIALIZED (SELECT count(pg_advisory_xact_lock(k)) AS n FROM UNNEST(\(Self.lockKeys(keys.keys))::int8[]) AS k)
                         SELECT \(unescaped: Self.profileColumns), merged_into FROM profiles
                         WHERE (SELECT n FROM held) >= 0
-                          AND id IN (SELECT profile_id FROM identities
-                                     WHERE (kind = 'user' AND value = ANY(\(users))) OR (kind = 'anonymous' AND value = ANY(\(anonymous)))
-                                        OR (kind = 'email' AND value = ANY(\(emails))))
+                          AND id IN (SELECT i.profile_id FROM UNNEST(\(kinds)::text[], \(values)::text[]) AS k(kind, value)
+                                     CROSS JOIN LATERAL (SELECT profile_id FROM identities
+                                                         WHERE kind = k.kind AND value = k.value LIMIT 1) AS i)
                         ORDER BY id FOR UPDATE
                         """, on: conn)
                 }
@@ -88,9 +89,8 @@ extension PostgresDatabase {
             }
             // 0: a link of the batch; 1: an identity of a locked profile; 2: a message stored already.
             let found = try await rows("""
-                SELECT 0, kind, value, profile_id FROM identities
-                WHERE (kind = 'user' AND value = ANY(\(users))) OR (kind = 'anonymous' AND value = ANY(\(anonymous)))
-                   OR (kind = 'email' AND value = ANY(\(emails)))
+                SELECT 0, i.kind, i.value, i.profile_id FROM UNNEST(\(kinds)::text[], \(values)::text[]) AS k(kind, value)
+                CROSS JOIN LATERAL (SELECT kind, value, profile_id FROM identities WHERE kind = k.kind AND value = k.value LIMIT 1) AS i
                 UNION ALL
                 SELECT 1, kind, value, profile_id FROM identities WHERE profile_id = ANY(\(locked.keys.map(\.rawValue))) AND kind <> 'email'
                 UNION ALL
