@@ -14,6 +14,14 @@ public protocol EventStore: Sendable {
     /// ``ingest(_:planner:)`` for a prepared batch.
     func ingest(_ batch: PreparedBatch, planner: IngestPlanner) async throws -> IngestResult
 
+    /// ``ingest(_:planner:)`` that returns as soon as the batch is committed (readable), maybe before it is
+    /// durable; `whenDurable` is then called once, with the result when the batch is durable or with the
+    /// error that keeps it from being. A caller that commits group after group (`IngestService`) commits
+    /// the next group while the disk syncs this one. When this throws, nothing was committed and
+    /// `whenDurable` is not called.
+    func ingest(_ batch: PreparedBatch, planner: IngestPlanner,
+                whenDurable: @escaping @Sendable (Result<IngestResult, any Error>) -> Void) async throws
+
     /// A profile's events, newest first, before the `before` sequence number when given.
     func events(of profile: ProfileID, before: Int64?, limit: Int) async throws -> [StoredEvent]
 
@@ -27,6 +35,12 @@ extension EventStore {
 
     public func ingest(_ batch: PreparedBatch, planner: IngestPlanner) async throws -> IngestResult {
         try await ingest(batch.messages, planner: planner)
+    }
+
+    /// A store whose commits are durable when they return.
+    public func ingest(_ batch: PreparedBatch, planner: IngestPlanner,
+                       whenDurable: @escaping @Sendable (Result<IngestResult, any Error>) -> Void) async throws {
+        whenDurable(.success(try await ingest(batch, planner: planner)))
     }
 }
 

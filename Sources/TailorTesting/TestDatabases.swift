@@ -60,7 +60,7 @@ public final class TestDatabase: Sendable {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let path = dir.appendingPathComponent("test.db").path
-            let db = try SQLiteDatabase(path: path, cipher: cipher, synchronousFull: false)
+            let db = try SQLiteDatabase(path: path, cipher: cipher, durable: false)
             try await db.migrate()
             return TestDatabase(database: db, cipher: cipher, backend: .sqlite, sqlitePath: path) {
                 try? FileManager.default.removeItem(at: dir)

@@ -20,9 +20,9 @@ struct SQLiteWriterTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("shared.db").path
         let cipher = FieldCipher(masterKey: FieldCipher.generateMasterKey())
-        let a = try SQLiteDatabase(path: path, cipher: cipher, synchronousFull: false)
+        let a = try SQLiteDatabase(path: path, cipher: cipher, durable: false)
         try await a.migrate()
-        let b = try SQLiteDatabase(path: path, cipher: cipher, synchronousFull: false)
+        let b = try SQLiteDatabase(path: path, cipher: cipher, durable: false)
         do {
             try await body(a, b)
         } catch {

@@ -139,11 +139,21 @@ public final class IngestService: Service, Sendable {
         }
     }
 
+    /// Commits one group, and answers its callers once it is durable: the loop goes on to the next group as
+    /// soon as this one is committed, while the disk syncs it (SQLite; PostgreSQL commits durably).
     func process(_ jobs: [Job]) async {
         let all = PreparedBatch.combining(jobs.map(\.batch))
+        let start = ContinuousClock.now
         do {
-            let result = try await write(all)
-            for job in jobs { job.continuation.resume(returning: jobs.count == 1 ? result : result.share(of: job.batch.messages)) }
+            try await database.ingest(all, planner: planner) { [self] durable in
+                switch durable {
+                case .success(let result):
+                    record(result, since: start)
+                    for job in jobs { job.continuation.resume(returning: jobs.count == 1 ? result : result.share(of: job.batch.messages)) }
+                case .failure(let error):
+                    for job in jobs { job.continuation.resume(throwing: error) }
+                }
+            }
         } catch {
             // One job's failure must not fail the others: retry each alone.
             for job in jobs {
@@ -159,10 +169,14 @@ public final class IngestService: Service, Sendable {
     func write(_ batch: PreparedBatch) async throws -> IngestResult {
         let start = ContinuousClock.now
         let result = try await database.ingest(batch, planner: planner)
+        record(result, since: start)
+        return result
+    }
+
+    private func record(_ result: IngestResult, since start: ContinuousClock.Instant) {
         transactionTimer.recordInterval(since: start)
         eventsCounter.increment(by: result.stored)
         duplicatesCounter.increment(by: result.duplicates)
-        return result
     }
 }
 

@@ -97,7 +97,7 @@ extension SQLiteDatabase: InteractionStore {
 extension SQLiteDatabase: ComputedTraitStore {
     public func writeComputedTraits(_ traits: [ComputedTrait], at: Date) async throws {
         guard !traits.isEmpty else { return }
-        try await pool.write { db in
+        try await durableWrite { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO computed_traits (profile_id, name, number, text, updated_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (profile_id, name) DO UPDATE SET number = excluded.number, text = excluded.text, updated_at = excluded.updated_at

@@ -13,7 +13,7 @@ extension SQLiteDatabase: OutboxStore {
             (m, try OutboxContent.seal(m, cipher: cipher), cipher.storageKey(Identity(.email, m.recipient)))
         }
         let nowMs = now.millisecondsSince1970
-        return try await pool.write { db in
+        return try await durableWrite { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO mail_outbox (idempotency_key, profile_id, campaign, recipient_index, sealed, status, attempts, next_attempt_at,
                                          created_at, updated_at)
@@ -37,7 +37,7 @@ extension SQLiteDatabase: OutboxStore {
         let cipher = self.cipher
         // SQLite has one writer: selecting and leasing in one write transaction is atomic, so two workers
         // (in this process or another) never lease the same row.
-        let rows = try await pool.write { db -> [Row] in
+        let rows = try await durableWrite { db -> [ClaimedRow] in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT id, idempotency_key, profile_id, campaign, recipient_index, sealed, attempts + 1 FROM mail_outbox
                 WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?
@@ -49,22 +49,28 @@ extension SQLiteDatabase: OutboxStore {
                 WHERE id = ?
                 """)
             for row in rows { try update.execute(arguments: [worker, until, nowMs, row[0] as Int64]) }
-            return rows
+            return rows.map { ClaimedRow(id: $0[0], idempotencyKey: $0[1], profileID: $0[2], campaign: $0[3], recipientIndex: $0[4],
+                                         sealed: $0[5], attempts: $0[6]) }
         }
         return try rows.map { row in
-            guard let sealed = row[5] as Data? else { throw StoreError(.corruptRow, "a claimable outbox message has no content") }
+            guard let sealed = row.sealed else { throw StoreError(.corruptRow, "a claimable outbox message has no content") }
             let content = try OutboxContent.open(sealed, cipher: cipher)
-            return ClaimedMessage(id: row[0], idempotencyKey: row[1], profileID: ProfileID(row[2] as String), campaign: row[3],
-                                  sender: content.sender, recipient: content.recipient, recipientIndex: row[4], data: content.data,
-                                  attempts: row[6])
+            return ClaimedMessage(id: row.id, idempotencyKey: row.idempotencyKey, profileID: ProfileID(row.profileID), campaign: row.campaign,
+                                  sender: content.sender, recipient: content.recipient, recipientIndex: row.recipientIndex,
+                                  data: content.data, attempts: row.attempts)
         }
+    }
+
+    /// A leased outbox row as read in the write transaction, still sealed.
+    private struct ClaimedRow: Sendable {
+        var id: Int64, idempotencyKey: String, profileID: String, campaign: String?, recipientIndex: String, sealed: Data?, attempts: Int
     }
 
     @discardableResult
     public func complete(_ outcomes: [OutboxOutcome], worker: String, at now: Date) async throws -> Int {
         guard !outcomes.isEmpty else { return 0 }
         let nowMs = now.millisecondsSince1970
-        return try await pool.write { db in
+        return try await durableWrite { db in
             // Final states drop the sealed message: it is not needed any more and holds personal data.
             let final = try db.cachedStatement(sql: """
                 UPDATE mail_outbox SET status = ?, sealed = NULL, lease_owner = NULL, updated_at = ?, sent_at = ?, last_error = ?
@@ -140,7 +146,7 @@ extension SQLiteDatabase: SuppressionStore {
     @discardableResult
     public func suppress(_ entries: [SuppressionEntry]) async throws -> Int {
         guard !entries.isEmpty else { return 0 }
-        return try await pool.write { db in
+        return try await durableWrite { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO mail_suppressions (email_index, reason, source, created_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (email_index) DO NOTHING
@@ -156,7 +162,7 @@ extension SQLiteDatabase: SuppressionStore {
 
     @discardableResult
     public func unsuppress(key: String) async throws -> Bool {
-        try await pool.write { db in
+        try await durableWrite { db in
             try db.execute(sql: "DELETE FROM mail_suppressions WHERE email_index = ?", arguments: [key])
             return db.changesCount > 0
         }
@@ -201,7 +207,7 @@ extension SQLiteDatabase: ProfileEventAppender {
         let cipher = self.cipher
         let policy = self.policy
         let planner = IngestPlanner()
-        return try await pool.write { db in
+        return try await durableWrite { db in
             var survivors: [ProfileID: ProfileID] = [:]
             for id in Set(events.map(\.profile)) {
                 if let survivor = try Self.resolve(db, .id(id), cipher: cipher), survivor != id { survivors[id] = survivor }

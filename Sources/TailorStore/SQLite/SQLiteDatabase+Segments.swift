@@ -30,7 +30,7 @@ extension SQLiteDatabase {
     public func saveSegment(_ definition: SegmentDefinition) async throws -> SegmentRefresh {
         let now = segmentRuntime.now
         let policy = self.policy
-        let affected: Set<String> = try await pool.write { db in
+        let affected: Set<String> = try await durableWrite { db in
             var all = try Self.loadSegments(db).filter { $0.id != definition.id }
             if let clash = all.first(where: { $0.name == definition.name }) {
                 throw SegmentDefinitionError("another segment (\(clash.id)) already has this name")
@@ -53,7 +53,7 @@ extension SQLiteDatabase {
         let now = segmentRuntime.now
         let cipher = self.cipher
         let policy = self.policy
-        return try await pool.write { db in
+        return try await durableWrite { db in
             let all = try Self.loadSegments(db)
             guard let def = all.first(where: { $0.id == id }) else { return false }
             if let user = all.first(where: { $0.condition.segmentReferences.contains(id) }) {
@@ -81,7 +81,7 @@ extension SQLiteDatabase {
         while true {
             let now = segmentRuntime.now
             let start = after?.rawValue ?? ""
-            let (count, last, entered, exited) = try await pool.write { db -> (Int, ProfileID?, Int, Int) in
+            let (count, last, entered, exited) = try await durableWrite { db -> (Int, ProfileID?, Int, Int) in
                 let catalog = try self.catalog(db)
                 let chunk = try String.fetchAll(db, sql: "SELECT id FROM profiles WHERE merged_into IS NULL AND id > ? ORDER BY id LIMIT 500",
                                                 arguments: [start]).map { ProfileID($0) }
@@ -225,7 +225,7 @@ extension SQLiteDatabase {
         let now = segmentRuntime.now
         let cipher = self.cipher
         let policy = self.policy
-        return try await pool.write { db in
+        return try await durableWrite { db in
             let due = try String.fetchAll(db, sql: "SELECT profile_id FROM segment_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?",
                                           arguments: [now.millisecondsSince1970, limit]).map { ProfileID($0) }
             guard !due.isEmpty else { return 0 }
@@ -363,7 +363,7 @@ extension SQLiteDatabase {
         for (_, s) in scores { groups[s.group.rawValue, default: 0] += 1 }
         for start in stride(from: 0, to: scores.count, by: 5000) {
             let chunk = scores[start..<min(start + 5000, scores.count)]
-            try await pool.write { db in
+            try await durableWrite { db in
                 let upsert = try db.cachedStatement(sql: """
                     INSERT INTO rfm_scores (profile_id, recency, frequency, monetary, code, rfm_group, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (profile_id) DO UPDATE SET recency = excluded.recency, frequency = excluded.frequency,
@@ -375,7 +375,7 @@ extension SQLiteDatabase {
             }
         }
         // Profiles that are no longer customers (merged away) lose their scores.
-        let users: Set<String> = try await pool.write { db in
+        let users: Set<String> = try await durableWrite { db in
             try db.execute(sql: "DELETE FROM rfm_scores WHERE profile_id NOT IN (SELECT id FROM profiles WHERE merged_into IS NULL AND order_count > 0)")
             let catalog = try self.catalog(db)
             return Set(catalog.dependencies.filter { $0.value.rfm }.keys)
@@ -396,7 +396,7 @@ extension SQLiteDatabase {
 
     public func recordSegmentSizes() async throws -> [String: Int] {
         let now = segmentRuntime.now.millisecondsSince1970
-        return try await pool.write { db in
+        return try await durableWrite { db in
             var sizes: [String: Int] = [:]
             for id in try String.fetchAll(db, sql: "SELECT id FROM segments") {
                 let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment_members WHERE segment_id = ?", arguments: [id]) ?? 0

@@ -2,6 +2,10 @@ public import Foundation
 import GRDB
 public import TailorCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Tailor on an embedded SQLite file (GRDB, WAL): the default, for one node.
 ///
 /// One writer at a time (SQLite's rule); a batch is planned and applied inside one write transaction, so
@@ -14,14 +18,24 @@ public final class SQLiteDatabase: TailorDatabase {
     let segmentRuntime: SegmentRuntime
     let checkpointer: SQLiteCheckpointer
     let ingestCache = SQLiteIngestCache(capacity: 100_000)
+    /// Makes commits durable off the writer; `nil` when they need not survive a power loss (tests).
+    let walSyncer: SQLiteWALSyncer?
 
-    /// Opens (creating if needed) the database file. `synchronous` FULL makes every acknowledged batch
-    /// survive a power loss; NORMAL survives a crash of the process only.
-    public init(path: String, cipher: FieldCipher, policy: PersonalDataPolicy = .default, synchronousFull: Bool = true) throws {
+    /// Opens (creating if needed) the database file.
+    ///
+    /// With `durable` (the default) every write returns once it would survive a power loss: the writer
+    /// commits with `synchronous = NORMAL` (GRDB's setting for a pool) and ``SQLiteWALSyncer`` syncs the
+    /// WAL behind it. Without, a write survives a crash of the process but maybe not a power loss.
+    public convenience init(path: String, cipher: FieldCipher, policy: PersonalDataPolicy = .default, durable: Bool = true) throws {
+        try self.init(path: path, cipher: cipher, policy: policy, durable: durable, walSync: { fdatasync($0) })
+    }
+
+    /// `walSync` syncs the WAL's file descriptor (`fdatasync`; tests make it fail).
+    init(path: String, cipher: FieldCipher, policy: PersonalDataPolicy, durable: Bool,
+         walSync: @escaping @Sendable (Int32) -> Int32) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // 64 MB of page cache per connection: profile and identity lookups stay in memory.
             try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -36,10 +50,11 @@ public final class SQLiteDatabase: TailorDatabase {
             throw StoreError(.backend, "cannot open SQLite database at \(path): \(error)")
         }
         do {
-            checkpointer = try SQLiteCheckpointer(path: path, writer: pool, synchronousFull: synchronousFull)
+            checkpointer = try SQLiteCheckpointer(path: path, writer: pool, synchronousFull: durable)
         } catch {
             throw StoreError(.backend, "cannot open SQLite database at \(path) for checkpoints: \(error)")
         }
+        walSyncer = durable ? SQLiteWALSyncer(databasePath: path, sync: walSync) : nil
         self.cipher = cipher
         self.policy = policy
         self.path = path
@@ -53,6 +68,14 @@ public final class SQLiteDatabase: TailorDatabase {
     public func close() async throws {
         checkpointer.stop()
         try pool.close()
+    }
+
+    /// A write transaction that returns once it is committed and, unless the database was opened without
+    /// `durable`, synced to disk (see ``SQLiteWALSyncer``). Every write of the store goes through it.
+    func durableWrite<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        let value = try await pool.write(updates)
+        try await walSyncer?.sync()
+        return value
     }
 
     // MARK: - Migrations
@@ -88,6 +111,19 @@ public final class SQLiteDatabase: TailorDatabase {
     }
 
     public func ingest(_ batch: PreparedBatch, planner: IngestPlanner) async throws -> IngestResult {
+        let result = try await commitIngest(batch, planner: planner)
+        try await walSyncer?.sync()
+        return result
+    }
+
+    public func ingest(_ batch: PreparedBatch, planner: IngestPlanner,
+                       whenDurable: @escaping @Sendable (Result<IngestResult, any Error>) -> Void) async throws {
+        let result = try await commitIngest(batch, planner: planner)
+        if let walSyncer { walSyncer.whenSynced { whenDurable($0.map { result }) } } else { whenDurable(.success(result)) }
+    }
+
+    /// Ingest up to its commit (not yet synced).
+    private func commitIngest(_ batch: PreparedBatch, planner: IngestPlanner) async throws -> IngestResult {
         let messages = batch.messages
         guard !messages.isEmpty else { return IngestResult() }
         // Blind indexes and each event's columns were computed by `prepareIngest`, outside the single
@@ -332,7 +368,7 @@ public final class SQLiteDatabase: TailorDatabase {
             guard let last = ids.last else { break }
             let cipher = self.cipher
             let policy = self.policy
-            try await pool.write { db in
+            try await durableWrite { db in
                 let now = Date()
                 for id in ids {
                     guard var aggregate = try Self.loadAggregate(db, id: id, cipher: cipher) else { continue }
@@ -403,7 +439,7 @@ public final class SQLiteDatabase: TailorDatabase {
     // MARK: - Products
 
     public func upsertProducts(_ products: [Product]) async throws {
-        try await pool.write { db in
+        try await durableWrite { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO products (id, name, category, price, in_stock, url, image_url, attributes, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -447,7 +483,7 @@ extension SQLiteDatabase: SettingsStore {
     }
 
     public func insertSettingIfAbsent(_ name: String, value: String) async throws -> String {
-        try await pool.write { db in
+        try await durableWrite { db in
             try db.execute(sql: "INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
                            arguments: [name, value, Date().millisecondsSince1970])
             return try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) ?? value
