@@ -49,7 +49,8 @@ final class SQLiteCheckpointer: Sendable {
         config.busyMode = .timeout(10)
         config.label = "tailor.checkpointer"
         config.prepareDatabase { db in
-            // Checkpoints sync the database file as the writer's setting asks.
+            // A checkpoint syncs the WAL before copying it and the database file after, under FULL and NORMAL
+            // alike; commits are made durable by SQLiteWALSyncer.
             try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
         }
         side = try DatabaseQueue(path: path, configuration: config)

@@ -42,7 +42,6 @@ final class SQLiteWALSyncer: Sendable {
     private let file = Mutex(File())
     private let queue = DispatchQueue(label: "tailor.wal-sync")
     private let syncFile: @Sendable (Int32) -> Int32
-    private let completedPasses = Atomic<Int>(0)
 
     /// `databasePath` is the database file's; `sync` is `fdatasync` (a test may fail it).
     init(databasePath: String, sync: @escaping @Sendable (Int32) -> Int32 = { fdatasync($0) }) {
@@ -54,9 +53,6 @@ final class SQLiteWALSyncer: Sendable {
         let fd = file.withLock { $0.descriptor }
         if fd >= 0 { close(fd) }
     }
-
-    /// How many syncs have run (for tests).
-    var passes: Int { completedPasses.load(ordering: .acquiring) }
 
     /// Calls `completion` once an `fdatasync` of the WAL that began after this call has ended (with its
     /// error, if it failed). Never on the caller's thread.
@@ -88,7 +84,6 @@ final class SQLiteWALSyncer: Sendable {
             return w.completions
         }
         let result = Result { try syncWAL() }
-        completedPasses.add(1, ordering: .releasing)
         for completion in completions { completion(result) }
     }
 
