@@ -24,15 +24,16 @@ import Synchronization
 ///   pages, up to two more background passes run (fewer when the writer committed less than
 ///   `smallTailPages` during one), then the writer itself copies what was committed during the last
 ///   pass, between two transactions, and its next transaction starts the WAL over. That stall (10–25 ms
-///   here) is what remains of checkpoints on the writer; it comes once per 131,072 pages written
-///   (512 MB of WAL, about 4 s at 20,000 events/s). At 32,768 pages it came every second and the
-///   requests caught behind it were the slowest percent (measured: p99 51–85 ms against 40–44 ms with
-///   4 connections, and 10–20 % fewer events/s); the price is a `-wal` file of about 600 MB under
+///   here) is what remains of checkpoints on the writer; it comes once per 262,144 pages written
+///   (1 GB of WAL, about 8 s at 20,000 events/s). The requests caught behind it are the slowest percent:
+///   at 32,768 pages it came every second (measured: p99 51–85 ms against 40–44 ms at 131,072 pages
+///   with 4 connections, and 10–20 % fewer events/s), and at 131,072 pages every 4 s (over 60 s runs,
+///   p99 53–56 ms against 43–47 ms at 262,144). The price is a `-wal` file of about 1.15 GB under
 ///   sustained load, kept at that size to be reused. With pauses in the load a background pass copies
 ///   everything and the WAL starts over by itself.
 final class SQLiteCheckpointer: Sendable {
     /// Pages in the WAL beyond which the writer checkpoints by itself (if this object is not running).
-    static let writerBackstopPages = 262_144
+    static let writerBackstopPages = 524_288
     let restartPages: Int
     /// A background pass during which fewer pages were committed is the last before the writer's catch-up.
     let smallTailPages = 512
@@ -44,7 +45,7 @@ final class SQLiteCheckpointer: Sendable {
     private let stopped = Mutex(false)
 
     init(path: String, writer: DatabasePool, synchronousFull: Bool, interval: Duration = .seconds(1),
-         tick: Duration = .milliseconds(200), restartPages: Int = 131_072) throws {
+         tick: Duration = .milliseconds(200), restartPages: Int = 262_144) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.label = "tailor.checkpointer"
