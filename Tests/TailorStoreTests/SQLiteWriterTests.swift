@@ -110,7 +110,7 @@ struct SQLiteWriterTests {
             // The database's own checkpointer is stopped (two checkpoints at once: one gets SQLITE_BUSY), and
             // replaced by one that never wakes by itself and restarts the WAL as soon as it holds a page.
             db.checkpointer.stop()
-            let checkpointer = try SQLiteCheckpointer(path: try #require(test.sqlitePath), writer: db.pool, synchronousFull: false,
+            let checkpointer = try SQLiteCheckpointer(path: try #require(test.sqlitePath), writer: db.pool,
                                                       interval: .seconds(3_600), restartPages: 1)
             defer { checkpointer.stop() }
             for batch in 0..<20 {

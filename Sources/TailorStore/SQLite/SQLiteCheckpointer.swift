@@ -44,16 +44,13 @@ final class SQLiteCheckpointer: Sendable {
     /// True once stopped; held for the length of each pass, so that no pass runs after ``stop()``.
     private let stopped = Mutex(false)
 
-    init(path: String, writer: DatabasePool, synchronousFull: Bool, interval: Duration = .seconds(1),
+    init(path: String, writer: DatabasePool, interval: Duration = .seconds(1),
          tick: Duration = .milliseconds(200), restartPages: Int = 262_144) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.label = "tailor.checkpointer"
-        config.prepareDatabase { db in
-            // A checkpoint syncs the WAL before copying it and the database file after, under FULL and NORMAL
-            // alike; commits are made durable by SQLiteWALSyncer.
-            try db.execute(sql: "PRAGMA synchronous = \(synchronousFull ? "FULL" : "NORMAL")")
-        }
+        // SQLite's default `synchronous` (FULL): a checkpoint syncs the WAL before copying it and the database
+        // file after (NORMAL would too); commits are made durable by SQLiteWALSyncer.
         side = try DatabaseQueue(path: path, configuration: config)
         self.writer = writer
         self.interval = interval
@@ -65,7 +62,7 @@ final class SQLiteCheckpointer: Sendable {
     }
 
     private func loop() {
-        let seconds = Double(tick.components.seconds) + Double(tick.components.attoseconds) / 1e18
+        let seconds = CheckpointSchedule.seconds(tick)
         var schedule = CheckpointSchedule(interval: interval, tick: tick, restartPages: restartPages, start: .now)
         while true {
             Thread.sleep(forTimeInterval: seconds)

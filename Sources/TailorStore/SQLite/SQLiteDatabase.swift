@@ -50,7 +50,7 @@ public final class SQLiteDatabase: TailorDatabase {
             throw StoreError(.backend, "cannot open SQLite database at \(path): \(error)")
         }
         do {
-            checkpointer = try SQLiteCheckpointer(path: path, writer: pool, synchronousFull: durable)
+            checkpointer = try SQLiteCheckpointer(path: path, writer: pool)
         } catch {
             throw StoreError(.backend, "cannot open SQLite database at \(path) for checkpoints: \(error)")
         }

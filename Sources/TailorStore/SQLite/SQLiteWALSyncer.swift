@@ -105,8 +105,8 @@ final class SQLiteWALSyncer: Sendable {
                 f.device = UInt64(status.st_dev)
                 f.inode = UInt64(status.st_ino)
                 // A new WAL file: its directory entry must be durable too.
-                let directory = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
-                                     O_RDONLY | O_CLOEXEC)
+                let folder = (path as NSString).deletingLastPathComponent
+                let directory = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
                 if directory >= 0 {
                     defer { close(directory) }
                     _ = fsync(directory)
