@@ -206,3 +206,128 @@ struct PreparedBatchTests {
         }
     }
 }
+
+/// The segment events the ingest cache keeps per profile: the membership step appends each batch's events
+/// to them instead of reading the profiles' histories back, and must decide exactly as if it had read them.
+@Suite("SQLite writer: subject events")
+struct SQLiteSubjectEventTests {
+    static let now = ISO8601.parse("2026-11-01T12:00:00Z")!
+    let planner = IngestPlanner()
+
+    @Test("the rule appended events pass is the SQL filter's, at every boundary")
+    func swiftRuleEqualsSQLFilter() throws {
+        let texts = [
+            #"count("Order Completed") >= 1"#,
+            #"count("Email Opened" in last 7 days) > 3"#,
+            #"count("Email Opened", "Email Clicked" in last 30 days) >= 3"#,
+            #"count(activity in last 14 days) = 0"#,
+            #"count("Order Completed" since profile.cart_updated_at) = 0"#,
+        ]
+        let nowMs = Self.now.millisecondsSince1970
+        let day: Int64 = 86_400_000
+        let offsets: [Int64] = [-400 * day, -30 * day - 1, -30 * day, -30 * day + 1, -14 * day, -14 * day + 1, -7 * day - 1, -7 * day,
+                                -7 * day + 1, -1, 0, 1, 3_600_000]
+        let names = ["Order Completed", "Email Opened", "Email Clicked", "Product Viewed", "Segment Entered", "Home", ""]
+        let types: [MessageType] = [.track, .page, .screen, .identify, .alias]
+        // Each condition alone, then all of them: the needs of one catalog.
+        var catalogs = texts.map { [$0] }
+        catalogs.append(texts)
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE events (type TEXT NOT NULL, name TEXT NOT NULL, timestamp INTEGER NOT NULL)")
+            for type in types {
+                for name in names {
+                    for offset in offsets {
+                        try db.execute(sql: "INSERT INTO events VALUES (?, ?, ?)", arguments: [type.rawValue, name, nowMs + offset])
+                    }
+                }
+            }
+        }
+        var selectedSomewhere = 0
+        for list in catalogs {
+            let catalog = try SegmentCatalog(try list.enumerated().map { i, text in
+                SegmentDefinition(id: "s\(i)", name: "S\(i)", condition: try Condition(text: text), createdAt: Self.now)
+            })
+            let needs = catalog.eventNeeds
+            var binds: [SQLBind] = []
+            let filter = try #require(SegmentRecord.eventFilter(needs, now: Self.now) { binds.append($0); return "?" })
+            let rows = try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT type, name, timestamp, \(filter) FROM events", arguments: SQLiteDatabase.arguments(binds))
+            }
+            for r in rows {
+                let type = try #require(MessageType(rawValue: r[0]))
+                let sql: Bool = r[3]
+                let swift = SegmentRecord.eventMatches(needs, now: nowMs, type: type, name: r[1], timestamp: r[2])
+                #expect(swift == sql, "\(list) on \(type.rawValue) \(r[1] as String) at now\(r[2] as Int64 - nowMs) ms")
+                if sql { selectedSomewhere += 1 }
+            }
+        }
+        #expect(selectedSomewhere > 100)
+    }
+
+    @Test("memberships decided from kept events equal those decided from events read back, batch after batch")
+    func keptEventsDecideAsReadBack() async throws {
+        try await TestDatabase.with(.sqlite) { kept in
+            try await TestDatabase.with(.sqlite) { read in
+                let a = try #require(kept.database as? SQLiteDatabase)
+                let b = try #require(read.database as? SQLiteDatabase)
+                let clock = ManualClock(Self.now)
+                a.useSegmentClock(clock)
+                b.useSegmentClock(clock)
+                var fuzz = SegmentFuzz(seed: 41, now: Self.now)
+                var definitions = SegmentTemplates.all.map {
+                    SegmentDefinition(id: $0.id, name: $0.name, condition: $0.condition, createdAt: Self.now)
+                }
+                for i in 0..<10 {
+                    definitions.append(SegmentDefinition(id: "fuzz-\(i)", name: "Fuzz \(i)", condition: fuzz.condition(depth: 2), createdAt: Self.now))
+                }
+                // Entries are events too: a segment counting them makes the membership step's own writes matter.
+                definitions.append(SegmentDefinition(id: "joiners", name: "Joiners",
+                                                     condition: try Condition(text: #"count("Segment Entered" in last 30 days) >= 2"#),
+                                                     createdAt: Self.now))
+                for d in definitions {
+                    _ = try await a.saveSegment(d)
+                    _ = try await b.saveSegment(d)
+                }
+                let users = (0..<80).map { "u\($0)" }
+                var messages = users.flatMap { fuzz.history(user: $0) }
+                // Histories interleaved, each user's identify first, so that batches mix old and new profiles.
+                var rng = Seeded(7)
+                for i in stride(from: messages.count - 1, to: 0, by: -1) where messages[i].type != .identify {
+                    let j = rng.int(i + 1)
+                    if messages[j].type != .identify { messages.swapAt(i, j) }
+                }
+                var batches = 0
+                for start in stride(from: 0, to: messages.count, by: 15) {
+                    let batch = Array(messages[start..<min(start + 15, messages.count)])
+                    // The clock moves on between batches; timers run on both.
+                    clock.advance(by: Double(rng.int(4 * 3600)))
+                    _ = try await a.runSegmentTimers(limit: 1000)
+                    _ = try await b.runSegmentTimers(limit: 1000)
+                    _ = try await a.ingest(batch, planner: planner)
+                    b.ingestCache.invalidate()
+                    _ = try await b.ingest(batch, planner: planner)
+                    batches += 1
+                }
+                #expect(batches > 20)
+                var members = 0
+                for user in users {
+                    let ref = try #require(ProfileReference("user:\(user)"))
+                    let idA = try #require(try await a.profile(ref)).id
+                    let idB = try #require(try await b.profile(ref)).id
+                    let inA = try await a.memberships(of: idA)
+                    #expect(inA == (try await b.memberships(of: idB)), "\(user)")
+                    members += inA.count
+                    let historyA = try await a.membershipHistory(segment: nil, profile: idA, limit: 10_000)
+                    let historyB = try await b.membershipHistory(segment: nil, profile: idB, limit: 10_000)
+                    #expect(historyA.map { [$0.segmentId, "\($0.entered)", "\($0.at)", $0.reason] }
+                            == historyB.map { [$0.segmentId, "\($0.entered)", "\($0.at)", $0.reason] }, "\(user)")
+                }
+                #expect(members > 20)
+                // The kept lists were used (and the other store's never were).
+                #expect(a.ingestCache.factsServed > 100)
+                #expect(b.ingestCache.factsServed == 0)
+            }
+        }
+    }
+}

@@ -106,13 +106,21 @@ extension SQLiteDatabase {
 
     /// The membership step of an ingest transaction: evaluates the touched profiles for the segments the
     /// batch can change, and writes the changes. Does nothing when there are no segments.
-    /// Returns the profiles whose rows it changed (their event counts, for the entry/exit events).
+    /// Returns the profiles whose rows it changed (their event counts, for the entry/exit events), and, when
+    /// given the ingest cache, the membership facts the cache may keep: the facts it holds are used instead
+    /// of reading them again, with the batch's own events (`prepared`) appended.
     @discardableResult
-    func maintainSegments(_ db: Database, plan: IngestPlan, aggregates: [ProfileID: ProfileAggregate]) throws -> Set<ProfileID> {
+    func maintainSegments(_ db: Database, plan: IngestPlan, aggregates: [ProfileID: ProfileAggregate],
+                          cache: SQLiteIngestCache? = nil, prepared: [String: EventRow] = [:])
+        throws -> (stale: Set<ProfileID>, facts: SQLiteIngestCache.FactsUpdate?)
+    {
         let catalog = try catalog(db)
-        guard !catalog.definitions.isEmpty else { return [] }
+        guard !catalog.definitions.isEmpty else { return ([], nil) }
         let now = segmentRuntime.now
+        let nowMs = now.millisecondsSince1970
+        let needs = catalog.eventNeeds
         let touched = MembershipPlanner.touched(catalog, plan: plan, live: Set(aggregates.keys))
+        var update = SQLiteIngestCache.FactsUpdate(key: .init(needs: needs, rfm: SegmentRecord.usesRFM(catalog)))
         var outcome = MembershipOutcome()
         for id in touched.mergedAway {
             let rows = try String.fetchAll(db, sql: "SELECT segment_id FROM segment_members WHERE profile_id = ?", arguments: [id.rawValue])
@@ -122,22 +130,69 @@ extension SQLiteDatabase {
             }
             outcome.timers[id] = .some(nil)
         }
+        // The events this transaction stored that the needs select, per profile, as reading them back would
+        // give them.
+        var added: [ProfileID: [SubjectEvent]] = [:]
+        if cache != nil {
+            for (profile, message) in plan.events {
+                let name = message.eventName
+                let timestamp = message.timestamp.millisecondsSince1970
+                guard SegmentRecord.eventMatches(needs, now: nowMs, type: message.type, name: name, timestamp: timestamp) else { continue }
+                var properties: JSONObject = [:]
+                if needs.properties {
+                    let row = try prepared[message.messageId] ?? EventRow(profile: profile, message: message, cipher: cipher, policy: policy)
+                    properties = SegmentRecord.properties(row.properties)
+                }
+                added[profile, default: []].append(SubjectEvent(type: message.type, name: name, milliseconds: timestamp, properties: properties))
+            }
+        }
+        var inputs: [MembershipInput] = []
         if !touched.affected.isEmpty {
-            let inputs = try membershipInputs(db, catalog: catalog, aggregates: aggregates.filter { touched.affected[$0.key] != nil },
-                                              affected: { touched.affected[$0] })
+            let evaluated = aggregates.filter { touched.affected[$0.key] != nil }
+            var known: [ProfileID: SQLiteIngestCache.MembershipFacts] = [:]
+            if let cache, plan.merges.isEmpty {
+                for (id, var facts) in cache.facts(evaluated.keys, key: update.key) {
+                    // Drops what has left every window since the facts were kept.
+                    facts.events = facts.events.filter {
+                        SegmentRecord.eventMatches(needs, now: nowMs, type: $0.type, name: $0.name, timestamp: $0.milliseconds)
+                    } + (added[id] ?? [])
+                    known[id] = facts
+                }
+            }
+            inputs = try membershipInputs(db, catalog: catalog, aggregates: evaluated, affected: { touched.affected[$0] }, known: known)
             let planned = MembershipPlanner.plan(catalog, inputs, now: now, reasons: touched.reasons)
             outcome.changes += planned.changes
             outcome.timers.merge(planned.timers) { $1 }
         }
+        if cache != nil {
+            // The facts after this transaction: what was read or held, with its changes applied.
+            for input in inputs {
+                let id = input.subject.profileId
+                update.facts[id] = SQLiteIngestCache.MembershipFacts(
+                    events: input.subject.events, segments: input.current,
+                    timer: outcome.timers[id].map { $0?.atStoredPrecision } ?? input.timer, rfm: input.subject.rfm)
+            }
+            for c in outcome.changes {
+                if c.entered { update.facts[c.profile]?.segments.insert(c.segmentId) } else { update.facts[c.profile]?.segments.remove(c.segmentId) }
+                // An entry or exit is an event too: held events miss it if the needs select it.
+                let m = c.message
+                if SegmentRecord.eventMatches(needs, now: nowMs, type: m.type, name: m.eventName, timestamp: m.timestamp.millisecondsSince1970) {
+                    update.dropped.insert(c.profile)
+                }
+            }
+            // A profile given selected events but not evaluated has held events that miss them.
+            for id in added.keys where update.facts[id] == nil { update.dropped.insert(id) }
+        }
         try Self.write(outcome, db: db, cipher: cipher, policy: policy)
-        return Set(outcome.changes.map(\.profile))
+        return (Set(outcome.changes.map(\.profile)), cache == nil ? nil : update)
     }
 
     /// Reads what the planner needs of some profiles: their events (those the catalog looks at), RFM
-    /// scores, current memberships and timers.
+    /// scores, current memberships and timers. The profiles in `known` are not read: their facts are given.
     func membershipInputs(_ db: Database, catalog: SegmentCatalog, aggregates: [ProfileID: ProfileAggregate],
-                          affected: (ProfileID) -> Set<String>?) throws -> [MembershipInput] {
-        let ids = aggregates.keys.sorted()
+                          affected: (ProfileID) -> Set<String>?, known: [ProfileID: SQLiteIngestCache.MembershipFacts] = [:])
+        throws -> [MembershipInput]
+    {
         var events: [ProfileID: [SubjectEvent]] = [:]
         var current: [ProfileID: Set<String>] = [:]
         var timers: [ProfileID: Date] = [:]
@@ -146,7 +201,8 @@ extension SQLiteDatabase {
         var filterBinds: [SQLBind] = []
         let filter = SegmentRecord.eventFilter(needs, now: segmentRuntime.now) { filterBinds.append($0); return "?" }
         let usesRFM = SegmentRecord.usesRFM(catalog)
-        for chunk in ids.map(\.rawValue).chunked(400) {
+        let unread = aggregates.keys.filter { known[$0] == nil }.sorted()
+        for chunk in unread.map(\.rawValue).chunked(400) {
             let list = Self.placeholders(chunk.count)
             let args = StatementArguments(Array(chunk))
             if let filter {
@@ -171,11 +227,13 @@ extension SQLiteDatabase {
                 }
             }
         }
-        return ids.compactMap { id in
+        return aggregates.keys.sorted().compactMap { id in
             guard let a = aggregates[id] else { return nil }
-            let subject = SegmentSubject(profileId: id, createdAt: a.createdAt, traits: a.traits.values, state: a.state, rfm: rfm[id],
-                                         events: events[id] ?? [])
-            return MembershipInput(subject: subject, current: current[id] ?? [], affected: affected(id), timer: timers[id])
+            let held = known[id]
+            let subject = SegmentSubject(profileId: id, createdAt: a.createdAt, traits: a.traits.values, state: a.state,
+                                         rfm: held.map(\.rfm) ?? rfm[id], events: held?.events ?? events[id] ?? [])
+            return MembershipInput(subject: subject, current: held?.segments ?? current[id] ?? [], affected: affected(id),
+                                   timer: held.map(\.timer) ?? timers[id])
         }
     }
 

@@ -180,9 +180,10 @@ public final class SQLiteDatabase: TailorDatabase {
 
         let plan = planner.plan(messages, snapshot: snapshot)
         let saved = try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy, keys: keys, prepared: prepared)
-        let stale = try maintainSegments(db, plan: plan, aggregates: saved)
+        let (stale, facts) = try maintainSegments(db, plan: plan, aggregates: saved, cache: cache, prepared: prepared)
         // The links read (unless a merge moved them: then nothing is kept) and the links written.
-        let token = cache.record(links: snapshot.links.merging(plan.links) { $1 }, saved: saved, stale: stale, mergesHappened: !plan.merges.isEmpty,
+        let token = cache.record(links: snapshot.links.merging(plan.links) { $1 }, saved: saved, stale: stale, facts: facts,
+                                 mergesHappened: !plan.merges.isEmpty,
                                  marker: SQLiteIngestCache.Marker(dataVersion: marker.dataVersion, totalChanges: db.totalChangesCount))
         return (IngestResult(plan: plan), token)
     }

@@ -139,5 +139,19 @@ enum SegmentRecord {
         return "(" + clauses.joined(separator: " OR ") + ")"
     }
 
+    /// Whether ``eventFilter(_:now:placeholder:)`` selects an event: the same rule in Swift, for the events an
+    /// ingest transaction adds to subject events it already holds instead of reading them back.
+    static func eventMatches(_ needs: SegmentCatalog.EventNeeds, now: Int64, type: MessageType, name: String, timestamp: Int64) -> Bool {
+        if type == .track, let span = needs.names[name] {
+            guard let span else { return true }
+            if timestamp > now - span { return true }
+        }
+        if let activity = needs.activity, type == .track || type == .page || type == .screen {
+            guard let span = activity else { return true }
+            return timestamp > now - span
+        }
+        return false
+    }
+
     static func usesRFM(_ catalog: SegmentCatalog) -> Bool { catalog.dependencies.values.contains { $0.rfm } }
 }
