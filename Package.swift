@@ -85,10 +85,12 @@ let tailorTargets: [Target] = [
     /// The synthetic shop behind `tailor demo` and the benchmarks: Segment messages from a seed.
     .target(name: "TailorDemo", dependencies: ["TailorCore"], swiftSettings: swiftSettings),
     .testTarget(name: "TailorDemoTests", dependencies: ["TailorDemo", "TailorCore", "TailorTesting"], swiftSettings: swiftSettings),
+    /// C beside SQLite: the VFS that gathers each WAL commit's writes into one (docs/STORAGE.md).
+    .target(name: "CTailorSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
     .target(
         name: "TailorStore",
         dependencies: [
-            "TailorCore",
+            "TailorCore", "CTailorSQLite",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -181,7 +183,8 @@ if let leaves = Context.environment["TAILOR_LEAF"], !leaves.isEmpty {
     let names = leaves.split(separator: ",").map(String.init)
     // Naming any test target explicitly keeps only the test targets named.
     let explicitTests = names.contains { $0.hasSuffix("Tests") }
-    let keep = Set(explicitTests ? names : names + names.map { $0 + "Tests" })
+    // C targets go with the targets that use them.
+    let keep = Set(explicitTests ? names : names + names.map { $0 + "Tests" }).union(["CTailorSQLite"])
     package.targets = package.targets.filter { keep.contains($0.name) }
     // A kept target may name one that is left out (Engine names the leaves before it uses them).
     for target in package.targets {
