@@ -92,6 +92,7 @@ let tailorTargets: [Target] = [
         dependencies: [
             "TailorCore", "CTailorSQLite",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),

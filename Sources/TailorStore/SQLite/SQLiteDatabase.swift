@@ -248,8 +248,19 @@ public final class SQLiteDatabase: TailorDatabase {
         for (profile, message) in plan.events {
             var r = try prepared[message.messageId] ?? EventRow(profile: profile, message: message, cipher: cipher, policy: policy)
             r.profileId = profile.rawValue
-            try insert.execute(arguments: [r.messageId, r.profileId, r.type, r.name, r.timestamp, r.receivedAt, r.userId, r.anonymousId,
-                                           r.properties, r.traits, r.personal])
+            try insert.run(in: db) {
+                $0.bind(r.messageId)
+                $0.bind(r.profileId)
+                $0.bind(r.type)
+                $0.bind(r.name)
+                $0.bind(r.timestamp)
+                $0.bind(r.receivedAt)
+                $0.bind(r.userId)
+                $0.bind(r.anonymousId)
+                $0.bind(r.properties)
+                $0.bind(r.traits)
+                $0.bind(r.personal)
+            }
         }
         var saved: [ProfileID: ProfileAggregate] = [:]
         saved.reserveCapacity(plan.profiles.count)
@@ -266,30 +277,44 @@ public final class SQLiteDatabase: TailorDatabase {
     }
 
     static func saveProfile(_ db: Database, _ r: ProfileRow, traits: Bool = true) throws {
-        guard traits else {
-            let statement = try db.cachedStatement(sql: """
-                UPDATE profiles SET updated_at = ?, event_count = ?, first_seen = ?, last_seen = ?, last_activity = ?, order_count = ?,
-                  revenue = ?, last_order_at = ?, last_order_value = ?, last_order_key = ?, email_opens = ?, email_clicks = ?, cart = ?,
-                  cart_value = ?, cart_updated_at = ?, cart_clock = ?
-                WHERE id = ?
-                """)
-            try statement.execute(arguments: [
-                r.updatedAt, r.eventCount, r.firstSeen, r.lastSeen, r.lastActivity, r.orderCount, r.revenue, r.lastOrderAt,
-                r.lastOrderValue, r.lastOrderKey, r.emailOpens, r.emailClicks, r.cart, r.cartValue, r.cartUpdatedAt, r.cartClock, r.id,
-            ])
-            return
-        }
-        let statement = try db.cachedStatement(sql: """
+        let statement = try db.cachedStatement(sql: traits ? """
             UPDATE profiles SET created_at = ?, updated_at = ?, traits = ?, personal = ?, trait_stamps = ?, event_count = ?, first_seen = ?, last_seen = ?,
               last_activity = ?, order_count = ?, revenue = ?, last_order_at = ?, last_order_value = ?, last_order_key = ?,
               email_opens = ?, email_clicks = ?, cart = ?, cart_value = ?, cart_updated_at = ?, cart_clock = ?
             WHERE id = ?
+            """ : """
+            UPDATE profiles SET updated_at = ?, event_count = ?, first_seen = ?, last_seen = ?, last_activity = ?, order_count = ?,
+              revenue = ?, last_order_at = ?, last_order_value = ?, last_order_key = ?, email_opens = ?, email_clicks = ?, cart = ?,
+              cart_value = ?, cart_updated_at = ?, cart_clock = ?
+            WHERE id = ?
             """)
-        try statement.execute(arguments: [
-            r.createdAt, r.updatedAt, r.traits, r.personal, r.traitStamps, r.eventCount, r.firstSeen, r.lastSeen, r.lastActivity, r.orderCount,
-            r.revenue, r.lastOrderAt, r.lastOrderValue, r.lastOrderKey, r.emailOpens, r.emailClicks, r.cart, r.cartValue,
-            r.cartUpdatedAt, r.cartClock, r.id,
-        ])
+        try statement.run(in: db) { b in
+            if traits {
+                b.bind(r.createdAt)
+                b.bind(r.updatedAt)
+                b.bind(r.traits)
+                b.bind(r.personal)
+                b.bind(r.traitStamps)
+            } else {
+                b.bind(r.updatedAt)
+            }
+            b.bind(r.eventCount)
+            b.bind(r.firstSeen)
+            b.bind(r.lastSeen)
+            b.bind(r.lastActivity)
+            b.bind(r.orderCount)
+            b.bind(r.revenue)
+            b.bind(r.lastOrderAt)
+            b.bind(r.lastOrderValue)
+            b.bind(r.lastOrderKey)
+            b.bind(r.emailOpens)
+            b.bind(r.emailClicks)
+            b.bind(r.cart)
+            b.bind(r.cartValue)
+            b.bind(r.cartUpdatedAt)
+            b.bind(r.cartClock)
+            b.bind(r.id)
+        }
     }
 
     static func loadRow(_ db: Database, id: ProfileID) throws -> ProfileRow? {
