@@ -241,6 +241,13 @@ public final class SQLiteDatabase: TailorDatabase {
         for (identity, owner) in plan.links {
             try link.execute(arguments: [identity.kind.rawValue, keys[identity] ?? cipher.storageKey(identity), owner.rawValue, nowMs])
         }
+        // Encoding profile rows (JSON, sealed personal traits) needs no database: for a large plan it runs on
+        // another thread while this one inserts the events. Rebuilt profiles are encoded after, from their
+        // history with these events.
+        let encodable = plan.profiles.filter { !plan.rebuild.contains($0.key) }
+        let withTraits = plan.traitsChanged.union(created)
+        let encoding = encodable.count >= 32
+            ? HandedOff { try encodeRows(encodable, withTraits: withTraits, now: now, cipher: cipher, policy: policy) } : nil
         let insert = try db.cachedStatement(sql: """
             INSERT INTO events (message_id, profile_id, type, name, timestamp, received_at, user_id, anonymous_id, properties, traits, personal)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -262,18 +269,29 @@ public final class SQLiteDatabase: TailorDatabase {
                 $0.bind(r.personal)
             }
         }
-        var saved: [ProfileID: ProfileAggregate] = [:]
-        saved.reserveCapacity(plan.profiles.count)
-        for (id, var aggregate) in plan.profiles {
-            if plan.rebuild.contains(id) {
-                aggregate.rebuild(from: try loadHistory(db, id: id, cipher: cipher))
-            }
-            let withTraits = plan.traitsChanged.contains(id) || plan.rebuild.contains(id) || created.contains(id)
-            try saveProfile(db, ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy, includeTraits: withTraits),
-                            traits: withTraits)
+        let rows = try encoding?.wait() ?? encodeRows(encodable, withTraits: withTraits, now: now, cipher: cipher, policy: policy)
+        var saved = encodable
+        for (id, row) in rows {
+            try saveProfile(db, row, traits: withTraits.contains(id))
+        }
+        for id in plan.rebuild {
+            guard var aggregate = plan.profiles[id] else { continue }
+            aggregate.rebuild(from: try loadHistory(db, id: id, cipher: cipher))
+            try saveProfile(db, ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy, includeTraits: true), traits: true)
             saved[id] = aggregate
         }
         return saved
+    }
+
+    /// The rows of some profiles as saved at `now`, with their traits for those in `withTraits`.
+    static func encodeRows(_ profiles: [ProfileID: ProfileAggregate], withTraits: Set<ProfileID>, now: Date, cipher: FieldCipher,
+                           policy: PersonalDataPolicy) throws -> [ProfileID: ProfileRow] {
+        var rows: [ProfileID: ProfileRow] = [:]
+        rows.reserveCapacity(profiles.count)
+        for (id, aggregate) in profiles {
+            rows[id] = try ProfileRow(aggregate, updatedAt: now, cipher: cipher, policy: policy, includeTraits: withTraits.contains(id))
+        }
+        return rows
     }
 
     static func saveProfile(_ db: Database, _ r: ProfileRow, traits: Bool = true) throws {
