@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 import TailorCore
@@ -72,6 +73,9 @@ final class SQLiteIngestCache: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Where ``record(links:saved:stale:facts:mergesHappened:marker:)`` stores entries, and its work in flight.
+    private let recorder = DispatchQueue(label: "tailor.sqlite.ingest-cache")
+    private let pending = DispatchGroup()
 
     init(capacity: Int) {
         state = Mutex(State(links: TwoGenerations(capacity: capacity), profiles: TwoGenerations(capacity: capacity),
@@ -81,7 +85,8 @@ final class SQLiteIngestCache: Sendable {
     /// Called first in an ingest transaction: whether what is cached is still what the database holds.
     /// When not, the cache is emptied.
     func begin(_ marker: Marker) -> Bool {
-        state.withLock { s in
+        pending.wait()
+        return state.withLock { s in
             if s.confirmed, s.marker == marker { return true }
             s.forgetAll()
             s.marker = nil
@@ -120,40 +125,45 @@ final class SQLiteIngestCache: Sendable {
     var factsServed: Int { state.withLock { $0.factsServed } }
 
     /// Records what a transaction read and wrote, before its commit; returns a token for ``confirm(_:)``.
+    /// The entries are stored on the cache's own queue, while the writer commits.
     /// `stale` are profiles whose stored row the transaction changed after `saved` was computed. `facts` is
     /// nil when the transaction kept no membership facts (there are no segments): every profile's are dropped.
     func record(links: [Identity: ProfileID], saved: [ProfileID: ProfileAggregate], stale: Set<ProfileID>,
                 facts: FactsUpdate?, mergesHappened: Bool, marker: Marker) -> UInt64 {
-        state.withLock { s in
+        let token = state.withLock { s in
             s.generation &+= 1
             s.confirmed = false
             if mergesHappened {
                 // A merge repoints every identity of the merged profile, not only those in the batch.
                 s.forgetAll()
                 s.marker = nil
-                return s.generation
+            } else {
+                s.marker = marker
             }
-            if facts?.key != s.factsKey {
-                s.facts.removeAll()
-                s.factsKey = facts?.key
-            }
-            if let facts {
-                for id in facts.dropped { s.facts.remove(id) }
-                for (id, f) in facts.facts where !facts.dropped.contains(id) { s.facts[id] = f }
-            }
-            for (identity, owner) in links {
-                s.links[identity] = owner
-            }
-            for (id, aggregate) in saved {
-                if stale.contains(id) {
-                    s.profiles.remove(id)
-                } else {
-                    s.profiles[id] = Self.asStored(aggregate)
-                }
-            }
-            s.marker = marker
             return s.generation
         }
+        guard !mergesHappened else { return token }
+        // Storing the entries runs beside the transaction's commit, off the writer; the next `begin` (or an
+        // `invalidate`) waits for it.
+        recorder.async(group: pending) {
+            let stored = saved.filter { !stale.contains($0.key) }.mapValues(Self.asStored)
+            self.state.withLock { s in
+                if facts?.key != s.factsKey {
+                    s.facts.removeAll()
+                    s.factsKey = facts?.key
+                }
+                if let facts {
+                    for id in facts.dropped { s.facts.remove(id) }
+                    for (id, f) in facts.facts where !facts.dropped.contains(id) { s.facts[id] = f }
+                }
+                for (identity, owner) in links {
+                    s.links[identity] = owner
+                }
+                for id in stale { s.profiles.remove(id) }
+                for (id, aggregate) in stored { s.profiles[id] = aggregate }
+            }
+        }
+        return token
     }
 
     /// The transaction that returned `token` committed: the cache may be used by the next one.
@@ -165,6 +175,7 @@ final class SQLiteIngestCache: Sendable {
 
     /// The transaction failed or its outcome is unknown: nothing cached can be trusted.
     func invalidate() {
+        pending.wait()
         state.withLock { s in
             s.forgetAll()
             s.marker = nil
