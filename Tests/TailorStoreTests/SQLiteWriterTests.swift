@@ -265,6 +265,27 @@ struct SQLiteSubjectEventTests {
         #expect(selectedSomewhere > 100)
     }
 
+    @Test("a profile with more selected events than the cache holds is read back each time, and decided right")
+    func longHistoriesAreReadBack() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            let db = try #require(test.database as? SQLiteDatabase)
+            db.useSegmentClock(ManualClock(Self.now))
+            _ = try await db.saveSegment(SegmentDefinition(id: "many", name: "Many",
+                                                           condition: try Condition(text: #"count("Order Completed") >= 105"#), createdAt: Self.now))
+            func orders(_ range: Range<Int>) -> [Message] {
+                range.map { .track("Order Completed", userId: "whale", properties: ["revenue": 5], at: Self.now - 1000 + Double($0), messageId: "o\($0)") }
+            }
+            for start in stride(from: 0, to: 104, by: 26) { _ = try await db.ingest(orders(start..<start + 26), planner: planner) }
+            let id = try #require(try await db.profile(ProfileReference("user:whale")!)).id
+            #expect(try await db.memberships(of: id).isEmpty)
+            // 104 events are more than a profile's held facts may have: the next batch reads them back.
+            let served = db.ingestCache.factsServed
+            _ = try await db.ingest(orders(104..<105), planner: planner)
+            #expect(db.ingestCache.factsServed == served)
+            #expect(try await db.memberships(of: id) == ["many"])
+        }
+    }
+
     @Test("memberships decided from kept events equal those decided from events read back, batch after batch")
     func keptEventsDecideAsReadBack() async throws {
         try await TestDatabase.with(.sqlite) { kept in

@@ -22,8 +22,9 @@ import TailorCore
 /// writer's time with the seed segments, and grows with the histories).
 ///
 /// SQLite only: one process holds the single writer, so "nothing else wrote" can be checked. Bounded by
-/// `capacity` profiles (and as many identities and membership facts), least recently used first out,
-/// approximately.
+/// `capacity` profiles (and as many identities), least recently used first out, approximately; membership
+/// facts by `factsCapacity` profiles of at most `maxHeldEvents` events each (a longer history is read
+/// each time, as before), so that what they hold stays in the tens of megabytes whatever the conditions.
 final class SQLiteIngestCache: Sendable {
     struct Marker: Equatable, Sendable {
         var dataVersion: Int64
@@ -77,9 +78,12 @@ final class SQLiteIngestCache: Sendable {
     private let recorder = DispatchQueue(label: "tailor.sqlite.ingest-cache")
     private let pending = DispatchGroup()
 
-    init(capacity: Int) {
+    /// The most events one profile's held facts may have.
+    static let maxHeldEvents = 100
+
+    init(capacity: Int, factsCapacity: Int = 50_000) {
         state = Mutex(State(links: TwoGenerations(capacity: capacity), profiles: TwoGenerations(capacity: capacity),
-                            facts: TwoGenerations(capacity: capacity)))
+                            facts: TwoGenerations(capacity: factsCapacity)))
     }
 
     /// Called first in an ingest transaction: whether what is cached is still what the database holds.
@@ -154,7 +158,9 @@ final class SQLiteIngestCache: Sendable {
                 }
                 if let facts {
                     for id in facts.dropped { s.facts.remove(id) }
-                    for (id, f) in facts.facts where !facts.dropped.contains(id) { s.facts[id] = f }
+                    for (id, f) in facts.facts where !facts.dropped.contains(id) {
+                        if f.events.count <= Self.maxHeldEvents { s.facts[id] = f } else { s.facts.remove(id) }
+                    }
                 }
                 for (identity, owner) in links {
                     s.links[identity] = owner
