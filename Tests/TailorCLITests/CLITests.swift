@@ -175,12 +175,13 @@ struct TemplateCLITests {
 }
 
 /// A minimal HTTP GET over a socket-free path: URLSession is in FoundationNetworking on Linux.
-func fetch(_ url: String) async throws -> Data {
+/// `headers` are curl `-H` values.
+func fetch(_ url: String, headers: [String] = [], maxTime: Int = 2) async throws -> Data {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            process.arguments = ["-sf", "--max-time", "2", url]
+            process.arguments = ["-sf", "--max-time", String(maxTime)] + headers.flatMap { ["-H", $0] } + [url]
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice

@@ -49,25 +49,10 @@ struct IngestCrashTests {
         return Int(String(decoding: data, as: UTF8.self)) ?? 0
     }
 
+    /// An admin API GET, as JSON.
     func get(_ url: String) async throws -> [String: Any] {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                process.arguments = ["-sf", "--max-time", "10", "-H", "Authorization: Bearer \(Self.adminKey)", url]
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = FileHandle.nullDevice
-                do {
-                    try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let data = try await fetch(url, headers: ["Authorization: Bearer \(Self.adminKey)"], maxTime: 10)
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 
     /// Batch `b`: 100 events over the users (views, cart adds, an order), message ids `b<b>-<i>`.

@@ -100,6 +100,7 @@ public struct SegmentCatalog: Sendable {
             deps[id] = d
         }
         dependencies = deps
+        eventNeeds = Self.eventNeeds(of: defs)
     }
 
     public var sorted: [SegmentDefinition] { order.map { definitions[$0]! } }
@@ -138,7 +139,10 @@ public struct SegmentCatalog: Sendable {
         }
     }
 
-    public var eventNeeds: EventNeeds {
+    /// Computed once with the catalog: ingest reads it in every transaction.
+    public let eventNeeds: EventNeeds
+
+    static func eventNeeds(of definitions: [String: SegmentDefinition]) -> EventNeeds {
         var needs = EventNeeds()
         for d in definitions.values {
             d.condition.forEachAtom { atom in
