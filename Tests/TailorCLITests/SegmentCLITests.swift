@@ -50,5 +50,14 @@ struct SegmentCLITests {
         #expect(personal.status != 0 && personal.stderr.contains("personal data"))
         let after = try await tailor(["segment", "list"], in: dir, environment: env)
         #expect(after.stdout == list.stdout)
+
+        // Creating an existing segment is refused; --replace redefines it.
+        let again = try await tailor(["segment", "create", "NY", "--where", #"traits.city = "Paris""#], in: dir, environment: env)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("segment ny exists"), "\(again.stderr)")
+        #expect(try await tailor(["segment", "members", "NY"], in: dir, environment: env).stdout == "ny1\n")
+        let replaced = try await tailor(["segment", "create", "NY", "--where", #"traits.city = "Paris""#, "--replace"], in: dir, environment: env)
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect(try await tailor(["segment", "members", "NY"], in: dir, environment: env).stdout == "pa1\n")
     }
 }

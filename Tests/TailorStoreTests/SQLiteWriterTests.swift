@@ -214,7 +214,7 @@ struct SQLiteSubjectEventTests {
     static let now = ISO8601.parse("2026-11-01T12:00:00Z")!
     let planner = IngestPlanner()
 
-    @Test("the rule appended events pass is the SQL filter's, at every boundary")
+    @Test("the rule appended and read events pass is the SQL filter's at every boundary, or within it past 16 windows")
     func swiftRuleEqualsSQLFilter() throws {
         let texts = [
             #"count("Order Completed") >= 1"#,
@@ -229,9 +229,11 @@ struct SQLiteSubjectEventTests {
                                 -7 * day + 1, -1, 0, 1, 3_600_000]
         let names = ["Order Completed", "Email Opened", "Email Clicked", "Product Viewed", "Segment Entered", "Home", ""]
         let types: [MessageType] = [.track, .page, .screen, .identify, .alias]
-        // Each condition alone, then all of them: the needs of one catalog.
+        // Each condition alone, then all of them: the needs of one catalog; then more windows than the filter
+        // spells out one by one, where it selects a superset.
         var catalogs = texts.map { [$0] }
         catalogs.append(texts)
+        catalogs.append(texts + (1...40).map { #"count("Email Opened", "n\#($0)" in last \#($0) days) >= 1"# })
         let queue = try DatabaseQueue()
         try queue.write { db in
             try db.execute(sql: "CREATE TABLE events (type TEXT NOT NULL, name TEXT NOT NULL, timestamp INTEGER NOT NULL)")
@@ -254,12 +256,24 @@ struct SQLiteSubjectEventTests {
             let rows = try queue.read { db in
                 try Row.fetchAll(db, sql: "SELECT type, name, timestamp, \(filter) FROM events", arguments: SQLiteDatabase.arguments(binds))
             }
+            let windows = Set(needs.names.values.compactMap { $0 }).count
+            var wider = 0
             for r in rows {
                 let type = try #require(MessageType(rawValue: r[0]))
                 let sql: Bool = r[3]
                 let swift = SegmentRecord.eventMatches(needs, now: nowMs, type: type, name: r[1], timestamp: r[2])
-                #expect(swift == sql, "\(list) on \(type.rawValue) \(r[1] as String) at now\(r[2] as Int64 - nowMs) ms")
+                if windows <= SegmentRecord.maxFilterWindows {
+                    #expect(swift == sql, "\(list) on \(type.rawValue) \(r[1] as String) at now\(r[2] as Int64 - nowMs) ms")
+                } else {
+                    #expect(!swift || sql, "\(type.rawValue) \(r[1] as String) at now\(r[2] as Int64 - nowMs) ms")
+                    if sql && !swift { wider += 1 }
+                }
                 if sql { selectedSomewhere += 1 }
+            }
+            // Past 16 windows the filter is wider, and its binds do not grow with a window per name.
+            if windows > SegmentRecord.maxFilterWindows {
+                #expect(wider > 0)
+                #expect(binds.count < needs.names.count + 4)
             }
         }
         #expect(selectedSomewhere > 100)

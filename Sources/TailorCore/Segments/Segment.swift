@@ -42,8 +42,23 @@ public struct SegmentDefinition: Sendable, Hashable {
 
 /// A problem with a segment definition, for a 4xx answer or a CLI message; never quotes trait values.
 public struct SegmentDefinitionError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable {
+        /// The definition itself is wrong: its name, id, condition or references.
+        case invalid
+        /// Creating it would replace another segment (same id or name); updates say so.
+        case exists
+        /// Another segment refers to it.
+        case inUse
+        /// No segment or template has that name.
+        case notFound
+    }
+
+    public var code: Code
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, code: Code = .invalid) {
+        self.code = code
+        self.message = message
+    }
     public var description: String { message }
 }
 

@@ -81,17 +81,23 @@ public final class SegmentService: Service, Sendable {
         return try Condition(text: trimmed)
     }
 
-    /// Creates or replaces a segment; the id is the slug of the name unless given.
+    /// Creates a segment, or replaces it when `replacing`; the id is the slug of the name unless given.
+    /// Creating one whose id or name is taken throws ``SegmentDefinitionError/Code/exists``.
     @discardableResult
-    public func define(name: String, id: String? = nil, description: String = "", condition: Condition) async throws
+    public func define(name: String, id: String? = nil, description: String = "", condition: Condition, replacing: Bool = false) async throws
         -> (SegmentDefinition, SegmentRefresh) {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 200 else { throw SegmentDefinitionError("a segment needs a name of 1 to 200 characters") }
+        guard !name.isEmpty, name.count <= 200, !name.utf8.contains(0) else {
+            throw SegmentDefinitionError("a segment needs a name of 1 to 200 characters")
+        }
         let id = id ?? SegmentDefinition.slug(name)
         guard SegmentDefinition.isValidID(id) else {
             throw SegmentDefinitionError("segment id must be 1–64 lower-case letters, digits or dashes")
         }
         let existing = try await database.segment(id)
+        if !replacing, existing != nil {
+            throw SegmentDefinitionError("segment \(id) exists; update it instead", code: .exists)
+        }
         let now = clock.now()
         let def = SegmentDefinition(id: id, name: name, description: description, condition: condition,
                                     createdAt: existing?.createdAt ?? now, updatedAt: now)
@@ -103,7 +109,7 @@ public final class SegmentService: Service, Sendable {
     @discardableResult
     public func define(template: String, name: String? = nil) async throws -> (SegmentDefinition, SegmentRefresh) {
         guard let t = SegmentTemplates.named(template) else {
-            throw SegmentDefinitionError("no template \(template); see `tailor segment templates`")
+            throw SegmentDefinitionError("no template \(template); see `tailor segment templates`", code: .notFound)
         }
         return try await define(name: name ?? t.name, id: name == nil ? t.id : nil, description: t.description, condition: t.condition)
     }

@@ -39,7 +39,7 @@ struct SegmentsController: Sendable {
         router.post("/v1/segments") { request, _ in
             try self.authorize(request)
             let body = try await Self.body(request)
-            let (def, refresh) = try await self.save(body, id: nil)
+            let (def, refresh) = try await self.save(body, id: nil, replacing: false)
             var o = Self.json(def, size: try await database.memberCount(of: def.id))
             o["refresh"] = Self.json(refresh)
             return JSONResponse.make(.object(o), status: .created)
@@ -54,7 +54,7 @@ struct SegmentsController: Sendable {
             let existing = try await self.segment(context)
             var body = try await Self.body(request)
             if body["name"] == nil { body["name"] = .string(existing.name) }
-            let (def, refresh) = try await self.save(body, id: existing.id)
+            let (def, refresh) = try await self.save(body, id: existing.id, replacing: true)
             var o = Self.json(def, size: try await database.memberCount(of: def.id))
             o["refresh"] = Self.json(refresh)
             return JSONResponse.make(.object(o))
@@ -65,7 +65,7 @@ struct SegmentsController: Sendable {
             do {
                 try await database.deleteSegment(def.id)
             } catch let e as SegmentDefinitionError {
-                throw APIError(.conflict, code: "segment_in_use", message: e.message)
+                throw APIError(e)
             }
             return Response(status: .noContent)
         }
@@ -130,9 +130,9 @@ struct SegmentsController: Sendable {
         return o
     }
 
-    /// Creates or updates from `{"name", "description", "where"}` (`where`: the JSON form, or the text form as a
-    /// string) or `{"from_template": "lapsed", "name"?}`.
-    func save(_ body: JSONObject, id: String?) async throws -> (SegmentDefinition, SegmentRefresh) {
+    /// Creates (or, `replacing`, updates) from `{"name", "description", "where"}` (`where`: the JSON form, or the
+    /// text form as a string) or `{"from_template": "lapsed", "name"?}`.
+    func save(_ body: JSONObject, id: String?, replacing: Bool) async throws -> (SegmentDefinition, SegmentRefresh) {
         do {
             if case .string(let template)? = body["from_template"] {
                 return try await service.define(template: template, name: body["name"]?.stringValue)
@@ -154,9 +154,9 @@ struct SegmentsController: Sendable {
                 throw APIError(.badRequest, code: "invalid_segment", message: "missing where (the condition)", path: "where")
             }
             return try await service.define(name: name, id: id ?? body["id"]?.stringValue, description: body["description"]?.stringValue ?? "",
-                                            condition: condition)
+                                            condition: condition, replacing: replacing)
         } catch let e as SegmentDefinitionError {
-            throw APIError(e.message.contains("already has this name") ? .conflict : .unprocessableContent, code: "invalid_segment", message: e.message)
+            throw APIError(e)
         }
     }
 

@@ -42,6 +42,17 @@ public struct APIError: HTTPResponseError, Sendable {
         APIError(.badRequest, code: "invalid_message", message: e.description, path: e.path, index: e.index)
     }
 
+    /// A segment definition refused: 409 when it clashes with or is used by another, 404 for an unknown
+    /// template, 422 otherwise.
+    init(_ e: SegmentDefinitionError) {
+        switch e.code {
+        case .exists: self.init(.conflict, code: "segment_exists", message: e.message)
+        case .inUse: self.init(.conflict, code: "segment_in_use", message: e.message)
+        case .notFound: self.init(.notFound, code: "not_found", message: e.message)
+        case .invalid: self.init(.unprocessableContent, code: "invalid_segment", message: e.message)
+        }
+    }
+
     static let unauthorized = APIError(.unauthorized, code: "unauthorized", message: "missing or unknown key")
     static let notFound = APIError(.notFound, code: "not_found", message: "no such profile")
 

@@ -41,7 +41,7 @@ extension PostgresDatabase {
                     try await conn.query("SELECT version FROM segment_catalog FOR UPDATE", logger: self.logger)
                     var all = try await self.loadSegments(conn).filter { $0.id != definition.id }
                     if let clash = all.first(where: { $0.name == definition.name }) {
-                        throw SegmentDefinitionError("another segment (\(clash.id)) already has this name")
+                        throw SegmentDefinitionError("another segment (\(clash.id)) already has this name", code: .exists)
                     }
                     all.append(definition)
                     let catalog = try SegmentCatalog(all, policy: self.policy)
@@ -68,7 +68,7 @@ extension PostgresDatabase {
                 let all = try await self.loadSegments(conn)
                 guard let def = all.first(where: { $0.id == id }) else { return false }
                 if let user = all.first(where: { $0.condition.segmentReferences.contains(id) }) {
-                    throw SegmentDefinitionError("segment \(user.id) refers to \(id); change or delete it first")
+                    throw SegmentDefinitionError("segment \(user.id) refers to \(id); change or delete it first", code: .inUse)
                 }
                 let members = try await self.rows("SELECT profile_id FROM segment_members WHERE segment_id = \(id)", on: conn)
                     .map { try $0[0].decode(String.self) }
@@ -165,7 +165,9 @@ extension PostgresDatabase {
         var bindings = PostgresBindings()
         bindings.append(raw)
         var count = 1
-        let filter: String? = allEvents ? "TRUE" : SegmentRecord.eventFilter(needs, now: segmentRuntime.now) { b in
+        let now = segmentRuntime.now
+        let nowMs = now.millisecondsSince1970
+        let filter: String? = allEvents ? "TRUE" : SegmentRecord.eventFilter(needs, now: now) { b in
             count += 1
             switch b {
             case .text(let s): bindings.append(PostgresText.clean(s)); return "$\(count)::text"
@@ -189,9 +191,12 @@ extension PostgresDatabase {
             switch try r[0].decode(Int32.self) {
             case 0:
                 guard let type = MessageType(rawValue: try r[2].decode(String.self)) else { continue }
+                let name = try r[3].decode(String.self)
+                let timestamp = try r[4].decode(Int64.self)
+                // The filter may select more than the evaluator reads (see `eventFilter`).
+                guard allEvents || SegmentRecord.eventMatches(needs, now: nowMs, type: type, name: name, timestamp: timestamp) else { continue }
                 let properties = needs.properties || allEvents ? SegmentRecord.properties(try r[5].decode(String.self)) : [:]
-                events[profile, default: []].append(
-                    SubjectEvent(type: type, name: try r[3].decode(String.self), milliseconds: try r[4].decode(Int64.self), properties: properties))
+                events[profile, default: []].append(SubjectEvent(type: type, name: name, milliseconds: timestamp, properties: properties))
             case 1: current[profile, default: []].insert(try r[2].decode(String.self))
             case 2: timers[profile] = Date(millisecondsSince1970: try r[4].decode(Int64.self))
             default:

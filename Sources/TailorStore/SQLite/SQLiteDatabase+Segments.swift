@@ -33,7 +33,7 @@ extension SQLiteDatabase {
         let affected: Set<String> = try await durableWrite { db in
             var all = try Self.loadSegments(db).filter { $0.id != definition.id }
             if let clash = all.first(where: { $0.name == definition.name }) {
-                throw SegmentDefinitionError("another segment (\(clash.id)) already has this name")
+                throw SegmentDefinitionError("another segment (\(clash.id)) already has this name", code: .exists)
             }
             all.append(definition)
             let catalog = try SegmentCatalog(all, policy: policy)
@@ -57,7 +57,7 @@ extension SQLiteDatabase {
             let all = try Self.loadSegments(db)
             guard let def = all.first(where: { $0.id == id }) else { return false }
             if let user = all.first(where: { $0.condition.segmentReferences.contains(id) }) {
-                throw SegmentDefinitionError("segment \(user.id) refers to \(id); change or delete it first")
+                throw SegmentDefinitionError("segment \(user.id) refers to \(id); change or delete it first", code: .inUse)
             }
             let members = try String.fetchAll(db, sql: "SELECT profile_id FROM segment_members WHERE segment_id = ?", arguments: [id])
             var outcome = MembershipOutcome()
@@ -199,7 +199,9 @@ extension SQLiteDatabase {
         var rfm: [ProfileID: RFMScore] = [:]
         let needs = catalog.eventNeeds
         var filterBinds: [SQLBind] = []
-        let filter = SegmentRecord.eventFilter(needs, now: segmentRuntime.now) { filterBinds.append($0); return "?" }
+        let now = segmentRuntime.now
+        let nowMs = now.millisecondsSince1970
+        let filter = SegmentRecord.eventFilter(needs, now: now) { filterBinds.append($0); return "?" }
         let usesRFM = SegmentRecord.usesRFM(catalog)
         let unread = aggregates.keys.filter { known[$0] == nil }.sorted()
         for chunk in unread.map(\.rawValue).chunked(400) {
@@ -210,8 +212,12 @@ extension SQLiteDatabase {
                                                  arguments: args + Self.arguments(filterBinds))
                 while let r = try cursor.next() {
                     guard let type = MessageType(rawValue: r[1]) else { continue }
+                    let name: String = r[2]
+                    let timestamp: Int64 = r[3]
+                    // The filter may select more than the evaluator reads (see `eventFilter`).
+                    guard SegmentRecord.eventMatches(needs, now: nowMs, type: type, name: name, timestamp: timestamp) else { continue }
                     let properties = needs.properties ? SegmentRecord.properties(r[4]) : [:]
-                    events[ProfileID(r[0] as String), default: []].append(SubjectEvent(type: type, name: r[2], milliseconds: r[3], properties: properties))
+                    events[ProfileID(r[0] as String), default: []].append(SubjectEvent(type: type, name: name, milliseconds: timestamp, properties: properties))
                 }
             }
             for r in try Row.fetchAll(db, sql: "SELECT profile_id, segment_id FROM segment_members WHERE profile_id IN (\(list))", arguments: args) {

@@ -73,8 +73,8 @@ public struct SegmentSQL: Sendable {
         switch c {
         // Atoms are two-valued and free of side effects, so their order is free: plain column tests go first,
         // where both databases evaluate them before (and often instead of) the subqueries.
-        case .all(let cs): return "(" + Self.cheapFirst(cs).map { compile($0, depth: depth) }.joined(separator: " AND ") + ")"
-        case .any(let cs): return "(" + Self.cheapFirst(cs).map { compile($0, depth: depth) }.joined(separator: " OR ") + ")"
+        case .all(let cs): return Self.joined(Self.cheapFirst(cs).map { compile($0, depth: depth) }, "AND")
+        case .any(let cs): return Self.joined(Self.cheapFirst(cs).map { compile($0, depth: depth) }, "OR")
         case .not(let inner): return "(NOT " + compile(inner, depth: depth) + ")"
         case .segment(let id):
             guard depth < 32, let inner = segments[id] else { return falseSQL }
@@ -98,6 +98,15 @@ public struct SegmentSQL: Sendable {
     }
 
     func atom(_ predicate: String) -> String { "COALESCE((\(predicate)), \(falseSQL))" }
+
+    /// Terms joined by `AND` or `OR`, parenthesized as a balanced tree. Both databases parse `a OR b OR c …`
+    /// as a chain as deep as it is long, and SQLite refuses an expression deeper than 1,000; a balanced tree
+    /// of a thousand terms is ten deep.
+    static func joined(_ terms: [String], _ op: String) -> String {
+        guard terms.count > 8 else { return "(" + terms.joined(separator: " \(op) ") + ")" }
+        let middle = terms.count / 2
+        return "(" + joined(Array(terms[..<middle]), op) + " \(op) " + joined(Array(terms[middle...]), op) + ")"
+    }
 
     // MARK: Operands
 
@@ -192,7 +201,7 @@ public struct SegmentSQL: Sendable {
             return "\(e) >= \(bind(.real(x))) AND \(e) <= \(bind(.real(y)))"
         case .oneOf(let vs):
             let parts = vs.compactMap(number).map { "\(e) = \(bind(.real($0)))" }
-            return parts.isEmpty ? falseSQL : "(" + parts.joined(separator: " OR ") + ")"
+            return parts.isEmpty ? falseSQL : Self.joined(parts, "OR")
         case .equalsIgnoringCase, .contains, .startsWith, .within, .moreThanAgo: return falseSQL
         }
     }
@@ -212,7 +221,7 @@ public struct SegmentSQL: Sendable {
             return "\(e) >= \(bind(.integer(x))) AND \(e) <= \(bind(.integer(y)))"
         case .oneOf(let vs):
             let parts = vs.compactMap(ms).map { "\(e) = \(bind(.integer($0)))" }
-            return parts.isEmpty ? falseSQL : "(" + parts.joined(separator: " OR ") + ")"
+            return parts.isEmpty ? falseSQL : Self.joined(parts, "OR")
         case .within(let span): return "\(e) > \(bind(.integer(now - span.milliseconds))) AND \(e) <= \(bind(.integer(now)))"
         case .moreThanAgo(let span): return "\(e) <= \(bind(.integer(now - span.milliseconds)))"
         case .equalsIgnoringCase, .contains, .startsWith: return falseSQL
@@ -236,7 +245,7 @@ public struct SegmentSQL: Sendable {
             return "\(e)\(c) >= \(bind(.text(x))) AND \(e)\(c) <= \(bind(.text(y)))"
         case .oneOf(let vs):
             let parts = vs.compactMap(text).map { "\(e) = \(bind(.text($0)))" }
-            return parts.isEmpty ? falseSQL : "(" + parts.joined(separator: " OR ") + ")"
+            return parts.isEmpty ? falseSQL : Self.joined(parts, "OR")
         case .equalsIgnoringCase(let s):
             let lowered = String(decoding: s.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
             switch dialect {
@@ -307,7 +316,7 @@ public struct SegmentSQL: Sendable {
             case (.string, .string), (.number, .number), (.date, .date): return "(\(one(a, ">=")) AND \(one(b, "<=")))"
             default: return falseSQL
             }
-        case .oneOf(let vs): return vs.isEmpty ? falseSQL : "(" + vs.map { one($0, "=") }.joined(separator: " OR ") + ")"
+        case .oneOf(let vs): return vs.isEmpty ? falseSQL : Self.joined(vs.map { one($0, "=") }, "OR")
         case .equalsIgnoringCase, .startsWith:
             return "(\(isText) AND \(compareText(cmp, value, exists: exists)))"
         case .contains(let s):

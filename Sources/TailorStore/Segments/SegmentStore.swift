@@ -115,19 +115,34 @@ enum SegmentRecord {
         return o
     }
 
-    /// The WHERE clause (after `profile_id IN …`) selecting the events a catalog's evaluator reads, and its
-    /// binds; nil when it reads none. `placeholder` writes one bind's marker.
+    /// Distinct windows the event filter spells out one by one; beyond this, windowed names share the widest.
+    static let maxFilterWindows = 16
+
+    /// The WHERE clause (after `profile_id IN …`) selecting at least the events a catalog's evaluator reads,
+    /// and its binds; nil when it reads none. `placeholder` writes one bind's marker.
+    ///
+    /// Its size does not grow with the number of names: one `IN` list for the names read without a window,
+    /// one term per distinct window (up to ``maxFilterWindows``, then one term with the widest window), and
+    /// one for activity. A catalog of a thousand windowed names is therefore a handful of terms, not a
+    /// thousand `OR`s (which SQLite refuses past its expression depth). The filter may select more than the
+    /// evaluator reads; readers keep only the rows ``eventMatches(_:now:type:name:timestamp:)`` selects, so
+    /// what is held is exactly that rule's.
     static func eventFilter(_ needs: SegmentCatalog.EventNeeds, now: Date, placeholder: (SQLBind) -> String) -> String? {
         guard !needs.isEmpty else { return nil }
         let nowMs = now.millisecondsSince1970
         var clauses: [String] = []
+        func names(_ list: [String]) -> String { list.map { placeholder(.text($0)) }.joined(separator: ", ") }
         let unbounded = needs.names.filter { $0.value == nil }.keys.sorted()
         if !unbounded.isEmpty {
-            clauses.append("(type = 'track' AND name IN (" + unbounded.map { placeholder(.text($0)) }.joined(separator: ", ") + "))")
+            clauses.append("(type = 'track' AND name IN (\(names(unbounded))))")
         }
-        for (name, span) in needs.names.sorted(by: { $0.key < $1.key }) {
-            guard let span else { continue }
-            clauses.append("(type = 'track' AND name = \(placeholder(.text(name))) AND timestamp > \(placeholder(.integer(nowMs - span))))")
+        var bySpan: [Int64: [String]] = [:]
+        for case (let name, let span?) in needs.names { bySpan[span, default: []].append(name) }
+        if bySpan.count > maxFilterWindows, let widest = bySpan.keys.max() {
+            bySpan = [widest: bySpan.values.flatMap { $0 }]
+        }
+        for (span, list) in bySpan.sorted(by: { $0.key < $1.key }) {
+            clauses.append("(type = 'track' AND name IN (\(names(list.sorted()))) AND timestamp > \(placeholder(.integer(nowMs - span))))")
         }
         if let activity = needs.activity {
             if let span = activity {
@@ -139,8 +154,9 @@ enum SegmentRecord {
         return "(" + clauses.joined(separator: " OR ") + ")"
     }
 
-    /// Whether ``eventFilter(_:now:placeholder:)`` selects an event: the same rule in Swift, for the events an
-    /// ingest transaction adds to subject events it already holds instead of reading them back.
+    /// Whether the evaluator reads an event: the rule that ``eventFilter(_:now:placeholder:)`` selects at least,
+    /// applied to the rows it returns and to the events an ingest transaction adds to subject events it already
+    /// holds instead of reading them back.
     static func eventMatches(_ needs: SegmentCatalog.EventNeeds, now: Int64, type: MessageType, name: String, timestamp: Int64) -> Bool {
         if type == .track, let span = needs.names[name] {
             guard let span else { return true }

@@ -64,7 +64,7 @@ struct SegmentTemplatesCommand: AsyncParsableCommand {
 
 struct SegmentCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "create", abstract: "Create (or replace) a segment and compute its members.",
+        commandName: "create", abstract: "Create a segment (or replace one, with --replace) and compute its members.",
         discussion: "The condition is the text form (docs/SEGMENTS.md), or the JSON form when it starts with '{'. --where-file reads it from a file.")
 
     @Argument(help: "The segment's name (its id is the name in lower case with dashes).")
@@ -81,6 +81,9 @@ struct SegmentCreateCommand: AsyncParsableCommand {
 
     @Option(help: "A description.")
     var description: String = ""
+
+    @Flag(help: "Redefine the segment of that name if it exists (without it, an existing segment is an error).")
+    var replace = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -115,7 +118,7 @@ struct SegmentCreateCommand: AsyncParsableCommand {
         let description = fromTemplate.flatMap { SegmentTemplates.named($0)?.description } ?? self.description
         try await withSegments(global) { runtime, service in
             let started = Date()
-            let (def, refresh) = try await service.define(name: name, description: description, condition: condition!)
+            let (def, refresh) = try await service.define(name: name, description: description, condition: condition!, replacing: replace)
             let size = try await runtime.database.memberCount(of: def.id)
             print("segment \(def.id) (\(def.name)): \(size) members")
             print("  where \(def.condition.text)")

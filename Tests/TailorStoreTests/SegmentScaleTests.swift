@@ -1,0 +1,98 @@
+import Foundation
+import TailorCore
+import TailorStore
+import TailorTesting
+import Testing
+
+/// Segment definitions that read many event names: they must neither stop ingest nor fail to save, and they
+/// must still decide right.
+@Suite("Segments that read many event names")
+struct SegmentScaleTests {
+    static let now = ISO8601.parse("2026-11-01T12:00:00Z")!
+    static let day: TimeInterval = 86_400
+    let planner = IngestPlanner()
+
+    /// `count("e0" in last 1 days) >= 1 or count("e1" in last 2 days) >= 1 or …`: one atom per name, each with
+    /// a window of its own.
+    static func windowedAtoms(_ range: Range<Int>, prefix: String = "e") -> Condition {
+        .any(range.map { i in
+            .event(EventAggregate(.count, EventQuery(names: .named(["\(prefix)\(i)"]), window: .last(TimeSpan(i + 1, .days)))),
+                   .greaterOrEqual(.number(1)))
+        })
+    }
+
+    /// Ingests one event per user at the given age, and returns each user's memberships afterwards.
+    func ingestAndRead(_ db: any TailorDatabase, _ events: [(user: String, name: String, age: TimeInterval)]) async throws -> [String: Set<String>] {
+        let messages = events.enumerated().map { i, e in
+            Message.track(e.name, userId: e.user, at: Self.now - e.age, messageId: "m\(i)-\(e.user)")
+        }
+        _ = try await db.ingest(messages, planner: planner)
+        var out: [String: Set<String>] = [:]
+        for e in events {
+            let id = try #require(try await db.profile(.identity(Identity(.user, e.user)))).id
+            out[e.user] = Set(try await db.memberships(of: id))
+        }
+        return out
+    }
+
+    @Test("a thousand names, each with its own window, in one segment: saved, counted, and ingest goes on",
+          arguments: TestBackend.available)
+    func thousandWindowedNames(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let db = test.database
+            db.useSegmentClock(ManualClock(Self.now))
+            _ = try await db.ingest([.track("e500", userId: "before", at: Self.now - 100 * Self.day, messageId: "b1")], planner: planner)
+            let refresh = try await db.saveSegment(SegmentDefinition(id: "wide", name: "Wide", condition: Self.windowedAtoms(0..<1000),
+                                                                     createdAt: Self.now))
+            #expect(refresh.evaluated == 1 && refresh.entered == 1)
+            // e700 within its 701 days: in; e3 ten days ago, outside its 4 days: out; a name the segment does not read: out.
+            let members = try await ingestAndRead(db, [("in", "e700", 700 * Self.day), ("late", "e3", 10 * Self.day), ("other", "zzz", 60)])
+            #expect(members == ["in": ["wide"], "late": [], "other": []])
+            #expect(try await db.audienceCount(Self.windowedAtoms(0..<1000)) == 2)
+            #expect(try await db.audience(Self.windowedAtoms(0..<1000), limit: nil).count == 2)
+        }
+    }
+
+    @Test("ten segments of a hundred windowed names: saved, and ingest decides each", arguments: TestBackend.available)
+    func tenSegmentsOfAHundred(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let db = test.database
+            db.useSegmentClock(ManualClock(Self.now))
+            for s in 0..<10 {
+                try await db.saveSegment(SegmentDefinition(id: "s\(s)", name: "S\(s)", condition: Self.windowedAtoms(s * 100..<(s + 1) * 100),
+                                                           createdAt: Self.now))
+            }
+            let members = try await ingestAndRead(db, [("a", "e150", 100 * Self.day), ("b", "e999", 2 * Self.day), ("c", "e42", 43 * Self.day)])
+            #expect(members == ["a": ["s1"], "b": ["s9"], "c": []])
+        }
+    }
+
+    @Test("one query over a thousand names with one window", arguments: TestBackend.available)
+    func oneQueryOfAThousandNames(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let db = test.database
+            db.useSegmentClock(ManualClock(Self.now))
+            let names = (0..<1000).map { "n\($0)" }
+            let condition = Condition.event(EventAggregate(.count, EventQuery(names: .named(names), window: .last(TimeSpan(30, .days)))),
+                                            .greaterOrEqual(.number(1)))
+            try await db.saveSegment(SegmentDefinition(id: "names", name: "Names", condition: condition, createdAt: Self.now))
+            let members = try await ingestAndRead(db, [("a", "n999", 29 * Self.day), ("b", "n1", 31 * Self.day)])
+            #expect(members == ["a": ["names"], "b": []])
+        }
+    }
+
+    @Test("a thousand values in one `in` list and a thousand `or`ed trait tests compile to SQL the database accepts",
+          arguments: TestBackend.available)
+    func wideTraitConditions(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let db = test.database
+            db.useSegmentClock(ManualClock(Self.now))
+            _ = try await db.ingest([.identify(userId: "c", traits: ["city": "city-777"], at: Self.now - 10, messageId: "i1")], planner: planner)
+            let list = Condition.field(.trait(["city"]), .oneOf((0..<1000).map { .string("city-\($0)") }))
+            let ors = Condition.any((0..<1000).map { .field(.trait(["city"]), .equals(.string("city-\($0)"))) })
+            #expect(try await db.audienceCount(list) == 1)
+            #expect(try await db.audienceCount(ors) == 1)
+            #expect(try await db.audienceCount(.all([ors, .not(list)])) == 0)
+        }
+    }
+}
