@@ -25,6 +25,12 @@ public struct PreparedBatch: Sendable {
     }
 
     init(messages: [Message], cipher: FieldCipher, policy: PersonalDataPolicy) throws {
+        // Every way into the event log passes here; the API and the importers refuse these earlier, by place.
+        for (i, m) in messages.enumerated() {
+            if let field = m.fieldWithNUL {
+                throw StoreError(.invalidInput, "message \(i): \(field) must not contain the NUL character (U+0000)")
+            }
+        }
         self.messages = messages
         preparedKeys = Self.storageKeys(of: messages, using: cipher, known: [:])
         keysComplete = true

@@ -132,7 +132,7 @@ public struct StoreCounts: Sendable, Equatable {
 
 /// Errors from a store, with context and no personal data.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case unsupportedURL, corruptRow, encryption, conflict, backend }
+    public enum Kind: Sendable { case unsupportedURL, corruptRow, encryption, conflict, invalidInput, backend }
     public var kind: Kind
     public var message: String
     public init(_ kind: Kind, _ message: String) {

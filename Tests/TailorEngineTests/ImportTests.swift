@@ -148,6 +148,37 @@ struct ImportTests {
         }
     }
 
+    @Test("a NUL in a row or a line is reported with its place and skipped; the other rows are imported")
+    func nulRowsAreSkipped() async throws {
+        let csv = "Customer ID,City\nc1,Paris\nc1\u{0},Rome\nc2,Ro\u{0}me\nc3,Oslo\n"
+        let orders = "order_id,user_id,timestamp,revenue\no1,c1,2026-01-01,10\no2\u{0},c1,2026-01-02,20\no3,c1,2026-01-03,nan\no4,c1,2026-01-04,inf\n"
+        let jsonl = #"""
+            {"type":"identify","userId":"c1","messageId":"e1"}
+            {"type":"identify","userId":"c1\u0000","messageId":"e2"}
+            """#
+        try await TestDatabase.with(.sqlite) { test in
+            let mapping = try ImportMapping.parse(["Customer ID=user_id"])
+            let report = try await importer(test.database).run(.customers, bytes: Array(csv.utf8), fileName: "c.csv", mapping: mapping)
+            #expect(report.rowsAccepted == 2)
+            #expect(report.issues == [
+                ImportIssue(line: 3, column: "Customer ID", reason: "contains the NUL character (U+0000); row skipped"),
+                ImportIssue(line: 4, column: "City", reason: "contains the NUL character (U+0000); row skipped"),
+            ])
+            let c1 = try #require(try await test.database.profile(ProfileReference("user:c1")!))
+            #expect(c1.traits["city"] == "Paris")
+            let o = try await importer(test.database).run(.orders, bytes: Array(orders.utf8), fileName: "o.csv", mapping: ImportMapping())
+            #expect(o.issues == [
+                ImportIssue(line: 3, column: "order_id", reason: "contains the NUL character (U+0000); row skipped"),
+                ImportIssue(line: 4, column: "revenue", reason: "not a number; row skipped"),
+                ImportIssue(line: 5, column: "revenue", reason: "not a number; row skipped"),
+            ])
+            #expect(try await test.database.profile(ProfileReference("user:c1")!)?.state.orderCount == 1)
+            let e = try await importer(test.database).run(.events, bytes: Array(jsonl.utf8), fileName: "e.jsonl", mapping: ImportMapping())
+            #expect(e.issues == [ImportIssue(line: 2, column: "userId", reason: "must not contain the NUL character (U+0000)")])
+            #expect(try await test.database.counts().profiles == 2)
+        }
+    }
+
     @Test func eventsJSONLinesKeepTheirTimestampsAndReportBadLines() async throws {
         let jsonl = """
             {"type":"identify","userId":"u1","traits":{"email":"u1@example.com"},"timestamp":"2023-05-01T10:00:00Z","messageId":"e1"}

@@ -24,11 +24,14 @@ extension JSONValue {
         return nil
     }
 
-    /// The number, also when it was sent as a numeric string (`"12.50"`), as many shop backends do.
+    /// The number, also when it was sent as a numeric string (`"12.50"`), as many shop backends do; nil for a
+    /// string that is not a finite number (`"nan"`, `"inf"`, `" Infinity "`, `"1e999"`).
     public var doubleValue: Double? {
         switch self {
         case .number(let d): return d
-        case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces))
+        case .string(let s):
+            guard let d = Double(s.trimmingCharacters(in: .whitespaces)), d.isFinite else { return nil }
+            return d
         default: return nil
         }
     }

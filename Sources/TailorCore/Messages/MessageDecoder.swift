@@ -112,6 +112,9 @@ public struct MessageDecoder: Sendable {
         if type == .track {
             guard let event = message.event, !event.isEmpty else { throw Error(path: at("event"), reason: "is required for track") }
         }
+        if let field = message.fieldWithNUL {
+            throw Error(path: at(field), reason: "must not contain the NUL character (U+0000)")
+        }
         return message
     }
 

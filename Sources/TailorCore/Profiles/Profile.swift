@@ -66,7 +66,9 @@ public enum ProfileReference: Sendable, Hashable {
     case id(ProfileID)
     case identity(Identity)
 
+    /// nil for text that names no profile, including text holding a NUL (no stored id holds one).
     public init?(_ text: String) {
+        guard !text.utf8.contains(0) else { return nil }
         if text.hasPrefix("user:") {
             self = .identity(Identity(.user, String(text.dropFirst(5))))
         } else if text.hasPrefix("email:") {

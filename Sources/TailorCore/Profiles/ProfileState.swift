@@ -136,25 +136,44 @@ public struct ProfileState: Sendable, Hashable {
     public static func productId(_ p: JSONObject) -> String? {
         switch p["product_id"] ?? p["productId"] ?? p["sku"] {
         case .string(let s)?: return s.isEmpty ? nil : s
-        case .number(let d)?: return d == d.rounded() ? String(Int64(d)) : String(d)
+        case .number(let d)?: return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
         default: return nil
         }
     }
 
     static func cartLine(_ p: JSONObject) -> CartLine? {
         guard let id = productId(p) else { return nil }
-        let quantity = p["quantity"]?.doubleValue ?? 1
-        let price = p["price"]?.doubleValue ?? 0
+        let quantity = quantity(p["quantity"]) ?? 1
+        let price = amount(p["price"]) ?? 0
         return CartLine(productId: id, quantity: quantity, price: price, name: p["name"]?.stringValue)
     }
 
     public static func orderValue(_ p: JSONObject) -> Double {
-        if let r = p["revenue"]?.doubleValue { return r }
-        if let t = p["total"]?.doubleValue { return t }
+        if let r = amount(p["revenue"]) { return r }
+        if let t = amount(p["total"]) { return t }
         guard case .array(let products)? = p["products"] else { return 0 }
         return products.reduce(0) { sum, item in
             guard case .object(let o) = item else { return sum }
-            return sum + (o["price"]?.doubleValue ?? 0) * (o["quantity"]?.doubleValue ?? 1)
+            return sum + (amount(o["price"]) ?? 0) * (quantity(o["quantity"]) ?? 1)
         }
+    }
+
+    /// The largest money amount (`revenue`, `total`, `price`) and quantity Tailor counts. Larger values, and
+    /// numbers that are not finite (`"nan"`, `"inf"` sent as strings), are taken as absent: the event is
+    /// stored as sent, and every computed value stays finite (a cart of a million lines at the largest price
+    /// and quantity is still far from overflowing).
+    public static let maxAmount = 1e15
+    public static let maxQuantity = 1e9
+
+    /// A money amount: a finite number (or numeric string) within ±``maxAmount``.
+    public static func amount(_ value: JSONValue?) -> Double? {
+        guard let d = value?.doubleValue, d.isFinite, abs(d) <= maxAmount else { return nil }
+        return d
+    }
+
+    /// A quantity: a finite number (or numeric string) within ±``maxQuantity``.
+    public static func quantity(_ value: JSONValue?) -> Double? {
+        guard let d = value?.doubleValue, d.isFinite, abs(d) <= maxQuantity else { return nil }
+        return d
     }
 }

@@ -126,6 +126,7 @@ public struct Importer: Sendable {
             let header = rows.removeFirst().fields
             let table = try Table(header: header, mapping: mapping, kind: kind)
             report.rowsRead = rows.count
+            rows = withoutNUL(rows, table, report: &report)
             switch kind {
             case .customers:
                 try await store(customers(rows, table, report: &report), report: &report, progress: progress)
@@ -157,6 +158,17 @@ public struct Importer: Sendable {
             report.duplicates += result.duplicates
             done += batch.count
             progress?(done, messages.count)
+        }
+    }
+
+    /// The rows with no NUL character in any field; the others are reported and skipped. Databases do not
+    /// keep a NUL in text, so an id holding one would not be the id that is stored (see `Message.fieldWithNUL`).
+    func withoutNUL(_ rows: [DelimitedReader.Row], _ table: Table, report: inout ImportReport) -> [DelimitedReader.Row] {
+        rows.filter { row in
+            guard let index = row.fields.firstIndex(where: { $0.utf8.contains(0) }) else { return true }
+            let column = index < table.columnNames.count ? table.columnNames[index] : "\(index + 1)"
+            report.issues.append(ImportIssue(line: row.line, column: column, reason: "contains the NUL character (U+0000); row skipped"))
+            return false
         }
     }
 
@@ -256,7 +268,7 @@ public struct Importer: Sendable {
             }
             var quantity = 1.0
             if let q = table.value(row, "quantity") {
-                guard let v = Double(q) else {
+                guard let v = ImportValues.number(q, limit: ProfileState.maxQuantity) else {
                     report.issues.append(ImportIssue(line: row.line, column: table.column("quantity"), reason: "not a number; row skipped"))
                     continue
                 }
@@ -269,7 +281,7 @@ public struct Importer: Sendable {
             }
             var price: Double?
             if let p = table.value(row, "price") {
-                guard let v = Double(p), v >= 0 else {
+                guard let v = ImportValues.number(p, limit: ProfileState.maxAmount), v >= 0 else {
                     report.issues.append(ImportIssue(line: row.line, column: table.column("price"), reason: "not a non-negative number; row skipped"))
                     continue
                 }
@@ -278,7 +290,7 @@ public struct Importer: Sendable {
             var revenue: Double?
             for field in ["revenue", "total"] {
                 if let r = table.value(row, field) {
-                    guard let v = Double(r) else {
+                    guard let v = ImportValues.number(r, limit: ProfileState.maxAmount) else {
                         report.issues.append(ImportIssue(line: row.line, column: table.column(field), reason: "not a number; row skipped"))
                         revenue = .nan
                         break
@@ -359,7 +371,7 @@ public struct Importer: Sendable {
             }
             var price: Double?
             if let p = table.value(row, "price") {
-                guard let v = Double(p), v >= 0 else {
+                guard let v = ImportValues.number(p, limit: ProfileState.maxAmount), v >= 0 else {
                     report.issues.append(ImportIssue(line: row.line, column: table.column("price"), reason: "not a non-negative number; row skipped"))
                     continue
                 }
@@ -432,6 +444,13 @@ struct Table {
 
 /// Value conversions for imported text.
 public enum ImportValues {
+    /// A finite number within ±`limit` (amounts and quantities Tailor counts; see `ProfileState.maxAmount`);
+    /// nil for anything else, `nan` and `inf` included.
+    public static func number(_ text: String, limit: Double) -> Double? {
+        guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite, abs(v) <= limit else { return nil }
+        return v
+    }
+
     /// ISO-8601 (`2011-03-10 16:16:00`), compact `YYYYMMDD` (CDNOW), `M/D/YYYY H:MM` (UCI's original),
     /// or Unix seconds / milliseconds.
     public static func date(_ text: String) -> Date? {
