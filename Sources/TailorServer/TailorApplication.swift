@@ -60,6 +60,7 @@ public func buildRouter(
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ServerErrorMiddleware())
     router.get("/healthz") { _, _ in
         JSONResponse.make(["status": "ok"])
     }
