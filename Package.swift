@@ -2,13 +2,14 @@
 // Tailor: a self-hosted customer data platform and email personalization engine.
 //
 // Layering (see docs/ARCHITECTURE.md): the engines (Liquid, TailorML, TailorMail) are leaves that know
-// nothing of Tailor's domain; TailorCore has no I/O; TailorStore depends on Core; TailorEngine on Store,
-// Core and the leaves; TailorServer on Engine; the `tailor` CLI on Server and Engine.
+// nothing of Tailor's domain; TailorCore has no I/O; TailorStore (the ports) depends on Core; the adapters
+// TailorSQLite and TailorPostgres on Store; TailorEngine on Store, Core and the leaves; TailorServer on Engine;
+// TailorDatabases (the opener) on the adapters; the `tailor` CLI on Server, Engine and Databases.
 //
 // Focused builds: `TAILOR_LEAF=Liquid swift test --scratch-path .build-liquid` declares only that leaf
 // (and its tests), so working on an engine does not compile the server stack. Several leaves can be
-// named, comma-separated; naming a test target (`TAILOR_LEAF=TailorCore,TailorStore,TailorStoreTests`) keeps
-// only the test targets named.
+// named, comma-separated (`TAILOR_LEAF=TailorCore,TailorStore,TailorSQLite` builds one adapter); naming a
+// test target (`TAILOR_LEAF=TailorCore,TailorStore,TailorStoreTests`) keeps only the test targets named.
 
 import PackageDescription
 
@@ -87,16 +88,36 @@ let tailorTargets: [Target] = [
     .testTarget(name: "TailorDemoTests", dependencies: ["TailorDemo", "TailorCore", "TailorTesting"], swiftSettings: swiftSettings),
     /// C beside SQLite: the VFS that gathers each WAL commit's writes into one (docs/STORAGE.md).
     .target(name: "CTailorSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
+    /// The ports: one small protocol per feature, the row types, the shared SQL, encryption, `StoreError`.
     .target(
         name: "TailorStore",
+        dependencies: ["TailorCore", .product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: swiftSettings
+    ),
+    /// The SQLite adapter: GRDB, the single writer, its cache, the WAL syncer and checkpointer.
+    .target(
+        name: "TailorSQLite",
         dependencies: [
-            "TailorCore", "CTailorSQLite",
+            "TailorCore", "TailorStore", "CTailorSQLite",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    /// The PostgreSQL adapter: postgres-nio.
+    .target(
+        name: "TailorPostgres",
+        dependencies: [
+            "TailorCore", "TailorStore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
-            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ],
+        swiftSettings: swiftSettings
+    ),
+    /// Opens a database from its URL: the one place that names a backend (used by `tailor` and the tests).
+    .target(
+        name: "TailorDatabases",
+        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorPostgres"],
         swiftSettings: swiftSettings
     ),
     .target(
@@ -126,7 +147,7 @@ let tailorTargets: [Target] = [
     .executableTarget(
         name: "tailor",
         dependencies: [
-            "TailorCore", "TailorStore", "TailorEngine", "TailorServer", "Liquid", "TailorML", "TailorMail",
+            "TailorCore", "TailorStore", "TailorDatabases", "TailorEngine", "TailorServer", "Liquid", "TailorML", "TailorMail",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,19 +157,30 @@ let tailorTargets: [Target] = [
     ),
     .target(
         name: "TailorTesting",
-        dependencies: ["TailorCore", "TailorStore"],
+        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorPostgres"],
         swiftSettings: swiftSettings
     ),
     // TailorTesting brings the seeded segment generator of the round-trip tests.
     .testTarget(name: "TailorCoreTests", dependencies: ["TailorCore", "TailorTesting"], swiftSettings: swiftSettings),
+    /// The conformance suites: every port on both backends.
     .testTarget(
         name: "TailorStoreTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorTesting", .product(name: "GRDB", package: "GRDB.swift")],
+        dependencies: ["TailorCore", "TailorStore", "TailorTesting"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "TailorSQLiteTests",
+        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorTesting", .product(name: "GRDB", package: "GRDB.swift")],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "TailorPostgresTests",
+        dependencies: ["TailorCore", "TailorStore", "TailorPostgres", "TailorDatabases", "TailorTesting"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "TailorEngineTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorEngine", "TailorTesting", "TailorDemo", "TailorML", "TailorMail"],
+        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorEngine", "TailorTesting", "TailorDemo", "TailorML", "TailorMail"],
         swiftSettings: swiftSettings
     ),
     /// Runs the built `tailor` binary, as a user would.

@@ -31,7 +31,7 @@ public struct ServerSettings: Sendable {
 /// are shut down gracefully with it.
 public func buildApplication(
     settings: ServerSettings,
-    database: any TailorDatabase,
+    stores: Stores,
     ingest: IngestService,
     clock: any WallClock = SystemClock(),
     metrics: PrometheusCollectorRegistry? = nil,
@@ -39,12 +39,12 @@ public func buildApplication(
     logger: Logger = Logger(label: "tailor.server"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(settings: settings, database: database, ingest: ingest, clock: clock, metrics: metrics)
+    let router = buildRouter(settings: settings, stores: stores, ingest: ingest, clock: clock, metrics: metrics)
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Tailor"),
         // Segment timers and the RFM schedule run beside the server.
-        services: [ingest, SegmentService(database: database, clock: clock)] + services,
+        services: [ingest, SegmentService(stores: stores, clock: clock)] + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger
     )
@@ -53,7 +53,7 @@ public func buildApplication(
 /// The router alone, for tests that drive it without a socket.
 public func buildRouter(
     settings: ServerSettings,
-    database: any TailorDatabase,
+    stores: Stores,
     ingest: IngestService,
     clock: any WallClock = SystemClock(),
     metrics: PrometheusCollectorRegistry? = nil
@@ -72,9 +72,12 @@ public func buildRouter(
     }
     TrackingController(ingest: ingest, keys: settings.keys, decoder: MessageDecoder(limits: settings.limits), clock: clock)
         .addRoutes(to: router)
-    ProfilesController(database: database, keys: settings.keys).addRoutes(to: router)
-    SegmentsController(database: database, service: SegmentService(database: database, clock: clock), keys: settings.keys).addRoutes(to: router)
-    RecommendationsController(database: database, keys: settings.keys, models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""))
+    let profiles = ProfilesController(profiles: stores.profiles, events: stores.events, computedTraits: stores.computedTraits, keys: settings.keys)
+    profiles.addRoutes(to: router)
+    SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock), keys: settings.keys)
+        .addRoutes(to: router)
+    RecommendationsController(profiles: profiles, service: RecommendationService(stores: stores),
+                              models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""))
         .addRoutes(to: router)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     return router

@@ -75,4 +75,36 @@ public final class GatedDatabase: TailorDatabase {
     public func rfmScore(of profile: ProfileID) async throws -> RFMScore? { try await base.rfmScore(of: profile) }
     public func recordSegmentSizes() async throws -> [String: Int] { try await base.recordSegmentSizes() }
     public func segmentSizeHistory() async throws -> [String: [(Date, Int)]] { try await base.segmentSizeHistory() }
+
+    // Mail, settings and the models' stores: straight through.
+    public func appendEvents(_ events: [(profile: ProfileID, message: Message)]) async throws -> IngestResult { try await base.appendEvents(events) }
+    public func enqueue(_ messages: [OutboxMessage], at now: Date) async throws -> Int { try await base.enqueue(messages, at: now) }
+    public func claim(limit: Int, worker: String, lease: Duration, at now: Date) async throws -> [ClaimedMessage] {
+        try await base.claim(limit: limit, worker: worker, lease: lease, at: now)
+    }
+    public func complete(_ outcomes: [OutboxOutcome], worker: String, at now: Date) async throws -> Int {
+        try await base.complete(outcomes, worker: worker, at: now)
+    }
+    public func outboxRecord(key: String) async throws -> OutboxRecord? { try await base.outboxRecord(key: key) }
+    public func outboxCounts() async throws -> [OutboxStatus: Int] { try await base.outboxCounts() }
+    public func outboxRecords(status: OutboxStatus, after: Int64?, limit: Int) async throws -> [OutboxRecord] {
+        try await base.outboxRecords(status: status, after: after, limit: limit)
+    }
+    public func suppressionKey(forAddress address: String) -> String { base.suppressionKey(forAddress: address) }
+    public func suppress(_ entries: [SuppressionEntry]) async throws -> Int { try await base.suppress(entries) }
+    public func unsuppress(key: String) async throws -> Bool { try await base.unsuppress(key: key) }
+    public func suppressions(keys: [String]) async throws -> [String: SuppressionEntry] { try await base.suppressions(keys: keys) }
+    public func suppressions(after: String?, limit: Int) async throws -> [SuppressionEntry] { try await base.suppressions(after: after, limit: limit) }
+    public func setting(_ name: String) async throws -> String? { try await base.setting(name) }
+    public func insertSettingIfAbsent(_ name: String, value: String) async throws -> String { try await base.insertSettingIfAbsent(name, value: value) }
+    public func writeComputedTraits(_ traits: [ComputedTrait], at: Date) async throws { try await base.writeComputedTraits(traits, at: at) }
+    public func computedTraits(of profile: ProfileID) async throws -> [ComputedTrait] { try await base.computedTraits(of: profile) }
+    public func interactions(after cursor: Int64?, limit: Int) async throws -> InteractionPage { try await base.interactions(after: cursor, limit: limit) }
+    public func interactions(of profile: ProfileID) async throws -> [Interaction] { try await base.interactions(of: profile) }
+    public func eventTimes(named names: Set<String>, after cursor: Int64?, limit: Int) async throws -> EventTimePage {
+        try await base.eventTimes(named: names, after: cursor, limit: limit)
+    }
+    public func orderSummaries(until: Date, after: ProfileID?, limit: Int) async throws -> [OrderSummary] {
+        try await base.orderSummaries(until: until, after: after, limit: limit)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TailorPostgres
 import TailorStore
 
 /// Creates and drops throwaway PostgreSQL databases for tests.

@@ -1,6 +1,8 @@
 public import Foundation
 public import TailorCore
 public import TailorStore
+import TailorPostgres
+import TailorSQLite
 
 /// The database backends the conformance suites run against.
 ///
@@ -24,7 +26,10 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
 
 /// A throwaway database for one test: a fresh SQLite file, or a fresh PostgreSQL database.
 public final class TestDatabase: Sendable {
+    /// Every port in one value (what `GatedDatabase` wraps).
     public let database: any TailorDatabase
+    /// The database's ports, as the services take them.
+    public var stores: Stores { Stores(database) }
     public let cipher: FieldCipher
     public let backend: TestBackend
     /// The SQLite file, for tests that read the raw bytes.

@@ -15,7 +15,7 @@ let sharedData: URL = {
 let importClock = ManualClock(ISO8601.parse("2024-01-01T00:00:00Z")!)
 
 func importer(_ db: any TailorDatabase) -> Importer {
-    Importer(ingest: IngestService(database: db), clock: importClock)
+    Importer(ingest: IngestService(events: db), products: db, clock: importClock)
 }
 
 @Suite("Delimited reader")

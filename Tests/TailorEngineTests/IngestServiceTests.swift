@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import TailorCore
 import TailorEngine
+@testable import TailorSQLite
 @testable import TailorStore
 import TailorTesting
 
@@ -19,7 +20,7 @@ struct IngestServiceTests {
     @Test func groupCommitAnswersEachCallerForItsOwnMessages() async throws {
         try await TestDatabase.with(.sqlite) { test in
             let gated = GatedDatabase(test.database)
-            let ingest = IngestService(database: gated)
+            let ingest = IngestService(events: gated)
             let loop = Task { try await ingest.run() }
             async let a = ingest.ingest([.track("A", userId: "u", at: t0, messageId: "a1")])
             while gated.entered == 0 { try await Task.sleep(for: .milliseconds(5)) }
@@ -53,7 +54,7 @@ struct IngestServiceTests {
                                         return fdatasync(fd)
                                     })
         try await db.migrate()
-        let ingest = IngestService(database: db)
+        let ingest = IngestService(events: db)
         let loop = Task { try await ingest.run() }
         let answered = AnswerCount()
         let a = Task {

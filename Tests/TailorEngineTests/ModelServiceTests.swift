@@ -14,9 +14,9 @@ struct ModelServiceTests {
 
     func load(_ test: TestDatabase, customers: Int = 120) async throws -> DemoShop {
         let shop = DemoShop(seed: 11, customers: customers, now: now)
-        let ingest = IngestService(database: test.database)
+        let ingest = IngestService(events: test.database)
         let loop = Task { try await ingest.run() }
-        _ = try await DemoLoader(ingest: ingest).load(shop)
+        _ = try await DemoLoader(ingest: ingest, products: test.database).load(shop)
         loop.cancel()
         return shop
     }
@@ -32,10 +32,10 @@ struct ModelServiceTests {
     @Test func recommendationsSkipBoughtAndOutOfStockProducts() async throws {
         try await TestDatabase.with(.sqlite) { test in
             _ = try await load(test)
-            let service = RecommendationService(database: test.database)
+            let service = RecommendationService(stores: test.stores)
             let model = try await service.train(settings: small, now: now)
             #expect(model.als.userCount > 50 && model.als.itemCount > 50)
-            let store = try #require(test.database as? any InteractionStore)
+            let store = test.stores.interactions
             // Popularity is the number of distinct profiles that interacted with a product.
             var fans: [String: Set<ProfileID>] = [:]
             for i in try await service.interactions(until: now) { fans[i.productId, default: []].insert(i.profileId) }
@@ -74,7 +74,7 @@ struct ModelServiceTests {
     @Test func profilesWithoutHistoryGetPopularAndPopularInCategory() async throws {
         try await TestDatabase.with(.sqlite) { test in
             _ = try await load(test)
-            let service = RecommendationService(database: test.database)
+            let service = RecommendationService(stores: test.stores)
             let model = try await service.train(settings: small, now: now)
             let catalog = Dictionary(try await test.database.products().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             // Two visitors who arrive after training: one with no product event, one who viewed a product.
@@ -107,7 +107,7 @@ struct ModelServiceTests {
     @Test func modelFileRoundTripsBitIdentically() async throws {
         try await TestDatabase.with(.sqlite) { test in
             _ = try await load(test, customers: 60)
-            let service = RecommendationService(database: test.database)
+            let service = RecommendationService(stores: test.stores)
             let model = try await service.train(settings: small, now: now)
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-model-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: dir) }
@@ -141,7 +141,7 @@ struct ModelServiceTests {
             // A customer whose first order is today: T is a fraction of a day, never 0.
             let fresh = Message.track("Order Completed", userId: "fresh", properties: ["revenue": 30], at: now - 3600, messageId: "f1")
             _ = try await test.database.ingest([fresh], planner: IngestPlanner())
-            let service = ComputedTraitService(database: test.database)
+            let service = ComputedTraitService(stores: test.stores)
             let clusters = try await service.computeClusters(settings: ClusterSettings(), now: now)
             let value = try await service.computeLifetimeValue(settings: LifetimeSettings(horizonDays: 180), now: now)
             let scores = try await service.computeEngagement(settings: EngagementSettings(), now: now)
@@ -154,7 +154,7 @@ struct ModelServiceTests {
             #expect(clusters.clusters.map(\.spend) == clusters.clusters.map(\.spend).sorted(by: >))
             #expect(value.value != nil, "the demo shop has repeat customers enough for Gamma-Gamma")
             #expect(scores.profiles >= summaries.count)
-            let store = try #require(test.database as? any ComputedTraitStore)
+            let store = test.stores.computedTraits
             var sizes: [Int: Int] = [:]
             for s in summaries {
                 let traits = Dictionary(uniqueKeysWithValues: try await store.computedTraits(of: s.profileId).map { ($0.name, $0) })
@@ -176,7 +176,7 @@ struct ModelServiceTests {
     func evaluationRanksHeldOutInteractionsAgainstPopularity(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             _ = try await load(test, customers: 80)
-            let result = try await RecommendationService(database: test.database).evaluate(settings: small, k: 10, testFraction: 0.2, now: now)
+            let result = try await RecommendationService(stores: test.stores).evaluate(settings: small, k: 10, testFraction: 0.2, now: now)
             #expect(result.metrics.users > 0 && result.metrics.users == result.baseline.users)
             #expect(result.testInteractions > 0 && result.trainInteractions > 4 * result.testInteractions / 2)
             #expect(result.cutoff < now)

@@ -59,7 +59,7 @@ struct OutboxSMTPInteropTests {
             if server.isRunning { kill(server.processIdentifier, SIGKILL) }
         }
         try await TestDatabase.with(.sqlite) { test in
-            let store = try #require(test.database as? any MailStore)
+            let store = test.stores.mail
             var messages: [OutboxMessage] = []
             for local in ["ann", "bob", "later1", "reject1"] {
                 _ = try await test.database.ingest([.track("Signed Up", userId: local, at: t0, messageId: "id-\(local)")],

@@ -45,7 +45,7 @@ struct OutboxWorkerTests {
 
     /// Creates one profile per local part (user id = local part) and queues a message to each.
     func setUp(_ test: TestDatabase, _ locals: [String]) async throws -> (any MailStore, [String: ProfileID]) {
-        let store = try #require(test.database as? any MailStore)
+        let store = test.stores.mail
         _ = try await test.database.ingest(locals.map {
             .identify(userId: $0, traits: ["email": .string("\($0)@example.test")], at: t0, messageId: "id-\($0)")
         }, planner: IngestPlanner())

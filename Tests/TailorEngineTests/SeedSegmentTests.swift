@@ -42,7 +42,7 @@ struct SeedSegmentTests {
     /// Creates the seed segments and compares both the SQL audiences and the stored memberships with the peer.
     static func compare(_ db: any TailorDatabase, clock: ManualClock, expected: [String: [String]], label: String,
                         requireNonEmpty: Set<String>) async throws {
-        let service = SegmentService(database: db, clock: clock)
+        let service = SegmentService(stores: Stores(db), clock: clock)
         let realTime = try await !db.segments().isEmpty
         for template in SegmentTemplates.all {
             let (_, refresh) = try await service.define(template: template.id)
@@ -73,10 +73,10 @@ struct SeedSegmentTests {
             // On SQLite the segments exist before the shop is loaded (membership is kept on ingest); on
             // PostgreSQL they are created afterwards (membership computed over the stored profiles).
             if backend == .sqlite {
-                for template in SegmentTemplates.all { try await SegmentService(database: test.database, clock: clock).define(template: template.id) }
+                for template in SegmentTemplates.all { try await SegmentService(stores: test.stores, clock: clock).define(template: template.id) }
             }
-            let ingest = IngestService(database: test.database)
-            _ = try await DemoLoader(ingest: ingest).load(shop)
+            let ingest = IngestService(events: test.database)
+            _ = try await DemoLoader(ingest: ingest, products: test.database).load(shop)
             try await Self.compare(test.database, clock: clock, expected: expected, label: "demo",
                                    requireNonEmpty: ["Lapsed", "Cart Abandoners over $50", "New York", "Repeat Buyers", "Engaged but Infrequent"])
         }
@@ -91,7 +91,7 @@ struct SeedSegmentTests {
         try await TestDatabase.with(.sqlite) { test in
             let clock = ManualClock(now)
             test.database.useSegmentClock(clock)
-            _ = try await Importer(ingest: IngestService(database: test.database), clock: clock)
+            _ = try await Importer(ingest: IngestService(events: test.database), products: test.database, clock: clock)
                 .run(.orders, bytes: bytes, fileName: file.path, mapping: try ImportMapping.preset("online-retail"))
             // The peer reads what was stored, as Segment messages.
             var messages: [Message] = []

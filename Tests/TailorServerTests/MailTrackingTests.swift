@@ -28,7 +28,7 @@ struct MailTrackingTests {
     func withFixture(_ backend: TestBackend = .sqlite,
                      _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
         try await TestDatabase.with(backend) { test in
-            let store = try #require(test.database as? any MailStore)
+            let store = test.stores.mail
             _ = try await test.database.ingest([.identify(userId: "u1", traits: ["email": "ann@example.com"], at: t0, messageId: "i1")],
                                                planner: IngestPlanner())
             let profile = try #require(try await test.database.profile(ProfileReference("user:u1")!)).id
@@ -38,7 +38,7 @@ struct MailTrackingTests {
             let links = TrackingLinks(baseURL: "https://mail.shop.test/", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
             var settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: ["wk"], adminKeyHashes: []))
             settings.mailTracking = MailEngagement(store: store, links: links)
-            let app = Application(router: buildRouter(settings: settings, database: test.database, ingest: IngestService(database: test.database)))
+            let app = Application(router: buildRouter(settings: settings, stores: Stores(test.database), ingest: IngestService(events: test.database)))
             let fixture = Fixture(test: test, store: store, links: links, token: TrackingToken(profileID: profile, campaign: "c1", messageKey: key),
                                   profile: profile)
             try await app.test(.router) { client in try await body(fixture, client) }

@@ -16,7 +16,7 @@ struct RecommendationsAPITests {
     func app(_ database: any TailorDatabase, modelPath: String?) -> some ApplicationProtocol {
         var settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: [writeKey], adminKeyHashes: [APIKeys.hash(adminKey)]))
         settings.recommendationModelPath = modelPath
-        return Application(router: buildRouter(settings: settings, database: database, ingest: IngestService(database: database)))
+        return Application(router: buildRouter(settings: settings, stores: Stores(database), ingest: IngestService(events: database)))
     }
 
     /// Six shoppers: each buys two of products a…f and views a third.
@@ -39,7 +39,7 @@ struct RecommendationsAPITests {
             var settings = RecommendationSettings.defaultALS
             settings.factors = 4
             settings.threads = 1
-            let model = try await RecommendationService(database: test.database).train(settings: RecommendationSettings(als: settings), now: t0 + 60)
+            let model = try await RecommendationService(stores: test.stores).train(settings: RecommendationSettings(als: settings), now: t0 + 60)
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-api-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: dir) }
             let path = dir.appendingPathComponent("recommendations.als").path
@@ -76,7 +76,7 @@ struct RecommendationsAPITests {
         try await TestDatabase.with(.sqlite) { test in
             try await shop(test.database)
             let id = try #require(try await test.database.profile(ProfileReference("user:u1")!)).id
-            let store = try #require(test.database as? any ComputedTraitStore)
+            let store = test.stores.computedTraits
             try await store.writeComputedTraits([
                 ComputedTrait(profileId: id, name: "cluster", number: 2),
                 ComputedTrait(profileId: id, name: "cluster_label", text: "recent, high spend"),

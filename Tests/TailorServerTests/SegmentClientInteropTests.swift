@@ -43,8 +43,8 @@ struct SegmentClientInteropTests {
     func officialClientMessagesAreStoredExactlyOnce(backend: TestBackend, gzip: Bool) async throws {
         try await TestDatabase.with(backend) { test in
             let settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: [writeKey], adminKeyHashes: [APIKeys.hash(adminKey)]))
-            let ingest = IngestService(database: test.database)
-            let router = buildRouter(settings: settings, database: test.database, ingest: ingest)
+            let ingest = IngestService(events: test.database)
+            let router = buildRouter(settings: settings, stores: Stores(test.database), ingest: ingest)
             router.add(middleware: LoseResponsesMiddleware(failures: 2))
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), services: [ingest])
             try await app.test(.live) { client in

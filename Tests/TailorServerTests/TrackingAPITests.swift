@@ -16,8 +16,8 @@ let adminKey = "ak_secret"
 
 func makeApp(_ database: any TailorDatabase, ingest: IngestService? = nil, limits: MessageDecoder.Limits = .init()) -> some ApplicationProtocol {
     let settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: [writeKey], adminKeyHashes: [APIKeys.hash(adminKey)]), limits: limits)
-    let service = ingest ?? IngestService(database: database)
-    return Application(router: buildRouter(settings: settings, database: database, ingest: service, clock: SystemClock()))
+    let service = ingest ?? IngestService(events: database)
+    return Application(router: buildRouter(settings: settings, stores: Stores(database), ingest: service, clock: SystemClock()))
 }
 
 func basic(_ key: String) -> HTTPFields {
@@ -191,7 +191,7 @@ struct TrackingAPITests {
             let gated = GatedDatabase(test.database)
             var options = IngestService.Options()
             options.maxQueuedMessages = 1
-            let ingest = IngestService(database: gated, options: options)
+            let ingest = IngestService(events: gated, options: options)
             let loop = Task { try await ingest.run() }
             try await makeApp(gated, ingest: ingest).test(.router) { client in
                 let body = ByteBuffer(string: #"{"userId":"u","event":"x","messageId":"held"}"#)

@@ -13,7 +13,7 @@ struct InteractionStoreTests {
     let planner = IngestPlanner()
 
     func stores(_ test: TestDatabase) throws -> (any InteractionStore, any ComputedTraitStore) {
-        (try #require(test.database as? any InteractionStore), try #require(test.database as? any ComputedTraitStore))
+        (test.stores.interactions, test.stores.computedTraits)
     }
 
     @Test(arguments: TestBackend.available)

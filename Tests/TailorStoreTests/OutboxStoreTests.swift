@@ -10,7 +10,7 @@ struct OutboxStoreTests {
     let t0 = Date(millisecondsSince1970: 1_700_000_000_000)
 
     func mailStore(_ test: TestDatabase) throws -> any MailStore {
-        try #require(test.database as? any MailStore)
+        test.stores.mail
     }
 
     func message(_ i: Int, profile: String = "p", campaign: String? = "c1", notBefore: Date? = nil) -> OutboxMessage {

@@ -129,7 +129,7 @@ struct SegmentStoreTests {
             let id = try #require(try await db.profile(.identity(Identity(.user, "u1")))).id
             try await db.saveSegment(SegmentDefinition(id: "readers", name: "Readers",
                                                        condition: try Condition(text: #"count("Email Opened" in last 7 days) >= 1"#), createdAt: Self.now))
-            let mail = try #require(db as? any ProfileEventAppender)
+            let mail = db
             _ = try await mail.appendEvents([(profile: id, message: .track("Email Opened", at: Self.now - 10, messageId: "open-1"))])
             #expect(try await db.memberships(of: id) == ["readers"])
             // Seven days later, by the timer it recorded, the profile leaves.

@@ -1,5 +1,6 @@
 public import Foundation
 public import TailorCore
+public import TailorStore
 public import TailorDemo
 import Synchronization
 
@@ -7,9 +8,14 @@ import Synchronization
 /// every customer's messages, several customers per batch, from two producer tasks.
 public struct DemoLoader: Sendable {
     public var ingest: IngestService
+    /// Where the shop's products go.
+    public var products: any ProductStore
     public var batchSize = 2_000
 
-    public init(ingest: IngestService) { self.ingest = ingest }
+    public init(ingest: IngestService, products: any ProductStore) {
+        self.ingest = ingest
+        self.products = products
+    }
 
     public struct Outcome: Sendable {
         public var messages: Int
@@ -18,7 +24,7 @@ public struct DemoLoader: Sendable {
     }
 
     public func load(_ shop: DemoShop, producers: Int = 2, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Outcome {
-        try await ingest.database.upsertProducts(shop.products)
+        try await products.upsertProducts(shop.products)
         let started = ContinuousClock.now
         let total = shop.customerCount
         let done = CustomersDone()

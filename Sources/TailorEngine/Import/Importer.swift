@@ -1,5 +1,6 @@
 public import Foundation
 public import TailorCore
+public import TailorStore
 
 /// What can be imported.
 public enum ImportKind: String, Sendable, CaseIterable {
@@ -102,11 +103,14 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
 /// A bad row is reported (line, column, reason) and skipped; the good rows are imported.
 public struct Importer: Sendable {
     public var ingest: IngestService
+    /// Where product rows go.
+    public var products: any ProductStore
     public var clock: any WallClock
     public var batchSize = 1_000
 
-    public init(ingest: IngestService, clock: any WallClock) {
+    public init(ingest: IngestService, products: any ProductStore, clock: any WallClock) {
         self.ingest = ingest
+        self.products = products
         self.clock = clock
     }
 
@@ -134,7 +138,7 @@ public struct Importer: Sendable {
                 try await store(orders(rows, table, report: &report), report: &report, progress: progress)
             default:
                 let products = products(rows, table, report: &report)
-                try await ingest.database.upsertProducts(products)
+                try await self.products.upsertProducts(products)
                 report.products = products.count
                 progress?(rows.count, rows.count)
             }

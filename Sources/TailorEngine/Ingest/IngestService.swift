@@ -36,7 +36,8 @@ public final class IngestService: Service, Sendable {
         var stopped = false
     }
 
-    public let database: any TailorDatabase
+    /// The only port ingest uses.
+    public let events: any EventStore
     public let planner: IngestPlanner
     let options: Options
     let state = Mutex(State())
@@ -46,9 +47,9 @@ public final class IngestService: Service, Sendable {
     let rejectedCounter = Counter(label: "tailor_ingest_rejected_total", dimensions: [("reason", "overload")])
     let transactionTimer = Timer(label: "tailor_ingest_transaction_seconds")
 
-    public init(database: any TailorDatabase, planner: IngestPlanner = IngestPlanner(), options: Options = Options(),
+    public init(events: any EventStore, planner: IngestPlanner = IngestPlanner(), options: Options = Options(),
                 logger: Logger = Logger(label: "tailor.ingest")) {
-        self.database = database
+        self.events = events
         self.planner = planner
         self.options = options
         self.logger = logger
@@ -61,7 +62,7 @@ public final class IngestService: Service, Sendable {
     /// that concurrent requests do it in parallel and the single writer only plans and stores.
     public func ingest(_ messages: [Message]) async throws -> IngestResult {
         guard !messages.isEmpty else { return IngestResult() }
-        let batch = try database.prepareIngest(messages)
+        let batch = try events.prepareIngest(messages)
         let queued = state.withLock { $0.running && !$0.stopped }
         guard queued else { return try await write(batch) }
         return try await withCheckedThrowingContinuation { continuation in
@@ -145,7 +146,7 @@ public final class IngestService: Service, Sendable {
         let all = PreparedBatch.combining(jobs.map(\.batch))
         let start = ContinuousClock.now
         do {
-            try await database.ingest(all, planner: planner) { [self] durable in
+            try await events.ingest(all, planner: planner) { [self] durable in
                 switch durable {
                 case .success(let result):
                     record(result, since: start)
@@ -168,7 +169,7 @@ public final class IngestService: Service, Sendable {
 
     func write(_ batch: PreparedBatch) async throws -> IngestResult {
         let start = ContinuousClock.now
-        let result = try await database.ingest(batch, planner: planner)
+        let result = try await events.ingest(batch, planner: planner)
         record(result, since: start)
         return result
     }

@@ -101,17 +101,24 @@ public struct EngagementReport: Sendable {
 /// Computes the traits the models give every profile with orders (clusters, predicted value) or with
 /// activity (engagement score), from the store, and writes them to its `computed_traits`.
 public struct ComputedTraitService: Sendable {
-    public let database: any TailorDatabase
+    public let interactions: any InteractionStore
+    public let computedTraits: any ComputedTraitStore
     /// Rows written per call to the store.
     public var writeBatch = 5_000
 
-    public init(database: any TailorDatabase) { self.database = database }
+    public init(interactions: any InteractionStore, computedTraits: any ComputedTraitStore) {
+        self.interactions = interactions
+        self.computedTraits = computedTraits
+    }
+
+    /// The ports it uses, from a database's.
+    public init(stores: Stores) { self.init(interactions: stores.interactions, computedTraits: stores.computedTraits) }
 
     static let day = 86_400.0
 
     /// Every profile's order summary up to `now`, in profile id order.
     public func orderSummaries(now: Date) async throws -> [OrderSummary] {
-        let store = try ModelStores.interactions(database)
+        let store = interactions
         var out: [OrderSummary] = []
         var after: ProfileID? = nil
         while true {
@@ -240,7 +247,7 @@ public struct ComputedTraitService: Sendable {
     /// Σ points(event) · 2^(−age in days / half-life). Writes `engagement_score`.
     public func computeEngagement(settings: EngagementSettings, now: Date) async throws -> EngagementReport {
         guard settings.halfLifeDays > 0 else { throw ModelError(.invalidArgument, "the half-life must be positive") }
-        let store = try ModelStores.interactions(database)
+        let store = interactions
         let rule = BehaviouralScoring(points: settings.points, halfLife: settings.halfLifeDays)
         var scores: [ProfileID: DecayedScore] = [:]
         var cursor: Int64? = nil
@@ -258,7 +265,7 @@ public struct ComputedTraitService: Sendable {
     }
 
     func write(_ traits: [ComputedTrait], at now: Date) async throws {
-        let store = try ModelStores.computedTraits(database)
+        let store = computedTraits
         for start in stride(from: 0, to: traits.count, by: max(1, writeBatch)) {
             try await store.writeComputedTraits(Array(traits[start..<min(start + max(1, writeBatch), traits.count)]), at: now)
         }

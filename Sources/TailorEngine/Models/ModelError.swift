@@ -31,20 +31,3 @@ public struct ModelError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { path.map { "\($0): \(message)" } ?? message }
 }
-
-/// The store as the model services need it.
-enum ModelStores {
-    static func interactions(_ database: any TailorDatabase) throws(ModelError) -> any InteractionStore {
-        guard let store = database as? any InteractionStore else {
-            throw ModelError(.unsupportedStore, "this database cannot read interactions for the models")
-        }
-        return store
-    }
-
-    static func computedTraits(_ database: any TailorDatabase) throws(ModelError) -> any ComputedTraitStore {
-        guard let store = database as? any ComputedTraitStore else {
-            throw ModelError(.unsupportedStore, "this database cannot keep computed traits")
-        }
-        return store
-    }
-}

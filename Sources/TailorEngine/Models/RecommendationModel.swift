@@ -120,8 +120,8 @@ public struct RecommendationModel: Sendable {
     /// beside the SQLite file (`PATH.als`, as the key file is `PATH.key`), else `./tailor.als` (PostgreSQL).
     public static func defaultPath(databaseURL: String, modelsDirectory: String?) -> String {
         if let dir = modelsDirectory, !dir.isEmpty { return URL(fileURLWithPath: dir).appendingPathComponent("recommendations.als").path }
-        if DatabaseOpener.isPostgres(databaseURL) { return "./tailor.als" }
-        return DatabaseOpener.sqlitePath(databaseURL) + ".als"
+        if DatabaseURL.isPostgres(databaseURL) { return "./tailor.als" }
+        return DatabaseURL.sqlitePath(databaseURL) + ".als"
     }
 }
 

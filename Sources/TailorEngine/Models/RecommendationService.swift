@@ -80,17 +80,26 @@ public struct RecommendationEvaluation: Sendable {
 /// recommends products for a profile, skipping what the profile bought and what is out of stock, with a
 /// popularity (or popular-in-category) fallback for profiles the model does not know.
 public struct RecommendationService: Sendable {
-    public let database: any TailorDatabase
+    public let interactionStore: any InteractionStore
+    public let profiles: any ProfileStore
+    public let products: any ProductStore
     /// Events read per page when loading interactions.
     public var pageSize = 5_000
 
-    public init(database: any TailorDatabase) {
-        self.database = database
+    public init(interactions: any InteractionStore, profiles: any ProfileStore, products: any ProductStore) {
+        self.interactionStore = interactions
+        self.profiles = profiles
+        self.products = products
+    }
+
+    /// The ports it uses, from a database's.
+    public init(stores: Stores) {
+        self.init(interactions: stores.interactions, profiles: stores.profiles, products: stores.products)
     }
 
     /// Every interaction of the event log up to `until`, in arrival order.
     public func interactions(until: Date) async throws -> [Interaction] {
-        let store = try ModelStores.interactions(database)
+        let store = interactionStore
         var out: [Interaction] = []
         var cursor: Int64? = nil
         repeat {
@@ -150,11 +159,11 @@ public struct RecommendationService: Sendable {
     /// products; short lists are filled with popular products.
     /// - Throws: ``ModelError`` `.profileNotFound` when the reference leads to no profile.
     public func recommend(for reference: ProfileReference, count: Int, model: RecommendationModel) async throws -> RecommendationList {
-        guard let view = try await database.profile(reference) else {
+        guard let view = try await profiles.profile(reference) else {
             throw ModelError(.profileNotFound, "no such profile")
         }
-        let history = try await ModelStores.interactions(database).interactions(of: view.id)
-        let catalog = Dictionary(try await database.products().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let history = try await interactionStore.interactions(of: view.id)
+        let catalog = Dictionary(try await products.products().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let items = Self.rank(profile: view.id, history: history, catalog: catalog, count: count, model: model)
         return RecommendationList(profileId: view.id, items: items)
     }
@@ -162,7 +171,7 @@ public struct RecommendationService: Sendable {
     /// The products most similar to one product (cosine of the model's item factors), in stock only.
     public func similar(to productId: String, count: Int, model: RecommendationModel) async throws -> [Recommendation] {
         guard let index = model.als.items.index(of: productId), Int(index) < model.als.itemCount else { return [] }
-        let catalog = Dictionary(try await database.products().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let catalog = Dictionary(try await products.products().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let ids = model.als.items.ids
         return model.als.similarItems(to: Int(index), count: count) { catalog[ids[$0]]?.inStock == false }.map {
             Recommendation(productId: ids[$0.item], score: Double($0.score), reason: .model, product: catalog[ids[$0.item]])

@@ -16,18 +16,27 @@ public final class SegmentService: Service, Sendable {
         public init() {}
     }
 
-    public let database: any TailorDatabase
+    public let segments: any SegmentStore
+    /// For the audit's profile count.
+    let lifecycle: any StoreLifecycle
     let clock: any WallClock
     let options: Options
     let logger: Logger
 
-    public init(database: any TailorDatabase, clock: any WallClock, options: Options = Options(),
+    public init(segments: any SegmentStore, lifecycle: any StoreLifecycle, clock: any WallClock, options: Options = Options(),
                 logger: Logger = Logger(label: "tailor.segments")) {
-        self.database = database
+        self.segments = segments
+        self.lifecycle = lifecycle
         self.clock = clock
         self.options = options
         self.logger = logger
-        database.useSegmentClock(clock)
+        segments.useSegmentClock(clock)
+    }
+
+    /// The ports it uses, from a database's.
+    public convenience init(stores: Stores, clock: any WallClock, options: Options = Options(),
+                            logger: Logger = Logger(label: "tailor.segments")) {
+        self.init(segments: stores.segments, lifecycle: stores.lifecycle, clock: clock, options: options, logger: logger)
     }
 
     // MARK: Background
@@ -45,8 +54,8 @@ public final class SegmentService: Service, Sendable {
             do {
                 _ = try await runDueTimers()
                 if ContinuousClock.now >= nextRFM {
-                    let summary = try await database.refreshRFM()
-                    try await database.recordSegmentSizes()
+                    let summary = try await segments.refreshRFM()
+                    try await segments.recordSegmentSizes()
                     logger.info("RFM scores recomputed", metadata: ["customers": "\(summary.customers)"])
                     nextRFM = ContinuousClock.now + options.rfmInterval
                 }
@@ -64,7 +73,7 @@ public final class SegmentService: Service, Sendable {
     public func runDueTimers() async throws -> Int {
         var total = 0
         while true {
-            let n = try await database.runSegmentTimers(limit: 500)
+            let n = try await segments.runSegmentTimers(limit: 500)
             total += n
             if n < 500 { return total }
         }
@@ -94,14 +103,14 @@ public final class SegmentService: Service, Sendable {
         guard SegmentDefinition.isValidID(id) else {
             throw SegmentDefinitionError("segment id must be 1–64 lower-case letters, digits or dashes")
         }
-        let existing = try await database.segment(id)
+        let existing = try await segments.segment(id)
         if !replacing, existing != nil {
             throw SegmentDefinitionError("segment \(id) exists; update it instead", code: .exists)
         }
         let now = clock.now()
         let def = SegmentDefinition(id: id, name: name, description: description, condition: condition,
                                     createdAt: existing?.createdAt ?? now, updatedAt: now)
-        let refresh = try await database.saveSegment(def)
+        let refresh = try await segments.saveSegment(def)
         return (def, refresh)
     }
 
@@ -117,8 +126,8 @@ public final class SegmentService: Service, Sendable {
     // MARK: Reading
 
     public func explain(segment: SegmentDefinition, profile: ProfileID) async throws -> Explanation? {
-        guard let subject = try await database.segmentSubject(profile) else { return nil }
-        let catalog = try SegmentCatalog(try await database.segments())
+        guard let subject = try await segments.segmentSubject(profile) else { return nil }
+        let catalog = try SegmentCatalog(try await segments.segments())
         return catalog.evaluator.explain(segment.condition, subject, now: clock.now())
     }
 
@@ -127,7 +136,7 @@ public final class SegmentService: Service, Sendable {
         var out: [ProfileID] = []
         var after: ProfileID?
         while true {
-            let page = try await database.members(of: id, after: after, limit: 10_000)
+            let page = try await segments.members(of: id, after: after, limit: 10_000)
             out += page
             guard page.count == 10_000 else { return out }
             after = page.last
@@ -135,20 +144,20 @@ public final class SegmentService: Service, Sendable {
     }
 
     public func audit() async throws -> SegmentAudit {
-        let definitions = try await database.segments()
+        let definitions = try await segments.segments()
         var members: [String: Set<ProfileID>] = [:]
         for d in definitions { members[d.id] = Set(try await storedMembers(d.id)) }
-        let profiles = try await database.counts().profiles
-        let history = try await database.segmentSizeHistory()
+        let profiles = try await lifecycle.counts().profiles
+        let history = try await segments.segmentSizeHistory()
         return SegmentAudit(definitions: definitions, members: members, profiles: profiles, history: history)
     }
 
     /// The audience as CSV (`profile_id,user_id`), written in pieces.
     public func exportCSV(_ condition: Condition, write: (String) throws -> Void) async throws -> Int {
-        let ids = try await database.audience(condition, limit: nil)
+        let ids = try await segments.audience(condition, limit: nil)
         try write("profile_id,user_id\n")
         for chunk in stride(from: 0, to: ids.count, by: 1000).map({ Array(ids[$0..<min($0 + 1000, ids.count)]) }) {
-            let users = try await database.userIds(of: chunk)
+            let users = try await segments.userIds(of: chunk)
             var text = ""
             for id in chunk { text += id.rawValue + "," + Self.csvField(users[id] ?? "") + "\n" }
             try write(text)

@@ -8,23 +8,25 @@ import TailorStore
 /// `GET /v1/profiles/{id}` where id is Tailor's id, `user:<userId>`, `email:<address>` or
 /// `anonymous:<id>`; `GET /v1/profiles/{id}/events?limit=50&before=<cursor>`, newest first.
 struct ProfilesController: Sendable {
-    let database: any TailorDatabase
+    let profiles: any ProfileStore
+    let events: any EventStore
+    let computedTraits: any ComputedTraitStore
     let keys: APIKeys
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/profiles/:id") { request, context in
             try self.authorize(request)
             let reference = try Self.reference(context)
-            guard let view = try await database.profile(reference) else { throw APIError.notFound }
-            let merges = try await database.merges(into: view.id)
+            guard let view = try await profiles.profile(reference) else { throw APIError.notFound }
+            let merges = try await profiles.merges(into: view.id)
             var body = ProfileJSON.profile(view, merges: merges)
-            ProfileJSON.addComputedTraits(try await (database as? any ComputedTraitStore)?.computedTraits(of: view.id) ?? [], to: &body)
+            ProfileJSON.addComputedTraits(try await computedTraits.computedTraits(of: view.id), to: &body)
             return JSONResponse.make(.object(body))
         }
         router.get("/v1/profiles/:id/events") { request, context in
             try self.authorize(request)
             let reference = try Self.reference(context)
-            guard let view = try await database.profile(reference) else { throw APIError.notFound }
+            guard let view = try await profiles.profile(reference) else { throw APIError.notFound }
             let limit = try Self.intParameter(request, "limit", default: 50, range: 1...1000)
             let before = try request.uri.queryParameters.get("before").map { text -> Int64 in
                 guard let v = Int64(text), v > 0 else {
@@ -32,7 +34,7 @@ struct ProfilesController: Sendable {
                 }
                 return v
             }
-            let events = try await database.events(of: view.id, before: before, limit: limit)
+            let events = try await events.events(of: view.id, before: before, limit: limit)
             var body: JSONObject = ["profileId": .string(view.id.rawValue), "events": .array(events.map(ProfileJSON.event))]
             if events.count == limit, let last = events.last { body["next"] = .string(String(last.sequence)) }
             return JSONResponse.make(.object(body))

@@ -8,19 +8,19 @@ import TailorStore
 /// and why (`model`, `popular`, `popular_in_category`). 404 for an unknown profile, 409 while no model is
 /// trained.
 struct RecommendationsController: Sendable {
-    let database: any TailorDatabase
-    let keys: APIKeys
+    /// Authorizes and reads the profile reference as the profiles API does.
+    let profiles: ProfilesController
+    let service: RecommendationService
     let models: RecommendationModelCache
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/profiles/:id/recommendations") { request, context in
-            let profiles = ProfilesController(database: database, keys: keys)
             try profiles.authorize(request)
             let reference = try ProfilesController.reference(context)
             let count = try ProfilesController.intParameter(request, "count", default: 10, range: 1...100)
             do {
                 let model = try await models.model()
-                let list = try await RecommendationService(database: database).recommend(for: reference, count: count, model: model)
+                let list = try await service.recommend(for: reference, count: count, model: model)
                 return JSONResponse.make(.object(Self.json(list, model: model)))
             } catch let error as ModelError {
                 throw Self.apiError(error)

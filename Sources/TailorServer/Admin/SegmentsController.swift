@@ -10,7 +10,8 @@ import TailorStore
 /// (`?format=csv` exports the audience computed now, `?count=true` counts), `GET
 /// /v1/segments/{id}/explain/{profile}`, `GET /v1/segments/templates`, `GET /v1/segments/audit`.
 struct SegmentsController: Sendable {
-    let database: any TailorDatabase
+    let segments: any SegmentStore
+    let profiles: any ProfileStore
     let service: SegmentService
     let keys: APIKeys
 
@@ -20,8 +21,8 @@ struct SegmentsController: Sendable {
         router.get("/v1/segments") { request, _ in
             try self.authorize(request)
             var items: [JSONValue] = []
-            for d in try await database.segments() {
-                items.append(.object(Self.json(d, size: try await database.memberCount(of: d.id))))
+            for d in try await segments.segments() {
+                items.append(.object(Self.json(d, size: try await segments.memberCount(of: d.id))))
             }
             return JSONResponse.make(["segments": .array(items)])
         }
@@ -40,14 +41,14 @@ struct SegmentsController: Sendable {
             try self.authorize(request)
             let body = try await Self.body(request)
             let (def, refresh) = try await self.save(body, id: nil, replacing: false)
-            var o = Self.json(def, size: try await database.memberCount(of: def.id))
+            var o = Self.json(def, size: try await segments.memberCount(of: def.id))
             o["refresh"] = Self.json(refresh)
             return JSONResponse.make(.object(o), status: .created)
         }
         router.get("/v1/segments/:id") { request, context in
             try self.authorize(request)
             let def = try await self.segment(context)
-            return JSONResponse.make(.object(Self.json(def, size: try await database.memberCount(of: def.id))))
+            return JSONResponse.make(.object(Self.json(def, size: try await segments.memberCount(of: def.id))))
         }
         router.put("/v1/segments/:id") { request, context in
             try self.authorize(request)
@@ -55,7 +56,7 @@ struct SegmentsController: Sendable {
             var body = try await Self.body(request)
             if body["name"] == nil { body["name"] = .string(existing.name) }
             let (def, refresh) = try await self.save(body, id: existing.id, replacing: true)
-            var o = Self.json(def, size: try await database.memberCount(of: def.id))
+            var o = Self.json(def, size: try await segments.memberCount(of: def.id))
             o["refresh"] = Self.json(refresh)
             return JSONResponse.make(.object(o))
         }
@@ -63,7 +64,7 @@ struct SegmentsController: Sendable {
             try self.authorize(request)
             let def = try await self.segment(context)
             do {
-                try await database.deleteSegment(def.id)
+                try await segments.deleteSegment(def.id)
             } catch let e as SegmentDefinitionError {
                 throw APIError(e)
             }
@@ -81,12 +82,12 @@ struct SegmentsController: Sendable {
                                 body: ResponseBody(byteBuffer: ByteBuffer(string: csv)))
             }
             if query.get("count") == "true" {
-                return JSONResponse.make(["segment": .string(def.id), "count": .number(Double(try await database.memberCount(of: def.id)))])
+                return JSONResponse.make(["segment": .string(def.id), "count": .number(Double(try await segments.memberCount(of: def.id)))])
             }
             let limit = try ProfilesController.intParameter(request, "limit", default: 100, range: 1...10_000)
             let after = query.get("after").map { ProfileID($0) }
-            let members = try await database.members(of: def.id, after: after, limit: limit)
-            let users = try await database.userIds(of: members)
+            let members = try await segments.members(of: def.id, after: after, limit: limit)
+            let users = try await segments.userIds(of: members)
             var body: JSONObject = ["segment": .string(def.id), "members": .array(members.map { id in
                 var o: JSONObject = ["profile_id": .string(id.rawValue)]
                 if let u = users[id] { o["user_id"] = .string(u) }
@@ -99,7 +100,7 @@ struct SegmentsController: Sendable {
             try self.authorize(request)
             let def = try await self.segment(context)
             let reference = try ProfilesController.reference(context, parameter: "profile")
-            guard let view = try await database.profile(reference),
+            guard let view = try await profiles.profile(reference),
                   let explanation = try await service.explain(segment: def, profile: view.id)
             else { throw APIError.notFound }
             return JSONResponse.make(["segment": .string(def.id), "profile_id": .string(view.id.rawValue), "member": .bool(explanation.held),
@@ -112,7 +113,7 @@ struct SegmentsController: Sendable {
     }
 
     func segment(_ context: BasicRequestContext) async throws -> SegmentDefinition {
-        guard let id = context.parameters.get("id"), let def = try await database.segment(id.removingPercentEncoding ?? id) else {
+        guard let id = context.parameters.get("id"), let def = try await segments.segment(id.removingPercentEncoding ?? id) else {
             throw APIError(.notFound, code: "not_found", message: "no such segment")
         }
         return def

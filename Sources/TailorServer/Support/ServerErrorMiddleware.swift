@@ -22,16 +22,22 @@ public struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as any HTTPResponseError where error.status.code < 500 {
             throw error
+        } catch let error as any HTTPResponseError {
+            throw failure(error, status: error.status, request: request, context: context)
         } catch {
-            let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
-            errors.increment()
-            logger.error("request failed", metadata: [
-                "request_id": "\(context.id)", "method": "\(request.method)", "route": "\(context.endpointPath ?? "-")",
-                "status": "\(status.code)", "error_type": "\(String(reflecting: type(of: error)))", "error": "\(error)",
-            ])
-            var answer = APIError(status, code: "internal_error", message: "the server could not answer; request id \(context.id)")
-            answer.headers[.init("X-Request-Id")!] = context.id
-            throw answer
+            throw failure(error, status: .internalServerError, request: request, context: context)
         }
+    }
+
+    /// Logs and counts a 5xx, and answers it without the error's details.
+    func failure(_ error: any Error, status: HTTPResponse.Status, request: Request, context: Context) -> APIError {
+        errors.increment()
+        logger.error("request failed", metadata: [
+            "request_id": "\(context.id)", "method": "\(request.method)", "route": "\(context.endpointPath ?? "-")",
+            "status": "\(status.code)", "error_type": "\(String(reflecting: type(of: error)))", "error": "\(error)",
+        ])
+        var answer = APIError(status, code: "internal_error", message: "the server could not answer; request id \(context.id)")
+        answer.headers[.init("X-Request-Id")!] = context.id
+        return answer
     }
 }

@@ -8,7 +8,7 @@ public import TailorCore
 /// Both keys are derived from one master key with HKDF, so configuration holds a single secret. A sealed
 /// value starts with a key version byte, which leaves room for rotation.
 public struct FieldCipher: Sendable {
-    static let version: UInt8 = 1
+    package static let version: UInt8 = 1
     private let encryptionKey: SymmetricKey
     private let indexKey: SymmetricKey
 

@@ -1,32 +1,32 @@
-import Foundation
-import TailorCore
+package import Foundation
+package import TailorCore
 
 /// A profile as both databases store it: plain traits and computed state in columns (so that segments
 /// can query them), personal traits sealed in one encrypted column.
-struct ProfileRow: Sendable {
-    var id: String
-    var createdAt: Int64
-    var updatedAt: Int64
-    var traits: String
-    var personal: Data?
-    var traitStamps: String
-    var eventCount: Int64
-    var firstSeen: Int64?
-    var lastSeen: Int64?
-    var lastActivity: Int64?
-    var orderCount: Int64
-    var revenue: Double
-    var lastOrderAt: Int64?
-    var lastOrderValue: Double?
-    var lastOrderKey: String?
-    var emailOpens: Int64
-    var emailClicks: Int64
-    var cart: String
-    var cartValue: Double
-    var cartUpdatedAt: Int64?
-    var cartClock: String?
+package struct ProfileRow: Sendable {
+    package var id: String
+    package var createdAt: Int64
+    package var updatedAt: Int64
+    package var traits: String
+    package var personal: Data?
+    package var traitStamps: String
+    package var eventCount: Int64
+    package var firstSeen: Int64?
+    package var lastSeen: Int64?
+    package var lastActivity: Int64?
+    package var orderCount: Int64
+    package var revenue: Double
+    package var lastOrderAt: Int64?
+    package var lastOrderValue: Double?
+    package var lastOrderKey: String?
+    package var emailOpens: Int64
+    package var emailClicks: Int64
+    package var cart: String
+    package var cartValue: Double
+    package var cartUpdatedAt: Int64?
+    package var cartClock: String?
 
-    static let columns = [
+    package static let columns = [
         "id", "created_at", "updated_at", "traits", "personal", "trait_stamps", "event_count", "first_seen", "last_seen",
         "last_activity", "order_count", "revenue", "last_order_at", "last_order_value", "last_order_key", "email_opens",
         "email_clicks", "cart", "cart_value", "cart_updated_at", "cart_clock",
@@ -34,7 +34,7 @@ struct ProfileRow: Sendable {
 
     /// The row of an aggregate. With `includeTraits` false the trait columns are left empty (and must not
     /// be written): the state changed but the traits did not, so they need no encoding or sealing.
-    init(_ p: ProfileAggregate, updatedAt: Date, cipher: FieldCipher, policy: PersonalDataPolicy, includeTraits: Bool = true) throws {
+    package init(_ p: ProfileAggregate, updatedAt: Date, cipher: FieldCipher, policy: PersonalDataPolicy, includeTraits: Bool = true) throws {
         let s = p.state
         id = p.id.rawValue
         createdAt = p.createdAt.millisecondsSince1970
@@ -66,7 +66,7 @@ struct ProfileRow: Sendable {
         cartClock = s.cartClock.map(Self.encode)
     }
 
-    init(id: String, createdAt: Int64, updatedAt: Int64, traits: String, personal: Data?, traitStamps: String, eventCount: Int64,
+    package init(id: String, createdAt: Int64, updatedAt: Int64, traits: String, personal: Data?, traitStamps: String, eventCount: Int64,
          firstSeen: Int64?, lastSeen: Int64?, lastActivity: Int64?, orderCount: Int64, revenue: Double, lastOrderAt: Int64?,
          lastOrderValue: Double?, lastOrderKey: String?, emailOpens: Int64, emailClicks: Int64, cart: String, cartValue: Double,
          cartUpdatedAt: Int64?, cartClock: String?) {
@@ -93,9 +93,9 @@ struct ProfileRow: Sendable {
         self.cartClock = cartClock
     }
 
-    func plainTraits() throws -> JSONObject { try Self.object(traits) }
+    package func plainTraits() throws -> JSONObject { try Self.object(traits) }
 
-    func aggregate(cipher: FieldCipher, identities: Set<Identity>) throws -> ProfileAggregate {
+    package func aggregate(cipher: FieldCipher, identities: Set<Identity>) throws -> ProfileAggregate {
         var values = try Self.object(traits)
         for (k, v) in try cipher.openJSON(personal) { values[k] = v }
         let stamps = TraitSet.stamps(fromJSON: try Self.object(traitStamps))
@@ -125,20 +125,20 @@ struct ProfileRow: Sendable {
 
     // MARK: - Encodings
 
-    static func encode(_ key: EventKey) -> String { "\(key.milliseconds)|\(key.messageId)" }
+    package static func encode(_ key: EventKey) -> String { "\(key.milliseconds)|\(key.messageId)" }
 
-    static func decodeKey(_ text: String) -> EventKey? {
+    package static func decodeKey(_ text: String) -> EventKey? {
         guard let bar = text.firstIndex(of: "|"), let ms = Int64(text[..<bar]) else { return nil }
         return EventKey(milliseconds: ms, messageId: String(text[text.index(after: bar)...]))
     }
 
-    static func encode(_ line: CartLine) -> JSONValue {
+    package static func encode(_ line: CartLine) -> JSONValue {
         var o: JSONObject = ["product_id": .string(line.productId), "quantity": .number(line.quantity), "price": .number(line.price)]
         if let name = line.name { o["name"] = .string(name) }
         return .object(o)
     }
 
-    static func object(_ text: String) throws -> JSONObject {
+    package static func object(_ text: String) throws -> JSONObject {
         guard case .object(let o) = try JSONParser.parse(text) else { throw StoreError(.corruptRow, "expected a JSON object column") }
         return o
     }
@@ -147,20 +147,20 @@ struct ProfileRow: Sendable {
 /// An event as both databases store it. Properties and identify traits that are not personal stay in
 /// clear (segments query them); personal ones, the context (IP, user agent, page) and the alias/group
 /// ids are sealed together.
-struct EventRow: Sendable {
-    var messageId: String
-    var profileId: String
-    var type: String
-    var name: String
-    var timestamp: Int64
-    var receivedAt: Int64
-    var userId: String?
-    var anonymousId: String?
-    var properties: String
-    var traits: String
-    var personal: Data?
+package struct EventRow: Sendable {
+    package var messageId: String
+    package var profileId: String
+    package var type: String
+    package var name: String
+    package var timestamp: Int64
+    package var receivedAt: Int64
+    package var userId: String?
+    package var anonymousId: String?
+    package var properties: String
+    package var traits: String
+    package var personal: Data?
 
-    init(profile: ProfileID, message m: Message, cipher: FieldCipher, policy: PersonalDataPolicy) throws {
+    package init(profile: ProfileID, message m: Message, cipher: FieldCipher, policy: PersonalDataPolicy) throws {
         messageId = m.messageId
         profileId = profile.rawValue
         type = m.type.rawValue
@@ -182,7 +182,7 @@ struct EventRow: Sendable {
         personal = try cipher.sealJSON(sealed)
     }
 
-    init(messageId: String, profileId: String, type: String, name: String, timestamp: Int64, receivedAt: Int64, userId: String?,
+    package init(messageId: String, profileId: String, type: String, name: String, timestamp: Int64, receivedAt: Int64, userId: String?,
          anonymousId: String?, properties: String, traits: String, personal: Data?) {
         self.messageId = messageId
         self.profileId = profileId
@@ -197,7 +197,7 @@ struct EventRow: Sendable {
         self.personal = personal
     }
 
-    func message(cipher: FieldCipher) throws -> Message {
+    package func message(cipher: FieldCipher) throws -> Message {
         guard let t = MessageType(rawValue: type) else { throw StoreError(.corruptRow, "event \(messageId): unknown type") }
         var props = try ProfileRow.object(properties)
         var trs = try ProfileRow.object(traits)

@@ -18,8 +18,8 @@ public struct SegmentSQL: Sendable {
 
     public let dialect: Dialect
     public private(set) var binds: [SQLBind] = []
-    let now: Int64
-    let segments: [String: Condition]
+    package let now: Int64
+    package let segments: [String: Condition]
 
     public init(dialect: Dialect, now: Date, segments: [String: Condition] = [:]) {
         self.dialect = dialect
@@ -40,7 +40,7 @@ public struct SegmentSQL: Sendable {
         return (sql, compiler.binds)
     }
 
-    static func readsRFM(_ c: Condition, segments: [String: Condition], depth: Int) -> Bool {
+    package static func readsRFM(_ c: Condition, segments: [String: Condition], depth: Int) -> Bool {
         var found = false
         c.forEachAtom { atom in
             switch atom {
@@ -53,7 +53,7 @@ public struct SegmentSQL: Sendable {
         return found
     }
 
-    mutating func bind(_ v: SQLBind) -> String {
+    package mutating func bind(_ v: SQLBind) -> String {
         binds.append(v)
         switch dialect {
         // Numbered, so that an expression can repeat a placeholder and the text order does not matter.
@@ -67,7 +67,7 @@ public struct SegmentSQL: Sendable {
         }
     }
 
-    var falseSQL: String { dialect == .sqlite ? "0" : "FALSE" }
+    package var falseSQL: String { dialect == .sqlite ? "0" : "FALSE" }
 
     public mutating func compile(_ c: Condition, depth: Int) -> String {
         switch c {
@@ -85,7 +85,7 @@ public struct SegmentSQL: Sendable {
         }
     }
 
-    static func cheapFirst(_ cs: [Condition]) -> [Condition] {
+    package static func cheapFirst(_ cs: [Condition]) -> [Condition] {
         func cost(_ c: Condition) -> Int {
             switch c {
             case .field(.profile, _), .field(.rfm, _): 0
@@ -97,12 +97,12 @@ public struct SegmentSQL: Sendable {
         return cs.enumerated().sorted { (cost($0.element), $0.offset) < (cost($1.element), $1.offset) }.map(\.element)
     }
 
-    func atom(_ predicate: String) -> String { "COALESCE((\(predicate)), \(falseSQL))" }
+    package func atom(_ predicate: String) -> String { "COALESCE((\(predicate)), \(falseSQL))" }
 
     /// Terms joined by `AND` or `OR`, parenthesized as a balanced tree. Both databases parse `a OR b OR c …`
     /// as a chain as deep as it is long, and SQLite refuses an expression deeper than 1,000; a balanced tree
     /// of a thousand terms is ten deep.
-    static func joined(_ terms: [String], _ op: String) -> String {
+    package static func joined(_ terms: [String], _ op: String) -> String {
         guard terms.count > 8 else { return "(" + terms.joined(separator: " \(op) ") + ")" }
         let middle = terms.count / 2
         return "(" + joined(Array(terms[..<middle]), op) + " \(op) " + joined(Array(terms[middle...]), op) + ")"
@@ -112,14 +112,14 @@ public struct SegmentSQL: Sendable {
 
     /// A SQL expression of some kind: a plain number or time (NULL when missing), plain text, or a JSON value
     /// at a path.
-    enum Operand {
+    package enum Operand {
         case number(String)
         case time(String)
         case text(String)
         case json(base: String, path: [String])
     }
 
-    func operand(_ f: Field) -> Operand {
+    package func operand(_ f: Field) -> Operand {
         switch f {
         case .trait(let path): return .json(base: "p.traits", path: path)
         case .rfm(let r):
@@ -154,13 +154,13 @@ public struct SegmentSQL: Sendable {
     // JSON access per dialect.
 
     /// SQLite's JSON path (`$."address"."city"`), bound.
-    mutating func jsonPath(_ path: [String]) -> String {
+    package mutating func jsonPath(_ path: [String]) -> String {
         bind(.text("$" + path.map { ".\"" + $0 + "\"" }.joined()))
     }
 
     /// (type expression, value expression) of the JSON value at the path: SQLite's json_type names
     /// ('text', 'integer', 'real', 'true', 'false', 'array', …) or PostgreSQL's jsonb_typeof names.
-    mutating func jsonParts(_ base: String, _ path: [String]) -> (type: String, value: String, raw: String) {
+    package mutating func jsonParts(_ base: String, _ path: [String]) -> (type: String, value: String, raw: String) {
         switch dialect {
         case .sqlite:
             let p = jsonPath(path)
@@ -177,7 +177,7 @@ public struct SegmentSQL: Sendable {
 
     // MARK: Comparisons
 
-    mutating func compare(_ cmp: Comparison, _ o: Operand) -> String {
+    package mutating func compare(_ cmp: Comparison, _ o: Operand) -> String {
         switch o {
         case .number(let e): return compareNumber(cmp, e)
         case .time(let e): return compareTime(cmp, e)
@@ -186,7 +186,7 @@ public struct SegmentSQL: Sendable {
         }
     }
 
-    mutating func compareNumber(_ cmp: Comparison, _ e: String) -> String {
+    package mutating func compareNumber(_ cmp: Comparison, _ e: String) -> String {
         func number(_ v: ConditionValue) -> Double? { if case .number(let n) = v { n } else { nil } }
         switch cmp {
         case .exists: return "\(e) IS NOT NULL"
@@ -206,7 +206,7 @@ public struct SegmentSQL: Sendable {
         }
     }
 
-    mutating func compareTime(_ cmp: Comparison, _ e: String) -> String {
+    package mutating func compareTime(_ cmp: Comparison, _ e: String) -> String {
         func ms(_ v: ConditionValue) -> Int64? { if case .date(let d) = v { d.millisecondsSince1970 } else { nil } }
         switch cmp {
         case .exists: return "\(e) IS NOT NULL"
@@ -229,7 +229,7 @@ public struct SegmentSQL: Sendable {
     }
 
     /// Comparisons of a plain text expression (strings compare by bytes, like the evaluator).
-    mutating func compareText(_ cmp: Comparison, _ e: String, exists: String) -> String {
+    package mutating func compareText(_ cmp: Comparison, _ e: String, exists: String) -> String {
         let c = dialect == .postgres ? " COLLATE \"C\"" : ""
         func text(_ v: ConditionValue) -> String? { if case .string(let s) = v { s } else { nil } }
         switch cmp {
@@ -261,7 +261,7 @@ public struct SegmentSQL: Sendable {
     }
 
     /// Milliseconds of an ISO-8601 text, or NULL (the evaluator's `ISO8601.parse` for the forms both read).
-    func millisecondsOfText(_ t: String) -> String {
+    package func millisecondsOfText(_ t: String) -> String {
         switch dialect {
         case .sqlite:
             return "(CASE WHEN \(t) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN CAST(round((julianday(\(t)) - 2440587.5) * 86400000.0) AS INTEGER) END)"
@@ -270,7 +270,7 @@ public struct SegmentSQL: Sendable {
         }
     }
 
-    mutating func compareJSON(_ cmp: Comparison, _ base: String, _ path: [String]) -> String {
+    package mutating func compareJSON(_ cmp: Comparison, _ base: String, _ path: [String]) -> String {
         let (type, value, raw) = jsonParts(base, path)
         let isText = dialect == .sqlite ? "\(type) = 'text'" : "\(type) = 'string'"
         let isNumber = dialect == .sqlite ? "\(type) IN ('integer', 'real')" : "\(type) = 'number'"
@@ -341,7 +341,7 @@ public struct SegmentSQL: Sendable {
     // MARK: Events
 
     /// The WHERE conditions selecting a query's events of profile `p` (alias `e`), window included.
-    mutating func eventFilter(_ q: EventQuery, alias e: String, window: Bool, correlated: Bool = true) -> String {
+    package mutating func eventFilter(_ q: EventQuery, alias e: String, window: Bool, correlated: Bool = true) -> String {
         var parts = correlated ? ["\(e).profile_id = p.id"] : []
         switch q.names {
         case .activity:
@@ -369,7 +369,7 @@ public struct SegmentSQL: Sendable {
     }
 
     /// The SQL of an aggregate over the matching events (alias `e`) and whether it is a time.
-    mutating func aggregateExpression(_ a: Aggregate) -> (String, Bool) {
+    package mutating func aggregateExpression(_ a: Aggregate) -> (String, Bool) {
         func numeric(_ path: [String]) -> String {
             let (type, value, _) = jsonParts("e.properties", path)
             return dialect == .sqlite
@@ -394,7 +394,7 @@ public struct SegmentSQL: Sendable {
     ///   comparison holds for a profile with no events), which reads the (name, timestamp) index once instead
     ///   of seeking every profile's history;
     /// - `since` windows, which depend on the profile's own row, stay correlated subqueries.
-    mutating func eventAtom(_ a: EventAggregate, _ cmp: Comparison) -> String {
+    package mutating func eventAtom(_ a: EventAggregate, _ cmp: Comparison) -> String {
         let correlatedOnly: Bool = if case .since = a.query.window { true } else { false }
         let emptyIsZero: Bool
         switch a.aggregate {
@@ -420,7 +420,7 @@ public struct SegmentSQL: Sendable {
     }
 
     /// Whether a comparison gives the same answer for every count from 1 up (nil when it does not).
-    static func uniformOnPositiveCounts(_ cmp: Comparison) -> Bool? {
+    package static func uniformOnPositiveCounts(_ cmp: Comparison) -> Bool? {
         var bound = 0.0
         switch cmp {
         case .equals(.number(let x)), .notEquals(.number(let x)), .less(.number(let x)), .lessOrEqual(.number(let x)),
@@ -437,7 +437,7 @@ public struct SegmentSQL: Sendable {
         return first
     }
 
-    mutating func sequence(_ s: SequenceCondition) -> String {
+    package mutating func sequence(_ s: SequenceCondition) -> String {
         let span = s.within.milliseconds
         let first = eventFilter(s.first, alias: "a", window: true)
         let elapsed = "a.timestamp <= \(bind(.integer(now - span)))"

@@ -68,28 +68,34 @@ public struct RFMSummary: Sendable, Equatable {
     public var customers: Int
     public var groups: [String: Int]
     public var refresh: SegmentRefresh
+
+    package init(customers: Int, groups: [String: Int], refresh: SegmentRefresh) {
+        self.customers = customers
+        self.groups = groups
+        self.refresh = refresh
+    }
 }
 
 /// The parts of the segment machinery a store keeps in memory: the clock and the catalog, reloaded when its
 /// version in the database changes (another node, another process).
-final class SegmentRuntime: Sendable {
+package final class SegmentRuntime: Sendable {
     private let clockBox = Mutex<any WallClock>(SystemClock())
     private let cached = Mutex<(version: Int64, catalog: SegmentCatalog?)>((-1, nil))
-    let policy: PersonalDataPolicy
+    package let policy: PersonalDataPolicy
 
-    init(policy: PersonalDataPolicy) {
+    package init(policy: PersonalDataPolicy) {
         self.policy = policy
     }
 
-    var now: Date { clockBox.withLock { $0 }.now() }
-    func use(_ clock: any WallClock) { clockBox.withLock { $0 = clock } }
+    package var now: Date { clockBox.withLock { $0 }.now() }
+    package func use(_ clock: any WallClock) { clockBox.withLock { $0 = clock } }
 
-    func cachedCatalog(version: Int64) -> SegmentCatalog? {
+    package func cachedCatalog(version: Int64) -> SegmentCatalog? {
         cached.withLock { $0.version == version ? $0.catalog : nil }
     }
 
     /// The catalog for a version, built from the stored definitions when the version changed.
-    func catalog(version: Int64, load: () throws -> [SegmentDefinition]) throws -> SegmentCatalog {
+    package func catalog(version: Int64, load: () throws -> [SegmentDefinition]) throws -> SegmentCatalog {
         if let c = cached.withLock({ $0.version == version ? $0.catalog : nil }) { return c }
         let c = try SegmentCatalog(try load(), policy: policy)
         cached.withLock { $0 = (version, c) }
@@ -98,8 +104,8 @@ final class SegmentRuntime: Sendable {
 }
 
 /// Definitions are stored as the JSON form of their condition.
-enum SegmentRecord {
-    static func definition(id: String, name: String, description: String, json: String, createdAt: Int64, updatedAt: Int64) throws -> SegmentDefinition {
+package enum SegmentRecord {
+    package static func definition(id: String, name: String, description: String, json: String, createdAt: Int64, updatedAt: Int64) throws -> SegmentDefinition {
         do {
             let condition = try Condition(json: try JSONParser.parse(json))
             return SegmentDefinition(id: id, name: name, description: description, condition: condition,
@@ -110,13 +116,13 @@ enum SegmentRecord {
     }
 
     /// Parses an event's stored properties for the evaluator (empty when unreadable).
-    static func properties(_ text: String) -> JSONObject {
+    package static func properties(_ text: String) -> JSONObject {
         guard !text.isEmpty, text != "{}", case .object(let o)? = try? JSONParser.parse(text) else { return [:] }
         return o
     }
 
     /// Distinct windows the event filter spells out one by one; beyond this, windowed names share the widest.
-    static let maxFilterWindows = 16
+    package static let maxFilterWindows = 16
 
     /// The WHERE clause (after `profile_id IN …`) selecting at least the events a catalog's evaluator reads,
     /// and its binds; nil when it reads none. `placeholder` writes one bind's marker.
@@ -127,7 +133,7 @@ enum SegmentRecord {
     /// thousand `OR`s (which SQLite refuses past its expression depth). The filter may select more than the
     /// evaluator reads; readers keep only the rows ``eventMatches(_:now:type:name:timestamp:)`` selects, so
     /// what is held is exactly that rule's.
-    static func eventFilter(_ needs: SegmentCatalog.EventNeeds, now: Date, placeholder: (SQLBind) -> String) -> String? {
+    package static func eventFilter(_ needs: SegmentCatalog.EventNeeds, now: Date, placeholder: (SQLBind) -> String) -> String? {
         guard !needs.isEmpty else { return nil }
         let nowMs = now.millisecondsSince1970
         var clauses: [String] = []
@@ -157,7 +163,7 @@ enum SegmentRecord {
     /// Whether the evaluator reads an event: the rule that ``eventFilter(_:now:placeholder:)`` selects at least,
     /// applied to the rows it returns and to the events an ingest transaction adds to subject events it already
     /// holds instead of reading them back.
-    static func eventMatches(_ needs: SegmentCatalog.EventNeeds, now: Int64, type: MessageType, name: String, timestamp: Int64) -> Bool {
+    package static func eventMatches(_ needs: SegmentCatalog.EventNeeds, now: Int64, type: MessageType, name: String, timestamp: Int64) -> Bool {
         if type == .track, let span = needs.names[name] {
             guard let span else { return true }
             if timestamp > now - span { return true }
@@ -169,5 +175,5 @@ enum SegmentRecord {
         return false
     }
 
-    static func usesRFM(_ catalog: SegmentCatalog) -> Bool { catalog.dependencies.values.contains { $0.rfm } }
+    package static func usesRFM(_ catalog: SegmentCatalog) -> Bool { catalog.dependencies.values.contains { $0.rfm } }
 }

@@ -9,17 +9,17 @@ extension Demo {
     /// skipped; the demo goes on.
     static func showModels(runtime: Runtime, settings: Settings, shop: DemoShop) async {
         let now = runtime.clock.now()
-        let database = runtime.database
+        let stores = runtime.stores
         print("models:")
         do {
             let started = ContinuousClock.now
-            let model = try await RecommendationService(database: database).train(settings: RecommendationSettings(), now: now)
+            let model = try await RecommendationService(stores: stores).train(settings: RecommendationSettings(), now: now)
             let elapsed = (ContinuousClock.now - started).components
             let seconds = String(format: "%.1f", Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
             try model.save(to: settings.recommendationModelPath)
             print("  recommendations: ALS on \(model.interactions) interactions, \(model.als.userCount) profiles × \(model.als.itemCount) products "
                   + "in \(seconds) s → \(settings.recommendationModelPath)")
-            let traits = ComputedTraitService(database: database)
+            let traits = ComputedTraitService(stores: stores)
             let clusters = try await traits.computeClusters(settings: ClusterSettings(), now: now)
             print("  clusters (k = \(clusters.k) by silhouette \(String(format: "%.2f", clusters.silhouette)), \(clusters.profiles) customers):")
             for c in clusters.clusters {
@@ -40,8 +40,8 @@ extension Demo {
             // The first signed-up customer who has a profile, as an example.
             for index in 0..<min(shop.customerCount, 100) {
                 let user = shop.userId(ofCustomer: index)
-                guard let view = try await database.profile(.identity(Identity(.user, user))), view.state.orderCount > 0 else { continue }
-                let list = try await RecommendationService(database: database).recommend(for: .id(view.id), count: 5, model: model)
+                guard let view = try await stores.profiles.profile(.identity(Identity(.user, user))), view.state.orderCount > 0 else { continue }
+                let list = try await RecommendationService(stores: stores).recommend(for: .id(view.id), count: 5, model: model)
                 print("  recommendations for user:\(user) (\(view.state.orderCount) orders; `tailor recommend for user:\(user)`):")
                 for r in list.items {
                     print("    \(r.productId) \(r.product?.name ?? "") (\(r.reason.rawValue), score \(String(format: "%.3f", r.score)))")

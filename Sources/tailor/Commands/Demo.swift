@@ -35,12 +35,12 @@ struct Demo: AsyncParsableCommand {
         let shop = DemoShop(seed: seed, customers: customers, now: now)
         Console.note("generating a shop of \(customers) customers (seed \(seed)), 18 months up to \(ISO8601.format(now))")
 
-        let ingest = IngestService(database: runtime.database)
+        let ingest = IngestService(events: runtime.stores.events)
         let loop = Task { try await ingest.run() }
         let progress = Console.Progress("loading customers")
         let outcome: DemoLoader.Outcome
         do {
-            outcome = try await DemoLoader(ingest: ingest).load(shop) { progress.update($0, $1) }
+            outcome = try await DemoLoader(ingest: ingest, products: runtime.stores.products).load(shop) { progress.update($0, $1) }
         } catch {
             loop.cancel()
             await runtime.close()
@@ -48,7 +48,7 @@ struct Demo: AsyncParsableCommand {
         }
         loop.cancel()
 
-        let counts = try await runtime.database.counts()
+        let counts = try await runtime.stores.counts()
         let summary = shop.summary()
         print("")
         print("Tailor demo shop (seed \(seed))")

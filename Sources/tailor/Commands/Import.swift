@@ -52,7 +52,7 @@ struct Import: AsyncParsableCommand {
             mapping.format = f
         }
         let runtime = try await Runtime.open(try global.settings())
-        let importer = Importer(ingest: IngestService(database: runtime.database), clock: runtime.clock)
+        let importer = Importer(ingest: IngestService(events: runtime.stores.events), products: runtime.stores.products, clock: runtime.clock)
         let progress = Console.Progress("importing \(kind.rawValue)")
         let started = Date()
         let result: ImportReport

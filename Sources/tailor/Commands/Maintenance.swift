@@ -12,7 +12,7 @@ struct Migrate: AsyncParsableCommand {
         let runtime = try await Runtime.open(try global.settings(), migrate: false)
         let applied: [String]
         do {
-            applied = try await runtime.database.migrate()
+            applied = try await runtime.stores.migrate()
         } catch {
             await runtime.close()
             throw error
@@ -32,7 +32,7 @@ struct Rebuild: AsyncParsableCommand {
         let runtime = try await Runtime.open(try global.settings())
         let progress = Console.Progress("rebuilding")
         let started = Date()
-        let count = try await runtime.database.rebuildProfiles { done, total in progress.update(done, total) }
+        let count = try await runtime.stores.events.rebuildProfiles { done, total in progress.update(done, total) }
         print("rebuilt \(count) profiles in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         await runtime.close()
     }

@@ -41,14 +41,14 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
 
         let runtime = try await Runtime.open(settings)
-        let keys = try await Self.resolveKeys(settings: settings, database: runtime.database)
-        let ingest = IngestService(database: runtime.database, logger: logger)
+        let keys = try await Self.resolveKeys(settings: settings, store: runtime.stores.settings)
+        let ingest = IngestService(events: runtime.stores.events, logger: logger)
         var serverSettings = ServerSettings(host: settings.host, port: settings.port, keys: keys)
         let mail = try MailSetup(settings: settings, runtime: runtime, logger: logger)
         serverSettings.mailTracking = mail?.engagement
         let app = buildApplication(
             settings: serverSettings.recommending(from: settings.recommendationModelPath),
-            database: runtime.database, ingest: ingest, clock: runtime.clock, metrics: registry, services: mail?.services ?? [], logger: logger,
+            stores: runtime.stores, ingest: ingest, clock: runtime.clock, metrics: registry, services: mail?.services ?? [], logger: logger,
             onServerRunning: { port in
                 Console.note("tailor is listening on http://\(settings.host):\(port) (database \(Self.redacted(settings.databaseURL)))")
             })
@@ -64,13 +64,7 @@ struct Serve: AsyncParsableCommand {
 
     /// The write key and the admin key: from configuration, else the ones generated on an earlier run
     /// (kept in the database: the write key in clear, it is public; the admin key as a hash only), else new.
-    static func resolveKeys(settings: Settings, database: any TailorDatabase) async throws -> APIKeys {
-        guard let store = database as? any SettingsStore else {
-            guard let w = settings.writeKey, let a = settings.adminKey else {
-                throw ValidationError("this database keeps no settings: set TAILOR_WRITE_KEY and TAILOR_ADMIN_KEY")
-            }
-            return APIKeys(writeKeys: [w], adminKeyHashes: [APIKeys.hash(a)])
-        }
+    static func resolveKeys(settings: Settings, store: any SettingsStore) async throws -> APIKeys {
         var write = settings.writeKey
         if write == nil {
             let stored = try await store.insertSettingIfAbsent("write_key", value: APIKeys.generate(prefix: "wk_"))

@@ -25,7 +25,7 @@ struct MLCLVCommand: AsyncParsableCommand {
         let runtime = try await Runtime.open(try global.settings())
         let report: LifetimeReport
         do {
-            report = try await ComputedTraitService(database: runtime.database).computeLifetimeValue(settings: settings, now: runtime.clock.now())
+            report = try await ComputedTraitService(stores: runtime.stores).computeLifetimeValue(settings: settings, now: runtime.clock.now())
         } catch {
             await runtime.close()
             throw error

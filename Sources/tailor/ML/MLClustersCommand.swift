@@ -27,7 +27,7 @@ struct MLClustersCommand: AsyncParsableCommand {
         let runtime = try await Runtime.open(try global.settings())
         let report: ClusterReport
         do {
-            report = try await ComputedTraitService(database: runtime.database).computeClusters(settings: settings, now: runtime.clock.now())
+            report = try await ComputedTraitService(stores: runtime.stores).computeClusters(settings: settings, now: runtime.clock.now())
         } catch {
             await runtime.close()
             throw error

@@ -21,7 +21,7 @@ struct MLScoresCommand: AsyncParsableCommand {
         let runtime = try await Runtime.open(try global.settings())
         let report: EngagementReport
         do {
-            report = try await ComputedTraitService(database: runtime.database)
+            report = try await ComputedTraitService(stores: runtime.stores)
                 .computeEngagement(settings: EngagementSettings(halfLifeDays: halfLife), now: runtime.clock.now())
         } catch {
             await runtime.close()

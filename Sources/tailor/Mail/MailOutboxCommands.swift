@@ -94,7 +94,7 @@ struct MailEnqueueSampleCommand: AsyncParsableCommand {
     }
 
     func queue(runtime: Runtime, links: TrackingLinks) async throws {
-        guard let store = runtime.database as? any MailStore else { throw ValidationError("this database has no mail outbox") }
+        let store = runtime.stores.mail
         let now = runtime.clock.now()
         let from = try MailAddress(parsing: "Tailor Shop <news@\(domain)>")
         let paragraph = "<p>Dear {{name}}, here is this week's selection of products picked for you, with "
@@ -107,10 +107,10 @@ struct MailEnqueueSampleCommand: AsyncParsableCommand {
                 TailorCore.Message.identify(userId: "\(campaign)-\(i)", traits: ["email": .string("user\(i)@\(domain)")], at: now,
                                             messageId: "\(campaign)-identify-\(i)")
             }
-            _ = try await runtime.database.ingest(identifies, planner: IngestPlanner())
+            _ = try await runtime.stores.events.ingest(identifies, planner: IngestPlanner())
             var batch: [OutboxMessage] = []
             for i in range {
-                guard let profile = try await runtime.database.profile(.identity(Identity(.user, "\(campaign)-\(i)"))) else { continue }
+                guard let profile = try await runtime.stores.profiles.profile(.identity(Identity(.user, "\(campaign)-\(i)"))) else { continue }
                 let key = "\(campaign):\(profile.id.rawValue)"
                 let token = TrackingToken(profileID: profile.id, campaign: campaign, messageKey: key)
                 // One rewritten paragraph (its link wrapped, the pixel dropped), repeated to the size asked for:

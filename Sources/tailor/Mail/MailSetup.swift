@@ -12,9 +12,10 @@ struct MailSetup {
     let engagement: MailEngagement
     let services: [any Service]
 
-    /// Nil when mail is off or the database keeps no outbox.
+    /// Nil when mail is off.
     init?(settings: Settings, runtime: Runtime, logger: Logger) throws {
-        guard settings.mailURL != "off", let store = runtime.database as? any MailStore else { return nil }
+        guard settings.mailURL != "off" else { return nil }
+        let store = runtime.stores.mail
         let transport = try MailTransportURL(settings.mailURL)
         let (masterKey, _) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
         let links = TrackingLinks(baseURL: settings.publicURL, signer: LinkSigner(masterKey: masterKey))

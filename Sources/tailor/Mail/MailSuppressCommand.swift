@@ -86,10 +86,7 @@ struct MailSuppressCommand: AsyncParsableCommand {
 /// Opens the database as a ``MailStore`` for the length of `body`.
 func withMailStore<T>(_ global: GlobalOptions, _ body: (any MailStore, any WallClock) async throws -> T) async throws -> T {
     let runtime = try await Runtime.open(try global.settings())
-    guard let store = runtime.database as? any MailStore else {
-        await runtime.close()
-        throw ValidationError("this database has no mail outbox")
-    }
+    let store = runtime.stores.mail
     do {
         let result = try await body(store, runtime.clock)
         await runtime.close()

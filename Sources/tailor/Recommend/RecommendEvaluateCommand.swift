@@ -28,7 +28,7 @@ struct RecommendEvaluateCommand: AsyncParsableCommand {
         let runtime = try await Runtime.open(settings)
         let result: RecommendationEvaluation
         do {
-            result = try await RecommendationService(database: runtime.database).evaluate(settings: training, k: k, testFraction: testFraction,
+            result = try await RecommendationService(stores: runtime.stores).evaluate(settings: training, k: k, testFraction: testFraction,
                                                                                           now: runtime.clock.now())
         } catch {
             await runtime.close()

@@ -27,7 +27,7 @@ struct RecommendSimilarCommand: AsyncParsableCommand {
         let runtime = try await Runtime.open(settings)
         let similar: [Recommendation]
         do {
-            similar = try await RecommendationService(database: runtime.database).similar(to: product, count: count, model: model)
+            similar = try await RecommendationService(stores: runtime.stores).similar(to: product, count: count, model: model)
         } catch {
             await runtime.close()
             throw error

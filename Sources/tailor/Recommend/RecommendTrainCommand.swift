@@ -21,7 +21,7 @@ struct RecommendTrainCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let model: RecommendationModel
         do {
-            model = try await RecommendationService(database: runtime.database).train(settings: training, now: runtime.clock.now())
+            model = try await RecommendationService(stores: runtime.stores).train(settings: training, now: runtime.clock.now())
         } catch {
             await runtime.close()
             throw error

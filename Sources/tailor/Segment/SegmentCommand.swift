@@ -18,7 +18,7 @@ struct SegmentCommand: AsyncParsableCommand {
 /// Runs a body with an open runtime and its segment service, closing it whatever happens.
 func withSegments<T>(_ global: GlobalOptions, _ body: (Runtime, SegmentService) async throws -> T) async throws -> T {
     let runtime = try await Runtime.open(try global.settings())
-    let service = SegmentService(database: runtime.database, clock: runtime.clock)
+    let service = SegmentService(stores: runtime.stores, clock: runtime.clock)
     do {
         let result = try await body(runtime, service)
         await runtime.close()
@@ -33,9 +33,9 @@ func withSegments<T>(_ global: GlobalOptions, _ body: (Runtime, SegmentService) 
 }
 
 /// A segment by id or name, or a clear error.
-func requireSegment(_ database: any TailorDatabase, _ name: String) async throws -> SegmentDefinition {
-    if let d = try await database.segment(name) { return d }
-    if let d = try await database.segment(SegmentDefinition.slug(name)) { return d }
+func requireSegment(_ segments: any SegmentStore, _ name: String) async throws -> SegmentDefinition {
+    if let d = try await segments.segment(name) { return d }
+    if let d = try await segments.segment(SegmentDefinition.slug(name)) { return d }
     throw ValidationError("no segment '\(name)'; see `tailor segment list`")
 }
 
@@ -119,7 +119,7 @@ struct SegmentCreateCommand: AsyncParsableCommand {
         try await withSegments(global) { runtime, service in
             let started = Date()
             let (def, refresh) = try await service.define(name: name, description: description, condition: condition!, replacing: replace)
-            let size = try await runtime.database.memberCount(of: def.id)
+            let size = try await runtime.stores.segments.memberCount(of: def.id)
             print("segment \(def.id) (\(def.name)): \(size) members")
             print("  where \(def.condition.text)")
             Console.note("evaluated \(refresh.evaluated) profiles in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
@@ -135,10 +135,10 @@ struct SegmentListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSegments(global) { runtime, _ in
-            let all = try await runtime.database.segments()
+            let all = try await runtime.stores.segments.segments()
             if all.isEmpty { print("no segments yet; see `tailor segment templates`") }
             for d in all {
-                print("\(d.id)  \(try await runtime.database.memberCount(of: d.id)) members  —  \(d.name)")
+                print("\(d.id)  \(try await runtime.stores.segments.memberCount(of: d.id)) members  —  \(d.name)")
                 print("    \(d.condition.text)")
             }
         }
@@ -153,8 +153,8 @@ struct SegmentDeleteCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSegments(global) { runtime, _ in
-            let def = try await requireSegment(runtime.database, name)
-            try await runtime.database.deleteSegment(def.id)
+            let def = try await requireSegment(runtime.stores.segments, name)
+            try await runtime.stores.segments.deleteSegment(def.id)
             print("deleted \(def.id)")
         }
     }
@@ -173,11 +173,11 @@ struct SegmentMembersCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSegments(global) { runtime, service in
-            let def = try await requireSegment(runtime.database, name)
-            let ids = stored ? try await service.storedMembers(def.id) : try await runtime.database.audience(def.condition, limit: nil)
+            let def = try await requireSegment(runtime.stores.segments, name)
+            let ids = stored ? try await service.storedMembers(def.id) : try await runtime.stores.segments.audience(def.condition, limit: nil)
             var lines: [String] = []
             for chunk in stride(from: 0, to: ids.count, by: 1000).map({ Array(ids[$0..<min($0 + 1000, ids.count)]) }) {
-                let users = try await runtime.database.userIds(of: chunk)
+                let users = try await runtime.stores.segments.userIds(of: chunk)
                 for id in chunk {
                     if let u = users[id] { lines.append(u) } else if includeAnonymous { lines.append(id.rawValue) }
                 }
@@ -213,7 +213,7 @@ struct SegmentCountCommand: AsyncParsableCommand {
         try await withSegments(global) { runtime, _ in
             let condition: Condition
             if let name {
-                condition = try await requireSegment(runtime.database, name).condition
+                condition = try await requireSegment(runtime.stores.segments, name).condition
             } else if let fromTemplate {
                 guard let t = SegmentTemplates.named(fromTemplate) else { throw ValidationError("no template '\(fromTemplate)'") }
                 condition = t.condition
@@ -226,7 +226,7 @@ struct SegmentCountCommand: AsyncParsableCommand {
             var count = 0
             for _ in 0..<`repeat` {
                 let started = ContinuousClock.now
-                count = try await runtime.database.audienceCount(condition)
+                count = try await runtime.stores.segments.audienceCount(condition)
                 let elapsed = ContinuousClock.now - started
                 best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             }
@@ -245,7 +245,7 @@ struct SegmentExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSegments(global) { runtime, service in
-            let def = try await requireSegment(runtime.database, name)
+            let def = try await requireSegment(runtime.stores.segments, name)
             var handle = FileHandle.standardOutput
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {
@@ -272,9 +272,9 @@ struct SegmentExplainCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSegments(global) { runtime, service in
-            let def = try await requireSegment(runtime.database, name)
+            let def = try await requireSegment(runtime.stores.segments, name)
             let reference = ProfileReference(profile.contains(":") || profile.hasPrefix("p_") ? profile : "user:" + profile)
-            guard let reference, let view = try await runtime.database.profile(reference),
+            guard let reference, let view = try await runtime.stores.profiles.profile(reference),
                   let explanation = try await service.explain(segment: def, profile: view.id)
             else { throw ValidationError("no profile '\(profile)'") }
             if json {
@@ -299,7 +299,7 @@ struct SegmentAuditCommand: AsyncParsableCommand {
     func run() async throws {
         try await withSegments(global) { runtime, service in
             let audit = try await service.audit()
-            if record { try await runtime.database.recordSegmentSizes() }
+            if record { try await runtime.stores.segments.recordSegmentSizes() }
             if json { print(JSONWriter.string(audit.json)) } else { audit.lines.forEach { print($0) } }
         }
     }
@@ -312,7 +312,7 @@ struct SegmentRFMCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSegments(global) { runtime, _ in
-            let summary = try await runtime.database.refreshRFM()
+            let summary = try await runtime.stores.segments.refreshRFM()
             print("RFM scores for \(summary.customers) customers")
             for g in RFMGroup.allCases { print("  \(g.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(summary.groups[g.rawValue] ?? 0)") }
             if summary.refresh.evaluated > 0 {
@@ -331,7 +331,7 @@ struct SegmentTimersCommand: AsyncParsableCommand {
     func run() async throws {
         try await withSegments(global) { runtime, service in
             let n = try await service.runDueTimers()
-            let next = try await runtime.database.nextSegmentTimer()
+            let next = try await runtime.stores.segments.nextSegmentTimer()
             print("evaluated \(n) profiles; next change \(next.map { ISO8601.format($0) } ?? "none pending")")
         }
     }

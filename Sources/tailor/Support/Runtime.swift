@@ -2,30 +2,31 @@ import Foundation
 import Logging
 import Synchronization
 import TailorCore
+import TailorDatabases
 import TailorEngine
 import TailorStore
 
-/// Opens what a command needs: the database (migrated), the clock, the ingest service.
+/// Opens what a command needs: the database's ports (migrated), the clock.
 struct Runtime {
     let settings: Settings
-    let database: any TailorDatabase
+    let stores: Stores
     let clock: any WallClock
 
     static func open(_ settings: Settings, migrate: Bool = true) async throws -> Runtime {
         let (key, created) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
         if created { Console.note("created encryption key file \(settings.keyFile) (mode 0600); back it up: without it personal data cannot be read") }
-        let database = try await DatabaseOpener.open(url: settings.databaseURL, cipher: FieldCipher(masterKey: key))
+        let stores = try await DatabaseOpener.open(url: settings.databaseURL, cipher: FieldCipher(masterKey: key))
         if migrate {
-            let applied = try await database.migrate()
+            let applied = try await stores.migrate()
             if !applied.isEmpty { Console.note("applied migrations: \(applied.joined(separator: ", "))") }
         }
         // Segments are evaluated at the configured clock (TAILOR_NOW when set).
-        database.useSegmentClock(settings.clock)
-        return Runtime(settings: settings, database: database, clock: settings.clock)
+        stores.segments.useSegmentClock(settings.clock)
+        return Runtime(settings: settings, stores: stores, clock: settings.clock)
     }
 
     func close() async {
-        try? await database.close()
+        try? await stores.close()
     }
 }
 

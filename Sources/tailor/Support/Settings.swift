@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import TailorCore
+import TailorDatabases
 import TailorStore
 
 /// Options every command that touches the database takes. Each also reads from the environment

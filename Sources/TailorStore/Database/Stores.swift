@@ -1,0 +1,49 @@
+/// The ports of one database, built once where the database is opened (`DatabaseOpener`) and handed to
+/// the services, each of which takes only the ports it uses.
+public struct Stores: Sendable {
+    /// Ingest, the event log, rebuilding state.
+    public var events: any EventStore
+    public var profiles: any ProfileStore
+    public var products: any ProductStore
+    public var segments: any SegmentStore
+    /// The mail outbox.
+    public var outbox: any OutboxStore
+    public var suppressions: any SuppressionStore
+    /// What delivery and the tracking links use: the outbox, the suppression list and events appended to
+    /// known profiles (sends, opens, clicks, unsubscribes), in one transaction each.
+    public var mail: any MailStore
+    public var settings: any SettingsStore
+    public var computedTraits: any ComputedTraitStore
+    public var interactions: any InteractionStore
+    /// Migrations, counts, closing.
+    public var lifecycle: any StoreLifecycle
+
+    public init(events: any EventStore, profiles: any ProfileStore, products: any ProductStore,
+                segments: any SegmentStore, outbox: any OutboxStore, suppressions: any SuppressionStore, mail: any MailStore,
+                settings: any SettingsStore,
+                computedTraits: any ComputedTraitStore, interactions: any InteractionStore, lifecycle: any StoreLifecycle) {
+        self.events = events
+        self.profiles = profiles
+        self.products = products
+        self.segments = segments
+        self.outbox = outbox
+        self.suppressions = suppressions
+        self.mail = mail
+        self.settings = settings
+        self.computedTraits = computedTraits
+        self.interactions = interactions
+        self.lifecycle = lifecycle
+    }
+
+    /// Every port from one database.
+    public init(_ database: any TailorDatabase) {
+        self.init(events: database, profiles: database, products: database, segments: database, outbox: database,
+                  suppressions: database, mail: database,
+                  settings: database, computedTraits: database, interactions: database, lifecycle: database)
+    }
+
+    /// Applies the migrations not applied yet; returns their names.
+    @discardableResult public func migrate() async throws -> [String] { try await lifecycle.migrate() }
+    public func counts() async throws -> StoreCounts { try await lifecycle.counts() }
+    public func close() async throws { try await lifecycle.close() }
+}
