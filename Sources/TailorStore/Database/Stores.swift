@@ -18,9 +18,8 @@ public struct Stores: Sendable {
     /// Migrations, counts, closing.
     public var lifecycle: any StoreLifecycle
 
-    public init(events: any EventStore, profiles: any ProfileStore, products: any ProductStore,
-                segments: any SegmentStore, outbox: any OutboxStore, suppressions: any SuppressionStore, mail: any MailStore,
-                settings: any SettingsStore,
+    public init(events: any EventStore, profiles: any ProfileStore, products: any ProductStore, segments: any SegmentStore,
+                outbox: any OutboxStore, suppressions: any SuppressionStore, mail: any MailStore, settings: any SettingsStore,
                 computedTraits: any ComputedTraitStore, interactions: any InteractionStore, lifecycle: any StoreLifecycle) {
         self.events = events
         self.profiles = profiles
@@ -38,8 +37,8 @@ public struct Stores: Sendable {
     /// Every port from one database.
     public init(_ database: any TailorDatabase) {
         self.init(events: database, profiles: database, products: database, segments: database, outbox: database,
-                  suppressions: database, mail: database,
-                  settings: database, computedTraits: database, interactions: database, lifecycle: database)
+                  suppressions: database, mail: database, settings: database, computedTraits: database, interactions: database,
+                  lifecycle: database)
     }
 
     /// Applies the migrations not applied yet; returns their names.
