@@ -78,6 +78,13 @@ let mailTargets: [Target] = [
     ),
 ]
 
+/// Statistics for experiments: distributions, tests, intervals, always-valid inference. No dependencies.
+let statsTargets: [Target] = [
+    .target(name: "TailorStats", swiftSettings: swiftSettings),
+    // Peers/ holds the scipy script of the interop tests (run through TAILOR_PYTHON).
+    .testTarget(name: "TailorStatsTests", dependencies: ["TailorStats"], exclude: ["Peers"], swiftSettings: swiftSettings),
+]
+
 // MARK: - Tailor
 
 let tailorTargets: [Target] = [
@@ -173,9 +180,10 @@ let package = Package(
         .library(name: "Liquid", targets: ["Liquid"]),
         .library(name: "TailorML", targets: ["TailorML"]),
         .library(name: "TailorMail", targets: ["TailorMail"]),
+        .library(name: "TailorStats", targets: ["TailorStats"]),
     ],
     dependencies: dependencies,
-    targets: liquidTargets + mlTargets + mailTargets + tailorTargets
+    targets: liquidTargets + mlTargets + mailTargets + statsTargets + tailorTargets
 )
 
 // MARK: - Focused leaf builds
