@@ -185,6 +185,9 @@ public struct SegmentCatalog: Sendable {
         var problem: String?
         func checkFilters(_ q: EventQuery) {
             for f in q.filters {
+                if let first = f.path.first, policy.isPersonal(first) {
+                    problem = problem ?? "properties.\(first) is personal data, sealed at rest; segments cannot query it"
+                }
                 switch f.comparison {
                 case .within, .moreThanAgo: problem = problem ?? "'within' and 'more than … ago' are not supported on event properties; use the window (in last N days)"
                 default: break
