@@ -52,5 +52,8 @@ struct PersonalDataPolicyTests {
             #expect(throws: SegmentDefinitionError.self, "\(text)") { try SegmentCatalog.validate(condition) }
         }
         try SegmentCatalog.validate(try Condition(text: #"traits.city = "Oslo""#))
+        #expect(throws: SegmentDefinitionError("a condition must not contain the NUL character (U+0000)")) {
+            try SegmentCatalog.validate(try Condition(text: #"count("a\u0000b") > 0"#))
+        }
     }
 }

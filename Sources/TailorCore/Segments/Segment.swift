@@ -224,6 +224,10 @@ public struct SegmentCatalog: Sendable {
         }
         walk(c)
         if let problem { throw SegmentDefinitionError(problem) }
+        // No stored event name or trait holds a NUL (ingest refuses them), and databases do not keep one.
+        if JSONWriter.string(c.json).contains("\\u0000") {
+            throw SegmentDefinitionError("a condition must not contain the NUL character (U+0000)")
+        }
     }
 
     static func topologicalOrder(_ defs: [String: SegmentDefinition]) throws(SegmentDefinitionError) -> [String] {
