@@ -133,7 +133,7 @@ let tailorTargets: [Target] = [
     .executableTarget(
         name: "tailor",
         dependencies: [
-            "TailorCore", "TailorStore", "TailorEngine", "TailorServer", "Liquid", "TailorML", "TailorMail",
+            "TailorCore", "TailorStore", "TailorEngine", "TailorServer", "Liquid", "TailorML", "TailorMail", "TailorStats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

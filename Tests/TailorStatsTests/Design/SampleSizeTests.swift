@@ -12,13 +12,13 @@ struct SampleSizeTests {
     }
 
     @Test func knownSizes() throws {
-        // h = 2 asin √0.6 − 2 asin √0.5 = 0.201358; ((1.959964 + 0.841621)/h)² = 193.58 → 194.
-        #expect(try SampleSize.perGroup(baseline: 0.5, minimumDetectableEffect: 0.1) == 194)
-        // 10 % → 11 %: h = 0.0326294; 7372.07 → 7373.
-        #expect(try SampleSize.perGroup(baseline: 0.1, minimumDetectableEffect: 0.01) == 7373)
-        // Cohen's table for h = 0.2, α = 0.05 two-sided, power 0.8 lists n = 196 (rounded to nearest): 196.22 → 197.
+        // h = 2 asin √0.6 − 2 asin √0.5 = 0.201358; 2 ((1.959964 + 0.841621)/h)² = 387.17 → 388 (statsmodels 387.17).
+        #expect(try SampleSize.perGroup(baseline: 0.5, minimumDetectableEffect: 0.1) == 388)
+        // 10 % → 11 %: h = 0.0326294; 14744.10 → 14745 (statsmodels 14744.10).
+        #expect(try SampleSize.perGroup(baseline: 0.1, minimumDetectableEffect: 0.01) == 14745)
+        // Cohen's table for h = 0.2, α = 0.05 two-sided, power 0.8 lists n = 392 per group: 392.44 → 393.
         let z = try StandardNormal.quantile(0.975) + StandardNormal.quantile(0.8)
-        #expect(Int(((z / 0.2) * (z / 0.2)).rounded(.up)) == 197)
+        #expect(Int((2 * (z / 0.2) * (z / 0.2)).rounded(.up)) == 393)
     }
 
     @Test func monotoneInItsArguments() throws {
