@@ -79,6 +79,13 @@ let mailTargets: [Target] = [
     ),
 ]
 
+/// Statistics for experiments: distributions, tests, intervals, always-valid inference. No dependencies.
+let statsTargets: [Target] = [
+    .target(name: "TailorStats", swiftSettings: swiftSettings),
+    // Peers/ holds the scipy script of the interop tests (run through TAILOR_PYTHON).
+    .testTarget(name: "TailorStatsTests", dependencies: ["TailorStats"], exclude: ["Peers"], swiftSettings: swiftSettings),
+]
+
 // MARK: - Tailor
 
 let tailorTargets: [Target] = [
@@ -147,7 +154,7 @@ let tailorTargets: [Target] = [
     .executableTarget(
         name: "tailor",
         dependencies: [
-            "TailorCore", "TailorStore", "TailorDatabases", "TailorEngine", "TailorServer", "Liquid", "TailorML", "TailorMail",
+            "TailorCore", "TailorStore", "TailorDatabases", "TailorEngine", "TailorServer", "Liquid", "TailorML", "TailorMail", "TailorStats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -205,9 +212,10 @@ let package = Package(
         .library(name: "Liquid", targets: ["Liquid"]),
         .library(name: "TailorML", targets: ["TailorML"]),
         .library(name: "TailorMail", targets: ["TailorMail"]),
+        .library(name: "TailorStats", targets: ["TailorStats"]),
     ],
     dependencies: dependencies,
-    targets: liquidTargets + mlTargets + mailTargets + tailorTargets
+    targets: liquidTargets + mlTargets + mailTargets + statsTargets + tailorTargets
 )
 
 // MARK: - Focused leaf builds

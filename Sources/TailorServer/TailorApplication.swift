@@ -1,4 +1,5 @@
 public import Hummingbird
+import NIOCore
 public import Logging
 public import Prometheus
 public import ServiceLifecycle
@@ -42,6 +43,7 @@ public func buildApplication(
     let router = buildRouter(settings: settings, stores: stores, ingest: ingest, clock: clock, metrics: metrics)
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: TimeAmount(RequestTimeouts.idle))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Tailor"),
         // Segment timers and the RFM schedule run beside the server.
         services: [ingest, SegmentService(stores: stores, clock: clock)] + services,

@@ -5,7 +5,8 @@ import TailorCore
 @Suite("Message decoding")
 struct MessageDecoderTests {
     let decoder = MessageDecoder()
-    let now = Date(millisecondsSince1970: 1_700_000_000_000)
+    // After the timestamps the tests send: a message more than a day ahead of its receipt is clamped.
+    let now = Date(millisecondsSince1970: 1_800_000_000_000)
 
     @Test func decodesATrackCall() throws {
         let json = try JSONParser.parse(#"""
@@ -39,6 +40,30 @@ struct MessageDecoderTests {
         let json = try JSONParser.parse(body)
         #expect(throws: MessageDecoder.Error.self) { try decoder.decode(json, type: .track, receivedAt: now) }
         do { _ = try decoder.decode(json, type: .track, receivedAt: now) } catch { #expect(error.description == message) }
+    }
+
+    @Test("a timestamp more than a day ahead of receipt takes the received time and keeps the original; imports keep it")
+    func futureTimestamps() throws {
+        let far = try JSONParser.parse(#"{"userId":"u","event":"x","timestamp":"9999-12-31T23:59:59Z"}"#)
+        let m = try decoder.decode(far, type: .track, receivedAt: now)
+        #expect(m.timestamp == now)
+        #expect(m.context["originalTimestamp"] == "9999-12-31T23:59:59Z")
+        // Within the allowed skew (a client clock a little fast) the timestamp is kept.
+        let soon = ISO8601.format(now.addingTimeInterval(23 * 3600))
+        let near = try decoder.decode(try JSONParser.parse(#"{"userId":"u","event":"x","timestamp":"\#(soon)"}"#), type: .track, receivedAt: now)
+        #expect(near.timestamp == now.addingTimeInterval(23 * 3600))
+        #expect(near.context["originalTimestamp"] == nil)
+        var limits = MessageDecoder.Limits()
+        limits.maxFutureSkew = 60
+        #expect(try MessageDecoder(limits: limits).decode(far, type: .track, receivedAt: now).timestamp == now)
+        limits.maxFutureSkew = nil
+        let kept = try MessageDecoder(limits: limits).decode(far, type: .track, receivedAt: now)
+        #expect(ISO8601.format(kept.timestamp) == "9999-12-31T23:59:59.000Z")
+        // An impossible time is refused whatever the limits.
+        let impossible = try JSONParser.parse(#"{"userId":"u","event":"x","timestamp":"2024-05-01T12:00:00+99:99"}"#)
+        #expect(throws: MessageDecoder.Error(path: "timestamp", reason: "expected an ISO-8601 date-time")) {
+            try MessageDecoder(limits: limits).decode(impossible, type: .track, receivedAt: now)
+        }
     }
 
     @Test func batchNamesTheOffendingItem() throws {

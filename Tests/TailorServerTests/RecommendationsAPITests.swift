@@ -54,7 +54,7 @@ struct RecommendationsAPITests {
                 // u0 bought a and b; d is out of stock.
                 #expect(Set(ids).isDisjoint(with: ["a", "b", "d"]))
                 #expect(items.allSatisfy { $0[path: "reason"] == "model" && $0[path: "score"] != nil && $0[path: "name"] != nil })
-                #expect(body[path: "profileId"]?.stringValue?.hasPrefix("p_") == true)
+                #expect(body[path: "profile_id"]?.stringValue?.hasPrefix("p_") == true)
 
                 let unknown = try await client.execute(uri: "/v1/profiles/user:nobody/recommendations", method: .get, headers: bearer)
                 #expect(unknown.status == .notFound)

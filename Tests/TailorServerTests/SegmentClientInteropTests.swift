@@ -64,7 +64,7 @@ struct SegmentClientInteropTests {
                 #expect(p[path: "traits.city"] == "New York")
                 #expect(p[path: "computed.event_count"] == 12)
                 let byEmail = try await client.execute(uri: "/v1/profiles/email:seg-user-3@example.com", method: .get, headers: bearer)
-                #expect(try json(byEmail)[path: "identities.userIds"] == ["seg-user-3"])
+                #expect(try json(byEmail)[path: "identities.user_ids"] == ["seg-user-3"])
             }
         }
     }

@@ -218,6 +218,37 @@ struct SQLiteAtRestTests {
         }
     }
 
+    @Test("fields personal by a variant name or by an email-shaped value are sealed too")
+    func variantNamesAndEmailValuesAreSealed() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            let traits: JSONObject = ["Email": "Variant.Person@example.org", "phone_number": "+1-555-0199", "full_name": "Quintus Variant",
+                                      "postal_address": "12 Hidden Lane", "contact": "second.person@example.org", "city": "Lisbon"]
+            let properties: JSONObject = ["customer_email": "third.person@example.org", "shipping_address": "9 Secret Road", "total": 5]
+            _ = try await test.database.ingest([
+                .identify(userId: "u1", traits: traits, at: Date(), messageId: "1"),
+                .track("Order Completed", userId: "u1", properties: properties, at: Date(), messageId: "2"),
+            ], planner: IngestPlanner())
+            let view = try #require(try await test.database.profile(ProfileReference("user:u1")!))
+            #expect(view.traits["city"] == "Lisbon")
+            #expect(view.personal.value["Email"] == "Variant.Person@example.org")
+            #expect(view.personal.value["contact"] == "second.person@example.org")
+            #expect(view.traits["Email"] == nil && view.traits["full_name"] == nil)
+            let order = try #require(try await test.database.events(of: view.id, before: nil, limit: 1).first?.message)
+            #expect(order.properties["customer_email"] == "third.person@example.org")
+            try await test.database.close()
+            let dir = (test.sqlitePath! as NSString).deletingLastPathComponent
+            var raw = Data()
+            for file in try FileManager.default.contentsOfDirectory(atPath: dir) {
+                raw.append(try Data(contentsOf: URL(fileURLWithPath: dir).appendingPathComponent(file)))
+            }
+            let text = String(decoding: raw, as: UTF8.self).lowercased()
+            #expect(text.contains("lisbon"), "the plain trait should be there: the test reads the right file")
+            for secret in ["variant.person@example.org", "555-0199", "quintus", "hidden lane", "second.person", "third.person", "secret road"] {
+                #expect(!text.contains(secret), "found personal data in clear: \(secret)")
+            }
+        }
+    }
+
     @Test func keyFileIsCreatedPrivateAndReused() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("k-\(UUID().uuidString)/tailor.key").path
         let (k1, created) = try MasterKeySource.load(base64: nil, keyFile: path)

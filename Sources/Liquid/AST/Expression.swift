@@ -19,6 +19,8 @@ final class VariablePath: Sendable {
     /// Hash of the root name and of each `.key` segment (0 for others), computed once at parse time.
     let rootHash: Int
     let segmentHashes: [Int]
+    /// A segment reads `.size`, which costs time proportional to a string: the renderer charges it.
+    let readsSize: Bool
 
     init(root: PathSegment, segments: [PathSegment], text: String, offset: Int) {
         self.root = root
@@ -27,6 +29,10 @@ final class VariablePath: Sendable {
         self.offset = offset
         if case .key(let k) = root { rootName = k } else { rootName = nil }
         rootHash = rootName.map(LiquidObject.hash) ?? 0
+        readsSize = segments.contains { segment in
+            if case .key("size") = segment { return true }
+            return false
+        }
         segmentHashes = segments.map { segment in
             if case .key(let k) = segment { return LiquidObject.hash(k) }
             return 0
@@ -63,6 +69,10 @@ final class FilterCall: Sendable {
     let body: (@Sendable (Value, FilterArguments, Environment) throws -> Value)?
     /// The filter takes no arguments: called without building arguments.
     let unary: (@Sendable (Value) throws -> Value)?
+    /// The filter charges its own work (see ``Filter/meteredBody``).
+    let metered: (@Sendable (Value, FilterArguments, RenderContext) throws -> Value)?
+    /// How a call is charged (unknown filters pass their input through: constant).
+    let cost: Filter.Cost
 
     init(name: String, filter: Filter?, arguments: [Expression], keywords: [(name: String, value: Expression)], constantArguments: FilterArguments?, offset: Int) {
         self.name = name
@@ -73,6 +83,8 @@ final class FilterCall: Sendable {
         self.offset = offset
         self.body = filter?.body
         self.unary = arguments.isEmpty && keywords.isEmpty ? filter?.unaryBody : nil
+        self.metered = filter?.meteredBody
+        self.cost = filter?.cost ?? .constant
     }
 }
 

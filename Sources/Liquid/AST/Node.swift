@@ -6,11 +6,15 @@ struct Block: Sendable {
     /// `nodes` as the renderer walks them: the same nodes with unretained payloads (`nodes` owns
     /// them), so that walking a block costs no reference counting.
     let steps: [RenderStep]
+    /// What rendering the block costs, apart from what is charged as it happens (see `Node+Work.swift`):
+    /// charged once on entering the block.
+    let work: Int
 
     init(nodes: [Node], isBlank: Bool) {
         self.nodes = nodes
         self.isBlank = isBlank
         self.steps = nodes.map(RenderStep.init)
+        self.work = nodes.reduce(1) { $0 &+ $1.staticWork }
     }
 
     static let empty = Block(nodes: [], isBlank: true)

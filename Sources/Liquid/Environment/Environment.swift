@@ -20,22 +20,64 @@ public enum UndefinedPolicy: Sendable {
 
 /// Limits that stop a hostile or buggy template with ``LiquidError/Kind/limitExceeded`` instead of
 /// exhausting memory or time.
+///
+/// Templates come from people who are not programmers (and from a dashboard), so every render is
+/// bounded in memory (`outputBytes`, `valueBytes`, and `workUnits`, which also bounds the bytes a
+/// render builds in total) and in time (`workUnits`, with `renderTime` as a wall-clock backstop).
+/// The defaults stop any render within about a second on a slow machine, and leave ordinary email
+/// templates a thousand times the room they need.
 public struct ResourceLimits: Sendable {
     /// Total loop iterations (`for`, `tablerow`, `render … for`) in one render.
     public var loopIterations: Int
-    /// Maximum output size in bytes (including captures).
+    /// Maximum output size in bytes, also the maximum size of each `capture` buffer.
     public var outputBytes: Int
     /// Maximum nesting of blocks when parsing.
     public var nestingDepth: Int
     /// Maximum depth of `include`/`render` inside each other.
     public var partialDepth: Int
+    /// Maximum size of one value built while rendering: a string returned by a filter or stored by
+    /// `assign`/`capture` (in UTF-8 bytes), or an array (counted as ``bytesPerItem`` bytes an item).
+    /// Filters that multiply their input (`append`, `replace`, `join`, `split`, …) check it before
+    /// they build, so a doubling loop stops at this size rather than at the memory's.
+    public var valueBytes: Int
+    /// Work one render may do, in units: one for each tag, output, condition term and path segment
+    /// (a filter call costs ``filterWork``, a partial ``partialWork``), plus one for each byte a
+    /// filter reads or builds and each byte written to the output or a capture (an array item
+    /// counts as ``bytesPerItem`` bytes).
+    /// Shared with the `render` partials it starts. Because built bytes are charged, it also bounds
+    /// the memory a render can allocate in total.
+    public var workUnits: Int
+    /// Wall-clock time one render may take, `nil` for no limit: a backstop for work that costs more
+    /// than its units. Read every ``clockInterval`` units of work, never per node.
+    public var renderTime: Duration?
 
-    public init(loopIterations: Int = 1_000_000, outputBytes: Int = 16 << 20, nestingDepth: Int = 100, partialDepth: Int = 25) {
+    /// The size an array item counts for in ``valueBytes`` and ``workUnits``: roughly what a value
+    /// occupies in memory, and what reading one costs against reading a byte.
+    public static let bytesPerItem = 16
+    /// Units charged for a filter call, on top of the bytes it reads and builds: a call costs
+    /// about as much as rendering four nodes.
+    public static let filterWork = 4
+    /// Units charged for entering a partial (`include`/`render`), on top of its nodes: looking it
+    /// up and setting up its scope cost about as much as rendering a hundred nodes.
+    public static let partialWork = 128
+    /// How many units of work pass between two reads of the clock for ``renderTime``.
+    public static let clockInterval = 16_384
+
+    public init(
+        loopIterations: Int = 1_000_000, outputBytes: Int = 16 << 20, nestingDepth: Int = 100, partialDepth: Int = 25,
+        valueBytes: Int = 4 << 20, workUnits: Int = 20_000_000, renderTime: Duration? = .seconds(2)
+    ) {
         self.loopIterations = loopIterations
         self.outputBytes = outputBytes
         self.nestingDepth = nestingDepth
         self.partialDepth = partialDepth
+        self.valueBytes = valueBytes
+        self.workUnits = workUnits
+        self.renderTime = renderTime
     }
+
+    /// The most items an array may hold under ``valueBytes``.
+    var valueItems: Int { valueBytes / Self.bytesPerItem }
 }
 
 /// Everything templates are parsed and rendered with: the filter and tag registries, the parse mode,
@@ -92,6 +134,12 @@ public final class Environment: Sendable {
         for t in tags { tagRegistry[t.name] = t }
         self.tags = tagRegistry
     }
+
+    /// Names of the registered filters (standard and application ones), sorted: what templates can call.
+    public var filterNames: [String] { filters.keys.sorted() }
+
+    /// The registered filter called `name`, if any.
+    public func filter(named name: String) -> Filter? { filters[name] }
 
     /// Parses `source` into a reusable, immutable template.
     /// - Parameters:

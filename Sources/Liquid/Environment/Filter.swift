@@ -40,6 +40,22 @@ public struct Filter: Sendable {
     let body: @Sendable (Value, FilterArguments, Environment) throws -> Value
     /// Set for filters without arguments: called directly, without building arguments.
     let unaryBody: (@Sendable (Value) throws -> Value)?
+    /// Set for standard filters whose work is not proportional to their input and output (sorting,
+    /// de-duplicating, measuring): called instead of `body`, with the render, to charge that work.
+    let meteredBody: (@Sendable (Value, FilterArguments, RenderContext) throws -> Value)?
+    /// How a call is charged to the render's work budget.
+    var cost: Cost = .linear
+
+    /// How the renderer charges a filter call to ``ResourceLimits/workUnits``.
+    enum Cost: Sendable {
+        /// ``ResourceLimits/filterWork``: the filter hands back part of its input or a number in
+        /// constant time (`first`, `default`). It builds nothing, so its result is not checked
+        /// against ``ResourceLimits/valueBytes``.
+        case constant
+        /// ``ResourceLimits/filterWork``, plus the size of the input and of the result, whose size
+        /// is checked against ``ResourceLimits/valueBytes``. Application filters are charged this way.
+        case linear
+    }
 
     /// - Parameters:
     ///   - name: the name used in templates.
@@ -58,6 +74,20 @@ public struct Filter: Sendable {
         self.keywords = keywords
         self.body = body
         self.unaryBody = nil
+        self.meteredBody = nil
+    }
+
+    init(
+        metered name: String, arguments: ClosedRange<Int> = 0...0, keywords: Set<String> = [],
+        _ body: @escaping @Sendable (Value, FilterArguments, RenderContext) throws -> Value
+    ) {
+        self.name = name
+        self.minArguments = arguments.lowerBound
+        self.maxArguments = arguments.upperBound == Int.max ? nil : arguments.upperBound
+        self.keywords = keywords
+        self.body = { _, _, _ in throw FilterError("filter '\(name)' can only run inside a render") }
+        self.unaryBody = nil
+        self.meteredBody = body
     }
 
     init(unary name: String, _ body: @escaping @Sendable (Value) throws -> Value) {
@@ -67,6 +97,22 @@ public struct Filter: Sendable {
         self.keywords = []
         self.body = { v, _, _ in try body(v) }
         self.unaryBody = body
+        self.meteredBody = nil
+    }
+
+    /// A standard filter that charges its own work to the render: see ``meteredBody``.
+    static func metered(
+        _ name: String, arguments: ClosedRange<Int> = 0...0, keywords: Set<String> = [],
+        _ body: @escaping @Sendable (Value, FilterArguments, RenderContext) throws -> Value
+    ) -> Filter {
+        Filter(metered: name, arguments: arguments, keywords: keywords, body)
+    }
+
+    /// This filter, charged as `cost`.
+    func costing(_ cost: Cost) -> Filter {
+        var f = self
+        f.cost = cost
+        return f
     }
 
     /// A filter taking no arguments.

@@ -17,7 +17,8 @@ public struct LiquidError: Error, Sendable, CustomStringConvertible {
         case filterArgument
         /// A value of the wrong type for an operation (e.g. comparing a string with a number).
         case type
-        /// A resource limit (loop iterations, output size, nesting or partial depth) was exceeded.
+        /// A resource limit was exceeded (see ``ResourceLimits``: loop iterations, output or value
+        /// size, work, render time, nesting or partial depth); the message names it.
         case limitExceeded
         /// A partial could not be found by the loader.
         case templateNotFound

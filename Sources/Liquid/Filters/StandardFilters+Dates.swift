@@ -5,10 +5,15 @@ extension StandardFilters {
         Filter("date", arguments: 1...1) { v, a, env in
             guard let format = a.positional[0].stringValue, !format.isEmpty else { return v }
             if v.isNil { return .null }
-            guard let date = parseDate(v, timeZone: env.timeZone) else { return v }
+            guard let date = parseDate(v, timeZone: env.timeZone), representable.contains(date.timeIntervalSince1970) else { return v }
             return .string(strftime(date, format, calendar: env.calendar))
         }
     ]
+
+    /// The instants the filter formats: years 1 to 9999 (what four-digit years and the calendar
+    /// arithmetic handle). Other timestamps (`1e300`, `9223372036854775807`) are not dates, so
+    /// they are returned unchanged, as any other value that is not a date.
+    static let representable: ClosedRange<TimeInterval> = -62_135_596_800...253_402_300_799
 
     static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
     static let dayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
@@ -73,9 +78,10 @@ extension StandardFilters {
                     }
                     let hms = p.split(separator: ":").map { Double($0) }
                     if hms.count >= 2, let h = hms[0], let m = hms[1] {
-                        hour = Int(h)
-                        minute = Int(m)
-                        if hms.count > 2, let sec = hms[2] { second = Int(sec) }
+                        // Out-of-range fields make the string no date (below), never a trap.
+                        hour = Value.clampedInt(h)
+                        minute = Value.clampedInt(m)
+                        if hms.count > 2, let sec = hms[2] { second = Value.clampedInt(sec) }
                     }
                 }
             }
@@ -105,7 +111,9 @@ extension StandardFilters {
                 if n > 31 || (day != nil && year == nil) { year = n } else if day == nil { day = n }
             }
         }
-        guard let y = year, let m = month, let d = day, (1...12).contains(m), (1...31).contains(d) else { return nil }
+        guard let y = year, let m = month, let d = day, (1...9999).contains(y), (1...12).contains(m), (1...31).contains(d),
+            (0...24).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+        else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = offset.flatMap { TimeZone(secondsFromGMT: $0) } ?? timeZone
         return calendar.date(from: DateComponents(year: y, month: m, day: d, hour: hour, minute: minute, second: second))

@@ -14,8 +14,16 @@ extension StandardFilters {
         Filter("times", arguments: 1...1) { v, a, _ in try arithmetic(v, a.positional[0], .times) },
         Filter("divided_by", arguments: 1...1) { v, a, _ in try arithmetic(v, a.positional[0], .divide) },
         Filter("modulo", arguments: 1...1) { v, a, _ in try arithmetic(v, a.positional[0], .modulo) },
-        .unary("ceil") { v in try toInt(ceil(v.numberValue.doubleValue ?? 0)) },
-        .unary("floor") { v in try toInt(floor(v.numberValue.doubleValue ?? 0)) },
+        .unary("ceil") { v in
+            let n = v.numberValue
+            if case .int = n { return n }
+            return toInt(ceil(n.doubleValue ?? 0))
+        },
+        .unary("floor") { v in
+            let n = v.numberValue
+            if case .int = n { return n }
+            return toInt(floor(n.doubleValue ?? 0))
+        },
         Filter("round", arguments: 0...1) { v, a, _ in
             let n = v.numberValue
             let digits = (a[0].flatMap { try? number($0) }?.intValue) ?? 0
@@ -23,12 +31,16 @@ extension StandardFilters {
             if digits < 0 {
                 if digits < -18 { return .int(0) }
                 let m = pow(10.0, Double(-digits))
-                return try toInt(((n.doubleValue ?? 0) / m).rounded(.toNearestOrAwayFromZero) * m)
+                return toInt(((n.doubleValue ?? 0) / m).rounded(.toNearestOrAwayFromZero) * m)
             }
-            if digits == 0 { return try toInt((n.doubleValue ?? 0).rounded(.toNearestOrAwayFromZero)) }
+            if digits == 0 { return toInt((n.doubleValue ?? 0).rounded(.toNearestOrAwayFromZero)) }
             let d = n.doubleValue ?? 0
             let m = pow(10.0, Double(min(digits, 15)))
-            return .double((d * m).rounded(.toNearestOrAwayFromZero) / m)
+            // Past 2^52 a double has no fraction left to round at this scale (and scaling may
+            // overflow to infinity): the number is already as round as it can be.
+            let scaled = d * m
+            guard scaled.isFinite, abs(scaled) < 0x1p52 else { return .double(d) }
+            return .double(scaled.rounded(.toNearestOrAwayFromZero) / m)
         },
         Filter("at_least", arguments: 1...1) { v, a, _ in
             let x = v.numberValue, y = try number(a.positional[0])
@@ -44,7 +56,9 @@ extension StandardFilters {
 
     /// Integer arithmetic stays integer (falling back to floating point on overflow, flooring
     /// division and modulo as the reference implementation does); with a float involved the
-    /// operation is done in decimal and converted back, so `10.1 | minus: 2.2` is `7.9`.
+    /// operation is done in decimal and converted back, so `10.1 | minus: 2.2` is `7.9`. Numbers
+    /// beyond `Decimal`'s range (its exponent stops at ±127), infinities and NaN are computed in
+    /// binary floating point instead, as the reference implementation's floats are.
     static func arithmetic(_ input: Value, _ operand: Value, _ op: Operation) throws -> Value {
         let x = input.numberValue, y = operand.numberValue
         if case .int(let a) = x, case .int(let b) = y {
@@ -70,7 +84,7 @@ extension StandardFilters {
                 return .int(r != 0 && ((r < 0) != (b < 0)) ? r + b : r)
             }
         }
-        let da = decimal(x), db = decimal(y)
+        guard let da = decimal(x), let db = decimal(y) else { return try floating(x.doubleValue ?? 0, y.doubleValue ?? 0, op) }
         var result: Decimal
         switch op {
         case .plus: result = da + db
@@ -88,15 +102,37 @@ extension StandardFilters {
             if (fa < 0) != (fb < 0), floored != q { floored -= 1 }
             result = da - floored * db
         }
+        // Past the decimal range (an overflow gives NaN): floating point, as above.
+        if result.isNaN { return try floating(x.doubleValue ?? 0, y.doubleValue ?? 0, op) }
         return .double(NSDecimalNumber(decimal: result).doubleValue)
     }
 
-    static func decimal(_ v: Value) -> Decimal {
+    /// The operation in binary floating point: division by zero is an error; modulo is floored
+    /// (its sign is the divisor's), as for integers.
+    static func floating(_ a: Double, _ b: Double, _ op: Operation) throws -> Value {
+        switch op {
+        case .plus: return .double(a + b)
+        case .minus: return .double(a - b)
+        case .times: return .double(a * b)
+        case .divide:
+            if b == 0 { throw FilterError("division by zero") }
+            return .double(a / b)
+        case .modulo:
+            if b == 0 { throw FilterError("division by zero") }
+            var r = fmod(a, b)
+            if r != 0 && (r < 0) != (b < 0) { r += b }
+            return .double(r)
+        }
+    }
+
+    /// `v` as a decimal, or `nil` when it has none (infinities, NaN, magnitudes past 10^127).
+    static func decimal(_ v: Value) -> Decimal? {
         switch v {
         case .int(let i): return Decimal(i)
         case .double(let d):
-            guard d.isFinite else { return Decimal(0) }
-            return Decimal(string: d.description) ?? Decimal(d)
+            guard d.isFinite else { return nil }
+            guard let exact = Decimal(string: d.description) ?? Optional(Decimal(d)), !exact.isNaN else { return nil }
+            return exact
         default: return Decimal(0)
         }
     }
@@ -105,7 +141,8 @@ extension StandardFilters {
         v.numberValue
     }
 
-    static func toInt(_ d: Double) throws -> Value {
+    /// An integral double as an integer when it fits one (`Int(d)` traps otherwise).
+    static func toInt(_ d: Double) -> Value {
         guard d.isFinite, abs(d) < 9.2e18 else { return .double(d) }
         return .int(Int(d))
     }

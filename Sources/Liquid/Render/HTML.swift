@@ -5,15 +5,17 @@ enum HTML {
             out.append(utf8Of: s)
             return
         }
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "&"): out.append(contentsOf: [38, 97, 109, 112, 59])  // &amp;
-            case UInt8(ascii: "<"): out.append(contentsOf: [38, 108, 116, 59])  // &lt;
-            case UInt8(ascii: ">"): out.append(contentsOf: [38, 103, 116, 59])  // &gt;
-            case UInt8(ascii: "\""): out.append(contentsOf: [38, 113, 117, 111, 116, 59])  // &quot;
-            case UInt8(ascii: "'"): out.append(contentsOf: [38, 35, 51, 57, 59])  // &#39;
-            default: out.append(b)
-            }
+        for b in s.utf8 { appendEscaped(b, into: &out) }
+    }
+
+    @inline(__always) static func appendEscaped(_ b: UInt8, into out: inout [UInt8]) {
+        switch b {
+        case UInt8(ascii: "&"): out.append(contentsOf: [38, 97, 109, 112, 59])  // &amp;
+        case UInt8(ascii: "<"): out.append(contentsOf: [38, 108, 116, 59])  // &lt;
+        case UInt8(ascii: ">"): out.append(contentsOf: [38, 103, 116, 59])  // &gt;
+        case UInt8(ascii: "\""): out.append(contentsOf: [38, 113, 117, 111, 116, 59])  // &quot;
+        case UInt8(ascii: "'"): out.append(contentsOf: [38, 35, 51, 57, 59])  // &#39;
+        default: out.append(b)
         }
     }
 
@@ -46,7 +48,7 @@ enum HTML {
                 i += len
                 continue
             }
-            escape(String(decoding: [b], as: UTF8.self), into: &out)
+            appendEscaped(b, into: &out)
             i += 1
         }
         return String(decoding: out, as: UTF8.self)

@@ -1,6 +1,8 @@
 extension RenderContext {
-    /// Renders a block of nodes, stopping early on `break`/`continue`.
+    /// Renders a block of nodes, stopping early on `break`/`continue`. The block's static work (its
+    /// nodes, expressions and text) is charged on entry, with one subtraction.
     func render(_ block: Block, into out: inout [UInt8]) throws {
+        try budget.spend(block.work)
         let steps = block.steps
         for i in steps.indices {
             switch steps[i] {
@@ -9,8 +11,9 @@ extension RenderContext {
                 try checkOutput(out)
             case .output(let fe):
                 let value = try fe._withUnsafeGuaranteedRef { try evaluate($0) }
+                let start = out.count
                 write(value, into: &out)
-                try checkOutput(out)
+                try wrote(out, since: start)
             case .assign(let a):
                 try a._withUnsafeGuaranteedRef { try renderAssign($0) }
             case .conditional(let c):
@@ -42,12 +45,6 @@ extension RenderContext {
         }
     }
 
-    @inline(__always) func checkOutput(_ out: [UInt8]) throws {
-        if out.count > outputLimit {
-            throw LiquidError(.limitExceeded, "output larger than \(environment.limits.outputBytes) bytes", offset: nil)
-        }
-    }
-
     func render(_ node: Node, into out: inout [UInt8]) throws {
         switch node {
         case .text(let span):
@@ -55,13 +52,18 @@ extension RenderContext {
             try checkOutput(out)
         case .output(let fe):
             let value = try evaluate(fe)
+            let start = out.count
             write(value, into: &out)
-            try checkOutput(out)
+            try wrote(out, since: start)
         case .assign(let a):
             try renderAssign(a)
         case .capture(let c):
             var buffer: [UInt8] = []
             try render(c.body, into: &buffer)
+            if buffer.count > valueBytes {
+                throw LiquidError(.limitExceeded, "capture '\(c.name)': " + environment.limits.stringTooLarge, offset: nil)
+            }
+            try spend(buffer.count)
             let s = String(decoding: buffer, as: UTF8.self)
             locals.set(c.name, hash: c.hash, autoescape ? .safe(s) : .string(s))
         case .conditional(let c):
@@ -71,7 +73,9 @@ extension RenderContext {
             var matched = false
             for branch in c.branches {
                 if let v = branch.value {
-                    if try evaluate(v).liquidEquals(subject) {
+                    let candidate = try evaluate(v)
+                    try chargeComparison(.equal, candidate, subject)
+                    if candidate.liquidEquals(subject) {
                         matched = true
                         try render(branch.body, into: &out)
                     }
@@ -88,11 +92,16 @@ extension RenderContext {
             let key: String
             if let g = c.group {
                 key = "g:" + (try evaluate(g).liquidString)
+                try spend(key.utf8.count)
             } else {
                 key = "a:" + c.key
             }
             let i = cycles[key] ?? 0
-            if i < c.values.count { write(try evaluate(c.values[i]), into: &out) }
+            if i < c.values.count {
+                let start = out.count
+                write(try evaluate(c.values[i]), into: &out)
+                try wrote(out, since: start)
+            }
             cycles[key] = i + 1 >= c.values.count ? 0 : i + 1
         case .increment(let name):
             let v = counters[name] ?? 0
@@ -112,7 +121,9 @@ extension RenderContext {
             let s = String(decoding: buffer, as: UTF8.self)
             if s != lastIfchanged {
                 lastIfchanged = s
+                let start = out.count
                 out.append(contentsOf: buffer)
+                try wrote(out, since: start)
             }
         case .body(let block):
             try render(block, into: &out)
@@ -145,24 +156,6 @@ extension RenderContext {
             }
         } else {
             value.write(to: &out)
-        }
-    }
-
-    func checkSize(_ value: Value, offset: Int) throws {
-        let limit = environment.limits.outputBytes
-        switch value {
-        case .string(let s), .safe(let s):
-            if s.utf8.count > limit { throw LiquidError(.limitExceeded, "value larger than \(limit) bytes", offset: offset) }
-        case .array(let a):
-            if a.count > limit / 8 { throw LiquidError(.limitExceeded, "array larger than \(limit / 8) items", offset: offset) }
-        default: break
-        }
-    }
-
-    @inline(__always) func spendIteration(_ offset: Int, _ count: Int = 1) throws {
-        budget.loopIterations -= count
-        if budget.loopIterations < 0 {
-            throw LiquidError(.limitExceeded, "more than \(environment.limits.loopIterations) loop iterations", offset: offset)
         }
     }
 
@@ -249,7 +242,13 @@ extension RenderContext {
         for n in 0..<length {
             scope.values[base] = items[f.reversed ? to - 1 - n : from + n]
             drop.index0 = n
-            try render(f.body, into: &out)
+            do {
+                try render(f.body, into: &out)
+            } catch var error as LiquidError where error.offset == nil {
+                // A budget ran out somewhere in the body: point at the loop.
+                error.offset = f.sourceOffset
+                throw error
+            }
             if interrupt != .none {
                 let i = interrupt
                 interrupt = .none
@@ -282,6 +281,7 @@ extension RenderContext {
             out.append(utf8Of: "<td class=\"col\(drop.col)\">")
             try render(t.body, into: &out)
             out.append(utf8Of: "</td>")
+            try checkOutput(out)
             if interrupt == .breakLoop {
                 interrupt = .none
                 break
@@ -301,7 +301,7 @@ extension RenderContext {
             throw LiquidError(.templateNotFound, "partial name must be a string", offset: offset)
         }
         if partialDepth >= environment.limits.partialDepth {
-            throw LiquidError(.limitExceeded, "partials nested deeper than \(environment.limits.partialDepth)", offset: offset)
+            throw LiquidError(.limitExceeded, "partials nested deeper than \(environment.limits.partialDepth) (ResourceLimits.partialDepth)", offset: offset)
         }
         if let cached = environment.partialCache.get(name) { return (name, cached) }
         guard let loader = environment.loader, let source = try loader.source(named: name) else {
@@ -332,6 +332,7 @@ extension RenderContext {
             if case .array(let items) = value {
                 for item in items {
                     try spendIteration(p.offset)
+                    try spend(ResourceLimits.partialWork)
                     scope.push(variable, item)
                     try template.render(context: self, into: &out)
                     scope.pop()
@@ -340,6 +341,7 @@ extension RenderContext {
             }
             scope.push(variable, value)
         }
+        try spend(ResourceLimits.partialWork)
         try template.render(context: self, into: &out)
     }
 
@@ -358,6 +360,7 @@ extension RenderContext {
                 child.scope.push("forloop", .drop(drop))
                 for n in 0..<items.count {
                     try spendIteration(p.offset)
+                    try spend(ResourceLimits.partialWork)
                     child.scope.values[base] = items[n]
                     drop.index0 = n
                     try template.render(context: child, into: &out)
@@ -366,6 +369,7 @@ extension RenderContext {
             }
             child.locals.set(variable, value)
         }
+        try spend(ResourceLimits.partialWork)
         try template.render(context: child, into: &out)
         try checkOutput(out)
     }

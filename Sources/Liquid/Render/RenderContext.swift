@@ -25,28 +25,27 @@ public final class RenderContext {
     @exclusivity(unchecked) var argumentBuffer: [Value] = []
     @exclusivity(unchecked) var interrupt: Interrupt = .none
     @exclusivity(unchecked) var currentLoop: ForLoopDrop?
+    /// Work, time and loop budgets (see `RenderContext+Budget.swift`).
     let budget: Budget
-    /// Copied from the environment: read on every output.
+    /// Copied from the environment: read on every output or filter call.
     let autoescape: Bool
     let outputLimit: Int
+    let valueBytes: Int
+    let valueItems: Int
     let strictUndefined: Bool
     @exclusivity(unchecked) var partialDepth: Int
 
     enum Interrupt { case none, breakLoop, continueLoop }
 
-    /// Budgets shared by a render and the `render` partials it starts.
-    final class Budget {
-        @exclusivity(unchecked) var loopIterations: Int
-        init(loopIterations: Int) { self.loopIterations = loopIterations }
-    }
-
     init(environment: Environment, globals: LiquidObject, budget: Budget? = nil, partialDepth: Int = 0) {
         self.environment = environment
         self.globals = globals
-        self.budget = budget ?? Budget(loopIterations: environment.limits.loopIterations)
+        self.budget = budget ?? Budget(environment.limits)
         self.partialDepth = partialDepth
         self.autoescape = environment.autoescape
         self.outputLimit = environment.limits.outputBytes
+        self.valueBytes = environment.limits.valueBytes
+        self.valueItems = environment.limits.valueItems
         self.strictUndefined = environment.undefined == .strict
     }
 
@@ -93,7 +92,7 @@ public final class RenderContext {
         var first = 0
         switch path.root {
         case .key(let name):
-            if case .key(let key) = path.segments.first {
+            if !path.readsSize, case .key(let key) = path.segments.first {
                 // `name.key`: read the property of the variable in place, without copying the variable.
                 guard let v = lookup(name, hash: path.rootHash, key: key, keyHash: path.segmentHashes[0]) else {
                     return try undefined(path, lenient: lenient)
@@ -116,13 +115,17 @@ public final class RenderContext {
         for n in first..<segments.count {
             let next: Value?
             switch segments[n] {
-            case .key(let k): next = Self.property(of: value, k, hash: path.segmentHashes[n])
+            case .key(let k):
+                if path.readsSize { try chargeMeasuring(value, k) }
+                next = Self.property(of: value, k, hash: path.segmentHashes[n])
             case .index(let i): next = Self.element(of: value, i)
             case .dynamic(let e):
                 let key = try evaluate(e)
                 switch key {
                 case .int(let i): next = Self.element(of: value, i)
-                case .string(let s), .safe(let s): next = Self.property(of: value, s)
+                case .string(let s), .safe(let s):
+                    try chargeMeasuring(value, s)
+                    next = Self.property(of: value, s)
                 case .double(let d) where d == d.rounded(): next = Self.element(of: value, Value.clampedInt(d))
                 default: next = nil
                 }
@@ -131,6 +134,14 @@ public final class RenderContext {
             value = n
         }
         return value
+    }
+
+    /// `string.size` counts characters, which takes time proportional to the string: charge it.
+    func chargeMeasuring(_ value: Value, _ key: String) throws {
+        switch value {
+        case .string(let s), .safe(let s) where key == "size": try spend(s.utf8.count)
+        default: break
+        }
     }
 
     static func property(of value: Value, _ key: String) -> Value? {
@@ -200,8 +211,14 @@ public final class RenderContext {
         return value
     }
 
-    /// Applies one filter call to `value`.
+    /// Applies one filter call to `value`, charging it to the budget and checking the size of its result.
     @inline(__always) func apply(_ call: FilterCall, to value: Value) throws -> Value {
+        let result = try invoke(call, value)
+        try meter(call, input: value, output: result)
+        return result
+    }
+
+    @inline(__always) func invoke(_ call: FilterCall, _ value: Value) throws -> Value {
         if let unary = call.unary {
             do {
                 return try unary(value)
@@ -228,6 +245,7 @@ public final class RenderContext {
             if call.constantArguments == nil { argumentBuffer = args.positional }
         }
         do {
+            if let metered = call.metered { return try metered(value, args, self) }
             return try body(value, args, environment)
         } catch let error as FilterError {
             throw LiquidError(error.kind, "filter '\(call.name)': \(error.message)", offset: call.offset)
@@ -257,6 +275,7 @@ public final class RenderContext {
     }
 
     func compare(_ op: Comparison, _ a: Value, _ b: Value, offset: Int) throws -> Bool {
+        try chargeComparison(op, a, b)
         switch op {
         case .equal: return a.liquidEquals(b)
         case .notEqual: return !a.liquidEquals(b)
@@ -287,6 +306,24 @@ public final class RenderContext {
             case .lessOrEqual: return c <= 0
             default: return c >= 0
             }
+        }
+    }
+}
+
+extension RenderContext {
+    /// Charges a comparison whose cost grows with its operands: `contains` reads its whole left
+    /// side (a string or an array), and comparing two strings or two collections reads the shorter.
+    @inline(__always) func chargeComparison(_ op: Comparison, _ a: Value, _ b: Value) throws {
+        switch (op, a, b) {
+        case (.contains, .string, _), (.contains, .safe, _), (.contains, .array, _): try spend(a.workSize)
+        case (.contains, _, _): break
+        case (_, .string, .string), (_, .string, .safe), (_, .safe, .string), (_, .safe, .safe), (_, .array, .array), (_, .object, .object):
+            try spend(min(a.workSize, b.workSize))
+        case (_, .array, .range): try spend(a.workSize)
+        case (_, .range, .array): try spend(b.workSize)
+        case (_, .string, .blank), (_, .safe, .blank): try spend(a.workSize)
+        case (_, .blank, .string), (_, .blank, .safe): try spend(b.workSize)
+        default: break
         }
     }
 }

@@ -101,7 +101,7 @@ struct Parser {
         depth += 1
         defer { depth -= 1 }
         if depth > environment.limits.nestingDepth {
-            throw LiquidError(.limitExceeded, "blocks nested deeper than \(environment.limits.nestingDepth)", offset: token.start)
+            throw LiquidError(.limitExceeded, "blocks nested deeper than \(environment.limits.nestingDepth) (ResourceLimits.nestingDepth)", offset: token.start)
         }
         let (block, end) = try parseBlock(until: ends)
         guard let end else {

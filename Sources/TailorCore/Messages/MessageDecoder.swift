@@ -7,6 +7,11 @@ public struct MessageDecoder: Sendable {
         public var maxMessageBytes = 32 * 1024
         public var maxBatchBytes = 500 * 1024
         public var maxBatchCount = 2_500
+        /// How far ahead of its receipt a message's `timestamp` may be. A later one (a client clock set
+        /// wrong, or `9999-12-31`) takes the time it was received and keeps what it said as
+        /// `context.originalTimestamp`, so that no trait or `last_seen` is frozen in the future. nil keeps
+        /// every timestamp as given (imports, which load history).
+        public var maxFutureSkew: TimeInterval? = 86_400
         public init() {}
     }
 
@@ -91,7 +96,11 @@ public struct MessageDecoder: Sendable {
             guard let s = raw.stringValue, let t = ISO8601.parse(s) else {
                 throw Error(path: at("timestamp"), reason: "expected an ISO-8601 date-time")
             }
-            message.timestamp = t
+            if let skew = limits.maxFutureSkew, t.timeIntervalSince(receivedAt) > skew {
+                message.context["originalTimestamp"] = .string(s)
+            } else {
+                message.timestamp = t
+            }
         }
         // Identify's traits may also come in context.traits (Segment's mobile libraries).
         if message.traits.isEmpty, type == .identify, case .object(let ct)? = message.context["traits"] {

@@ -185,6 +185,9 @@ public struct SegmentCatalog: Sendable {
         var problem: String?
         func checkFilters(_ q: EventQuery) {
             for f in q.filters {
+                if let first = f.path.first, policy.isPersonal(first) {
+                    problem = problem ?? "properties.\(first) is personal data, sealed at rest; segments cannot query it"
+                }
                 switch f.comparison {
                 case .within, .moreThanAgo: problem = problem ?? "'within' and 'more than … ago' are not supported on event properties; use the window (in last N days)"
                 default: break
@@ -221,6 +224,10 @@ public struct SegmentCatalog: Sendable {
         }
         walk(c)
         if let problem { throw SegmentDefinitionError(problem) }
+        // No stored event name or trait holds a NUL (ingest refuses them), and databases do not keep one.
+        if JSONWriter.string(c.json).contains("\\u0000") {
+            throw SegmentDefinitionError("a condition must not contain the NUL character (U+0000)")
+        }
     }
 
     static func topologicalOrder(_ defs: [String: SegmentDefinition]) throws(SegmentDefinitionError) -> [String] {

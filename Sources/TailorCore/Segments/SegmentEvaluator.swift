@@ -80,7 +80,9 @@ public struct Explanation: Sendable, Hashable {
 /// Evaluates conditions for one profile (the real-time path), finds when the result can next change by
 /// the passing of time alone (the durable timers), and explains a result.
 ///
-/// Segment references are evaluated by evaluating the referenced segment's condition on the same subject.
+/// Segment references are evaluated by evaluating the referenced segment's condition on the same subject,
+/// once per evaluation however often it is referred to (directly or through other segments), so that cost
+/// grows with the number of segments, not with the number of paths between them.
 public struct SegmentEvaluator: Sendable {
     public let segments: [String: Condition]
 
@@ -136,6 +138,10 @@ private struct Run {
     let collect: Bool
     /// The earliest time after now at which some atom may change.
     var next: Int64?
+    /// Referenced segments already evaluated (their boundaries, when collecting, are already in `next`).
+    var segmentResults: [String: Bool] = [:]
+    /// Referenced segments already explained in this explanation.
+    var explained: [String: Bool] = [:]
 
     init(evaluator: SegmentEvaluator, subject: SegmentSubject, now: Int64, collect: Bool) {
         self.evaluator = evaluator
@@ -179,8 +185,11 @@ private struct Run {
         case .notFollowed(let seq):
             return sequence(seq).held
         case .segment(let id):
+            if let known = segmentResults[id] { return known }
             guard depth < 32, let inner = evaluator.segments[id] else { return false }
-            return eval(inner, depth: depth + 1)
+            let held = eval(inner, depth: depth + 1)
+            segmentResults[id] = held
+            return held
         }
     }
 
@@ -206,10 +215,14 @@ private struct Run {
             let value = witness.map { "unanswered at " + ISO8601.format(Date(millisecondsSince1970: $0)) } ?? "none unanswered"
             return Explanation(condition: c.text, value: value, held: held, children: [])
         case .segment(let id):
+            // A segment met again is not explained again (its explanation is above, and the tree would grow
+            // with every path to it).
+            if let held = explained[id] { return Explanation(condition: c.text, value: "explained above", held: held, children: []) }
             guard depth < 32, let inner = evaluator.segments[id] else {
                 return Explanation(condition: c.text, value: "unknown segment", held: false, children: [])
             }
             let child = explain(inner, depth: depth + 1)
+            explained[id] = child.held
             return Explanation(condition: c.text, value: nil, held: child.held, children: [child])
         }
     }

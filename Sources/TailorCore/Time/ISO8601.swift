@@ -4,6 +4,8 @@ public import Foundation
 ///
 /// Accepts `2024-05-01`, `2024-05-01T12:30:00Z`, fractions of any length (`.123456`), offsets
 /// (`+02:00`, `+0200`, `-05`) and a space instead of `T`; a time without an offset is UTC.
+/// Refuses what no clock shows: year 0000, a day the month does not have (`2023-02-29`), hours past 24,
+/// and offsets beyond ±18:00 or with 60 minutes or more (`+99:99`).
 public enum ISO8601 {
     public static func parse(_ string: String) -> Date? {
         var s = string.utf8[...]
@@ -23,7 +25,7 @@ public enum ISO8601 {
             return true
         }
         guard let year = digits(4), take("-"), let month = digits(2), take("-"), let day = digits(2) else { return nil }
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        guard year >= 1, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
         var hour = 0
         var minute = 0
         var second = 0
@@ -66,6 +68,7 @@ public enum ISO8601 {
                 } else if let m = digits(2) {
                     om = m
                 }
+                guard om < 60, oh * 60 + om <= 18 * 60 else { return nil }
                 offsetSeconds = (oh * 3600 + om * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
             }
         }
@@ -90,6 +93,15 @@ public enum ISO8601 {
             return String(repeating: "0", count: max(0, n - s.count)) + s
         }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(h, 2)):\(pad(mi, 2)):\(pad(sec, 2)).\(pad(milli, 3))Z"
+    }
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     // Howard Hinnant's days-from-civil algorithm (proleptic Gregorian calendar).

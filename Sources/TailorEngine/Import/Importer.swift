@@ -179,7 +179,10 @@ public struct Importer: Sendable {
     // MARK: - Events (JSON Lines)
 
     func parseEvents(_ bytes: [UInt8], report: inout ImportReport) -> [Message] {
-        let decoder = MessageDecoder()
+        // Imports load history: timestamps are kept as given, however far from today.
+        var limits = MessageDecoder.Limits()
+        limits.maxFutureSkew = nil
+        let decoder = MessageDecoder(limits: limits)
         var messages: [Message] = []
         var line = 0
         for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {

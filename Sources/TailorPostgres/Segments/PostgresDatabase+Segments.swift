@@ -174,6 +174,7 @@ extension PostgresDatabase {
             case .text(let s): bindings.append(PostgresText.clean(s)); return "$\(count)::text"
             case .integer(let i): bindings.append(i); return "$\(count)::int8"
             case .real(let d): bindings.append(d); return "$\(count)::float8"
+            case .members: preconditionFailure("the event filter binds no segment's members")
             }
         }
         // One round trip reads the events, memberships, timers and (when read) RFM scores, tagged by kind.
@@ -306,16 +307,27 @@ extension PostgresDatabase {
 
     // MARK: Reading
 
-    func audienceQuery(_ condition: Condition, catalog: SegmentCatalog, countOnly: Bool, limit: Int?) -> PostgresQuery {
-        var (sql, binds) = SegmentSQL.audience(condition, dialect: .postgres, now: segmentRuntime.now, segments: catalog.evaluator.segments,
-                                              countOnly: countOnly)
-        if let limit { sql += " LIMIT \(max(0, limit))" }
+    /// Runs an audience's queries on one connection: its referenced segments in order, then the audience.
+    func audienceRows(_ condition: Condition, countOnly: Bool, limit: Int?, on conn: PostgresConnection) async throws -> [PostgresRandomAccessRow] {
+        let catalog = try await catalog(conn)
+        var query = SegmentSQL.audience(condition, dialect: .postgres, now: segmentRuntime.now, segments: catalog.evaluator.segments,
+                                        countOnly: countOnly)
+        if let limit { query.sql += " LIMIT \(max(0, limit))" }
+        var members: [String: [String]] = [:]
+        for r in query.references {
+            members[r.segment] = try await rows(Self.query(r.sql, r.binds, members: members), on: conn).map { try $0[0].decode(String.self) }
+        }
+        return try await rows(Self.query(query.sql, query.binds, members: members), on: conn)
+    }
+
+    static func query(_ sql: String, _ binds: [SQLBind], members: [String: [String]]) -> PostgresQuery {
         var bindings = PostgresBindings(capacity: binds.count)
         for b in binds {
             switch b {
             case .text(let s): bindings.append(PostgresText.clean(s))
             case .integer(let i): bindings.append(i)
             case .real(let d): bindings.append(d)
+            case .members(let segment): bindings.append(members[segment] ?? [])
             }
         }
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
@@ -324,9 +336,7 @@ extension PostgresDatabase {
     public func audience(_ condition: Condition, limit: Int?) async throws -> [ProfileID] {
         try await withContext("computing an audience") {
             try await self.client.withConnection { conn in
-                let catalog = try await self.catalog(conn)
-                return try await self.rows(self.audienceQuery(condition, catalog: catalog, countOnly: false, limit: limit), on: conn)
-                    .map { ProfileID(try $0[0].decode(String.self)) }
+                try await self.audienceRows(condition, countOnly: false, limit: limit, on: conn).map { ProfileID(try $0[0].decode(String.self)) }
             }
         }
     }
@@ -334,9 +344,7 @@ extension PostgresDatabase {
     public func audienceCount(_ condition: Condition) async throws -> Int {
         try await withContext("counting an audience") {
             try await self.client.withConnection { conn in
-                let catalog = try await self.catalog(conn)
-                return Int(try await self.rows(self.audienceQuery(condition, catalog: catalog, countOnly: true, limit: nil), on: conn)
-                    .first?[0].decode(Int64.self) ?? 0)
+                Int(try await self.audienceRows(condition, countOnly: true, limit: nil, on: conn).first?[0].decode(Int64.self) ?? 0)
             }
         }
     }

@@ -61,25 +61,37 @@ public struct PostgresURL: Sendable, Equatable {
         return "postgres://\(username)@\(host):\(port)/\(database)"
     }
 
+    /// Settings every Tailor session starts with. JIT compilation is off: Tailor's queries are short, and a
+    /// segment of a thousand conditions is a query of a thousand subplans, which the JIT spends minutes
+    /// compiling for a result the executor gives in milliseconds.
+    static let sessionSettings = [("jit", "off")]
+
     var clientConfiguration: PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
         if let unixSocketDirectory {
-            return PostgresClient.Configuration(unixSocketPath: "\(unixSocketDirectory)/.s.PGSQL.\(port)", username: username,
-                                                password: password, database: database)
+            configuration = PostgresClient.Configuration(unixSocketPath: "\(unixSocketDirectory)/.s.PGSQL.\(port)", username: username,
+                                                         password: password, database: database)
+        } else {
+            let mode: PostgresClient.Configuration.TLS
+            switch tls {
+            case .disable: mode = .disable
+            case .prefer: mode = .prefer(.makeClientConfiguration())
+            case .require: mode = .require(.makeClientConfiguration())
+            }
+            configuration = PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database,
+                                                         tls: mode)
         }
-        let mode: PostgresClient.Configuration.TLS
-        switch tls {
-        case .disable: mode = .disable
-        case .prefer: mode = .prefer(.makeClientConfiguration())
-        case .require: mode = .require(.makeClientConfiguration())
-        }
-        return PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database, tls: mode)
+        configuration.options.additionalStartupParameters = Self.sessionSettings
+        return configuration
     }
 
     var connectionConfiguration: PostgresConnection.Configuration {
         get throws {
             if let unixSocketDirectory {
-                return PostgresConnection.Configuration(unixSocketPath: "\(unixSocketDirectory)/.s.PGSQL.\(port)", username: username,
-                                                        password: password, database: database)
+                var configuration = PostgresConnection.Configuration(unixSocketPath: "\(unixSocketDirectory)/.s.PGSQL.\(port)",
+                                                                     username: username, password: password, database: database)
+                configuration.options.additionalStartupParameters = Self.sessionSettings
+                return configuration
             }
             let mode: PostgresConnection.Configuration.TLS
             switch tls {
@@ -87,8 +99,10 @@ public struct PostgresURL: Sendable, Equatable {
             case .prefer: mode = .prefer(try .init(configuration: .makeClientConfiguration()))
             case .require: mode = .require(try .init(configuration: .makeClientConfiguration()))
             }
-            return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database,
-                                                    tls: mode)
+            var configuration = PostgresConnection.Configuration(host: host, port: port, username: username, password: password,
+                                                                 database: database, tls: mode)
+            configuration.options.additionalStartupParameters = Self.sessionSettings
+            return configuration
         }
     }
 }

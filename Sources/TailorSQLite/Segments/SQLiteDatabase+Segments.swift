@@ -317,9 +317,10 @@ extension SQLiteDatabase {
         let now = segmentRuntime.now
         return try await pool.read { db in
             let catalog = try self.catalog(db)
-            var (sql, binds) = SegmentSQL.audience(condition, dialect: .sqlite, now: now, segments: catalog.evaluator.segments)
-            if let limit { sql += " LIMIT \(max(0, limit))" }
-            return try String.fetchAll(db, sql: sql, arguments: Self.arguments(binds)).map { ProfileID($0) }
+            var query = SegmentSQL.audience(condition, dialect: .sqlite, now: now, segments: catalog.evaluator.segments)
+            if let limit { query.sql += " LIMIT \(max(0, limit))" }
+            let members = try Self.references(query, db)
+            return try String.fetchAll(db, sql: query.sql, arguments: Self.arguments(query.binds, members: members)).map { ProfileID($0) }
         }
     }
 
@@ -327,17 +328,29 @@ extension SQLiteDatabase {
         let now = segmentRuntime.now
         return try await pool.read { db in
             let catalog = try self.catalog(db)
-            let (sql, binds) = SegmentSQL.audience(condition, dialect: .sqlite, now: now, segments: catalog.evaluator.segments, countOnly: true)
-            return try Int.fetchOne(db, sql: sql, arguments: Self.arguments(binds)) ?? 0
+            let query = SegmentSQL.audience(condition, dialect: .sqlite, now: now, segments: catalog.evaluator.segments, countOnly: true)
+            let members = try Self.references(query, db)
+            return try Int.fetchOne(db, sql: query.sql, arguments: Self.arguments(query.binds, members: members)) ?? 0
         }
     }
 
-    static func arguments(_ binds: [SQLBind]) -> StatementArguments {
+    /// Runs an audience's referenced segments in order; returns each one's ids as the JSON array its binds take.
+    static func references(_ query: AudienceQuery, _ db: Database) throws -> [String: String] {
+        var members: [String: String] = [:]
+        for r in query.references {
+            let ids = try String.fetchAll(db, sql: r.sql, arguments: arguments(r.binds, members: members))
+            members[r.segment] = JSONWriter.string(.array(ids.map { .string($0) }))
+        }
+        return members
+    }
+
+    static func arguments(_ binds: [SQLBind], members: [String: String] = [:]) -> StatementArguments {
         StatementArguments(binds.map { b -> (any DatabaseValueConvertible) in
             switch b {
             case .text(let s): s
             case .integer(let i): i
             case .real(let d): d
+            case .members(let segment): members[segment] ?? "[]"
             }
         })
     }

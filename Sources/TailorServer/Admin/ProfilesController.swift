@@ -35,7 +35,7 @@ struct ProfilesController: Sendable {
                 return v
             }
             let events = try await events.events(of: view.id, before: before, limit: limit)
-            var body: JSONObject = ["profileId": .string(view.id.rawValue), "events": .array(events.map(ProfileJSON.event))]
+            var body: JSONObject = ["profile_id": .string(view.id.rawValue), "events": .array(events.map(ProfileJSON.event))]
             if events.count == limit, let last = events.last { body["next"] = .string(String(last.sequence)) }
             return JSONResponse.make(.object(body))
         }
@@ -64,41 +64,45 @@ struct ProfilesController: Sendable {
     }
 }
 
-/// The JSON shapes of the admin API.
+/// The JSON shapes of the admin API. Tailor's own fields are snake_case; a stored Segment message keeps
+/// Segment's wire names (`userId`, `messageId`, `receivedAt`).
 enum ProfileJSON {
     static func time(_ d: Date?) -> JSONValue { d.map { .string(ISO8601.format($0)) } ?? .null }
+
+    /// A currency amount, rounded to the cent (sums of binary fractions print as `101.96000000000001`).
+    static func money(_ amount: Double) -> JSONValue { .number((amount * 100).rounded() / 100) }
 
     static func profile(_ p: ProfileView, merges: [MergeRecord]) -> JSONObject {
         let s = p.state
         var traits = p.traits
         for (k, v) in p.personal.value { traits[k] = v }
         let cart: [JSONValue] = s.cart.values.sorted { $0.productId < $1.productId }.map { line in
-            var o: JSONObject = ["product_id": .string(line.productId), "quantity": .number(line.quantity), "price": .number(line.price)]
+            var o: JSONObject = ["product_id": .string(line.productId), "quantity": .number(line.quantity), "price": money(line.price)]
             if let n = line.name { o["name"] = .string(n) }
             return .object(o)
         }
         let computed: JSONObject = [
             "first_seen": time(s.firstSeen), "last_seen": time(s.lastSeen), "last_activity": time(s.lastActivity),
             "event_count": .number(Double(s.eventCount)),
-            "order_count": .number(Double(s.orderCount)), "revenue": .number(s.revenue),
-            "last_order_at": time(s.lastOrderAt), "last_order_value": s.lastOrderValue.map(JSONValue.number) ?? .null,
-            "average_order_value": s.averageOrderValue.map(JSONValue.number) ?? .null,
+            "order_count": .number(Double(s.orderCount)), "revenue": money(s.revenue),
+            "last_order_at": time(s.lastOrderAt), "last_order_value": s.lastOrderValue.map(money) ?? .null,
+            "average_order_value": s.averageOrderValue.map(money) ?? .null,
             "email_opens": .number(Double(s.emailOpens)), "email_clicks": .number(Double(s.emailClicks)),
-            "cart": .array(cart), "cart_value": .number(s.cartValue), "cart_updated_at": time(s.cartUpdatedAt),
+            "cart": .array(cart), "cart_value": money(s.cartValue), "cart_updated_at": time(s.cartUpdatedAt),
         ]
         var identities: JSONObject = [:]
         for kind in Identity.Kind.allCases where kind != .email {
             let values = p.identities.filter { $0.kind == kind }.map { JSONValue.string($0.value) }
-            if !values.isEmpty { identities[kind == .user ? "userIds" : "anonymousIds"] = .array(values) }
+            if !values.isEmpty { identities[kind == .user ? "user_ids" : "anonymous_ids"] = .array(values) }
         }
         return [
             "id": .string(p.id.rawValue),
-            "createdAt": time(p.createdAt),
+            "created_at": time(p.createdAt),
             "traits": .object(traits),
-            "traitFamilies": .object(Dictionary(uniqueKeysWithValues: TraitFamily.group(traits).map { ($0.key.rawValue, JSONValue.object($0.value)) })),
+            "trait_families": .object(Dictionary(uniqueKeysWithValues: TraitFamily.group(traits).map { ($0.key.rawValue, JSONValue.object($0.value)) })),
             "computed": .object(computed),
             "identities": .object(identities),
-            "eventCounts": .object(p.eventCounts.mapValues { .number(Double($0)) }),
+            "event_counts": .object(p.eventCounts.mapValues { .number(Double($0)) }),
             "merges": .array(merges.map { .object(["from": .string($0.from.rawValue), "reason": .string($0.reason), "at": time($0.at)]) }),
         ]
     }

@@ -40,7 +40,7 @@ struct RecommendationsController: Sendable {
             }
             return .object(o)
         }
-        return ["profileId": .string(list.profileId.rawValue), "modelTrainedAt": .string(ISO8601.format(model.trainedAt)),
+        return ["profile_id": .string(list.profileId.rawValue), "model_trained_at": .string(ISO8601.format(model.trainedAt)),
                 "recommendations": .array(items)]
     }
 

@@ -120,7 +120,7 @@ struct SegmentsController: Sendable {
     }
 
     static func body(_ request: Request) async throws -> JSONObject {
-        let buffer = try await request.body.collect(upTo: maximumBody)
+        let buffer = try await request.collectBody(upTo: maximumBody)
         let json: JSONValue
         do {
             json = try JSONParser.parse(Array(buffer.readableBytesView))

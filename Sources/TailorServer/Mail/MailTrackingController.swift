@@ -58,7 +58,7 @@ struct MailTrackingController: Sendable {
         }
         router.post("/t/u/:token") { request, context in
             let token = try self.verify(try context.parameters.require("token"), .unsubscribe)
-            let body = String(buffer: try await request.body.collect(upTo: 16_384))
+            let body = String(buffer: try await request.collectBody(upTo: 16_384))
             let requester = Self.requester(request)
             // RFC 8058: the body is `List-Unsubscribe=One-Click`, form-urlencoded or multipart/form-data.
             if body.contains("List-Unsubscribe=One-Click") || (body.contains("List-Unsubscribe") && body.contains("One-Click")) {

@@ -38,7 +38,9 @@ struct TrackingController: Sendable {
         var body: ByteBuffer
         do {
             // The compressed body may be small while the message is not: gzip is capped after inflating.
-            body = try await request.body.collect(upTo: limit + 1)
+            body = try await request.collectBody(upTo: limit + 1)
+        } catch let error as APIError {
+            throw error
         } catch {
             throw APIError.tooLarge(what, limit: limit)
         }

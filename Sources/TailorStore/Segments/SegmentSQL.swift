@@ -6,6 +6,24 @@ public enum SQLBind: Sendable, Hashable {
     case text(String)
     case integer(Int64)
     case real(Double)
+    /// The profile ids a referenced segment's query returned (``AudienceQuery/references``): on SQLite a JSON
+    /// array read with `json_each`, on PostgreSQL a `text[]`.
+    case members(segment: String)
+}
+
+/// An audience as queries: the segments the condition refers to (directly or through others), each once and
+/// dependencies first, then the audience itself. A store runs them in order and binds each reference's ids
+/// where a later query names them (``SQLBind/members(segment:)``).
+public struct AudienceQuery: Sendable {
+    public struct Reference: Sendable {
+        public var segment: String
+        public var sql: String
+        public var binds: [SQLBind]
+    }
+
+    public var references: [Reference]
+    public var sql: String
+    public var binds: [SQLBind]
 }
 
 /// Compiles a segment condition to a SQL predicate over `profiles p` (with `rfm_scores r` left-joined), for
@@ -18,8 +36,10 @@ public struct SegmentSQL: Sendable {
 
     public let dialect: Dialect
     public private(set) var binds: [SQLBind] = []
-    package let now: Int64
-    package let segments: [String: Condition]
+    let now: Int64
+    let segments: [String: Condition]
+    /// The referenced segments compiled so far, each once, dependencies first.
+    var references: [AudienceQuery.Reference] = []
 
     public init(dialect: Dialect, now: Date, segments: [String: Condition] = [:]) {
         self.dialect = dialect
@@ -27,28 +47,49 @@ public struct SegmentSQL: Sendable {
         self.segments = segments
     }
 
-    /// The query listing the live profiles that satisfy the condition, in id order.
+    /// The queries listing the live profiles that satisfy the condition, in id order.
+    ///
+    /// Each segment the condition refers to, directly or through others, is one query of its own, run once,
+    /// and a reference is a test against the ids it returned. Inlining a referenced segment's condition
+    /// instead repeats it at every reference: a chain of segments that each refer to the one before twice
+    /// grows as 2ⁿ, and so does a common table expression, which the database expands at every use.
     public static func audience(_ c: Condition, dialect: Dialect, now: Date, segments: [String: Condition] = [:],
-                                countOnly: Bool = false) -> (sql: String, binds: [SQLBind]) {
+                                countOnly: Bool = false) -> AudienceQuery {
         var compiler = SegmentSQL(dialect: dialect, now: now, segments: segments)
         let predicate = compiler.compile(c, depth: 0)
         let select = countOnly ? "SELECT COUNT(*)" : "SELECT p.id"
-        // The RFM scores are joined only when the condition (or a segment it refers to) reads them.
-        let join = Self.readsRFM(c, segments: segments, depth: 0) ? " LEFT JOIN rfm_scores r ON r.profile_id = p.id" : ""
-        let sql = "\(select) FROM profiles p\(join) WHERE p.merged_into IS NULL AND \(predicate)"
-            + (countOnly ? "" : " ORDER BY p.id")
-        return (sql, compiler.binds)
+        let sql = compiler.profiles(select: select, reading: c) + " AND \(predicate)" + (countOnly ? "" : " ORDER BY p.id")
+        return AudienceQuery(references: compiler.references, sql: sql, binds: compiler.binds)
     }
 
-    package static func readsRFM(_ c: Condition, segments: [String: Condition], depth: Int) -> Bool {
+    /// `SELECT … FROM profiles p [LEFT JOIN rfm_scores r] WHERE p.merged_into IS NULL`: the RFM scores are
+    /// joined only when the condition reads them itself.
+    func profiles(select: String, reading c: Condition) -> String {
+        let join = Self.readsRFM(c) ? " LEFT JOIN rfm_scores r ON r.profile_id = p.id" : ""
+        return "\(select) FROM profiles p\(join) WHERE p.merged_into IS NULL"
+    }
+
+    /// A test against the ids of a referenced segment, whose query is compiled the first time.
+    mutating func reference(_ id: String, _ inner: Condition, depth: Int) -> String {
+        if !references.contains(where: { $0.segment == id }) {
+            var sub = SegmentSQL(dialect: dialect, now: Date(millisecondsSince1970: now), segments: segments)
+            sub.references = references
+            let body = sub.compile(inner, depth: depth + 1)
+            references = sub.references
+            references.append(.init(segment: id, sql: sub.profiles(select: "SELECT p.id", reading: inner) + " AND \(body)", binds: sub.binds))
+        }
+        let ids = bind(.members(segment: id))
+        return switch dialect {
+        case .sqlite: "p.id IN (SELECT value FROM json_each(\(ids)))"
+        case .postgres: "p.id = ANY(\(ids))"
+        }
+    }
+
+    /// Whether the condition reads RFM scores itself (the segments it refers to are subqueries of their own).
+    static func readsRFM(_ c: Condition) -> Bool {
         var found = false
         c.forEachAtom { atom in
-            switch atom {
-            case .field(.rfm, _): found = true
-            case .segment(let id):
-                if depth < 32, let inner = segments[id], readsRFM(inner, segments: segments, depth: depth + 1) { found = true }
-            default: break
-            }
+            if case .field(.rfm, _) = atom { found = true }
         }
         return found
     }
@@ -63,6 +104,7 @@ public struct SegmentSQL: Sendable {
             case .text: return "$\(binds.count)::text"
             case .integer: return "$\(binds.count)::int8"
             case .real: return "$\(binds.count)::float8"
+            case .members: return "$\(binds.count)::text[]"
             }
         }
     }
@@ -78,7 +120,7 @@ public struct SegmentSQL: Sendable {
         case .not(let inner): return "(NOT " + compile(inner, depth: depth) + ")"
         case .segment(let id):
             guard depth < 32, let inner = segments[id] else { return falseSQL }
-            return compile(inner, depth: depth + 1)
+            return reference(id, inner, depth: depth)
         case .field(let f, let cmp): return atom(compare(cmp, operand(f)))
         case .event(let agg, let cmp): return atom(eventAtom(agg, cmp))
         case .notFollowed(let seq): return atom(sequence(seq))

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import TailorCore
 import TailorEngine
 import TailorServer
 import TailorStore
@@ -43,7 +44,9 @@ struct Serve: AsyncParsableCommand {
         let runtime = try await Runtime.open(settings)
         let keys = try await Self.resolveKeys(settings: settings, store: runtime.stores.settings)
         let ingest = IngestService(events: runtime.stores.events, logger: logger)
-        var serverSettings = ServerSettings(host: settings.host, port: settings.port, keys: keys)
+        var limits = MessageDecoder.Limits()
+        limits.maxFutureSkew = TimeInterval(settings.maxFutureSeconds)
+        var serverSettings = ServerSettings(host: settings.host, port: settings.port, keys: keys, limits: limits)
         let mail = try MailSetup(settings: settings, runtime: runtime, logger: logger)
         serverSettings.mailTracking = mail?.engagement
         let app = buildApplication(

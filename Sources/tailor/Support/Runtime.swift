@@ -15,7 +15,8 @@ struct Runtime {
     static func open(_ settings: Settings, migrate: Bool = true) async throws -> Runtime {
         let (key, created) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
         if created { Console.note("created encryption key file \(settings.keyFile) (mode 0600); back it up: without it personal data cannot be read") }
-        let stores = try await DatabaseOpener.open(url: settings.databaseURL, cipher: FieldCipher(masterKey: key))
+        let stores = try await DatabaseOpener.open(url: settings.databaseURL, cipher: FieldCipher(masterKey: key),
+                                                   policy: PersonalDataPolicy.default.adding(settings.personalFields))
         if migrate {
             let applied = try await stores.migrate()
             if !applied.isEmpty { Console.note("applied migrations: \(applied.joined(separator: ", "))") }

@@ -54,6 +54,12 @@ struct Settings: Sendable {
     /// Where `tailor serve` sends the outbox (`TAILOR_MAIL_URL`: smtp://…, file:///folder, or `off`) and the
     /// public base URL of the mail links (`TAILOR_PUBLIC_URL`); see docs/MAIL.md.
     var mailURL = "file:./tailor-mail", publicURL = "http://127.0.0.1:8080"
+    /// How far ahead of its receipt the tracking API takes an event's timestamp (`TAILOR_MAX_FUTURE_SECONDS`,
+    /// default a day); a later one takes the received time (`MessageDecoder.Limits.maxFutureSkew`).
+    var maxFutureSeconds = 86_400
+    /// Names of traits and properties to treat as personal beside Tailor's list (`TAILOR_PERSONAL_FIELDS`,
+    /// comma-separated; see `PersonalDataPolicy`).
+    var personalFields: [String] = []
 
     init(config: ConfigReader, defaultDatabase: String) throws {
         databaseURL = config.string(forKey: "tailor.database.url", default: defaultDatabase)
@@ -73,6 +79,10 @@ struct Settings: Sendable {
         modelsDirectory = config.string(forKey: "tailor.models.dir")
         mailURL = config.string(forKey: "tailor.mail.url", default: mailURL)
         publicURL = config.string(forKey: "tailor.public.url", default: publicURL)
+        maxFutureSeconds = config.int(forKey: "tailor.max.future.seconds", default: maxFutureSeconds)
+        personalFields = config.string(forKey: "tailor.personal.fields", default: "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard maxFutureSeconds >= 0 else { throw ValidationError("TAILOR_MAX_FUTURE_SECONDS must be 0 or more") }
         guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("TAILOR_PORT / --port must be 0...65535") }
     }
 
