@@ -131,13 +131,48 @@ struct CLITests {
         let log = try String(contentsOf: errURL, encoding: .utf8)
         #expect(log.contains("admin key (secret, shown once"))
         #expect(log.contains("write key (public"))
+        let adminKey = try #require(Self.key(after: "admin key (secret, shown once; Tailor keeps only its hash): ", in: log), "\(log)")
+        let writeKey = try #require(Self.key(after: "write key (public, for the tracking API and tailor.js): ", in: log))
+        #expect(adminKey.hasPrefix("ak_") && writeKey.hasPrefix("wk_"))
         kill(process.processIdentifier, SIGTERM)
         for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
         #expect(!process.isRunning)
         #expect(process.terminationStatus == 0)
-        // A second start reuses the stored keys: the admin key is not printed again.
-        let second = try await tailor(["migrate"], in: dir)
-        #expect(second.stdout.contains("up to date"))
+
+        // A second start reuses the stored keys: the admin key is not printed again (Tailor kept only its hash),
+        // the one printed first still opens the admin API, and the write key is the same.
+        let second = tailorProcess(["serve", "--port", String(port)], in: dir)
+        let secondErrURL = dir.appendingPathComponent("serve2.err")
+        FileManager.default.createFile(atPath: secondErrURL.path, contents: nil)
+        second.standardError = try FileHandle(forWritingTo: secondErrURL)
+        second.standardOutput = FileHandle.nullDevice
+        try second.run()
+        defer { if second.isRunning { second.terminate() } }
+        var secondHealthy = false
+        for _ in 0..<200 where !secondHealthy {
+            try await Task.sleep(for: .milliseconds(100))
+            if let data = try? await fetch("http://127.0.0.1:\(port)/healthz"), String(decoding: data, as: UTF8.self).contains("ok") { secondHealthy = true }
+        }
+        #expect(secondHealthy)
+        let admin = try await fetch("http://127.0.0.1:\(port)/v1/segments", headers: ["Authorization: Bearer \(adminKey)"])
+        #expect(!admin.isEmpty, "the first admin key no longer opens the admin API")
+        let wrong = try await fetch("http://127.0.0.1:\(port)/v1/segments", headers: ["Authorization: Bearer ak_wrong"])
+        #expect(wrong.isEmpty)
+        kill(second.processIdentifier, SIGTERM)
+        for _ in 0..<100 where second.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!second.isRunning && second.terminationStatus == 0)
+        let secondLog = try String(contentsOf: secondErrURL, encoding: .utf8)
+        #expect(secondLog.contains("tailor is listening on"), "\(secondLog)")
+        #expect(!secondLog.contains("admin key"), "\(secondLog)")
+        #expect(!secondLog.contains(adminKey))
+        if let again = Self.key(after: "write key (public, for the tracking API and tailor.js): ", in: secondLog) { #expect(again == writeKey) }
+    }
+
+    /// The word printed after `prefix` in a log, if any.
+    static func key(after prefix: String, in log: String) -> String? {
+        guard let range = log.range(of: prefix) else { return nil }
+        let word = log[range.upperBound...].prefix { !$0.isWhitespace }
+        return word.isEmpty ? nil : String(word)
     }
 }
 

@@ -52,6 +52,44 @@ struct RecommendCLITests {
         #expect(fit["horizon_days"] as? Double == 90)
     }
 
+    /// `recommend evaluate` on the store compares the model with popularity, and on data where taste is all there
+    /// is (two communities that never mix, see `twoCommunities()`), the model must win.
+    @Test func evaluateComparesTheModelWithPopularityAndBeatsItWhereItMust() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = ["TAILOR_NOW": "2026-11-01T12:00:00Z", "TAILOR_DATABASE_URL": "sqlite:" + dir.appendingPathComponent("r.db").path]
+        let events = twoCommunities().enumerated().map { n, v in
+            let time = String(format: "2026-10-%02dT10:00:%02dZ", v.day, v.second)
+            return #"{"type":"track","userId":"\#(v.user)","event":"Product Viewed","properties":{"product_id":"\#(v.item)"},"timestamp":"\#(time)","messageId":"v\#(n)"}"#
+        }
+        try await importEvents(events, in: dir, environment: env)
+        // The 30 views of October 20 share one time: any fraction up to 1/6 holds out exactly those.
+        let run = try await tailor(["recommend", "evaluate", "--k", "3", "--test-fraction", "0.1", "--factors", "8", "--threads", "1"],
+                                   in: dir, environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let out = try jsonObject(run)
+        #expect(out["train_interactions"] as? Int == 150 && out["test_interactions"] as? Int == 30, "\(out)")
+        #expect((out["cutoff"] as? String)?.hasPrefix("2026-10-20T10:00:00") == true, "\(out)")
+        #expect(out["k"] as? Int == 3)
+        let baseline = try #require(out["baseline"] as? [String: Any], "the popularity baseline is missing: \(out)")
+        #expect(out["users"] as? Int == 30 && baseline["users"] as? Int == 30)
+        // Popularity ranks the larger community's items first: it finds the 20 `b` users' item at rank 1 and
+        // none of the 10 `a` users'.
+        #expect(near(baseline["ndcg_at_k"] as? Double, 20.0 / 30, 1e-9), "\(baseline)")
+        #expect(near(baseline["precision_at_k"] as? Double, 20.0 / 90, 1e-9), "\(baseline)")
+        #expect(near(baseline["recall_at_k"] as? Double, 20.0 / 30, 1e-9), "\(baseline)")
+        // The model finds every held-out item in its top 3, and beats the baseline on every figure.
+        #expect(near(out["recall_at_k"] as? Double, 1, 1e-9), "\(out)")
+        #expect(near(out["precision_at_k"] as? Double, 1.0 / 3, 1e-9), "\(out)")
+        for figure in ["precision_at_k", "recall_at_k", "map_at_k", "ndcg_at_k"] {
+            #expect((out[figure] as? Double ?? 0) > (baseline[figure] as? Double ?? 1), "\(figure): model \(out[figure] ?? "nil"), popularity \(baseline[figure] ?? "nil")")
+        }
+        let settings = try #require(out["settings"] as? [String: Any])
+        #expect(settings["factors"] as? Int == 8)
+        let bad = try await tailor(["recommend", "evaluate", "--test-fraction", "1"], in: dir, environment: env)
+        #expect(bad.status != 0 && bad.stderr.contains("--test-fraction must lie strictly between 0 and 1"))
+    }
+
     @Test func recommendForWithoutAModelSaysHowToTrainOne() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TailorCore
+import TailorMail
 import TailorStore
 
 /// `tailor mail suppress add|remove|list|check`: the suppression list (kept by blind index: `list`
@@ -21,6 +22,12 @@ struct MailSuppressCommand: AsyncParsableCommand {
         func run() async throws {
             guard let reason = SuppressionReason(rawValue: reason) else {
                 throw ValidationError("--reason must be one of \(SuppressionReason.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            // Only bare addresses: anything else would be stored as a key no message can ever match. The error
+            // names the argument's position, not its text (addresses are personal data).
+            for (i, address) in addresses.enumerated()
+            where (try? MailAddress(address.trimmingCharacters(in: .whitespaces))) == nil || address.contains("<") {
+                throw ValidationError("address \(i + 1) of \(addresses.count) is not an email address (local@domain); nothing was added")
             }
             try await withMailStore(global) { store, clock in
                 let added = try await store.suppress(addresses.map {
