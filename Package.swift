@@ -182,7 +182,8 @@ let tailorTargets: [Target] = [
     ),
     .testTarget(
         name: "TailorPostgresTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorPostgres", "TailorDatabases", "TailorTesting"],
+        dependencies: ["TailorCore", "TailorStore", "TailorPostgres", "TailorDatabases", "TailorTesting",
+                       .product(name: "PostgresNIO", package: "postgres-nio")],
         swiftSettings: swiftSettings
     ),
     .testTarget(

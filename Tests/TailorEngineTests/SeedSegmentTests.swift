@@ -45,7 +45,7 @@ struct SeedSegmentTests {
         let service = SegmentService(stores: Stores(db), clock: clock)
         let realTime = try await !db.segments().isEmpty
         for template in SegmentTemplates.all {
-            let (_, refresh) = try await service.define(template: template.id)
+            let (_, refresh) = try await service.define(template: template.id, replacing: true)
             // Memberships maintained during ingest need no correction when the segment is evaluated afresh.
             if realTime { #expect(refresh.entered == 0 && refresh.exited == 0, "\(label) \(template.id): \(refresh)") }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import struct PostgresNIO.PostgresQuery
 import Testing
 import TailorCore
 import TailorDatabases
@@ -320,6 +321,19 @@ struct PostgresStoreTests {
             await #expect(throws: StoreError.self) {
                 _ = try await db.ingest([.track("Odd\u{0}Event", userId: "user", at: t0, messageId: "n2")], planner: IngestPlanner())
             }
+            try await db.close()
+        }
+    }
+
+    /// Sessions start with JIT compilation off: it spent minutes on a segment of a thousand conditions.
+    @Test func sessionsRunWithoutJIT() async throws {
+        try await PostgresFixture.with { fixture in
+            let db = try await fixture.node()
+            try await db.migrate()
+            let jit = try await db.client.withConnection { conn in
+                try await db.rows(PostgresQuery(unsafeSQL: "SHOW jit"), on: conn).first?[0].decode(String.self)
+            }
+            #expect(jit == "off")
             try await db.close()
         }
     }

@@ -116,11 +116,12 @@ public final class SegmentService: Service, Sendable {
 
     /// Creates the segment of a template under its own name (or another).
     @discardableResult
-    public func define(template: String, name: String? = nil) async throws -> (SegmentDefinition, SegmentRefresh) {
+    public func define(template: String, name: String? = nil, replacing: Bool = false) async throws -> (SegmentDefinition, SegmentRefresh) {
         guard let t = SegmentTemplates.named(template) else {
             throw SegmentDefinitionError("no template \(template); see `tailor segment templates`", code: .notFound)
         }
-        return try await define(name: name ?? t.name, id: name == nil ? t.id : nil, description: t.description, condition: t.condition)
+        return try await define(name: name ?? t.name, id: name == nil ? t.id : nil, description: t.description, condition: t.condition,
+                                replacing: replacing)
     }
 
     // MARK: Reading
