@@ -10,6 +10,7 @@ struct PersonalDataPolicyTests {
         "phone", "phone_number", "phoneNumber", "mobile", "mobile_phone", "telephone", "full_name", "FullName", "first_name", "lastName",
         "surname", "name", "billing_name", "contactName", "postal_address", "shipping_address", "shippingAddress", "address_line1",
         "street", "birthday", "date_of_birth", "dob", "ip", "client_ip", "ip_address", "username", "ssn", "passport_number", "iban",
+        "Kündén_Email", "adresse_email", "ÉmailAddress",
     ])
     func personalNames(name: String) {
         #expect(policy.isPersonal(name))

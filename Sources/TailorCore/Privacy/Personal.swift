@@ -89,6 +89,41 @@ public struct PersonalDataPolicy: Sendable {
     /// A name's words, lower case: split at anything not a letter or digit and where a lower-case letter or
     /// digit meets an upper-case one (`shippingAddress`, `customer_email`, `E-mail` → `e`, `mail`).
     static func words(_ name: String) -> [String] {
+        // Field names are nearly always ASCII, and ingest classifies every key of every message: bytes, then.
+        let words = name.utf8.allSatisfy({ $0 < 0x80 }) ? asciiWords(name.utf8) : unicodeWords(name)
+        // "E-mail" and "e_mail" are one word, whatever separates them.
+        var joined: [String] = []
+        joined.reserveCapacity(words.count)
+        for w in words {
+            if let last = joined.last, last == "e", w == "mail" { joined[joined.count - 1] = "email" } else { joined.append(w) }
+        }
+        return joined
+    }
+
+    private static func asciiWords(_ bytes: String.UTF8View) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        var previousLowerOrDigit = false
+        for b in bytes {
+            let upper = b >= 65 && b <= 90, lower = b >= 97 && b <= 122, digit = b >= 48 && b <= 57
+            guard upper || lower || digit else {
+                if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
+                previousLowerOrDigit = false
+                continue
+            }
+            if upper, previousLowerOrDigit, !current.isEmpty {
+                words.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            }
+            current.append(upper ? b + 32 : b)
+            previousLowerOrDigit = lower || digit
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        return words
+    }
+
+    private static func unicodeWords(_ name: String) -> [String] {
         var words: [String] = []
         var current = ""
         var previousLowerOrDigit = false
@@ -107,12 +142,7 @@ public struct PersonalDataPolicy: Sendable {
             previousLowerOrDigit = c.isLowercase || c.isNumber
         }
         if !current.isEmpty { words.append(current) }
-        // "E-mail" and "e_mail" are one word, whatever separates them.
-        var joined: [String] = []
-        for w in words {
-            if let last = joined.last, last == "e", w == "mail" { joined[joined.count - 1] = "email" } else { joined.append(w) }
-        }
-        return joined
+        return words
     }
 
     /// Whether a value holds a string shaped like an email address (`local@domain.tld`, no spaces).
