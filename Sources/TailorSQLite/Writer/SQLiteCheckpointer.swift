@@ -7,31 +7,26 @@ import TailorStore
 ///
 /// In WAL mode every commit appends the pages it changed to the `-wal` file, and a checkpoint copies
 /// them back into the database file. SQLite's default does that on the committing connection as soon
-/// as the WAL holds 1,000 pages: under ingest load that is after almost every transaction, and it
-/// doubled the time the single writer spent per event (every page written twice and two `fsync`s
-/// before the next batch could start). Here the writer's automatic checkpoint is only a backstop
-/// (`writerBackstopPages`), and this object checkpoints from its own connection on its own thread:
+/// as the WAL holds 1,000 pages: under ingest load that is after almost every transaction, every page
+/// written twice and two `fsync`s before the next batch can start. Here the writer's automatic
+/// checkpoint is only a backstop (`writerBackstopPages`), and this object checkpoints from its own
+/// connection on its own thread:
 ///
 /// - every `interval` (1 s) it runs a PASSIVE checkpoint, which copies what the WAL holds while the
-///   writer goes on committing (readers and the writer are never blocked; a page changed by several
-///   batches since the last pass is copied once: under ingest most pages are index and profile pages
-///   changed many times a second, so passes every second instead of every 200 ms copy fewer pages, and
-///   measured 12–15 % more events/s). It looks every `tick` (200 ms) and passes sooner when the WAL,
-///   growing as fast as between the last two passes, would reach `restartPages` by the next look, so
-///   that the restart below begins near `restartPages` and the writer's backstop is never reached;
-/// - SQLite reuses the WAL from its start only when a write transaction begins with every frame
-///   copied; under sustained load each transaction begins right after the previous commit, before any
-///   background pass can copy it, so that never happens by itself. Once the WAL holds `restartPages`
-///   pages, up to two more background passes run (fewer when the writer committed less than
-///   `smallTailPages` during one), then the writer itself copies what was committed during the last
-///   pass, between two transactions, and its next transaction starts the WAL over. That stall (10–25 ms
-///   here) is what remains of checkpoints on the writer; it comes once per 262,144 pages written
-///   (1 GB of WAL, about 8 s at 20,000 events/s). The requests caught behind it are the slowest percent:
-///   at 32,768 pages it came every second (measured: p99 51–85 ms against 40–44 ms at 131,072 pages
-///   with 4 connections, and 10–20 % fewer events/s), and at 131,072 pages every 4 s (over 60 s runs,
-///   p99 53–56 ms against 43–47 ms at 262,144). The price is a `-wal` file of about 1.15 GB under
-///   sustained load, kept at that size to be reused. With pauses in the load a background pass copies
-///   everything and the WAL starts over by itself.
+///   writer goes on committing (readers and the writer are never blocked). A page changed by several
+///   batches since the last pass is copied once, so passes are spaced out rather than frequent. It looks
+///   every `tick` (200 ms) and passes sooner when the WAL, growing as fast as between the last two passes,
+///   would reach `restartPages` by the next look, so that the writer's backstop is never reached;
+/// - SQLite reuses the WAL from its start only when a write transaction begins with every frame copied;
+///   under sustained load each transaction begins right after the previous commit, so that never happens
+///   by itself. Once the WAL holds `restartPages` pages, up to two more background passes run (fewer when
+///   the writer committed less than `smallTailPages` during one), then the writer itself copies what was
+///   committed during the last pass, between two transactions, and its next transaction starts the WAL
+///   over. That short stall is what remains of checkpoints on the writer, once per `restartPages` written;
+///   a large restart size makes it rare, at the price of a `-wal` file kept at about that size to be
+///   reused. With pauses in the load a background pass copies everything and the WAL starts over by itself.
+///
+/// The measurements behind the interval and the restart size are in Benchmarks/RESULTS.md ("Checkpoints").
 final class SQLiteCheckpointer: Sendable {
     /// Pages in the WAL beyond which the writer checkpoints by itself (if this object is not running).
     static let writerBackstopPages = 524_288
