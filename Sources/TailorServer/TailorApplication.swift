@@ -74,13 +74,14 @@ public func buildRouter(
     }
     TrackingController(ingest: ingest, keys: settings.keys, decoder: MessageDecoder(limits: settings.limits), clock: clock)
         .addRoutes(to: router)
-    let profiles = ProfilesController(profiles: stores.profiles, events: stores.events, computedTraits: stores.computedTraits, keys: settings.keys)
-    profiles.addRoutes(to: router)
-    SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock), keys: settings.keys)
-        .addRoutes(to: router)
-    RecommendationsController(profiles: profiles, service: RecommendationService(stores: stores),
+    // The admin API: every route of this group needs the secret key.
+    let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys))
+    ProfilesController(profiles: stores.profiles, events: stores.events, computedTraits: stores.computedTraits).addRoutes(to: admin)
+    SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock))
+        .addRoutes(to: admin)
+    RecommendationsController(service: RecommendationService(stores: stores),
                               models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""))
-        .addRoutes(to: router)
+        .addRoutes(to: admin)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     return router
 }

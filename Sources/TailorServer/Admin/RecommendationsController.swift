@@ -8,14 +8,11 @@ import TailorStore
 /// and why (`model`, `popular`, `popular_in_category`). 404 for an unknown profile, 409 while no model is
 /// trained.
 struct RecommendationsController: Sendable {
-    /// Authorizes and reads the profile reference as the profiles API does.
-    let profiles: ProfilesController
     let service: RecommendationService
     let models: RecommendationModelCache
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.get("/v1/profiles/:id/recommendations") { request, context in
-            try profiles.authorize(request)
             let reference = try ProfilesController.reference(context)
             let count = try ProfilesController.intParameter(request, "count", default: 10, range: 1...100)
             do {
