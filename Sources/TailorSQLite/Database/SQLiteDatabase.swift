@@ -1,5 +1,4 @@
 import Foundation
-import CTailorSQLite
 import GRDB
 public import TailorCore
 public import TailorStore
@@ -31,16 +30,6 @@ public final class SQLiteDatabase: TailorDatabase {
     public convenience init(path: String, cipher: FieldCipher, policy: PersonalDataPolicy = .default, durable: Bool = true) throws {
         try self.init(path: path, cipher: cipher, policy: policy, durable: durable, walSync: { fdatasync($0) })
     }
-
-    /// Makes SQLite's default VFS the one that gathers each WAL commit's writes into one write instead of two
-    /// per page (Sources/CTailorSQLite/wal_buffer.c), for every SQLite connection the process opens after.
-    static func gatherWALWrites() throws {
-        let code = tailor_wal_buffer_register()
-        guard code == 0 else { throw StoreError(.backend, "cannot register the WAL-gathering SQLite VFS (SQLite code \(code))") }
-    }
-
-    /// How many write calls gathering has saved in this process.
-    static var walWritesGathered: Int64 { Int64(tailor_wal_buffer_writes_gathered()) }
 
     /// `walSync` syncs the WAL's file descriptor (`fdatasync`; tests make it fail).
     init(path: String, cipher: FieldCipher, policy: PersonalDataPolicy, durable: Bool,

@@ -1,4 +1,3 @@
-public import Foundation
 public import TailorCore
 
 /// What ingest needs of storage: a batch applied atomically, the event log read back, state rebuilt.
