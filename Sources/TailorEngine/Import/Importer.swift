@@ -275,7 +275,7 @@ public struct Importer: Sendable {
             }
             var quantity = 1.0
             if let q = table.value(row, "quantity") {
-                guard let v = ImportValues.number(q, limit: ProfileState.maxQuantity) else {
+                guard let v = ProfileState.quantity(.string(q)) else {
                     report.issues.append(ImportIssue(line: row.line, column: table.column("quantity"), reason: "not a number; row skipped"))
                     continue
                 }
@@ -288,7 +288,7 @@ public struct Importer: Sendable {
             }
             var price: Double?
             if let p = table.value(row, "price") {
-                guard let v = ImportValues.number(p, limit: ProfileState.maxAmount), v >= 0 else {
+                guard let v = ProfileState.amount(.string(p)), v >= 0 else {
                     report.issues.append(ImportIssue(line: row.line, column: table.column("price"), reason: "not a non-negative number; row skipped"))
                     continue
                 }
@@ -297,7 +297,7 @@ public struct Importer: Sendable {
             var revenue: Double?
             for field in ["revenue", "total"] {
                 if let r = table.value(row, field) {
-                    guard let v = ImportValues.number(r, limit: ProfileState.maxAmount) else {
+                    guard let v = ProfileState.amount(.string(r)) else {
                         report.issues.append(ImportIssue(line: row.line, column: table.column(field), reason: "not a number; row skipped"))
                         revenue = .nan
                         break
@@ -378,7 +378,7 @@ public struct Importer: Sendable {
             }
             var price: Double?
             if let p = table.value(row, "price") {
-                guard let v = ImportValues.number(p, limit: ProfileState.maxAmount), v >= 0 else {
+                guard let v = ProfileState.amount(.string(p)), v >= 0 else {
                     report.issues.append(ImportIssue(line: row.line, column: table.column("price"), reason: "not a non-negative number; row skipped"))
                     continue
                 }
@@ -451,13 +451,6 @@ struct Table {
 
 /// Value conversions for imported text.
 public enum ImportValues {
-    /// A finite number within ±`limit` (amounts and quantities Tailor counts; see `ProfileState.maxAmount`);
-    /// nil for anything else, `nan` and `inf` included.
-    public static func number(_ text: String, limit: Double) -> Double? {
-        guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite, abs(v) <= limit else { return nil }
-        return v
-    }
-
     /// ISO-8601 (`2011-03-10 16:16:00`), compact `YYYYMMDD` (CDNOW), `M/D/YYYY H:MM` (UCI's original),
     /// or Unix seconds / milliseconds.
     public static func date(_ text: String) -> Date? {

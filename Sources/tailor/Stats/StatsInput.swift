@@ -59,8 +59,6 @@ enum StatsInput {
     static func print(_ object: JSONObject) {
         Swift.print(JSONWriter.string(.object(object)))
     }
-
-    static func number(_ d: Double?) -> JSONValue { d.map { .number($0) } ?? .null }
 }
 
 extension StatsError {

@@ -17,7 +17,7 @@ struct StatsProportionsCommand: AsyncParsableCommand {
         let test: TwoProportionZTest
         do { test = try TwoProportionZTest(a: a, b: b, alpha: try StatsInput.alpha(alpha)) } catch let e as StatsError { throw e.cli }
         StatsInput.print([
-            "rate_a": .number(test.rateA), "rate_b": .number(test.rateB), "diff": .number(test.difference), "z": StatsInput.number(test.z),
+            "rate_a": .number(test.rateA), "rate_b": .number(test.rateB), "diff": .number(test.difference), "z": .number(test.z),
             "p_value": .number(test.pValue), "ci_low": .number(test.interval.lower), "ci_high": .number(test.interval.upper),
         ])
     }

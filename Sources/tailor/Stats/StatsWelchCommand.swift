@@ -16,7 +16,7 @@ struct StatsWelchCommand: AsyncParsableCommand {
             test = try WelchTTest(a: try StatsInput.numbers(file: a), b: try StatsInput.numbers(file: b), alpha: try StatsInput.alpha(alpha))
         } catch let e as StatsError { throw e.cli }
         StatsInput.print([
-            "mean_a": .number(test.meanA), "mean_b": .number(test.meanB), "diff": .number(test.difference), "t": StatsInput.number(test.t),
+            "mean_a": .number(test.meanA), "mean_b": .number(test.meanB), "diff": .number(test.difference), "t": .number(test.t),
             "df": .number(test.degreesOfFreedom), "p_value": .number(test.pValue), "ci_low": .number(test.interval.lower),
             "ci_high": .number(test.interval.upper),
         ])
