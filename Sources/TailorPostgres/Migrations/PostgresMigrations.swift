@@ -185,5 +185,6 @@ enum PostgresMigrations {
         ]),
         mail,
         models,
+        campaigns,
     ]
 }
