@@ -7,7 +7,7 @@ public import TailorStore
 ///
 /// Recommendations come from the trained model (the file `tailor recommend train` writes), ranked as the
 /// recommendations API ranks them; with no model they are the most popular products, never an error.
-/// Either way a product the recipient bought or the catalog marks out of stock is left out.
+/// Either way a product the recipient bought, has in the cart, or the catalog marks out of stock is left out.
 public struct RecipientLoader: Sendable {
     public let profiles: any ProfileStore
     public let segments: any SegmentStore
@@ -15,8 +15,8 @@ public struct RecipientLoader: Sendable {
     public let interactions: any InteractionStore
     public let catalog: [String: Product]
     let model: RecommendationModel?
-    /// Product ids, most popular first (distinct profiles that bought, carted or viewed them): the
-    /// recommendations when there is no model.
+    /// Product ids, most popular first (distinct profiles that bought, carted or viewed them), then the rest
+    /// of the catalog: the recommendations when there is no model.
     let popular: [String]
 
     /// - Parameters:
@@ -37,6 +37,9 @@ public struct RecipientLoader: Sendable {
             } while cursor != nil
             let counted: [(id: String, profiles: Int)] = profilesPerProduct.map { (id: $0.key, profiles: $0.value.count) }
             popular = counted.sorted { a, b in a.profiles != b.profiles ? a.profiles > b.profiles : a.id < b.id }.map(\.id)
+            // Products nobody has touched yet come last, so a young shop still fills the list.
+            let ranked = Set(popular)
+            popular += catalog.keys.filter { !ranked.contains($0) }.sorted()
         }
         return RecipientLoader(profiles: stores.profiles, segments: stores.segments, computedTraits: stores.computedTraits,
                                interactions: stores.interactions, catalog: catalog, model: model, popular: popular)
@@ -50,7 +53,11 @@ public struct RecipientLoader: Sendable {
         guard let profile = try await profiles.aggregate(id) else { return nil }
         var recipient = EmailRecipient(profile: profile, segments: try await segments.memberships(of: id),
                                        computed: try await computedTraits.computedTraits(of: id), rfm: try await segments.rfmScore(of: id))
-        if count > 0 { recipient.recommendations = try await recommend(id, count: count) }
+        if count > 0 {
+            // What is in the cart already has the cart block: recommend something else.
+            let inCart = Set(profile.state.cart.keys)
+            recipient.recommendations = Array(try await recommend(id, count: count + inCart.count).filter { !inCart.contains($0.productId) }.prefix(count))
+        }
         return recipient
     }
 
