@@ -133,3 +133,38 @@ extension JSONValue {
         return current
     }
 }
+
+@Suite("Profile API: memberships and RFM")
+struct ProfileMembershipAPITests {
+    @Test(arguments: TestBackend.available)
+    func aProfileShowsItsSegmentsSinceWhenAndItsRFM(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let t0 = Date(millisecondsSince1970: 1_780_000_000_000)
+            let clock = ManualClock(t0)
+            _ = try await test.database.ingest([
+                .identify(userId: "u1", traits: ["city": "Oslo"], at: t0, messageId: "i1"),
+                .identify(userId: "u2", traits: ["city": "Rome"], at: t0, messageId: "i2"),
+                .track("Order Completed", userId: "u1", properties: ["order_id": "o1", "revenue": 40], at: t0, messageId: "o1"),
+            ], planner: IngestPlanner())
+            let segments = SegmentService(stores: test.stores, clock: clock)
+            _ = try await segments.define(name: "Oslo", condition: try Condition(text: #"traits.city = "Oslo""#))
+            _ = try await segments.define(name: "Rome", condition: try Condition(text: #"traits.city = "Rome""#))
+            try await test.stores.segments.refreshRFM()
+            var settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: [writeKey], adminKeyHashes: [APIKeys.hash(adminKey)]))
+            settings.campaigns = nil
+            let app = Application(router: buildRouter(settings: settings, stores: test.stores, ingest: IngestService(events: test.database), clock: clock))
+            try await app.test(.router) { client in
+                let u1 = try json(try await client.execute(uri: "/v1/profiles/user:u1", method: .get, headers: bearer))
+                let memberships = try #require(u1[path: "segments"]?.arrayValue)
+                #expect(memberships.count == 1)
+                #expect(memberships.first?[path: "id"] == "oslo" && memberships.first?[path: "name"] == "Oslo")
+                #expect(memberships.first?[path: "since"]?.stringValue?.hasPrefix("20") == true)
+                #expect(u1[path: "rfm"]?[path: "group"]?.stringValue != nil)
+                #expect(u1[path: "rfm"]?[path: "recency"]?.doubleValue != nil)
+                let u2 = try json(try await client.execute(uri: "/v1/profiles/user:u2", method: .get, headers: bearer))
+                #expect(u2[path: "segments"]?.arrayValue?.compactMap { $0[path: "id"]?.stringValue } == ["rome"])
+                #expect(u2[path: "rfm"] == .null)  // no orders, no score
+            }
+        }
+    }
+}
