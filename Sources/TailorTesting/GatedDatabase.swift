@@ -132,4 +132,8 @@ public final class GatedDatabase: TailorDatabase {
     public func marketingMessages(to profiles: [ProfileID], since: Date) async throws -> [ProfileID: Int] {
         try await base.marketingMessages(to: profiles, since: since)
     }
+    public func humanOpenTimes(of profiles: [ProfileID], limit: Int) async throws -> [ProfileID: [Date]] {
+        try await base.humanOpenTimes(of: profiles, limit: limit)
+    }
+    public func humanOpensByHour() async throws -> [Int: Int] { try await base.humanOpensByHour() }
 }

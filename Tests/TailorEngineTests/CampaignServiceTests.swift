@@ -339,9 +339,55 @@ struct CampaignPacingTests {
             // Nothing is claimable before it is due.
             let claimed = try await test.stores.outbox.claim(limit: 10, worker: "w", lease: .seconds(60), at: started)
             #expect(claimed.count <= 1)
-            await #expect(throws: CampaignError.self) {
-                try await shop.service.create(.init(name: "Optimal", template: "news", segments: ["vips"], sendTime: .optimal))
-            }
         }
+    }
+}
+
+@Suite("Send-time optimization")
+struct SendTimeTests {
+    @Test(arguments: TestBackend.available)
+    func eachEmailIsDueAtItsRecipientsBestHourOrTheAudiencesBest(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let shop = try await CampaignShop.make(test)  // t0 is 2026-05-28 20:26:40 UTC
+            let day: TimeInterval = 86_400
+            var opens: [TailorCore.Message] = []
+            // Ana (u1) opens at 07:10 UTC three times; five machine opens at 15:00 must not count.
+            for d in 1...3 {
+                opens.append(.track("Email Opened", userId: "u1", properties: ["machine_open": false],
+                                    at: CampaignShop.t0.addingTimeInterval(-Double(d) * day - 13.25 * 3600), messageId: "open-u1-\(d)"))
+            }
+            for d in 1...5 {
+                opens.append(.track("Email Opened", userId: "u1", properties: ["machine_open": true],
+                                    at: CampaignShop.t0.addingTimeInterval(-Double(d) * day - 5.4 * 3600), messageId: "machine-u1-\(d)"))
+            }
+            // Fay (u6, outside the audience) opens at 22:00 UTC more often than anyone: only the global count knows.
+            for d in 1...6 {
+                opens.append(.track("Email Opened", userId: "u6", at: CampaignShop.t0.addingTimeInterval(-Double(d) * day + 1.6 * 3600),
+                                    messageId: "open-u6-\(d)"))
+            }
+            _ = try await test.database.ingest(opens, planner: IngestPlanner())
+            let hours = try await test.stores.interactions.humanOpensByHour()
+            #expect(hours[7] == 3 && hours[22] == 6 && hours[15] == nil)
+
+            try await shop.service.create(.init(name: "Timed", template: "news", segments: ["vips"], excluded: ["staff"], sendTime: .optimal))
+            try await shop.service.send("timed", settings: try shop.settings())
+            let records = try await test.stores.outbox.outboxRecords(status: .queued, after: nil, limit: 10)
+            #expect(records.count == 2)  // Ana and Bo
+            let seven = try #require(ISO8601.parse("2026-05-29T07:00:00Z"))
+            // Ana at her own best hour; Bo, who never opened, at the audience's (Ana's), not the global 22:00.
+            #expect(records.allSatisfy { $0.nextAttemptAt == seven }, "\(records.map(\.nextAttemptAt))")
+        }
+    }
+
+    @Test func bestHoursAndTheirNextOccurrence() throws {
+        #expect(SendTimeOptimizer.bestHour([9: 3, 18: 3, 20: 1]) == 9)
+        #expect(SendTimeOptimizer.bestHour([:]) == nil)
+        let paris = try #require(TimeZone(identifier: "Europe/Paris"))
+        let now = try #require(ISO8601.parse("2026-03-28T20:30:00Z"))  // 21:30 in Paris, the night clocks go forward
+        #expect(SendTimeOptimizer.next(hour: 9, after: now, in: paris) == ISO8601.parse("2026-03-29T07:00:00Z"))  // 09:00 CEST
+        #expect(SendTimeOptimizer.next(hour: 21, after: now, in: paris) == now)  // within that hour already
+        let optimizer = SendTimeOptimizer(audienceHours: [:], globalHours: [6: 2])
+        #expect(optimizer.due(opens: [], timeZone: paris, now: now) == ISO8601.parse("2026-03-29T06:00:00Z"))
+        #expect(SendTimeOptimizer(audienceHours: [:], globalHours: [:]).due(opens: [], timeZone: paris, now: now) == now)
     }
 }

@@ -92,6 +92,7 @@ extension CampaignService {
             .prepare(c.template, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url))
         let recommendationCount = needsRecommendations ? prepared.template.recommendationCount : 0
         let sender = try prepared.template.from.map { try MailAddress(parsing: $0) }
+        let optimizer = c.sendTime == .optimal ? try await sendTimeOptimizer(c, settings: settings) : nil
         let audience = c.audience ?? 0
         var handled = audience - (try await stores.campaigns.campaignCounts(c.id).pending)
         var cursor: ProfileID?
@@ -102,7 +103,8 @@ extension CampaignService {
             guard let last = page.last else { break }
             cursor = last
             let (outcomes, messages) = try await prepare(page, position: handled, campaign: c, email: prepared, sender: sender,
-                                                         loader: loader, recommendations: recommendationCount, settings: settings)
+                                                         loader: loader, recommendations: recommendationCount, optimizer: optimizer,
+                                                         settings: settings)
             _ = try await stores.campaigns.recordRecipients(of: c.id, outcomes, messages: messages, at: clock.now())
             handled += page.count
             progress?(handled, audience)
@@ -114,8 +116,9 @@ extension CampaignService {
     /// recipients come before the page in the snapshot: with a rate, the k-th recipient's email is due k/rate
     /// seconds after sending started, so the outbox releases them at that pace however many workers send.
     func prepare(_ page: [ProfileID], position: Int, campaign c: Campaign, email: PreparedEmail, sender: MailAddress?, loader: RecipientLoader,
-                 recommendations: Int, settings: CampaignSettings) async throws -> ([RecipientOutcome], [OutboxMessage]) {
+                 recommendations: Int, optimizer: SendTimeOptimizer?, settings: CampaignSettings) async throws -> ([RecipientOutcome], [OutboxMessage]) {
         let now = clock.now()
+        let opens = optimizer == nil ? [:] : try await stores.interactions.humanOpenTimes(of: page, limit: Self.opensPerRecipient)
         var recipients: [ProfileID: EmailRecipient] = [:]
         for id in page { recipients[id] = try await loader.load(id, recommendations: recommendations) }
         let addresses = recipients.compactMapValues(\.email)
@@ -158,8 +161,9 @@ extension CampaignService {
                 continue
             }
             var due = now
+            if let optimizer { due = optimizer.due(opens: opens[id] ?? [], timeZone: timeZone, now: now) }
             if let rate = c.ratePerSecond, let started = c.startedAt {
-                due = max(now, started.addingTimeInterval(Double(position + index) / Double(rate)))
+                due = max(due, started.addingTimeInterval(Double(position + index) / Double(rate)))
             }
             if let quiet = settings.quietHours, !c.transactional { due = quiet.release(due, in: timeZone) }
             let notBefore = due > now ? due : nil
@@ -174,6 +178,26 @@ extension CampaignService {
             }
         }
         return (outcomes, messages)
+    }
+
+    /// The opens of each recipient that send-time optimization reads (the newest).
+    static let opensPerRecipient = 200
+
+    /// The optimizer of a campaign: its audience's opens by UTC hour (read from the pending recipients,
+    /// a page at a time) and every profile's.
+    func sendTimeOptimizer(_ c: Campaign, settings: CampaignSettings) async throws -> SendTimeOptimizer {
+        var audience: [Int: Int] = [:]
+        var cursor: ProfileID?
+        let utc = TimeZone(identifier: "UTC")!
+        while true {
+            let page = try await stores.campaigns.pendingRecipients(of: c.id, after: cursor, limit: 1000)
+            guard let last = page.last else { break }
+            cursor = last
+            for (_, opens) in try await stores.interactions.humanOpenTimes(of: page, limit: Self.opensPerRecipient) {
+                for (hour, n) in SendTimeOptimizer.hours(opens, in: utc) { audience[hour, default: 0] += n }
+            }
+        }
+        return SendTimeOptimizer(audienceHours: audience, globalHours: try await stores.interactions.humanOpensByHour())
     }
 
     /// Whether an email may read `recommendations`: its text, its layout's or a partial's names them (a

@@ -96,9 +96,6 @@ public struct CampaignService: Sendable {
         guard !draft.segments.isEmpty else { throw CampaignError(.invalid, "a campaign needs at least one segment", field: "segments") }
         let segments = try await resolve(draft.segments, field: "segments")
         let excluded = try await resolve(draft.excluded, field: "excluded")
-        if draft.sendTime == .optimal {
-            throw CampaignError(.invalid, "send-time optimization is not available yet: send now, or schedule with a time", field: "send_time")
-        }
         if let rate = draft.ratePerSecond, rate < 1 {
             throw CampaignError(.invalid, "the rate is a whole number of emails a second, 1 or more", field: "rate")
         }
