@@ -22,9 +22,11 @@ public struct EmailComposer: Sendable {
     /// - Parameters:
     ///   - key: the outbox idempotency key (also the tracking token's message key).
     ///   - from: the template's own sender, when it has one.
+    ///   - headers: more header fields (data-free: they are not encrypted in transit).
     /// - Throws: `MailError` for an address that cannot be used or a signing failure.
     public func compose(_ email: RenderedEmail, to address: String, profile: ProfileID, campaign: String?, key: String,
-                        from templateSender: MailAddress? = nil, notBefore: Date? = nil, at now: Date) throws -> OutboxMessage {
+                        from templateSender: MailAddress? = nil, headers: [HeaderField] = [], notBefore: Date? = nil,
+                        at now: Date) throws -> OutboxMessage {
         let recipient = try MailAddress(address)
         let token = TrackingToken(profileID: profile, campaign: campaign, messageKey: key)
         let sender = templateSender ?? from
@@ -33,6 +35,7 @@ public struct EmailComposer: Sendable {
                               html: links.rewrite(html: email.html, token: token), date: now)
         message.listUnsubscribe = ListUnsubscribe(url: links.unsubscribeURL(token))
         if let campaign { message.headers.append(HeaderField("X-Tailor-Campaign", campaign)) }
+        message.headers += headers
         let mail = try OutgoingMail(message, signer: signer, at: now)
         return OutboxMessage(idempotencyKey: key, profileID: profile, campaign: campaign, sender: mail.envelope.sender,
                              recipient: recipient.address, data: mail.data, notBefore: notBefore)
