@@ -81,7 +81,8 @@ public func buildRouter(
         .addRoutes(to: router)
     // The admin API: every route of this group needs the secret key.
     let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys))
-    ProfilesController(profiles: stores.profiles, events: stores.events, computedTraits: stores.computedTraits, segments: stores.segments).addRoutes(to: admin)
+    ProfilesController(profiles: stores.profiles, events: stores.events, computedTraits: stores.computedTraits, segments: stores.segments,
+                       consent: stores.consent).addRoutes(to: admin)
     SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock))
         .addRoutes(to: admin)
     RecommendationsController(service: RecommendationService(stores: stores),
@@ -92,6 +93,7 @@ public func buildRouter(
                         settings: settings.campaigns ?? .preview)
         .addRoutes(to: admin)
     CampaignsController(service: campaigns).addRoutes(to: admin)
+    ConsentController(service: ConsentService(stores: stores, clock: clock)).addRoutes(to: admin)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     return router
 }

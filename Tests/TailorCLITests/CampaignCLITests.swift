@@ -139,6 +139,28 @@ struct CampaignCLITests {
     }
 }
 
+extension CampaignCLITests {
+    /// `TAILOR_EMAIL_CONSENT=opt-in`: without a grant in the ledger nobody gets marketing email; a bad policy is refused.
+    @Test func optInNeedsAGrant() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var env = environment(dir)
+        env["TAILOR_DKIM_KEY"] = nil
+        try await loadShop(dir, env)
+        try "<p>Hi</p>".write(to: dir.appendingPathComponent("t.html"), atomically: true, encoding: .utf8)
+        for args in [["template", "create", "t", "--subject", "Hi", "--html", "t.html"], ["campaign", "create", "C", "--template", "t", "--segment", "vips"]] {
+            let run = try await tailor(args, in: dir, environment: env)
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        env["TAILOR_EMAIL_CONSENT"] = "double-opt-in"
+        let bad = try await tailor(["campaign", "send", "c"], in: dir, environment: env)
+        #expect(bad.status != 0 && bad.stderr.contains("TAILOR_EMAIL_CONSENT is opt-out or opt-in"), "\(bad.stderr)")
+        env["TAILOR_EMAIL_CONSENT"] = "opt-in"
+        let send = try await tailor(["campaign", "send", "c"], in: dir, environment: env)
+        #expect(send.status == 0 && send.stdout.contains("queued 0, sent 0, skipped no_consent 6"), "\(send.stdout)\(send.stderr)")
+    }
+}
+
 /// Quoted-printable soft breaks and `=3D` undone, enough to search a message's text.
 func unfoldQuotedPrintable(_ text: String) -> String {
     text.replacingOccurrences(of: "=\r\n", with: "").replacingOccurrences(of: "=3D", with: "=")

@@ -151,11 +151,11 @@ struct CampaignServiceTests {
             #expect(status.queued == 0 && status.sent == 0)
             #expect(status.skipped["cancelled"] == 3)  // u1, u2, u6 had queued messages
             // Illegal moves name the state.
-            await #expect(throws: CampaignError.self) { try await shop.service.resume("held") }
+            await #expect(throws: RequestError.self) { try await shop.service.resume("held") }
             do {
                 _ = try await shop.service.send("held", settings: try shop.settings())
                 Issue.record("a cancelled campaign was sent")
-            } catch let e as CampaignError {
+            } catch let e as RequestError {
                 #expect(e.code == .illegalState && e.message.contains("cancelled"))
             }
         }
@@ -169,7 +169,7 @@ struct CampaignServiceTests {
             do {
                 _ = try await shop.service.resume("later")
                 Issue.record("a draft was resumed")
-            } catch let e as CampaignError {
+            } catch let e as RequestError {
                 #expect(e.code == .illegalState && e.message.contains("is draft"))
             }
             let at = CampaignShop.t0.addingTimeInterval(3600)
@@ -177,12 +177,12 @@ struct CampaignServiceTests {
             #expect(try await shop.service.campaign("later").scheduledAt == at)
             #expect(try await shop.service.pause("later").state == .paused)
             #expect(try await shop.service.resume("later").state == .scheduled)  // it had not started
-            await #expect(throws: CampaignError.self) { try await shop.service.create(.init(name: "later", template: "news", segments: ["vips"])) }
-            await #expect(throws: CampaignError.self) { try await shop.service.create(.init(name: "X", template: "nope", segments: ["vips"])) }
+            await #expect(throws: RequestError.self) { try await shop.service.create(.init(name: "later", template: "news", segments: ["vips"])) }
+            await #expect(throws: RequestError.self) { try await shop.service.create(.init(name: "X", template: "nope", segments: ["vips"])) }
             do {
                 _ = try await shop.service.create(.init(name: "Y", template: "news", segments: ["vips", "ghosts"]))
                 Issue.record("an unknown segment was accepted")
-            } catch let e as CampaignError {
+            } catch let e as RequestError {
                 #expect(e.code == .notFound && e.field == "segments[1]")
             }
         }
@@ -226,13 +226,13 @@ struct CampaignServiceTests {
             do {
                 try await shop.templates.create(EmailTemplate(name: "broken", subject: "Hi", html: "<p>\n{% if x %}no end", createdAt: CampaignShop.t0))
                 Issue.record("a template that does not parse was stored")
-            } catch let e as CampaignError {
+            } catch let e as RequestError {
                 #expect(e.code == .invalid && e.field == "html" && e.message.contains("line 2"))
             }
-            await #expect(throws: CampaignError.self) {
+            await #expect(throws: RequestError.self) {
                 try await shop.templates.create(EmailTemplate(name: "orphan", subject: "Hi", html: "x", layout: "nope", createdAt: CampaignShop.t0))
             }
-            await #expect(throws: CampaignError.self) {
+            await #expect(throws: RequestError.self) {
                 try await shop.templates.create(EmailTemplate(name: "bad name!", subject: "Hi", html: "x", createdAt: CampaignShop.t0))
             }
             #expect(try await test.database.template(named: "broken") == nil)
@@ -241,12 +241,12 @@ struct CampaignServiceTests {
                 do {
                     try await shop.templates.delete(name)
                     Issue.record("\(name) was deleted while in use")
-                } catch let e as CampaignError {
+                } catch let e as RequestError {
                     #expect(e.code == .inUse)
                 }
             }
             try await shop.service.create(.init(name: "Uses", template: "news", segments: ["vips"]))
-            await #expect(throws: CampaignError.self) { try await shop.templates.delete("news") }
+            await #expect(throws: RequestError.self) { try await shop.templates.delete("news") }
             let updated = try await shop.templates.update("news") { $0.subject = "New subject" }
             #expect(updated.subject == "New subject" && updated.createdAt == CampaignShop.t0)
         }
@@ -276,7 +276,7 @@ struct CampaignServiceTests {
             #expect(email.html.contains("Red Mug x2 $12.50"))
             #expect(!email.html.contains("<i>Red Mug</i>"))  // in her cart already
             #expect(email.html.contains("<i>Blue Cup</i>"))
-            await #expect(throws: CampaignError.self) {
+            await #expect(throws: RequestError.self) {
                 try await shop.service.preview(template: "news", profile: .identity(Identity(.user, "nobody")), settings: try shop.settings())
             }
         }
@@ -312,9 +312,9 @@ struct CampaignServiceTests {
         #expect(quiet.release(noon, in: paris) == noon)
         let early = try #require(ISO8601.parse("2026-03-28T05:00:00Z"))  // 06:00 in Paris
         #expect(quiet.release(early, in: paris) == ISO8601.parse("2026-03-28T07:00:00Z"))
-        #expect(throws: CampaignError.self) { try QuietHours(parsing: "9pm-8am") }
+        #expect(throws: RequestError.self) { try QuietHours(parsing: "9pm-8am") }
         #expect(try FrequencyCap(parsing: "2/7d") == FrequencyCap(count: 2, window: 604_800))
-        #expect(throws: CampaignError.self) { try FrequencyCap(parsing: "0/7d") }
+        #expect(throws: RequestError.self) { try FrequencyCap(parsing: "0/7d") }
     }
 }
 

@@ -168,3 +168,49 @@ struct ProfileMembershipAPITests {
         }
     }
 }
+
+@Suite("Consent API")
+struct ConsentAPITests {
+    @Test(arguments: TestBackend.available)
+    func decisionsAreRecordedCheckedAndShown(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let t0 = Date(millisecondsSince1970: 1_780_000_000_000)
+            _ = try await test.database.ingest([.identify(userId: "u1", traits: ["email": "ann@example.test"], at: t0, messageId: "i1")],
+                                               planner: IngestPlanner())
+            let settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: [writeKey], adminKeyHashes: [APIKeys.hash(adminKey)]))
+            let app = Application(router: buildRouter(settings: settings, stores: test.stores, ingest: IngestService(events: test.database),
+                                                      clock: ManualClock(t0 + 3600)))
+            try await app.test(.router) { client in
+                func post(_ body: String) async throws -> TestResponse {
+                    var headers = bearer
+                    headers[.contentType] = "application/json"
+                    return try await client.execute(uri: "/v1/consent", method: .post, headers: headers, body: ByteBuffer(string: body))
+                }
+                let unknown = try await post(#"{"profile":"user:u1","purpose":"dating","status":"granted"}"#)
+                #expect(unknown.status == .badRequest)
+                #expect(try json(unknown)[keys: "error", "path"] == "purpose")
+                let badEntry = try await post(#"{"profile":"user:u1","entries":[{"purpose":"analytics","status":"granted"},{"purpose":"analytics","status":"maybe"}]}"#)
+                #expect(try badEntry.status == .badRequest && json(badEntry)[keys: "error", "path"] == "entries[1].status")
+                #expect(try await post(#"{"profile":"user:nobody","purpose":"analytics","status":"granted"}"#).status == .notFound)
+                let created = try await post(#"""
+                    {"profile":"user:u1","entries":[
+                      {"purpose":"email_marketing","status":"granted","at":"2026-05-28T20:00:00Z","proof":{"ip":"203.0.113.9","form":"signup v2"}},
+                      {"purpose":"analytics","status":"denied","source":"preference_page","at":"2026-05-28T20:01:00Z"}]}
+                    """#)
+                #expect(created.status == .created)
+                let body = try json(created)
+                #expect(body[keys: "current", "email_marketing", "status"] == "granted")
+                #expect(body[keys: "current", "analytics", "source"] == "preference_page")
+                #expect(body[path: "history"]?.arrayValue?.count == 2)
+                // Nothing half-recorded: the refused requests above left no entry.
+                let read = try json(try await client.execute(uri: "/v1/profiles/user:u1/consent", method: .get, headers: bearer))
+                #expect(read[path: "history"]?.arrayValue?.count == 2)
+                #expect(read[keys: "history"]?.arrayValue?.first?[keys: "proof", "form"] == "signup v2")
+                let profile = try json(try await client.execute(uri: "/v1/profiles/user:u1", method: .get, headers: bearer))
+                #expect(profile[keys: "consent", "email_marketing", "status"] == "granted")
+                #expect(profile[keys: "consent", "personalization"] == nil)
+                #expect(try await client.execute(uri: "/v1/consent", method: .post).status == .unauthorized)
+            }
+        }
+    }
+}

@@ -44,8 +44,8 @@ public enum CampaignLifecycle {
     public static func allows(_ move: Move, from state: CampaignState) -> Bool { sources(of: move).contains(state) }
 
     /// The refusal of a move, naming the current state.
-    public static func refusal(_ move: Move, campaign: String, state: CampaignState) -> CampaignError {
-        CampaignError(.illegalState, "campaign \(campaign) is \(state.rawValue): it cannot \(move.rawValue) (allowed from "
+    public static func refusal(_ move: Move, campaign: String, state: CampaignState) -> RequestError {
+        RequestError(.illegalState, "campaign \(campaign) is \(state.rawValue): it cannot \(move.rawValue) (allowed from "
                       + sources(of: move).map(\.rawValue).sorted().joined(separator: ", ") + ")")
     }
 }

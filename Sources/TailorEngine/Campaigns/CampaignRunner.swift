@@ -53,7 +53,7 @@ public struct CampaignRunner: Service {
             do {
                 let status = try await service.send(c.id, settings: settings)
                 if status.counts.pending == 0 { worked.append(c.id) }
-            } catch let e as CampaignError where e.code == .illegalState {
+            } catch let e as RequestError where e.code == .illegalState {
                 continue  // paused or cancelled meanwhile
             }
         }

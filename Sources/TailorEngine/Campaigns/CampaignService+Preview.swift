@@ -5,15 +5,15 @@ public import TailorStore
 
 extension CampaignService {
     /// A stored email rendered for one profile, as a campaign would render it (without tracking links).
-    /// - Throws: ``CampaignError`` `.notFound` for the template or the profile, `.invalid` when it fails to render.
+    /// - Throws: ``RequestError`` `.notFound` for the template or the profile, `.invalid` when it fails to render.
     public func preview(template name: String, profile reference: ProfileReference, settings: CampaignSettings) async throws -> RenderedEmail {
-        guard let view = try await stores.profiles.profile(reference) else { throw CampaignError(.notFound, "no such profile", field: "profile") }
+        guard let view = try await stores.profiles.profile(reference) else { throw RequestError(.notFound, "no such profile", field: "profile") }
         let needs = Self.readsRecommendations(name, in: try await stores.templates.templates())
         let loader = try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath, needsRecommendations: needs)
         let prepared = try await TemplateService(stores: stores, clock: clock)
             .prepare(name, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url))
         guard let recipient = try await loader.load(view.id, recommendations: needs ? prepared.template.recommendationCount : 0) else {
-            throw CampaignError(.notFound, "no such profile", field: "profile")
+            throw RequestError(.notFound, "no such profile", field: "profile")
         }
         let token = TrackingToken(profileID: view.id)
         let context = EmailContext.make(recipient, catalog: loader.catalog, send: EmailContext.Send(
@@ -21,7 +21,7 @@ extension CampaignService {
         do {
             return try prepared.render(context, timeZone: recipient.timeZone(fallback: settings.defaultTimeZone))
         } catch let e as LiquidError {
-            throw CampaignError(.invalid, "the template does not render for this profile: \(TemplateService.location(e))")
+            throw RequestError(.invalid, "the template does not render for this profile: \(TemplateService.location(e))")
         }
     }
 
@@ -31,7 +31,7 @@ extension CampaignService {
     public func fallbackReport(template name: String, segment: String) async throws -> FallbackReport {
         let all = try await stores.templates.templates()
         guard let email = all.first(where: { $0.name == name }) else { throw TemplateService.notFound(name) }
-        guard let definition = try await stores.segments.segment(segment) else { throw CampaignError(.notFound, "no segment named \(segment)") }
+        guard let definition = try await stores.segments.segment(segment) else { throw RequestError(.notFound, "no segment named \(segment)") }
         var uses: [String: Bool] = [:]  // path → every use has a default
         var order: [String] = []
         let layout = email.layout.flatMap { l in all.first { $0.name == l } }

@@ -54,7 +54,7 @@ extension CampaignService {
 
     /// Starts sending: takes the audience snapshot of a draft or scheduled campaign (once, whoever asks
     /// first) and returns the campaign, now `sending`. A campaign already sending or sent is returned as it is.
-    /// - Throws: ``CampaignError`` `.illegalState` for a paused or cancelled campaign, `.notFound`.
+    /// - Throws: ``RequestError`` `.illegalState` for a paused or cancelled campaign, `.notFound`.
     @discardableResult
     public func start(_ idOrName: String) async throws -> Campaign {
         var c = try await campaign(idOrName)
@@ -79,7 +79,7 @@ extension CampaignService {
     /// A recipient without an address, suppressed, unsubscribed, over the frequency cap, or whose email
     /// fails to render is skipped with that reason; nothing stops the campaign but a store failure.
     /// - Parameter progress: called after each page with (handled, audience).
-    /// - Throws: ``CampaignError`` `.illegalState` for a paused or cancelled campaign, `.notFound`.
+    /// - Throws: ``RequestError`` `.illegalState` for a paused or cancelled campaign, `.notFound`.
     @discardableResult
     public func send(_ idOrName: String, settings: CampaignSettings, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Status {
         let c = try await start(idOrName)

@@ -79,32 +79,32 @@ public struct CampaignService: Sendable {
     // MARK: - Creating and reading
 
     /// Checks and stores a campaign: in `scheduled` when it has a time, else a `draft`.
-    /// - Throws: ``CampaignError``: `.invalid` (naming the field), `.notFound` (template, segment), `.exists`.
+    /// - Throws: ``RequestError``: `.invalid` (naming the field), `.notFound` (template, segment), `.exists`.
     @discardableResult
     public func create(_ draft: Draft) async throws -> Campaign {
         let name = draft.name.trimmingCharacters(in: .whitespaces)
         let id = SegmentDefinition.slug(name)
         guard !name.isEmpty, !id.isEmpty, name.count <= 200 else {
-            throw CampaignError(.invalid, "a campaign needs a name of 1 to 200 characters with a letter or digit", field: "name")
+            throw RequestError(.invalid, "a campaign needs a name of 1 to 200 characters with a letter or digit", field: "name")
         }
         guard let template = try await stores.templates.template(named: draft.template) else {
-            throw CampaignError(.notFound, "no template named \(draft.template)", field: "template")
+            throw RequestError(.notFound, "no template named \(draft.template)", field: "template")
         }
         guard template.kind == .email else {
-            throw CampaignError(.invalid, "template \(template.name) is a \(template.kind.rawValue), not an email", field: "template")
+            throw RequestError(.invalid, "template \(template.name) is a \(template.kind.rawValue), not an email", field: "template")
         }
-        guard !draft.segments.isEmpty else { throw CampaignError(.invalid, "a campaign needs at least one segment", field: "segments") }
+        guard !draft.segments.isEmpty else { throw RequestError(.invalid, "a campaign needs at least one segment", field: "segments") }
         let segments = try await resolve(draft.segments, field: "segments")
         let excluded = try await resolve(draft.excluded, field: "excluded")
         if let rate = draft.ratePerSecond, rate < 1 {
-            throw CampaignError(.invalid, "the rate is a whole number of emails a second, 1 or more", field: "rate")
+            throw RequestError(.invalid, "the rate is a whole number of emails a second, 1 or more", field: "rate")
         }
         let now = clock.now()
         let campaign = Campaign(id: id, name: name, template: template.name, segments: segments, excluded: excluded,
                                 transactional: draft.transactional, scheduledAt: draft.scheduledAt, ratePerSecond: draft.ratePerSecond,
                                 sendTime: draft.sendTime, state: draft.scheduledAt == nil ? .draft : .scheduled, createdAt: now)
         guard try await stores.campaigns.insertCampaign(campaign) else {
-            throw CampaignError(.exists, "a campaign named \(name) (id \(id)) exists")
+            throw RequestError(.exists, "a campaign named \(name) (id \(id)) exists")
         }
         return campaign
     }
@@ -114,7 +114,7 @@ public struct CampaignService: Sendable {
         var ids: [String] = []
         for (i, name) in names.enumerated() {
             guard let segment = try await stores.segments.segment(name) else {
-                throw CampaignError(.notFound, "no segment named \(name)", field: "\(field)[\(i)]")
+                throw RequestError(.notFound, "no segment named \(name)", field: "\(field)[\(i)]")
             }
             if !ids.contains(segment.id) { ids.append(segment.id) }
         }
@@ -122,7 +122,7 @@ public struct CampaignService: Sendable {
     }
 
     public func campaign(_ idOrName: String) async throws -> Campaign {
-        guard let c = try await stores.campaigns.campaign(idOrName) else { throw CampaignError(.notFound, "no campaign named \(idOrName)") }
+        guard let c = try await stores.campaigns.campaign(idOrName) else { throw RequestError(.notFound, "no campaign named \(idOrName)") }
         return c
     }
 

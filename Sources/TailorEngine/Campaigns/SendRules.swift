@@ -12,11 +12,11 @@ public struct FrequencyCap: Sendable, Hashable {
     }
 
     /// Parses `N/<duration>`, the duration written `90s`, `30m`, `12h`, `7d` or `2w`.
-    /// - Throws: ``CampaignError`` `.configuration` saying what is expected.
+    /// - Throws: ``RequestError`` `.configuration` saying what is expected.
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, let count = Int(parts[0]), count >= 1, let window = Self.seconds(parts[1]), window > 0 else {
-            throw CampaignError(.configuration, "TAILOR_FREQUENCY_CAP is N/duration, like 2/7d (units s, m, h, d, w)")
+            throw RequestError(.configuration, "TAILOR_FREQUENCY_CAP is N/duration, like 2/7d (units s, m, h, d, w)")
         }
         self.init(count: count, window: window)
     }
@@ -49,11 +49,11 @@ public struct QuietHours: Sendable, Hashable {
     }
 
     /// Parses `HH:MM-HH:MM` (the range may cross midnight).
-    /// - Throws: ``CampaignError`` `.configuration` saying what is expected.
+    /// - Throws: ``RequestError`` `.configuration` saying what is expected.
     public init(parsing text: String) throws {
         let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, let start = Self.minutes(parts[0]), let end = Self.minutes(parts[1]), start != end else {
-            throw CampaignError(.configuration, "TAILOR_QUIET_HOURS is HH:MM-HH:MM, like 21:00-08:00")
+            throw RequestError(.configuration, "TAILOR_QUIET_HOURS is HH:MM-HH:MM, like 21:00-08:00")
         }
         self.init(start: start, end: end)
     }

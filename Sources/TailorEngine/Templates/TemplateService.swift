@@ -24,19 +24,19 @@ public struct TemplateService: Sendable {
     }
 
     /// Checks and stores a new template (its times are set now).
-    /// - Throws: ``CampaignError`` `.invalid` (naming the field), `.exists`, `.notFound` for a missing layout or partial.
+    /// - Throws: ``RequestError`` `.invalid` (naming the field), `.exists`, `.notFound` for a missing layout or partial.
     @discardableResult
     public func create(_ template: EmailTemplate) async throws -> EmailTemplate {
         var t = template
         t.createdAt = clock.now()
         t.updatedAt = t.createdAt
         try await check(t)
-        guard try await templates.insertTemplate(t) else { throw CampaignError(.exists, "template \(t.name) exists; update it instead") }
+        guard try await templates.insertTemplate(t) else { throw RequestError(.exists, "template \(t.name) exists; update it instead") }
         return t
     }
 
     /// Changes a stored template and stores it after checking it again.
-    /// - Throws: ``CampaignError`` `.notFound` when there is none of that name, and the errors of ``create(_:)``.
+    /// - Throws: ``RequestError`` `.notFound` when there is none of that name, and the errors of ``create(_:)``.
     @discardableResult
     public func update(_ name: String, _ change: (inout EmailTemplate) -> Void) async throws -> EmailTemplate {
         guard var t = try await templates.template(named: name) else { throw Self.notFound(name) }
@@ -59,21 +59,21 @@ public struct TemplateService: Sendable {
     public func delete(_ name: String) async throws {
         guard try await templates.template(named: name) != nil else { throw Self.notFound(name) }
         if let c = try await campaigns.campaigns().first(where: { $0.template == name && !$0.state.isFinal }) {
-            throw CampaignError(.inUse, "template \(name) is used by campaign \(c.id), which is \(c.state.rawValue)")
+            throw RequestError(.inUse, "template \(name) is used by campaign \(c.id), which is \(c.state.rawValue)")
         }
         for other in try await templates.templates() where other.name != name {
-            if other.layout == name { throw CampaignError(.inUse, "template \(name) is the layout of \(other.name)") }
-            if try Self.partials(of: other).contains(name) { throw CampaignError(.inUse, "template \(name) is rendered by \(other.name)") }
+            if other.layout == name { throw RequestError(.inUse, "template \(name) is the layout of \(other.name)") }
+            if try Self.partials(of: other).contains(name) { throw RequestError(.inUse, "template \(name) is rendered by \(other.name)") }
         }
         _ = try await templates.deleteTemplate(named: name)
     }
 
     /// An email ready to render, with its layout and the partials stored now.
-    /// - Throws: ``CampaignError`` `.notFound`, or `.invalid` when the template is a layout or a partial.
+    /// - Throws: ``RequestError`` `.notFound`, or `.invalid` when the template is a layout or a partial.
     public func prepare(_ name: String, currency: String = "USD", productURLs: [String: String] = [:]) async throws -> PreparedEmail {
         let all = try await templates.templates()
         guard let t = all.first(where: { $0.name == name }) else { throw Self.notFound(name) }
-        guard t.kind == .email else { throw CampaignError(.invalid, "template \(name) is a \(t.kind.rawValue), not an email") }
+        guard t.kind == .email else { throw RequestError(.invalid, "template \(name) is a \(t.kind.rawValue), not an email") }
         let layout = t.layout.flatMap { l in all.first { $0.name == l } }
         return PreparedEmail(template: t, layout: layout, environment: EmailEnvironment(templates: all, currency: currency, productURLs: productURLs))
     }
@@ -90,15 +90,15 @@ public struct TemplateService: Sendable {
 
     func check(_ t: EmailTemplate) async throws {
         guard Self.isValidName(t.name) else {
-            throw CampaignError(.invalid, "a template name is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+            throw RequestError(.invalid, "a template name is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
                                 field: "name")
         }
-        guard !t.html.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw CampaignError(.invalid, "the HTML is empty", field: "html") }
+        guard !t.html.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw RequestError(.invalid, "the HTML is empty", field: "html") }
         guard (0...50).contains(t.recommendationCount) else {
-            throw CampaignError(.invalid, "the number of recommendations is 0 to 50", field: "recommendations")
+            throw RequestError(.invalid, "the number of recommendations is 0 to 50", field: "recommendations")
         }
         if t.kind == .email, t.subject.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw CampaignError(.invalid, "an email needs a subject", field: "subject")
+            throw RequestError(.invalid, "an email needs a subject", field: "subject")
         }
         if let from = t.from { _ = try Self.sender(from, field: "from") }
         let environment = Environment()
@@ -108,20 +108,20 @@ public struct TemplateService: Sendable {
                 let parsed = try environment.parse(source, name: field)
                 if field == "html" { parsedHTML = parsed }
             } catch let error as LiquidError {
-                throw CampaignError(.invalid, Self.location(error), field: field)
+                throw RequestError(.invalid, Self.location(error), field: field)
             }
         }
         let stored = Dictionary(try await templates.templates().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         if let layoutName = t.layout {
-            guard t.kind == .email else { throw CampaignError(.invalid, "only an email has a layout", field: "layout") }
-            guard let layout = stored[layoutName] else { throw CampaignError(.notFound, "no template named \(layoutName)", field: "layout") }
-            guard layout.kind == .layout else { throw CampaignError(.invalid, "template \(layoutName) is not a layout", field: "layout") }
+            guard t.kind == .email else { throw RequestError(.invalid, "only an email has a layout", field: "layout") }
+            guard let layout = stored[layoutName] else { throw RequestError(.notFound, "no template named \(layoutName)", field: "layout") }
+            guard layout.kind == .layout else { throw RequestError(.invalid, "template \(layoutName) is not a layout", field: "layout") }
         }
         if t.kind == .layout, let html = parsedHTML, !html.analyze().variables.contains(where: { $0 == "content" || $0.hasPrefix("content.") }) {
-            throw CampaignError(.invalid, "a layout shows the email with {{ content }}", field: "html")
+            throw RequestError(.invalid, "a layout shows the email with {{ content }}", field: "html")
         }
         for partial in try Self.partials(of: t) where partial != t.name && stored[partial] == nil {
-            throw CampaignError(.notFound, "the template renders \(partial), which is not a stored template", field: "html")
+            throw RequestError(.notFound, "the template renders \(partial), which is not a stored template", field: "html")
         }
     }
 
@@ -141,10 +141,10 @@ public struct TemplateService: Sendable {
     static func sender(_ text: String, field: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.contains("@"), !trimmed.contains(where: { $0 == "\r" || $0 == "\n" }) else {
-            throw CampaignError(.invalid, "the sender is an address, like Shop <news@shop.example>", field: field)
+            throw RequestError(.invalid, "the sender is an address, like Shop <news@shop.example>", field: field)
         }
         return trimmed
     }
 
-    static func notFound(_ name: String) -> CampaignError { CampaignError(.notFound, "no template named \(name)") }
+    static func notFound(_ name: String) -> RequestError { RequestError(.notFound, "no template named \(name)") }
 }

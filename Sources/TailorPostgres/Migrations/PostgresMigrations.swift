@@ -186,5 +186,6 @@ enum PostgresMigrations {
         mail,
         models,
         campaigns,
+        consent,
     ]
 }

@@ -12,6 +12,7 @@ struct ProfilesController: Sendable {
     let events: any EventStore
     let computedTraits: any ComputedTraitStore
     let segments: any SegmentStore
+    let consent: any ConsentStore
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.get("/v1/profiles/:id") { request, context in
@@ -22,6 +23,12 @@ struct ProfilesController: Sendable {
             ProfileJSON.addComputedTraits(try await computedTraits.computedTraits(of: view.id), to: &body)
             body["segments"] = try await Self.memberships(of: view.id, in: segments)
             body["rfm"] = ProfileJSON.rfm(try await segments.rfmScore(of: view.id))
+            var decisions: JSONObject = [:]
+            for (purpose, entry) in ConsentLedger.current(try await consent.consentHistory(of: view.id)) {
+                decisions[purpose.rawValue] = .object(["status": .string(entry.status.rawValue), "at": ProfileJSON.time(entry.at),
+                                                       "expires_at": ProfileJSON.time(entry.expiresAt)])
+            }
+            body["consent"] = .object(decisions)
             return JSONResponse.make(.object(body))
         }
         router.get("/v1/profiles/:id/events") { request, context in

@@ -64,7 +64,7 @@ struct CampaignSendCommand: AsyncParsableCommand {
             let progress = Console.Progress("queuing")
             let started = Date()
             let status = try await CampaignService(stores: runtime.stores, clock: runtime.clock)
-                .send(name, settings: campaignSettings) { done, total in progress.update(done, total) }
+                .send(name, settings: campaignSettings.consenting(runtime)) { done, total in progress.update(done, total) }
             let seconds = Date().timeIntervalSince(started)
             let skipped = status.skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print("campaign \(status.campaign.id): \(status.campaign.state.rawValue); audience \(status.campaign.audience ?? 0), "

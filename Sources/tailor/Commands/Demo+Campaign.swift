@@ -25,7 +25,7 @@ extension Demo {
         campaignSettings.currency = "USD"
         let progress = Console.Progress("rendering the campaign")
         let started = Date()
-        let status = try await service.send("demo-picks", settings: campaignSettings) { progress.update($0, $1) }
+        let status = try await service.send("demo-picks", settings: campaignSettings.consenting(runtime)) { progress.update($0, $1) }
         let rendered = Date().timeIntervalSince(started)
 
         try FileManager.default.createDirectory(atPath: Self.mailFolder, withIntermediateDirectories: true)

@@ -32,7 +32,7 @@ extension Settings {
         do {
             settings.frequencyCap = try frequencyCap.map { try FrequencyCap(parsing: $0) }
             settings.quietHours = try quietHours.map { try QuietHours(parsing: $0) }
-        } catch let e as CampaignError {
+        } catch let e as RequestError {
             throw ValidationError(e.message)
         }
         return settings
@@ -44,5 +44,14 @@ extension Settings {
     func previewSender() throws -> MailAddress {
         if let mailFrom, let address = try? MailAddress(parsing: mailFrom) { return address }
         return try MailAddress("preview@tailor.invalid")
+    }
+}
+
+extension CampaignSettings {
+    /// The same settings, asking the consent ledger of the runtime's database who may get marketing email.
+    func consenting(_ runtime: Runtime) -> CampaignSettings {
+        var copy = self
+        copy.consent = LedgerConsent(store: runtime.stores.consent, policy: runtime.settings.emailConsent, clock: runtime.clock)
+        return copy
     }
 }

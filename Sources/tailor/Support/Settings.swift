@@ -60,6 +60,8 @@ struct Settings: Sendable {
     /// zone of recipients (`TAILOR_TIMEZONE`) and currency (`TAILOR_CURRENCY`).
     var mailFrom: String?, dkimKey: String?, dkimDomain: String?, dkimSelector = "tailor"
     var frequencyCap: String?, quietHours: String?, timeZone = "UTC", currency = "USD"
+    /// How `email_marketing` consent is read (`TAILOR_EMAIL_CONSENT`: `opt-out`, the default, or `opt-in`).
+    var emailConsent = ConsentPolicy.optOut
     /// How far ahead of its receipt the tracking API takes an event's timestamp (`TAILOR_MAX_FUTURE_SECONDS`,
     /// default a day); a later one takes the received time (`MessageDecoder.Limits.maxFutureSkew`).
     var maxFutureSeconds = 86_400
@@ -93,6 +95,11 @@ struct Settings: Sendable {
         quietHours = config.string(forKey: "tailor.quiet.hours")
         timeZone = config.string(forKey: "tailor.timezone", default: timeZone)
         currency = config.string(forKey: "tailor.currency", default: currency).uppercased()
+        let consent = config.string(forKey: "tailor.email.consent", default: emailConsent.rawValue)
+        guard let policy = ConsentPolicy(rawValue: consent) else {
+            throw ValidationError("TAILOR_EMAIL_CONSENT is opt-out or opt-in (double opt-in is not available yet)")
+        }
+        emailConsent = policy
         maxFutureSeconds = config.int(forKey: "tailor.max.future.seconds", default: maxFutureSeconds)
         personalFields = config.string(forKey: "tailor.personal.fields", default: "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -11,7 +11,7 @@ func withCampaignRuntime<T>(_ global: GlobalOptions, _ body: (Runtime) async thr
         let result = try await body(runtime)
         await runtime.close()
         return result
-    } catch let e as CampaignError {
+    } catch let e as RequestError {
         await runtime.close()
         throw ValidationError(e.description)
     } catch {

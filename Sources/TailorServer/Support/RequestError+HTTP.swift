@@ -2,10 +2,10 @@ public import Hummingbird
 import TailorCore
 public import TailorEngine
 
-/// Template and campaign errors answer with their status wherever they are thrown: 404 for an unknown
+/// Template, campaign and consent errors answer with their status wherever they are thrown: 404 for an unknown
 /// name, 409 for a clash, a use or a lifecycle move the current state forbids, 422 for input that cannot
 /// be stored, 503 when the server lacks a mail setting.
-extension CampaignError: HTTPResponseError {
+extension RequestError: HTTPResponseError {
     public var status: HTTPResponse.Status {
         switch code {
         case .notFound: .notFound

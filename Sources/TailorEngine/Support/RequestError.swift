@@ -1,6 +1,7 @@
-/// A request about templates or campaigns that cannot be done, for a 4xx answer or a CLI message. It names
-/// the template, campaign or segment concerned and the field (`html`, `segments[1]`), never a recipient.
-public struct CampaignError: Error, Sendable, Equatable, CustomStringConvertible {
+/// A request to an engine service (templates, campaigns, consent) that cannot be done, for a 4xx answer or a
+/// CLI message. It names the template, campaign, segment or field concerned (`html`, `segments[1]`,
+/// `entries[0].status`), never a person's data.
+public struct RequestError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The raw value is the API's error code.
     public enum Code: String, Sendable, Equatable {
         /// The input is wrong: a name, a field, Liquid that does not parse (with line and column).
