@@ -97,4 +97,29 @@ struct ConsentTests {
             #expect(try await shop.service.send("receipt", settings: settings).queued == 3)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func aWithdrawalWhileTheEmailWaitsInTheOutboxStopsIt(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let shop = try await CampaignShop.make(test)
+            let ledger = LedgerConsent(store: test.stores.consent, policy: .optOut, clock: shop.clock)
+            var settings = try shop.settings()
+            settings.consent = ledger
+            try await shop.service.create(.init(name: "Waiting", template: "news", segments: ["vips"], excluded: ["staff"]))
+            #expect(try await shop.service.send("waiting", settings: settings).queued == 2)  // Ana and Bo
+            let ana = try #require(try await test.database.profile(.identity(Identity(.user, "u1")))).id
+            try await ConsentService(stores: test.stores, clock: shop.clock).record([
+                ConsentEntry(profileID: ana, purpose: .emailMarketing, status: .withdrawn, at: CampaignShop.t0, source: .preferencePage),
+            ])
+            var configuration = OutboxWorker.Configuration(workerID: "w")
+            configuration.consent = LedgerDeliveryConsent(campaigns: test.stores.campaigns, consent: ledger)
+            let transport = ScriptedTransport()
+            let summary = try await OutboxWorker(store: test.stores.mail, configuration: configuration, clock: shop.clock).drain(using: transport)
+            #expect(summary.sent == 1 && summary.suppressed == 1)
+            #expect(transport.accepted == ["bo@example.test"])
+            let status = try await shop.service.status("waiting")
+            #expect(status.sent == 1 && status.campaign.state == .sent)
+            #expect(status.skipped == ["no_email": 1, "unsubscribed": 1, "suppressed": 1, "no_consent": 1])
+        }
+    }
 }

@@ -50,10 +50,12 @@ public struct CampaignService: Sendable {
         public var queued: Int { (counts.outbox[.queued] ?? 0) + (counts.outbox[.sending] ?? 0) }
         public var sent: Int { counts.outbox[.sent] ?? 0 }
         public var failed: Int { counts.outbox[.failed] ?? 0 }
-        /// Skips by reason, those the outbox found suppressed at delivery included.
+        /// Skips by reason, those the outbox held back at delivery (suppressed, or consent withdrawn) included.
         public var skipped: [String: Int] {
             var out = counts.skipped
-            if let suppressed = counts.outbox[.suppressed], suppressed > 0 { out["suppressed", default: 0] += suppressed }
+            let suppressed = (counts.outbox[.suppressed] ?? 0) - counts.heldForConsent
+            if suppressed > 0 { out["suppressed", default: 0] += suppressed }
+            if counts.heldForConsent > 0 { out["no_consent", default: 0] += counts.heldForConsent }
             if counts.cancelled > 0 { out["cancelled", default: 0] += counts.cancelled }
             return out
         }

@@ -137,8 +137,12 @@ extension PostgresDatabase {
                     CampaignRecord.add(status: try r[0].decode(String.self), reason: try r[1].decode(String?.self),
                                        count: Int(try r[2].decode(Int64.self)), to: &counts)
                 }
-                for r in try await self.rows("SELECT status, COUNT(*) FROM mail_outbox WHERE campaign = \(id) GROUP BY status", on: conn) {
-                    if let status = OutboxStatus(rawValue: try r[0].decode(String.self)) { counts.outbox[status] = Int(try r[1].decode(Int64.self)) }
+                for r in try await self.rows("""
+                    SELECT status, COUNT(*), COUNT(*) FILTER (WHERE last_error = 'no_consent') FROM mail_outbox WHERE campaign = \(id) GROUP BY status
+                    """, on: conn) {
+                    let text = try r[0].decode(String.self)
+                    if let status = OutboxStatus(rawValue: text) { counts.outbox[status] = Int(try r[1].decode(Int64.self)) }
+                    if text == "suppressed" { counts.heldForConsent = Int(try r[2].decode(Int64.self)) }
                 }
                 return counts
             }

@@ -110,8 +110,11 @@ extension SQLiteDatabase {
                 """, arguments: [id]) {
                 CampaignRecord.add(status: row[0], reason: row[1], count: row[2], to: &counts)
             }
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM mail_outbox WHERE campaign = ? GROUP BY status", arguments: [id]) {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT status, COUNT(*), SUM(last_error = 'no_consent') FROM mail_outbox WHERE campaign = ? GROUP BY status
+                """, arguments: [id]) {
                 if let status = OutboxStatus(rawValue: row[0]) { counts.outbox[status] = row[1] }
+                if row[0] == "suppressed" { counts.heldForConsent = row[2] ?? 0 }
             }
             return counts
         }

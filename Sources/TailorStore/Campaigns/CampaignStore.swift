@@ -137,6 +137,8 @@ public struct CampaignCounts: Sendable, Hashable {
     public var skipped: [String: Int] = [:]
     /// The campaign's outbox messages by state.
     public var outbox: [OutboxStatus: Int] = [:]
+    /// Of the `suppressed` ones, those held back at delivery for lack of consent (outbox detail `no_consent`).
+    public var heldForConsent = 0
 
     public init() {}
 }

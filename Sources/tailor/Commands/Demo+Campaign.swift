@@ -29,7 +29,9 @@ extension Demo {
         let rendered = Date().timeIntervalSince(started)
 
         try FileManager.default.createDirectory(atPath: Self.mailFolder, withIntermediateDirectories: true)
-        let worker = OutboxWorker(store: stores.mail, configuration: .init(workerID: "demo"), clock: runtime.clock)
+        var configuration = OutboxWorker.Configuration(workerID: "demo")
+        configuration.consent = runtime.deliveryConsent
+        let worker = OutboxWorker(store: stores.mail, configuration: configuration, clock: runtime.clock)
         let sink = try FileSink(directory: URL(fileURLWithPath: Self.mailFolder))
         let delivered = try await worker.drain(using: sink)
         let final = try await service.status("demo-picks")

@@ -21,12 +21,14 @@ struct MailDrainCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try global.settings()
         let transport = try MailTransportURL(smtp ?? settings.mailURL)
-        try await withMailStore(global) { store, clock in
+        let runtime = try await Runtime.open(settings)
+        do {
             var configuration = OutboxWorker.Configuration()
             configuration.batchSize = batchSize
             configuration.concurrency = concurrency
             configuration.lease = .milliseconds(Int64(lease * 1000))
-            let worker = OutboxWorker(store: store, configuration: configuration, clock: clock)
+            configuration.consent = runtime.deliveryConsent
+            let worker = OutboxWorker(store: runtime.stores.mail, configuration: configuration, clock: runtime.clock)
             let started = Date()
             let summary = try await transport.withTransport { transport in
                 try await worker.drain(using: transport)
@@ -35,6 +37,10 @@ struct MailDrainCommand: AsyncParsableCommand {
             print("sent \(summary.sent), retried \(summary.retried), failed \(summary.failed), bounced \(summary.bounced), "
                   + "suppressed \(summary.suppressed) in \(String(format: "%.1f", seconds)) s "
                   + "(\(String(format: "%.0f", Double(summary.sent) / max(seconds, 0.001))) messages/s)")
+            await runtime.close()
+        } catch {
+            await runtime.close()
+            throw error
         }
     }
 }

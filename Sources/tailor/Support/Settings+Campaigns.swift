@@ -51,7 +51,15 @@ extension CampaignSettings {
     /// The same settings, asking the consent ledger of the runtime's database who may get marketing email.
     func consenting(_ runtime: Runtime) -> CampaignSettings {
         var copy = self
-        copy.consent = LedgerConsent(store: runtime.stores.consent, policy: runtime.settings.emailConsent, clock: runtime.clock)
+        copy.consent = runtime.deliveryConsent.consent
         return copy
+    }
+}
+
+extension Runtime {
+    /// The outbox's last check: marketing email goes only with consent under `TAILOR_EMAIL_CONSENT`.
+    var deliveryConsent: LedgerDeliveryConsent {
+        LedgerDeliveryConsent(campaigns: stores.campaigns,
+                              consent: LedgerConsent(store: stores.consent, policy: settings.emailConsent, clock: clock))
     }
 }
