@@ -122,4 +122,26 @@ struct ConsentTests {
             #expect(status.skipped == ["no_email": 1, "unsubscribed": 1, "suppressed": 1, "no_consent": 1])
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func unsubscribingAndResubscribingFromAnEmailAreRecordedDecisions(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let shop = try await CampaignShop.make(test)
+            try await shop.service.create(.init(name: "Letter", template: "news", segments: ["vips"], excluded: ["staff"]))
+            try await shop.service.send("letter", settings: try shop.settings())
+            let ana = try #require(try await test.database.profile(.identity(Identity(.user, "u1")))).id
+            let token = TrackingToken(profileID: ana, campaign: "letter", messageKey: CampaignService.messageKey(campaign: "letter", profile: ana))
+            let engagement = MailEngagement(store: test.stores.mail, links: shop.links, consent: test.stores.consent, clock: shop.clock)
+            let requester = MailEngagement.Requester(userAgent: "Mail/1.0", address: "198.51.100.7")
+            try await engagement.unsubscribe(token, method: "one-click", by: requester)
+            try await engagement.unsubscribe(token, method: "one-click", by: requester)  // a client posting twice: one decision
+            var history = try await test.stores.consent.consentHistory(of: ana)
+            #expect(history.map(\.status) == [.withdrawn])
+            #expect(history.first?.source == .preferencePage && history.first?.proof["ip"] == "198.51.100.7")
+            #expect(history.first?.proof["form"] == "one-click unsubscribe (RFC 8058)" && history.first?.proof["campaign_id"] == "letter")
+            #expect(try await engagement.resubscribe(token, by: requester))
+            history = try await test.stores.consent.consentHistory(of: ana)
+            #expect(history.map(\.status) == [.withdrawn, .granted])
+        }
+    }
 }
