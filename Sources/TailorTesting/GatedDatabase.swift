@@ -136,7 +136,7 @@ public final class GatedDatabase: TailorDatabase {
         try await base.humanOpenTimes(of: profiles, limit: limit)
     }
     public func humanOpensByHour() async throws -> [Int: Int] { try await base.humanOpensByHour() }
-    public func appendConsent(_ entries: [ConsentEntry], at now: Date) async throws { try await base.appendConsent(entries, at: now) }
+    public func appendConsent(_ entries: [ConsentEntry], at now: Date) async throws -> Int { try await base.appendConsent(entries, at: now) }
     public func consentHistory(of profile: ProfileID) async throws -> [ConsentEntry] { try await base.consentHistory(of: profile) }
     public func latestConsent(of profiles: [ProfileID], purpose: ConsentPurpose) async throws -> [ProfileID: ConsentEntry] {
         try await base.latestConsent(of: profiles, purpose: purpose)

@@ -161,6 +161,45 @@ extension CampaignCLITests {
     }
 }
 
+extension CampaignCLITests {
+    /// `tailor import consent FILE.csv`: decisions recorded once, bad rows named by line and column, and an
+    /// opt-in campaign that follows them.
+    @Test func importedConsentDecidesWhoAnOptInCampaignReaches() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var env = environment(dir)
+        env["TAILOR_DKIM_KEY"] = nil
+        try await loadShop(dir, env)
+        try """
+            user_id,email,purpose,status,timestamp,ip,form
+            c0,,email_marketing,granted,2026-10-15T10:00:00Z,203.0.113.9,signup v2
+            ,c1@example.test,email_marketing,withdrawn,2026-10-16T10:00:00Z,,
+            ,c2@example.test,email_marketing,granted,2026-10-16T10:00:00Z,,
+            c2,,email_marketing,denied,2026-10-20T10:00:00Z,,
+            ghost,,email_marketing,granted,2026-10-16T10:00:00Z,,
+            c3,,dating,granted,2026-10-16T10:00:00Z,,
+            c4,,email_marketing,granted,2030-01-01T00:00:00Z,,
+            """.write(to: dir.appendingPathComponent("consent.csv"), atomically: true, encoding: .utf8)
+        let first = try await tailor(["import", "consent", "consent.csv"], in: dir, environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("7 rows read, 4 accepted, 3 refused; 4 decisions: 4 recorded, 0 already there"), "\(first.stdout)")
+        #expect(first.stderr.contains("consent.csv:6: column user_id: no profile with this user id or email"), "\(first.stderr)")
+        #expect(first.stderr.contains("consent.csv:7: column purpose: purpose is email_marketing, personalization or analytics"))
+        #expect(first.stderr.contains("consent.csv:8: column timestamp: a decision cannot be dated in the future"))
+        let again = try await tailor(["import", "consent", "consent.csv"], in: dir, environment: env)
+        #expect(again.stdout.contains("4 decisions: 0 recorded, 4 already there"), "\(again.stdout)")
+
+        try "<p>Hi</p>".write(to: dir.appendingPathComponent("t.html"), atomically: true, encoding: .utf8)
+        for args in [["template", "create", "t", "--subject", "Hi", "--html", "t.html"], ["campaign", "create", "C", "--template", "t", "--segment", "vips"]] {
+            #expect(try await tailor(args, in: dir, environment: env).status == 0)
+        }
+        env["TAILOR_EMAIL_CONSENT"] = "opt-in"
+        let send = try await tailor(["campaign", "send", "c"], in: dir, environment: env)
+        // Only c0 granted and did not change their mind (c2 denied later).
+        #expect(send.stdout.contains("audience 6, queued 1, sent 0, skipped no_consent 5"), "\(send.stdout)\(send.stderr)")
+    }
+}
+
 /// Quoted-printable soft breaks and `=3D` undone, enough to search a message's text.
 func unfoldQuotedPrintable(_ text: String) -> String {
     text.replacingOccurrences(of: "=\r\n", with: "").replacingOccurrences(of: "=3D", with: "=")

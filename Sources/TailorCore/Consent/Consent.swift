@@ -42,9 +42,13 @@ public struct ConsentEntry: Sendable, Hashable {
     public var proof: JSONObject
     /// When Tailor recorded it (set by the store).
     public var recordedAt: Date?
+    /// Makes recording idempotent when set (an import's row): an entry whose key is recorded already is skipped.
+    public var key: String?
 
     public init(profileID: ProfileID, purpose: ConsentPurpose, status: ConsentStatus, at: Date, source: ConsentSource,
-                lawfulBasis: LawfulBasis = .consent, expiresAt: Date? = nil, proof: JSONObject = [:], recordedAt: Date? = nil) {
+                lawfulBasis: LawfulBasis = .consent, expiresAt: Date? = nil, proof: JSONObject = [:], recordedAt: Date? = nil,
+                key: String? = nil) {
+        self.key = key
         self.profileID = profileID
         self.purpose = purpose
         self.status = status

@@ -20,10 +20,11 @@ public struct ConsentService: Sendable {
         self.init(consent: stores.consent, profiles: stores.profiles, clock: clock)
     }
 
-    /// Appends entries in one transaction. A decision dated in the future is refused (it would overrule
-    /// everything recorded until then).
+    /// Appends entries in one transaction; returns how many were new (an entry with a known `key` is skipped).
+    /// A decision dated in the future is refused (it would overrule everything recorded until then).
     /// - Throws: ``RequestError`` `.invalid` naming the entry (`entries[2].at`).
-    public func record(_ entries: [ConsentEntry]) async throws {
+    @discardableResult
+    public func record(_ entries: [ConsentEntry]) async throws -> Int {
         let now = clock.now()
         for (i, e) in entries.enumerated() {
             if e.at > now.addingTimeInterval(300) {
@@ -36,7 +37,7 @@ public struct ConsentService: Sendable {
                 throw RequestError(.invalid, "only a grant expires", field: "entries[\(i)].expires_at")
             }
         }
-        try await consent.appendConsent(entries, at: now)
+        return try await consent.appendConsent(entries, at: now)
     }
 
     /// A person's entries, oldest recorded first, and their current decision per purpose.

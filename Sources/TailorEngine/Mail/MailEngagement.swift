@@ -92,7 +92,7 @@ public struct MailEngagement: Sendable {
         if let agent = requester.userAgent { proof["user_agent"] = .string(agent) }
         if let campaign = token.campaign { proof["campaign_id"] = .string(campaign) }
         let now = clock.now()
-        try await consent.appendConsent([ConsentEntry(profileID: token.profileID, purpose: .emailMarketing, status: status, at: now,
+        _ = try await consent.appendConsent([ConsentEntry(profileID: token.profileID, purpose: .emailMarketing, status: status, at: now,
                                                       source: .preferencePage, proof: proof)], at: now)
     }
 

@@ -6,8 +6,9 @@ public import TailorStore
 // MARK: - ConsentStore
 
 extension PostgresDatabase {
-    public func appendConsent(_ entries: [ConsentEntry], at now: Date) async throws {
-        guard !entries.isEmpty else { return }
+    @discardableResult
+    public func appendConsent(_ entries: [ConsentEntry], at now: Date) async throws -> Int {
+        guard !entries.isEmpty else { return 0 }
         let profiles = entries.map(\.profileID.rawValue)
         let purposes = entries.map(\.purpose.rawValue)
         let statuses = entries.map(\.status.rawValue)
@@ -16,16 +17,20 @@ extension PostgresDatabase {
         let bases = entries.map(\.lawfulBasis.rawValue)
         let expires = PostgresArray(entries.map { $0.expiresAt?.millisecondsSince1970 })
         let proofs = PostgresArray(try entries.map { try cipher.sealJSON($0.proof) })
+        let keys = PostgresArray(entries.map { PostgresText.clean($0.key) })
         let nowMs = now.millisecondsSince1970
-        try await withContext("recording consent") {
+        return try await withContext("recording consent") {
             try await self.client.withConnection { conn in
-                try await conn.query("""
-                    INSERT INTO consent_ledger (profile_id, \(unescaped: ConsentRecord.columns))
-                    SELECT p, u, s, d, o, b, e, r, \(nowMs)
+                try await self.rows("""
+                    INSERT INTO consent_ledger (profile_id, \(unescaped: ConsentRecord.columns), entry_key)
+                    SELECT p, u, s, d, o, b, e, r, \(nowMs), k
                     FROM UNNEST(\(profiles)::text[], \(purposes)::text[], \(statuses)::text[], \(decided)::int8[], \(sources)::text[],
-                                \(bases)::text[], \(expires)::int8[], \(proofs)::bytea[]) WITH ORDINALITY AS x(p, u, s, d, o, b, e, r, ord)
+                                \(bases)::text[], \(expires)::int8[], \(proofs)::bytea[], \(keys)::text[])
+                      WITH ORDINALITY AS x(p, u, s, d, o, b, e, r, k, ord)
                     ORDER BY ord
-                    """, logger: self.logger)
+                    ON CONFLICT DO NOTHING
+                    RETURNING id
+                    """, on: conn).count
             }
         }
     }

@@ -15,7 +15,8 @@ extension PostgresMigrations {
           lawful_basis TEXT NOT NULL,
           expires_at BIGINT,
           proof BYTEA,
-          recorded_at BIGINT NOT NULL
+          recorded_at BIGINT NOT NULL,
+          entry_key TEXT COLLATE "C" UNIQUE
         )
         """,
         "CREATE INDEX consent_ledger_profile ON consent_ledger(profile_id, purpose, id)",

@@ -6,19 +6,24 @@ public import TailorStore
 // MARK: - ConsentStore
 
 extension SQLiteDatabase {
-    public func appendConsent(_ entries: [ConsentEntry], at now: Date) async throws {
-        guard !entries.isEmpty else { return }
+    @discardableResult
+    public func appendConsent(_ entries: [ConsentEntry], at now: Date) async throws -> Int {
+        guard !entries.isEmpty else { return 0 }
         let cipher = self.cipher
         let rows = try entries.map { ($0, try cipher.sealJSON($0.proof)) }
         let nowMs = now.millisecondsSince1970
-        try await durableWrite { db in
+        return try await durableWrite { db in
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO consent_ledger (profile_id, \(ConsentRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO consent_ledger (profile_id, \(ConsentRecord.columns), entry_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
                 """)
+            var appended = 0
             for (e, proof) in rows {
                 try insert.execute(arguments: [e.profileID.rawValue, e.purpose.rawValue, e.status.rawValue, e.at.millisecondsSince1970,
-                                               e.source.rawValue, e.lawfulBasis.rawValue, e.expiresAt?.millisecondsSince1970, proof, nowMs])
+                                               e.source.rawValue, e.lawfulBasis.rawValue, e.expiresAt?.millisecondsSince1970, proof, nowMs, e.key])
+                appended += db.changesCount
             }
+            return appended
         }
     }
 

@@ -16,7 +16,8 @@ extension SQLiteMigrations {
           lawful_basis TEXT NOT NULL,
           expires_at INTEGER,
           proof BLOB,
-          recorded_at INTEGER NOT NULL
+          recorded_at INTEGER NOT NULL,
+          entry_key TEXT UNIQUE
         );
         CREATE INDEX consent_ledger_profile ON consent_ledger(profile_id, purpose, id);
         CREATE INDEX profiles_merged_into ON profiles(merged_into) WHERE merged_into IS NOT NULL;
