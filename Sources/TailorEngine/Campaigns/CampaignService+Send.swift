@@ -115,12 +115,16 @@ extension CampaignService {
     /// The outcome of each recipient of a page, and the messages of those queued. `position` is how many
     /// recipients come before the page in the snapshot: with a rate, the k-th recipient's email is due k/rate
     /// seconds after sending started, so the outbox releases them at that pace however many workers send.
+    ///
+    /// Recipients are read several at once, and their emails rendered, composed and signed on every core; the
+    /// eligibility rules run in between, in page order.
     func prepare(_ page: [ProfileID], position: Int, campaign c: Campaign, email: PreparedEmail, sender: MailAddress?, loader: RecipientLoader,
                  recommendations: Int, optimizer: SendTimeOptimizer?, settings: CampaignSettings) async throws -> ([RecipientOutcome], [OutboxMessage]) {
         let now = clock.now()
         let opens = optimizer == nil ? [:] : try await stores.interactions.humanOpenTimes(of: page, limit: Self.opensPerRecipient)
+        let loaded = try await Concurrently.map(page, width: Self.readWidth) { id in (id, try await loader.load(id, recommendations: recommendations)) }
         var recipients: [ProfileID: EmailRecipient] = [:]
-        for id in page { recipients[id] = try await loader.load(id, recommendations: recommendations) }
+        for case (let id, let recipient?) in loaded { recipients[id] = recipient }
         let addresses = recipients.compactMapValues(\.email)
         let keys = addresses.mapValues { stores.suppressions.suppressionKey(forAddress: $0) }
         let suppressed = try await stores.suppressions.suppressions(keys: Array(Set(keys.values)))
@@ -129,56 +133,71 @@ extension CampaignService {
             capped = try await stores.campaigns.marketingMessages(to: Array(addresses.keys), since: now.addingTimeInterval(-cap.window))
         }
         let permitted = try await settings.consent?.permitsMarketing(Array(addresses.keys)) ?? Set(addresses.keys)
-        var outcomes: [RecipientOutcome] = []
-        var messages: [OutboxMessage] = []
+
+        struct Work: Sendable {
+            var index: Int, id: ProfileID, recipient: EmailRecipient, address: String
+        }
+        var skipped: [ProfileID: String] = [:]
+        var works: [Work] = []
         for (index, id) in page.enumerated() {
             guard let recipient = recipients[id], let address = addresses[id] else {
-                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.noEmail)))
+                skipped[id] = SkipReason.noEmail
                 continue
             }
             if let entry = keys[id].flatMap({ suppressed[$0] }) {
-                outcomes.append(RecipientOutcome(id, .skipped(entry.reason == .unsubscribe ? SkipReason.unsubscribed : SkipReason.suppressed)))
-                continue
+                skipped[id] = entry.reason == .unsubscribe ? SkipReason.unsubscribed : SkipReason.suppressed
+            } else if !c.transactional, !permitted.contains(id) {
+                skipped[id] = SkipReason.noConsent
+            } else if let cap = settings.frequencyCap, !c.transactional, (capped[id] ?? 0) >= cap.count {
+                skipped[id] = SkipReason.frequencyCap
+            } else {
+                works.append(Work(index: index, id: id, recipient: recipient, address: address))
             }
-            if !c.transactional, !permitted.contains(id) {
-                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.noConsent)))
-                continue
-            }
-            if let cap = settings.frequencyCap, !c.transactional, (capped[id] ?? 0) >= cap.count {
-                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.frequencyCap)))
-                continue
-            }
-            let timeZone = recipient.timeZone(fallback: settings.defaultTimeZone)
-            let key = Self.messageKey(campaign: c.id, profile: id)
-            let token = TrackingToken(profileID: id, campaign: c.id, messageKey: key)
-            let context = EmailContext.make(recipient, catalog: loader.catalog, send: EmailContext.Send(
+        }
+        let catalog = loader.catalog
+        let built = try await Concurrently.map(works, width: Self.renderWidth) { w -> (ProfileID, Result<OutboxMessage, SkipError>) in
+            let timeZone = w.recipient.timeZone(fallback: settings.defaultTimeZone)
+            let key = Self.messageKey(campaign: c.id, profile: w.id)
+            let token = TrackingToken(profileID: w.id, campaign: c.id, messageKey: key)
+            let context = EmailContext.make(w.recipient, catalog: catalog, send: EmailContext.Send(
                 campaignID: c.id, campaignName: c.name, unsubscribeURL: settings.composer.links.unsubscribeURL(token), currency: settings.currency))
-            let rendered: RenderedEmail
-            do {
-                rendered = try email.render(context, timeZone: timeZone)
-            } catch {
-                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.renderFailed)))
-                continue
-            }
+            guard let rendered = try? email.render(context, timeZone: timeZone) else { return (w.id, .failure(SkipError(SkipReason.renderFailed))) }
             var due = now
-            if let optimizer { due = optimizer.due(opens: opens[id] ?? [], timeZone: timeZone, now: now) }
+            if let optimizer { due = optimizer.due(opens: opens[w.id] ?? [], timeZone: timeZone, now: now) }
             if let rate = c.ratePerSecond, let started = c.startedAt {
-                due = max(due, started.addingTimeInterval(Double(position + index) / Double(rate)))
+                due = max(due, started.addingTimeInterval(Double(position + w.index) / Double(rate)))
             }
             if let quiet = settings.quietHours, !c.transactional { due = quiet.release(due, in: timeZone) }
-            let notBefore = due > now ? due : nil
             do {
-                messages.append(try settings.composer.compose(rendered, to: address, profile: id, campaign: c.id, key: key, from: sender,
-                                                              notBefore: notBefore, at: now))
-                outcomes.append(RecipientOutcome(id, .queued))
+                return (w.id, .success(try settings.composer.compose(rendered, to: w.address, profile: w.id, campaign: c.id, key: key, from: sender,
+                                                                     notBefore: due > now ? due : nil, at: now)))
             } catch let error as MailError where error.code == .invalidAddress {
-                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.noEmail)))
+                return (w.id, .failure(SkipError(SkipReason.noEmail)))
             } catch {
-                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.renderFailed)))
+                return (w.id, .failure(SkipError(SkipReason.renderFailed)))
+            }
+        }
+        var results: [ProfileID: Result<OutboxMessage, SkipError>] = [:]
+        for (id, result) in built { results[id] = result }
+        var outcomes: [RecipientOutcome] = []
+        var messages: [OutboxMessage] = []
+        for id in page {
+            if let reason = skipped[id] {
+                outcomes.append(RecipientOutcome(id, .skipped(reason)))
+            } else if case .success(let message)? = results[id] {
+                messages.append(message)
+                outcomes.append(RecipientOutcome(id, .queued))
+            } else if case .failure(let skip)? = results[id] {
+                outcomes.append(RecipientOutcome(id, .skipped(skip.reason)))
             }
         }
         return (outcomes, messages)
     }
+
+    /// Recipients read at once (SQLite's readers and PostgreSQL's pool serve them in parallel).
+    static let readWidth = 8
+    /// Emails rendered and signed at once: one a core.
+    static let renderWidth = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The opens of each recipient that send-time optimization reads (the newest).
     static let opensPerRecipient = 200
@@ -207,6 +226,12 @@ extension CampaignService {
         let sources = [email.html, email.text ?? "", email.subject] + templates.filter { $0.kind != .email }.map(\.html)
         return sources.contains { $0.contains("recommendations") }
     }
+}
+
+/// A skip reason carried through a `Result`.
+struct SkipError: Error, Sendable {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
 }
 
 /// The reasons a recipient is skipped, as `status` reports them.
