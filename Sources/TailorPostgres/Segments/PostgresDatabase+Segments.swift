@@ -33,85 +33,73 @@ extension PostgresDatabase {
         return try segmentRuntime.catalog(version: version) { definitions }
     }
 
-    public func saveSegment(_ definition: SegmentDefinition) async throws -> SegmentRefresh {
-        let now = segmentRuntime.now
-        let affected: Set<String> = try await withContext("saving a segment") {
+    // MARK: Workflow steps (`SegmentService` plans what they write)
+
+    public var segmentPolicy: PersonalDataPolicy { policy }
+
+    public func editSegments(at now: Date, _ plan: @escaping @Sendable ([SegmentDefinition]) throws -> SegmentEdit) async throws -> SegmentEdit {
+        try await withContext("changing segment definitions") {
             try await self.retrying {
                 try await self.transaction { conn in
                     // One definition change at a time, so that two nodes cannot create a cycle together.
                     try await conn.query("SELECT version FROM segment_catalog FOR UPDATE", logger: self.logger)
-                    var all = try await self.loadSegments(conn).filter { $0.id != definition.id }
-                    if let clash = all.first(where: { $0.name == definition.name }) {
-                        throw SegmentDefinitionError("another segment (\(clash.id)) already has this name", code: .exists)
+                    let edit = try plan(try await self.loadSegments(conn))
+                    switch edit {
+                    case .none:
+                        return edit
+                    case .save(let d, _):
+                        try await conn.query("""
+                            INSERT INTO segments (id, name, description, definition, created_at, updated_at)
+                            VALUES (\(d.id), \(d.name), \(d.description), \(JSONWriter.string(d.condition.json))::jsonb,
+                                    \(d.createdAt.millisecondsSince1970), \(now.millisecondsSince1970))
+                            ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
+                              definition = excluded.definition, updated_at = excluded.updated_at
+                            """, logger: self.logger)
+                    case .delete(let d):
+                        let members = try await self.rows("SELECT profile_id FROM segment_members WHERE segment_id = \(d.id)", on: conn)
+                            .map { ProfileID(try $0[0].decode(String.self)) }
+                        try await self.write(SegmentEdit.exits(of: d, members: members, at: now), on: conn)
+                        try await conn.query("DELETE FROM segments WHERE id = \(d.id)", logger: self.logger)
+                        try await conn.query("DELETE FROM segment_sizes WHERE segment_id = \(d.id)", logger: self.logger)
                     }
-                    all.append(definition)
-                    let catalog = try SegmentCatalog(all, policy: self.policy)
-                    try await conn.query("""
-                        INSERT INTO segments (id, name, description, definition, created_at, updated_at)
-                        VALUES (\(definition.id), \(definition.name), \(definition.description), \(JSONWriter.string(definition.condition.json))::jsonb,
-                                \(definition.createdAt.millisecondsSince1970), \(now.millisecondsSince1970))
-                        ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-                          definition = excluded.definition, updated_at = excluded.updated_at
-                        """, logger: self.logger)
                     try await conn.query("UPDATE segment_catalog SET version = version + 1", logger: self.logger)
-                    return catalog.dependents(of: definition.id)
+                    return edit
                 }
-            }
-        }
-        return try await reevaluate(segments: affected, reason: "definition")
-    }
-
-    public func deleteSegment(_ id: String) async throws -> Bool {
-        let now = segmentRuntime.now
-        return try await withContext("deleting a segment") {
-            try await self.transaction { conn in
-                try await conn.query("SELECT version FROM segment_catalog FOR UPDATE", logger: self.logger)
-                let all = try await self.loadSegments(conn)
-                guard let def = all.first(where: { $0.id == id }) else { return false }
-                if let user = all.first(where: { $0.condition.segmentReferences.contains(id) }) {
-                    throw SegmentDefinitionError("segment \(user.id) refers to \(id); change or delete it first", code: .inUse)
-                }
-                let members = try await self.rows("SELECT profile_id FROM segment_members WHERE segment_id = \(id)", on: conn)
-                    .map { try $0[0].decode(String.self) }
-                var outcome = MembershipOutcome()
-                outcome.changes = members.map {
-                    MembershipChange(profile: ProfileID($0), segmentId: id, segmentName: def.name, entered: false, at: now, reason: "deleted")
-                }
-                try await self.write(outcome, on: conn)
-                try await conn.query("DELETE FROM segments WHERE id = \(id)", logger: self.logger)
-                try await conn.query("DELETE FROM segment_sizes WHERE segment_id = \(id)", logger: self.logger)
-                try await conn.query("UPDATE segment_catalog SET version = version + 1", logger: self.logger)
-                return true
             }
         }
     }
 
-    func reevaluate(segments ids: Set<String>, reason: String) async throws -> SegmentRefresh {
-        var refresh = SegmentRefresh()
-        var after: ProfileID?
-        while true {
-            let now = segmentRuntime.now
-            let chunk = try await profileIDs(after: after, limit: 500)
-            guard let last = chunk.last else { break }
-            let outcome = try await withContext("evaluating segments") {
-                try await self.retrying {
-                    try await self.transaction { conn in
-                        let aggregates = try await self.lockedAggregates(chunk, on: conn)
-                        let catalog = try await self.catalog(conn)
-                        let inputs = try await self.membershipInputs(conn, catalog: catalog, aggregates: aggregates, affected: { _ in ids })
-                        let outcome = MembershipPlanner.plan(catalog, inputs, now: now, reason: reason)
-                        try await self.write(outcome, on: conn)
-                        return outcome
+    /// A page of profiles is read before the transaction and its live profiles locked in id order inside it; due
+    /// timers are claimed inside it, skipping those another node holds.
+    public func evaluateMemberships(_ selection: MembershipSelection, now: Date,
+                                    plan: @escaping @Sendable (MembershipBatch) throws -> MembershipOutcome) async throws -> MembershipPass {
+        var page: [ProfileID]?
+        if case .profiles(let after, let limit) = selection {
+            let ids = try await profileIDs(after: after, limit: limit)
+            guard !ids.isEmpty else { return MembershipPass() }
+            page = ids
+        }
+        let claimed = page
+        return try await withContext(page == nil ? "running segment timers" : "evaluating segments") {
+            try await self.retrying {
+                try await self.transaction { conn in
+                    var selected = claimed ?? []
+                    if claimed == nil, case .dueTimers(let limit) = selection {
+                        selected = try await self.rows("""
+                            SELECT profile_id FROM segment_timers WHERE due_at <= \(now.millisecondsSince1970) ORDER BY due_at
+                            LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
+                            """, on: conn).map { ProfileID(try $0[0].decode(String.self)) }
                     }
+                    guard !selected.isEmpty else { return MembershipPass() }
+                    let aggregates = try await self.lockedAggregates(selected, on: conn)
+                    let catalog = try await self.catalog(conn)
+                    let inputs = try await self.membershipInputs(conn, catalog: catalog, aggregates: aggregates, now: now, affected: { _ in nil })
+                    let outcome = try plan(MembershipBatch(catalog: catalog, selected: selected, inputs: inputs))
+                    try await self.write(outcome, on: conn)
+                    return MembershipPass(selected: selected, outcome: outcome)
                 }
             }
-            refresh.evaluated += chunk.count
-            let entered = outcome.changes.filter(\.entered).count
-            refresh.entered += entered
-            refresh.exited += outcome.changes.count - entered
-            after = last
         }
-        return refresh
     }
 
     /// Live profiles, locked in id order.
@@ -145,7 +133,7 @@ extension PostgresDatabase {
         }
         if !touched.affected.isEmpty {
             let inputs = try await membershipInputs(conn, catalog: catalog, aggregates: aggregates.filter { touched.affected[$0.key] != nil },
-                                                    affected: { touched.affected[$0] })
+                                                    now: now, affected: { touched.affected[$0] })
             let planned = MembershipPlanner.plan(catalog, inputs, now: now, reasons: touched.reasons)
             outcome.changes += planned.changes
             outcome.timers.merge(planned.timers) { $1 }
@@ -153,7 +141,7 @@ extension PostgresDatabase {
         try await write(outcome, on: conn)
     }
 
-    func membershipInputs(_ conn: PostgresConnection, catalog: SegmentCatalog, aggregates: [ProfileID: ProfileAggregate],
+    func membershipInputs(_ conn: PostgresConnection, catalog: SegmentCatalog, aggregates: [ProfileID: ProfileAggregate], now: Date,
                           affected: (ProfileID) -> Set<String>?, allEvents: Bool = false) async throws -> [MembershipInput] {
         let ids = aggregates.keys.sorted()
         guard !ids.isEmpty else { return [] }
@@ -166,7 +154,6 @@ extension PostgresDatabase {
         var bindings = PostgresBindings()
         bindings.append(raw)
         var count = 1
-        let now = segmentRuntime.now
         let nowMs = now.millisecondsSince1970
         let filter: String? = allEvents ? "TRUE" : SegmentRecord.eventFilter(needs, now: now) { b in
             count += 1
@@ -273,28 +260,6 @@ extension PostgresDatabase {
     }
 
     // MARK: Timers
-
-    public func runSegmentTimers(limit: Int) async throws -> Int {
-        let now = segmentRuntime.now
-        return try await withContext("running segment timers") {
-            try await self.retrying {
-                try await self.transaction { conn in
-                    let due = try await self.rows("""
-                        SELECT profile_id FROM segment_timers WHERE due_at <= \(now.millisecondsSince1970) ORDER BY due_at
-                        LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
-                        """, on: conn).map { ProfileID(try $0[0].decode(String.self)) }
-                    guard !due.isEmpty else { return 0 }
-                    let catalog = try await self.catalog(conn)
-                    let aggregates = try await self.lockedAggregates(due, on: conn)
-                    let inputs = try await self.membershipInputs(conn, catalog: catalog, aggregates: aggregates, affected: { _ in nil })
-                    var outcome = MembershipPlanner.plan(catalog, inputs, now: now, reason: "time")
-                    for id in due where aggregates[id] == nil { outcome.timers[id] = .some(nil) }
-                    try await self.write(outcome, on: conn)
-                    return due.count
-                }
-            }
-        }
-    }
 
     public func nextSegmentTimer() async throws -> Date? {
         try await withContext("reading segment timers") {
@@ -414,7 +379,8 @@ extension PostgresDatabase {
                 guard let row = try await self.loadRow(profile, on: conn) else { return nil }
                 let catalog = try await self.catalog(conn)
                 let aggregate = try row.aggregate(cipher: self.cipher, identities: [])
-                return try await self.membershipInputs(conn, catalog: catalog, aggregates: [profile: aggregate], affected: { _ in nil },
+                return try await self.membershipInputs(conn, catalog: catalog, aggregates: [profile: aggregate], now: self.segmentRuntime.now,
+                                                       affected: { _ in nil },
                                                        allEvents: true).first?.subject
             }
         }
@@ -422,38 +388,36 @@ extension PostgresDatabase {
 
     // MARK: RFM
 
-    public func refreshRFM() async throws -> RFMSummary {
-        let now = segmentRuntime.now
-        let (summary, users): (RFMSummary, Set<String>) = try await withContext("computing RFM scores") {
-            try await self.transaction { conn in
-                let customers = try await self.rows("""
+    public func rfmCustomers() async throws -> [RFMScorer.Customer] {
+        try await withContext("reading customers") {
+            try await self.client.withConnection { conn in
+                try await self.rows("""
                     SELECT id, last_order_at, order_count, revenue FROM profiles
                     WHERE merged_into IS NULL AND order_count > 0 AND last_order_at IS NOT NULL
                     """, on: conn).map { r in
                     RFMScorer.Customer(profile: ProfileID(try r[0].decode(String.self)), lastOrderAt: try r[1].decode(Int64.self),
                                        orders: Int(try r[2].decode(Int64.self)), revenue: try r[3].decode(Double.self))
                 }
-                let scores = RFMScorer.score(customers).sorted { $0.key < $1.key }
+            }
+        }
+    }
+
+    /// Replaces every score in one transaction, 20,000 rows per statement.
+    public func replaceRFMScores(_ scores: [(profile: ProfileID, score: RFMScore)], at: Date) async throws {
+        try await withContext("storing RFM scores") {
+            try await self.transaction { conn in
                 try await conn.query("DELETE FROM rfm_scores", logger: self.logger)
-                var groups: [String: Int] = [:]
-                for s in scores { groups[s.value.group.rawValue, default: 0] += 1 }
                 for chunk in stride(from: 0, to: scores.count, by: 20_000).map({ scores[$0..<min($0 + 20_000, scores.count)] }) {
                     try await conn.query("""
                         INSERT INTO rfm_scores (profile_id, recency, frequency, monetary, code, rfm_group, computed_at)
-                        SELECT p, r, f, m, c, g, \(now.millisecondsSince1970) FROM UNNEST(\(chunk.map(\.key.rawValue))::text[],
-                          \(chunk.map { Int64($0.value.recency) })::int8[], \(chunk.map { Int64($0.value.frequency) })::int8[],
-                          \(chunk.map { Int64($0.value.monetary) })::int8[], \(chunk.map(\.value.code))::text[],
-                          \(chunk.map(\.value.group.rawValue))::text[]) AS x(p, r, f, m, c, g)
+                        SELECT p, r, f, m, c, g, \(at.millisecondsSince1970) FROM UNNEST(\(chunk.map { $0.profile.rawValue })::text[],
+                          \(chunk.map { Int64($0.score.recency) })::int8[], \(chunk.map { Int64($0.score.frequency) })::int8[],
+                          \(chunk.map { Int64($0.score.monetary) })::int8[], \(chunk.map { $0.score.code })::text[],
+                          \(chunk.map { $0.score.group.rawValue })::text[]) AS x(p, r, f, m, c, g)
                         """, logger: self.logger)
                 }
-                let catalog = try await self.catalog(conn)
-                let users = Set(catalog.dependencies.filter { $0.value.rfm }.keys)
-                return (RFMSummary(customers: scores.count, groups: groups, refresh: SegmentRefresh()), users)
             }
         }
-        var result = summary
-        if !users.isEmpty { result.refresh = try await reevaluate(segments: users, reason: "rfm") }
-        return result
     }
 
     public func rfmScore(of profile: ProfileID) async throws -> RFMScore? {
@@ -469,8 +433,8 @@ extension PostgresDatabase {
 
     // MARK: Sizes
 
-    public func recordSegmentSizes() async throws -> [String: Int] {
-        let now = segmentRuntime.now.millisecondsSince1970
+    public func recordSegmentSizes(at: Date) async throws -> [String: Int] {
+        let now = at.millisecondsSince1970
         return try await withContext("recording segment sizes") {
             try await self.transaction { conn in
                 try await conn.query("""

@@ -28,79 +28,60 @@ extension SQLiteDatabase {
         return try segmentRuntime.catalog(version: version) { try Self.loadSegments(db) }
     }
 
-    public func saveSegment(_ definition: SegmentDefinition) async throws -> SegmentRefresh {
-        let now = segmentRuntime.now
+    // MARK: Workflow steps (`SegmentService` plans what they write)
+
+    public var segmentPolicy: PersonalDataPolicy { policy }
+
+    public func editSegments(at now: Date, _ plan: @escaping @Sendable ([SegmentDefinition]) throws -> SegmentEdit) async throws -> SegmentEdit {
+        let cipher = self.cipher
         let policy = self.policy
-        let affected: Set<String> = try await durableWrite { db in
-            var all = try Self.loadSegments(db).filter { $0.id != definition.id }
-            if let clash = all.first(where: { $0.name == definition.name }) {
-                throw SegmentDefinitionError("another segment (\(clash.id)) already has this name", code: .exists)
+        // The single writer serializes definition changes.
+        return try await durableWrite { db in
+            let edit = try plan(try Self.loadSegments(db))
+            switch edit {
+            case .none:
+                return edit
+            case .save(let definition, _):
+                try db.execute(sql: """
+                    INSERT INTO segments (id, name, description, definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
+                      definition = excluded.definition, updated_at = excluded.updated_at
+                    """, arguments: [definition.id, definition.name, definition.description, JSONWriter.string(definition.condition.json),
+                                     definition.createdAt.millisecondsSince1970, now.millisecondsSince1970])
+            case .delete(let definition):
+                let members = try String.fetchAll(db, sql: "SELECT profile_id FROM segment_members WHERE segment_id = ?", arguments: [definition.id])
+                try Self.write(SegmentEdit.exits(of: definition, members: members.map { ProfileID($0) }, at: now), db: db, cipher: cipher, policy: policy)
+                try db.execute(sql: "DELETE FROM segments WHERE id = ?", arguments: [definition.id])
+                try db.execute(sql: "DELETE FROM segment_sizes WHERE segment_id = ?", arguments: [definition.id])
             }
-            all.append(definition)
-            let catalog = try SegmentCatalog(all, policy: policy)
-            try db.execute(sql: """
-                INSERT INTO segments (id, name, description, definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-                  definition = excluded.definition, updated_at = excluded.updated_at
-                """, arguments: [definition.id, definition.name, definition.description, JSONWriter.string(definition.condition.json),
-                                 definition.createdAt.millisecondsSince1970, now.millisecondsSince1970])
             try db.execute(sql: "UPDATE segment_catalog SET version = version + 1")
-            return catalog.dependents(of: definition.id)
+            return edit
         }
-        return try await reevaluate(segments: affected, reason: "definition")
     }
 
-    public func deleteSegment(_ id: String) async throws -> Bool {
-        let now = segmentRuntime.now
+    /// Selects, reads, plans and writes in one write transaction of the single writer.
+    public func evaluateMemberships(_ selection: MembershipSelection, now: Date,
+                                    plan: @escaping @Sendable (MembershipBatch) throws -> MembershipOutcome) async throws -> MembershipPass {
         let cipher = self.cipher
         let policy = self.policy
         return try await durableWrite { db in
-            let all = try Self.loadSegments(db)
-            guard let def = all.first(where: { $0.id == id }) else { return false }
-            if let user = all.first(where: { $0.condition.segmentReferences.contains(id) }) {
-                throw SegmentDefinitionError("segment \(user.id) refers to \(id); change or delete it first", code: .inUse)
+            let selected: [ProfileID]
+            switch selection {
+            case .profiles(let after, let limit):
+                selected = try String.fetchAll(db, sql: "SELECT id FROM profiles WHERE merged_into IS NULL AND id > ? ORDER BY id LIMIT ?",
+                                               arguments: [after?.rawValue ?? "", limit]).map { ProfileID($0) }
+            case .dueTimers(let limit):
+                selected = try String.fetchAll(db, sql: "SELECT profile_id FROM segment_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+                                               arguments: [now.millisecondsSince1970, limit]).map { ProfileID($0) }
             }
-            let members = try String.fetchAll(db, sql: "SELECT profile_id FROM segment_members WHERE segment_id = ?", arguments: [id])
-            var outcome = MembershipOutcome()
-            outcome.changes = members.map {
-                MembershipChange(profile: ProfileID($0), segmentId: id, segmentName: def.name, entered: false, at: now, reason: "deleted")
-            }
+            guard !selected.isEmpty else { return MembershipPass() }
+            let catalog = try self.catalog(db)
+            let aggregates = try Self.loadAggregates(db, ids: selected, cipher: cipher)
+            let inputs = try self.membershipInputs(db, catalog: catalog, aggregates: aggregates, now: now, affected: { _ in nil })
+            let outcome = try plan(MembershipBatch(catalog: catalog, selected: selected, inputs: inputs))
             try Self.write(outcome, db: db, cipher: cipher, policy: policy)
-            try db.execute(sql: "DELETE FROM segments WHERE id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM segment_sizes WHERE segment_id = ?", arguments: [id])
-            try db.execute(sql: "UPDATE segment_catalog SET version = version + 1")
-            return true
+            return MembershipPass(selected: selected, outcome: outcome)
         }
-    }
-
-    /// Evaluates some segments for every live profile, 500 profiles per transaction.
-    func reevaluate(segments ids: Set<String>, reason: String) async throws -> SegmentRefresh {
-        var refresh = SegmentRefresh()
-        var after: ProfileID?
-        let cipher = self.cipher
-        let policy = self.policy
-        while true {
-            let now = segmentRuntime.now
-            let start = after?.rawValue ?? ""
-            let (count, last, entered, exited) = try await durableWrite { db -> (Int, ProfileID?, Int, Int) in
-                let catalog = try self.catalog(db)
-                let chunk = try String.fetchAll(db, sql: "SELECT id FROM profiles WHERE merged_into IS NULL AND id > ? ORDER BY id LIMIT 500",
-                                                arguments: [start]).map { ProfileID($0) }
-                guard !chunk.isEmpty else { return (0, nil, 0, 0) }
-                let aggregates = try Self.loadAggregates(db, ids: chunk, cipher: cipher)
-                let inputs = try self.membershipInputs(db, catalog: catalog, aggregates: aggregates, affected: { _ in ids })
-                let outcome = MembershipPlanner.plan(catalog, inputs, now: now, reason: reason)
-                try Self.write(outcome, db: db, cipher: cipher, policy: policy)
-                let entered = outcome.changes.filter(\.entered).count
-                return (chunk.count, chunk.last, entered, outcome.changes.count - entered)
-            }
-            guard count > 0 else { break }
-            refresh.evaluated += count
-            refresh.entered += entered
-            refresh.exited += exited
-            after = last
-        }
-        return refresh
     }
 
     // MARK: Real time
@@ -160,7 +141,7 @@ extension SQLiteDatabase {
                     known[id] = facts
                 }
             }
-            inputs = try membershipInputs(db, catalog: catalog, aggregates: evaluated, affected: { touched.affected[$0] }, known: known)
+            inputs = try membershipInputs(db, catalog: catalog, aggregates: evaluated, now: now, affected: { touched.affected[$0] }, known: known)
             let planned = MembershipPlanner.plan(catalog, inputs, now: now, reasons: touched.reasons)
             outcome.changes += planned.changes
             outcome.timers.merge(planned.timers) { $1 }
@@ -190,7 +171,7 @@ extension SQLiteDatabase {
 
     /// Reads what the planner needs of some profiles: their events (those the catalog looks at), RFM
     /// scores, current memberships and timers. The profiles in `known` are not read: their facts are given.
-    func membershipInputs(_ db: Database, catalog: SegmentCatalog, aggregates: [ProfileID: ProfileAggregate],
+    func membershipInputs(_ db: Database, catalog: SegmentCatalog, aggregates: [ProfileID: ProfileAggregate], now: Date,
                           affected: (ProfileID) -> Set<String>?, known: [ProfileID: SQLiteIngestCache.MembershipFacts] = [:])
         throws -> [MembershipInput]
     {
@@ -200,7 +181,6 @@ extension SQLiteDatabase {
         var rfm: [ProfileID: RFMScore] = [:]
         let needs = catalog.eventNeeds
         var filterBinds: [SQLBind] = []
-        let now = segmentRuntime.now
         let nowMs = now.millisecondsSince1970
         let filter = SegmentRecord.eventFilter(needs, now: now) { filterBinds.append($0); return "?" }
         let usesRFM = SegmentRecord.usesRFM(catalog)
@@ -285,25 +265,6 @@ extension SQLiteDatabase {
     }
 
     // MARK: Timers
-
-    public func runSegmentTimers(limit: Int) async throws -> Int {
-        let now = segmentRuntime.now
-        let cipher = self.cipher
-        let policy = self.policy
-        return try await durableWrite { db in
-            let due = try String.fetchAll(db, sql: "SELECT profile_id FROM segment_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?",
-                                          arguments: [now.millisecondsSince1970, limit]).map { ProfileID($0) }
-            guard !due.isEmpty else { return 0 }
-            let catalog = try self.catalog(db)
-            let aggregates = try Self.loadAggregates(db, ids: due, cipher: cipher)
-            let inputs = try self.membershipInputs(db, catalog: catalog, aggregates: aggregates, affected: { _ in nil })
-            var outcome = MembershipPlanner.plan(catalog, inputs, now: now, reason: "time")
-            // Profiles gone (merged away) lose their timers.
-            for id in due where aggregates[id] == nil { outcome.timers[id] = .some(nil) }
-            try Self.write(outcome, db: db, cipher: cipher, policy: policy)
-            return due.count
-        }
-    }
 
     public func nextSegmentTimer() async throws -> Date? {
         try await pool.read { db in
@@ -413,7 +374,8 @@ extension SQLiteDatabase {
         return try await pool.read { db in
             let catalog = try self.catalog(db)
             let aggregates = try Self.loadAggregates(db, ids: [profile], cipher: cipher)
-            var inputs = try self.membershipInputs(db, catalog: catalog, aggregates: aggregates, affected: { _ in nil })
+            var inputs = try self.membershipInputs(db, catalog: catalog, aggregates: aggregates, now: self.segmentRuntime.now,
+                                                   affected: { _ in nil })
             guard var input = inputs.popLast() else { return nil }
             // Explain shows values of any event, not only those the catalog reads.
             let rows = try Row.fetchAll(db, sql: "SELECT type, name, timestamp, properties FROM events WHERE profile_id = ?", arguments: [profile.rawValue])
@@ -426,19 +388,20 @@ extension SQLiteDatabase {
 
     // MARK: RFM
 
-    /// Reads the customers in a read transaction and writes the scores 5,000 per write transaction, so that
-    /// ingest (SQLite's single writer) waits for one small chunk at a time, never for the whole population.
-    public func refreshRFM() async throws -> RFMSummary {
-        let now = segmentRuntime.now.millisecondsSince1970
-        let customers = try await pool.read { db in
+    public func rfmCustomers() async throws -> [RFMScorer.Customer] {
+        try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, last_order_at, order_count, revenue FROM profiles
                 WHERE merged_into IS NULL AND order_count > 0 AND last_order_at IS NOT NULL
                 """).map { RFMScorer.Customer(profile: ProfileID($0[0] as String), lastOrderAt: $0[1], orders: $0[2], revenue: $0[3]) }
         }
-        let scores = RFMScorer.score(customers).sorted { $0.key < $1.key }
-        var groups: [String: Int] = [:]
-        for (_, s) in scores { groups[s.group.rawValue, default: 0] += 1 }
+    }
+
+    /// Writes the scores 5,000 per write transaction, so that ingest (SQLite's single writer) waits for one small
+    /// chunk at a time, never for the whole population; then drops the scores of profiles that are no longer
+    /// customers (merged away).
+    public func replaceRFMScores(_ scores: [(profile: ProfileID, score: RFMScore)], at: Date) async throws {
+        let at = at.millisecondsSince1970
         for start in stride(from: 0, to: scores.count, by: 5000) {
             let chunk = scores[start..<min(start + 5000, scores.count)]
             try await durableWrite { db in
@@ -448,19 +411,13 @@ extension SQLiteDatabase {
                       monetary = excluded.monetary, code = excluded.code, rfm_group = excluded.rfm_group, computed_at = excluded.computed_at
                     """)
                 for (id, s) in chunk {
-                    try upsert.execute(arguments: [id.rawValue, s.recency, s.frequency, s.monetary, s.code, s.group.rawValue, now])
+                    try upsert.execute(arguments: [id.rawValue, s.recency, s.frequency, s.monetary, s.code, s.group.rawValue, at])
                 }
             }
         }
-        // Profiles that are no longer customers (merged away) lose their scores.
-        let users: Set<String> = try await durableWrite { db in
+        try await durableWrite { db in
             try db.execute(sql: "DELETE FROM rfm_scores WHERE profile_id NOT IN (SELECT id FROM profiles WHERE merged_into IS NULL AND order_count > 0)")
-            let catalog = try self.catalog(db)
-            return Set(catalog.dependencies.filter { $0.value.rfm }.keys)
         }
-        var result = RFMSummary(customers: scores.count, groups: groups, refresh: SegmentRefresh())
-        if !users.isEmpty { result.refresh = try await reevaluate(segments: users, reason: "rfm") }
-        return result
     }
 
     public func rfmScore(of profile: ProfileID) async throws -> RFMScore? {
@@ -472,8 +429,8 @@ extension SQLiteDatabase {
 
     // MARK: Sizes
 
-    public func recordSegmentSizes() async throws -> [String: Int] {
-        let now = segmentRuntime.now.millisecondsSince1970
+    public func recordSegmentSizes(at: Date) async throws -> [String: Int] {
+        let now = at.millisecondsSince1970
         return try await durableWrite { db in
             var sizes: [String: Int] = [:]
             for id in try String.fetchAll(db, sql: "SELECT id FROM segments") {
