@@ -4,8 +4,8 @@ public import TailorCore
 public enum MembershipSelection: Sendable, Equatable {
     /// Live profiles after `after` (from the first when nil), in id order: a page of a re-evaluation.
     case profiles(after: ProfileID?, limit: Int)
-    /// Profiles whose timers are due at the pass's `now`, earliest first. A profile merged away since its timer
-    /// was set is selected but has no input.
+    /// Profiles whose timers are due at the pass's `now`, earliest first. A selected profile the store no longer
+    /// reads as live (merged away) has no input; the planner decides what becomes of its timer.
     case dueTimers(limit: Int)
 }
 
