@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 import PostgresNIO
 public import TailorCore
-public import TailorStore
+import TailorStore
 
 // MARK: - Audiences and stored memberships on PostgreSQL
 
