@@ -188,7 +188,7 @@ let tailorTargets: [Target] = [
     ),
     .testTarget(
         name: "TailorEngineTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorEngine", "TailorTesting", "TailorDemo", "TailorML", "TailorMail"],
+        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorEngine", "TailorTesting", "TailorDemo", "TailorML", "TailorMail", "Liquid"],
         swiftSettings: swiftSettings
     ),
     /// Runs the built `tailor` binary, as a user would.

@@ -17,6 +17,9 @@ public struct ServerSettings: Sendable {
     public var recommendationModelPath: String?
     /// The mail links' endpoints (open pixel, click redirect, unsubscribe), when mail is configured.
     public var mailTracking: MailEngagement? = nil
+    /// What campaign sends and template previews use, when mail is configured (`TAILOR_MAIL_FROM`); without
+    /// it no campaign runner runs and previews show placeholder links.
+    public var campaigns: CampaignSettings? = nil
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -46,7 +49,9 @@ public func buildApplication(
         server: .http1(configuration: .init(idleTimeout: TimeAmount(RequestTimeouts.idle))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Tailor"),
         // Segment timers and the RFM schedule run beside the server.
-        services: [ingest, SegmentService(stores: stores, clock: clock)] + services,
+        services: [ingest, SegmentService(stores: stores, clock: clock)]
+            + (settings.campaigns.map { [CampaignRunner(service: CampaignService(stores: stores, clock: clock), settings: $0)] } ?? [])
+            + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger
     )
@@ -76,12 +81,19 @@ public func buildRouter(
         .addRoutes(to: router)
     // The admin API: every route of this group needs the secret key.
     let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys))
-    ProfilesController(profiles: stores.profiles, events: stores.events, computedTraits: stores.computedTraits).addRoutes(to: admin)
+    ProfilesController(profiles: stores.profiles, events: stores.events, computedTraits: stores.computedTraits, segments: stores.segments,
+                       consent: stores.consent).addRoutes(to: admin)
     SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock))
         .addRoutes(to: admin)
     RecommendationsController(service: RecommendationService(stores: stores),
                               models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""))
         .addRoutes(to: admin)
+    let campaigns = CampaignService(stores: stores, clock: clock)
+    TemplatesController(service: TemplateService(stores: stores, clock: clock), campaigns: campaigns,
+                        settings: settings.campaigns ?? .preview)
+        .addRoutes(to: admin)
+    CampaignsController(service: campaigns).addRoutes(to: admin)
+    ConsentController(service: ConsentService(stores: stores, clock: clock)).addRoutes(to: admin)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     return router
 }

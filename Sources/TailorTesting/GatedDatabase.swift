@@ -115,4 +115,38 @@ public final class GatedDatabase: TailorDatabase {
     public func orderSummaries(until: Date, after: ProfileID?, limit: Int) async throws -> [OrderSummary] {
         try await base.orderSummaries(until: until, after: after, limit: limit)
     }
+    public func insertTemplate(_ template: EmailTemplate) async throws -> Bool { try await base.insertTemplate(template) }
+    public func updateTemplate(_ template: EmailTemplate) async throws -> Bool { try await base.updateTemplate(template) }
+    public func template(named name: String) async throws -> EmailTemplate? { try await base.template(named: name) }
+    public func templates() async throws -> [EmailTemplate] { try await base.templates() }
+    public func deleteTemplate(named name: String) async throws -> Bool { try await base.deleteTemplate(named: name) }
+    public func insertCampaign(_ campaign: Campaign) async throws -> Bool { try await base.insertCampaign(campaign) }
+    public func campaign(_ idOrName: String) async throws -> Campaign? { try await base.campaign(idOrName) }
+    public func campaigns() async throws -> [Campaign] { try await base.campaigns() }
+    public func moveCampaign(_ id: String, from: Set<CampaignState>, to: CampaignState, scheduledAt: Date?, at now: Date) async throws -> Bool {
+        try await base.moveCampaign(id, from: from, to: to, scheduledAt: scheduledAt, at: now)
+    }
+    public func startCampaign(_ id: String, from: Set<CampaignState>, include: [String], exclude: [String], at now: Date) async throws -> Int? {
+        try await base.startCampaign(id, from: from, include: include, exclude: exclude, at: now)
+    }
+    public func pendingRecipients(of campaign: String, after: ProfileID?, limit: Int) async throws -> [ProfileID] {
+        try await base.pendingRecipients(of: campaign, after: after, limit: limit)
+    }
+    public func recordRecipients(of campaign: String, _ outcomes: [RecipientOutcome], messages: [OutboxMessage], at now: Date) async throws -> Int {
+        try await base.recordRecipients(of: campaign, outcomes, messages: messages, at: now)
+    }
+    public func withdrawCampaign(_ id: String, at now: Date) async throws -> Int { try await base.withdrawCampaign(id, at: now) }
+    public func campaignCounts(_ id: String) async throws -> CampaignCounts { try await base.campaignCounts(id) }
+    public func marketingMessages(to profiles: [ProfileID], since: Date) async throws -> [ProfileID: Int] {
+        try await base.marketingMessages(to: profiles, since: since)
+    }
+    public func humanOpenTimes(of profiles: [ProfileID], limit: Int) async throws -> [ProfileID: [Date]] {
+        try await base.humanOpenTimes(of: profiles, limit: limit)
+    }
+    public func humanOpensByHour() async throws -> [Int: Int] { try await base.humanOpensByHour() }
+    public func appendConsent(_ entries: [ConsentEntry], at now: Date) async throws -> Int { try await base.appendConsent(entries, at: now) }
+    public func consentHistory(of profile: ProfileID) async throws -> [ConsentEntry] { try await base.consentHistory(of: profile) }
+    public func latestConsent(of profiles: [ProfileID], purpose: ConsentPurpose) async throws -> [ProfileID: ConsentEntry] {
+        try await base.latestConsent(of: profiles, purpose: purpose)
+    }
 }

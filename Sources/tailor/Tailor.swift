@@ -17,6 +17,7 @@ struct Tailor: AsyncParsableCommand {
             RecommendCommand.self,
             MailCommand.self,
             SegmentCommand.self,
+            CampaignCommand.self,
             StatsCommand.self,
         ]
     )

@@ -74,6 +74,18 @@ struct CLITests {
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(demo.stdout.contains("150 customers, 300 products"))
         #expect(demo.stdout.contains("database: 150 profiles"))
+        // It closes the loop: a campaign to the seed segments, delivered into a file sink, counted by segment.
+        let campaignLine = try #require(demo.stdout.split(separator: "\n").first { $0.hasPrefix("campaign \"Demo Picks\"") }, "\(demo.stdout)")
+        let delivered = try #require(campaignLine.firstRange(of: "delivered ").map { Int(campaignLine[$0.upperBound...].prefix { $0.isNumber }) } ?? nil)
+        let mail = dir.appendingPathComponent("tailor-demo-mail")
+        #expect(delivered > 0 && emlFiles(mail).count == delivered, "\(campaignLine)")
+        let bySegment = demo.stdout.split(separator: "\n").filter { $0.hasSuffix(" members") }
+        #expect(bySegment.count == 7 && bySegment.contains { $0.contains("lapsed") }, "\(demo.stdout)")
+        let opened = try #require(demo.stdout.split(separator: "\n").first { $0.hasPrefix("Open one: ") })
+        let path = String(opened.dropFirst("Open one: ".count).prefix { $0 != " " })
+        let eml = try String(contentsOf: dir.appendingPathComponent(path), encoding: .utf8)
+        #expect(header("List-Unsubscribe-Post", eml) == "List-Unsubscribe=One-Click" && eml.contains("Demo Shop"))
+        #expect(eml.contains("text/plain") && eml.contains("text/html"))
         let key = dir.appendingPathComponent("tailor-demo.db.key").path
         let attributes = try FileManager.default.attributesOfItem(atPath: key)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
@@ -84,6 +96,7 @@ struct CLITests {
         let again = try await tailor(["demo", "--customers", "150", "--seed", "7"], in: dir, environment: env)
         #expect(again.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("database:") }
                 == demo.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("database:") })
+        #expect(emlFiles(mail).count == delivered, "the second run starts its mail folder anew")
     }
 
     @Test func importReportsBadRowsWithFileAndLineAndKeepsTheGoodOnes() async throws {

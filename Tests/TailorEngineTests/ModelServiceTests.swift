@@ -104,6 +104,34 @@ struct ModelServiceTests {
         }
     }
 
+    @Test func trainingServesTheBetterRankingAndKeepsWhichInTheFile() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            _ = try await load(test, customers: 150)
+            let service = RecommendationService(stores: test.stores)
+            let auto = try await service.trainServingTheBetter(settings: small, now: now, k: 10, testFraction: 0.2)
+            let evaluation = try #require(auto.evaluation)
+            #expect(evaluation.metrics.users == evaluation.categoryBaseline.users && evaluation.metrics.users > 0)
+            #expect(auto.model.strategy == (evaluation.categoryBaseline.ndcg > evaluation.metrics.ndcg ? .popularInCategory : .als))
+
+            let forced = try await service.trainServingTheBetter(settings: small, now: now, strategy: .popularInCategory)
+            #expect(forced.evaluation == nil && forced.model.strategy == .popularInCategory)
+            // Served popularity in category: nobody gets the model's ranking, even a profile the model knows.
+            let known = try #require(forced.model.als.users.ids.first)
+            let list = try await service.recommend(for: .id(ProfileID(known)), count: 5, model: forced.model)
+            #expect(!list.items.isEmpty && list.items.allSatisfy { $0.reason != .model })
+
+            // The strategy survives the file; a version 1 file (no strategy byte) serves ALS.
+            let bytes = forced.model.serialized()
+            #expect(try RecommendationModel(serialized: bytes).strategy == .popularInCategory)
+            var old = bytes
+            old.remove(at: 8)  // after "TLRREC" and the UInt16 version
+            old[6] = 1
+            old[7] = 0
+            let legacy = try RecommendationModel(serialized: old)
+            #expect(legacy.strategy == .als && legacy.interactions == forced.model.interactions)
+        }
+    }
+
     @Test func modelFileRoundTripsBitIdentically() async throws {
         try await TestDatabase.with(.sqlite) { test in
             _ = try await load(test, customers: 60)

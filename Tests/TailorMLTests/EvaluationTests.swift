@@ -55,6 +55,28 @@ struct EvaluationTests {
         #expect(als.ndcg > popular.ndcg)
     }
 
+    @Test func popularityInTheFavouriteCategoryByHand() throws {
+        // Items 0–3 are category 0 (popularity 3, 2, 1, 1 among trainers), items 4–5 category 1 (popularity 2, 1).
+        // u0 bought 0 and 4 and 5 (favourite: category 1) → ranks 4, 5 (skipped: seen), then fills 0 (seen)…
+        let train = try InteractionSet(triples: [
+            ("u0", "i0", 1), ("u0", "i4", 1), ("u0", "i5", 1),
+            ("u1", "i0", 1), ("u1", "i1", 1), ("u1", "i4", 1),
+            ("u2", "i0", 1), ("u2", "i1", 1), ("u2", "i2", 1), ("u2", "i3", 1),
+        ])
+        let categories = train.items.ids.map { Int($0.dropFirst())! < 4 ? 0 : 1 }
+        // u0's favourite category is 1: nothing new left there, so overall popularity fills: i1 first.
+        // u1's favourite is 0 (2 of 3): i2 and i3 tie at 1; the lower index first.
+        let test = try InteractionSet(triples: [("u0", "i1", 1), ("u1", "i3", 1)], users: train.users, items: train.items)
+        let m = HeldOutEvaluation.evaluatePopularityInCategory(train: train, test: test, k: 2, categories: categories)
+        #expect(m.users == 2)
+        // u0: [i1, i2] → hit at rank 0; u1: [i2, i3] → hit at rank 1.
+        #expect(abs(m.precision - 0.5) < 1e-12)
+        #expect(abs(m.ndcg - (1 + 1 / log2(3.0)) / 2) < 1e-12)
+        #expect(HeldOutEvaluation.favouriteCategory(of: [0, 4, 5], categories: [0, 0, 0, 0, 1, 1]) == 1)
+        #expect(HeldOutEvaluation.favouriteCategory(of: [0, 4], categories: [0, 0, 0, 0, 1, 1]) == 0)  // a tie: the lower code
+        #expect(HeldOutEvaluation.favouriteCategory(of: [0], categories: [-1]) == nil)
+    }
+
     @Test func evaluationProcedureFromFiles() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("als-eval-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

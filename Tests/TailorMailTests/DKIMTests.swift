@@ -84,35 +84,18 @@ struct DKIMTests {
         let fields = rendered.headerFields
         #expect(fields.first?.name == "DKIM-Signature")
         #expect(rendered.body == unsigned.body)
-        let value = try #require(rendered.headerValue("DKIM-Signature")).replacingOccurrences(of: " ", with: "")
-        var tags: [String: String] = [:]
-        for tag in value.split(separator: ";") {
-            let parts = tag.split(separator: "=", maxSplits: 1)
-            tags[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-        }
+        let verification = try DKIMVerification(signed: rendered, unsigned: unsigned)
+        let tags = verification.tags
         #expect(tags["v"] == "1" && tags["a"] == "rsa-sha256" && tags["c"] == "relaxed/relaxed")
         #expect(tags["d"] == "shop.example" && tags["s"] == "s2026" && tags["t"] == "1700000000")
         #expect(tags["h"] == "from:subject:date:to:message-id:mime-version:content-type:list-unsubscribe:list-unsubscribe-post")
-        var canonicalBody: [UInt8] = []
-        rendered.body.withUnsafeBufferPointer { DKIMCanonicalization.relaxedBody($0, into: &canonicalBody) }
-        #expect(tags["bh"] == Data(SHA256.hash(data: canonicalBody)).base64EncodedString())
-
-        // Recompute the signed data independently of the signer's bookkeeping and verify.
-        var signed: [UInt8] = []
-        for name in tags["h"]!.split(separator: ":") {
-            let field = try #require(unsigned.headerFields.last { $0.name.lowercased() == name })
-            DKIMCanonicalization.appendRelaxedHeader(field.raw, terminate: true, into: &signed)
-        }
-        let rawSignature = TestSupport.string(try #require(fields.first).raw)
-        let withoutB = String(rawSignature[..<rawSignature.range(of: "b=", options: .backwards)!.upperBound])
-        DKIMCanonicalization.appendRelaxedHeader(Array(withoutB.utf8), terminate: false, into: &signed)
-        let publicKey = try _RSA.Signing.PublicKey(derRepresentation: Data(base64Encoded: Self.key.publicKeyBase64)!)
-        let signature = _RSA.Signing.RSASignature(rawRepresentation: Data(base64Encoded: tags["b"]!)!)
-        #expect(publicKey.isValidSignature(signature, for: signed, padding: .insecurePKCS1v1_5))
+        #expect(tags["bh"] == verification.bodyHash)
+        // The signed data is recomputed independently of the signer's bookkeeping.
+        #expect(try verification.verifies(publicKeyBase64: Self.key.publicKeyBase64))
         // Tampering with the subject breaks it.
-        var tampered = signed
+        var tampered = verification.signedData
         tampered[10] ^= 0x01
-        #expect(!publicKey.isValidSignature(signature, for: tampered, padding: .insecurePKCS1v1_5))
+        #expect(try !verification.verifies(publicKeyBase64: Self.key.publicKeyBase64, data: tampered))
     }
 
     @Test("the OpenSSL fast path, when present, signs byte-identically to swift-crypto")

@@ -325,6 +325,23 @@ struct PostgresStoreTests {
         }
     }
 
+    /// The database itself refuses to change, remove or truncate a consent ledger entry.
+    @Test func theConsentLedgerIsAppendOnly() async throws {
+        try await PostgresFixture.with { fixture in
+            let db = try await fixture.node()
+            try await db.migrate()
+            try await db.appendConsent([ConsentEntry(profileID: ProfileID("p_1"), purpose: .analytics, status: .granted, at: Date(), source: .api)],
+                                       at: Date())
+            for statement in ["UPDATE consent_ledger SET status = 'denied'", "DELETE FROM consent_ledger", "TRUNCATE consent_ledger"] {
+                await #expect(throws: (any Error).self, "\(statement)") {
+                    try await db.client.withConnection { conn in _ = try await db.rows(PostgresQuery(unsafeSQL: statement), on: conn) }
+                }
+            }
+            #expect(try await db.consentHistory(of: ProfileID("p_1")).map(\.status) == [.granted])
+            try await db.close()
+        }
+    }
+
     /// Sessions start with JIT compilation off: it spent minutes on a segment of a thousand conditions.
     @Test func sessionsRunWithoutJIT() async throws {
         try await PostgresFixture.with { fixture in

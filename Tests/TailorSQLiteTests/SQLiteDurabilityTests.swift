@@ -3,6 +3,7 @@ import GRDB
 import Synchronization
 import TailorCore
 import Testing
+import TailorTesting
 
 @testable import TailorSQLite
 @testable import TailorStore
@@ -133,6 +134,23 @@ struct SQLiteDurabilityTests {
             let again = try await db.ingest(batch(0, 10), planner: planner)
             #expect(again.stored == 0 && again.duplicates == 10)
             #expect(Self.storedEvents(path) == 10)
+        }
+    }
+}
+
+@Suite("SQLite consent ledger")
+struct SQLiteConsentLedgerTests {
+    /// The database itself refuses to change or remove a ledger entry.
+    @Test func theLedgerIsAppendOnly() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            let path = try #require(test.sqlitePath)
+            try await test.stores.consent.appendConsent([ConsentEntry(profileID: ProfileID("p_1"), purpose: .analytics, status: .granted,
+                                                                      at: Date(), source: .api)], at: Date())
+            let queue = try DatabaseQueue(path: path)
+            await #expect(throws: (any Error).self) { try await queue.write { try $0.execute(sql: "UPDATE consent_ledger SET status = 'denied'") } }
+            await #expect(throws: (any Error).self) { try await queue.write { try $0.execute(sql: "DELETE FROM consent_ledger") } }
+            let granted = try await queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM consent_ledger WHERE status = 'granted'") }
+            #expect(granted == 1)
         }
     }
 }

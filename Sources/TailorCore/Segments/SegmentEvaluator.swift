@@ -240,34 +240,18 @@ private struct Run {
             guard let v = current, !v.isNull else { return .missing }
             return .json(v)
         case .profile(let p):
-            let s = subject.state
-            func time(_ d: Date?) -> Operand { d.map { .time($0.millisecondsSince1970) } ?? .missing }
-            switch p {
-            case .createdAt: return .time(subject.createdAt.millisecondsSince1970)
-            case .eventCount: return .number(Double(s.eventCount))
-            case .firstSeen: return time(s.firstSeen)
-            case .lastSeen: return time(s.lastSeen)
-            case .lastActivity: return time(s.lastActivity)
-            case .orderCount: return .number(Double(s.orderCount))
-            case .revenue: return .number(s.revenue)
-            case .averageOrderValue: return s.averageOrderValue.map { .number($0) } ?? .missing
-            case .lastOrderAt: return time(s.lastOrderAt)
-            case .lastOrderValue: return s.lastOrderValue.map { .number($0) } ?? .missing
-            case .emailOpens: return .number(Double(s.emailOpens))
-            case .emailClicks: return .number(Double(s.emailClicks))
-            case .cartValue: return .number(s.cartValue)
-            case .cartItems: return .number(Double(s.cart.count))
-            case .cartUpdatedAt: return time(s.cartUpdatedAt)
-            }
+            return Self.operand(p.value(of: subject.state, createdAt: subject.createdAt))
         case .rfm(let r):
-            guard let score = subject.rfm else { return .missing }
-            switch r {
-            case .recency: return .number(Double(score.recency))
-            case .frequency: return .number(Double(score.frequency))
-            case .monetary: return .number(Double(score.monetary))
-            case .score: return .json(.string(score.code))
-            case .group: return .json(.string(score.group.rawValue))
-            }
+            return Self.operand(r.value(of: subject.rfm))
+        }
+    }
+
+    static func operand(_ value: FieldValue) -> Operand {
+        switch value {
+        case .number(let n): .number(n)
+        case .time(let d): .time(d.millisecondsSince1970)
+        case .text(let t): .json(.string(t))
+        case .missing: .missing
         }
     }
 

@@ -58,6 +58,12 @@ struct CustomerSimulation {
     let favorites: [Int]
     let optIn: Bool
     let behaviour: Behaviour
+    /// The customer's taste: a preferred brand per category and a preferred price band. It only steers which
+    /// product of a category they look at and buy, from a stream of its own, so every other draw of the
+    /// simulation is the same with or without it.
+    let preferredBrand: [Int]
+    let preferredBand: Int
+    var tasteRNG: DemoRandom
     var rng: DemoRandom
 
     var history = RawHistory()
@@ -85,6 +91,10 @@ struct CustomerSimulation {
         for f in favorites { weights[f] *= 4 }
         affinity = WeightedTable(weights)
         rng = DemoRandom(seed: shop.seed, stream: 3, substream: UInt64(index))
+        var taste = DemoRandom(seed: shop.seed, stream: 5, substream: UInt64(index))
+        preferredBrand = DemoCategory.all.map { taste.int($0.brands.count) }
+        preferredBand = taste.int(3)
+        tasteRNG = taste
 
         let signup = shop.signupTime(index)
         let legacy = signup < shop.startMs
@@ -112,6 +122,22 @@ struct CustomerSimulation {
             updatesTraits: rng.chance(0.1)
         )
         lastEngagement = activeFrom
+    }
+
+    /// A product of the category for this customer: drawn by popularity, then drawn again while it is not of
+    /// their brand (nine times in ten) or, half the time, not of their price band, as people keep to the
+    /// brands and prices they like.
+    mutating func product(in category: Int) -> Int {
+        var product = catalog.product(in: category, &rng)
+        let keepsBrand = !tasteRNG.chance(0.1)
+        let keepsBand = tasteRNG.chance(0.5)
+        var tries = 0
+        while tries < 40, (keepsBrand && catalog.brand[product] != preferredBrand[category])
+            || (keepsBand && catalog.priceBand[product] != preferredBand) {
+            product = catalog.product(in: category, &tasteRNG)
+            tries += 1
+        }
+        return product
     }
 
     // MARK: - Plan and run
@@ -304,7 +330,8 @@ struct CustomerSimulation {
             } else if u < 0.75 {
                 page(&self, .pageCategory, Int32(affinity.sample(&rng)))
             } else {
-                page(&self, .pageProduct, Int32(catalog.product(in: affinity.sample(&rng), &rng)))
+                let category = affinity.sample(&rng)
+                page(&self, .pageProduct, Int32(product(in: category)))
             }
         }
         if plan.updatesTraits && open && identified {
@@ -327,7 +354,7 @@ struct CustomerSimulation {
                 if u < 0.35 {
                     page(&self, .pageCategory, Int32(category))
                 } else if u < 0.85 {
-                    page(&self, .pageProduct, Int32(catalog.product(in: category, &rng)))
+                    page(&self, .pageProduct, Int32(product(in: category)))
                 } else {
                     page(&self, .pageSearch, Int32(search.query(in: category, &rng)))
                 }
@@ -347,10 +374,10 @@ struct CustomerSimulation {
             let category = affinity.sample(&rng)
             if !(behaviour.power && t >= behaviour.powerFrom) && rng.chance(0.3) { page(&self, .pageCategory, Int32(category)) }
             if rng.chance(0.1) { page(&self, .pageSearch, Int32(search.query(in: category, &rng))) }
-            var product = catalog.product(in: category, &rng)
+            var product = self.product(in: category)
             page(&self, .pageProduct, Int32(product))
             if !(behaviour.power && t >= behaviour.powerFrom) && rng.chance(0.2) {
-                product = catalog.product(in: category, &rng)
+                product = self.product(in: category)
                 page(&self, .pageProduct, Int32(product))
             }
             guard catalog.inStock[product] else { continue }

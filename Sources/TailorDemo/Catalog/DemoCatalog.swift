@@ -10,6 +10,10 @@ struct DemoCatalog: Sendable {
     /// Product indices per category, and how popular each is (Zipf-like: a few best sellers, a long tail).
     var byCategory: [[Int]]
     var popularity: [WeightedTable]
+    /// Each product's brand, as an index into its category's brands, and its price band within its category
+    /// (0 cheapest third, 1 middle, 2 dearest): what customers' tastes are made of.
+    var brand: [Int]
+    var priceBand: [Int]
 
     // Event properties, by product.
     var viewed: [JSONObject]
@@ -32,6 +36,8 @@ struct DemoCatalog: Sendable {
         var inStock: [Bool] = []
         var byCategory: [[Int]] = []
         var popularity: [WeightedTable] = []
+        var brands: [Int] = []
+        var bands: [Int] = []
         var names = Set<String>()
         for category in DemoCategory.all {
             var members: [Int] = []
@@ -70,8 +76,12 @@ struct DemoCatalog: Sendable {
                 )
                 priceCents.append(cents)
                 inStock.append(stocked)
+                brands.append(category.brands.firstIndex(of: brand) ?? 0)
                 members.append(index)
             }
+            bands += [Int](repeating: 0, count: members.count)
+            let byPrice = members.sorted { priceCents[$0] < priceCents[$1] || (priceCents[$0] == priceCents[$1] && $0 < $1) }
+            for (rank, index) in byPrice.enumerated() { bands[index] = rank * 3 / max(1, byPrice.count) }
             byCategory.append(members)
             popularity.append(WeightedTable(members.indices.map { 1 / pow(Double($0) + 1.5, 0.9) }))
         }
@@ -80,6 +90,8 @@ struct DemoCatalog: Sendable {
         self.inStock = inStock
         self.byCategory = byCategory
         self.popularity = popularity
+        self.brand = brands
+        self.priceBand = bands
 
         viewed = []
         removed = []

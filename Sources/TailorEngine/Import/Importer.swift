@@ -4,7 +4,7 @@ public import TailorStore
 
 /// What can be imported.
 public enum ImportKind: String, Sendable, CaseIterable {
-    case customers, orders, products, events
+    case customers, orders, products, events, consent
 }
 
 /// One problem with one row: where (line, column) and why. Never carries the value.
@@ -107,11 +107,14 @@ public struct Importer: Sendable {
     public var products: any ProductStore
     public var clock: any WallClock
     public var batchSize = 1_000
+    /// Where consent rows go, and the profiles they name (consent imports only).
+    public var consent: ConsentService?
 
-    public init(ingest: IngestService, products: any ProductStore, clock: any WallClock) {
+    public init(ingest: IngestService, products: any ProductStore, clock: any WallClock, consent: ConsentService? = nil) {
         self.ingest = ingest
         self.products = products
         self.clock = clock
+        self.consent = consent
     }
 
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
@@ -123,7 +126,7 @@ public struct Importer: Sendable {
         case .events:
             let messages = parseEvents(bytes, report: &report)
             try await store(messages, report: &report, progress: progress)
-        case .customers, .orders, .products:
+        case .customers, .orders, .products, .consent:
             let format = mapping.format ?? Self.format(for: fileName)
             var rows = Array(DelimitedReader(bytes: bytes, format: format))
             guard !rows.isEmpty else { return report }
@@ -136,6 +139,13 @@ public struct Importer: Sendable {
                 try await store(customers(rows, table, report: &report), report: &report, progress: progress)
             case .orders:
                 try await store(orders(rows, table, report: &report), report: &report, progress: progress)
+            case .consent:
+                guard let consent else { throw ImportError.unreadable("consent imports need the consent ledger") }
+                let entries = try await consentEntries(rows, table, profiles: consent.profiles, report: &report)
+                report.messages = entries.count
+                report.stored = try await consent.record(entries)
+                report.duplicates = entries.count - report.stored
+                progress?(rows.count, rows.count)
             default:
                 let products = products(rows, table, report: &report)
                 try await self.products.upsertProducts(products)
@@ -412,6 +422,7 @@ struct Table {
                      "postal_code", "gender", "age", "birthday", "timestamp", "created_at"],
         .orders: ["order_id", "user_id", "timestamp", "revenue", "total", "product_id", "product_name", "category", "quantity", "price"],
         .products: ["product_id", "name", "category", "price", "in_stock", "url", "image_url"],
+        .consent: ["user_id", "email", "purpose", "status", "timestamp", "source", "lawful_basis", "expires_at", "ip", "user_agent", "form"],
     ]
 
     init(header: [String], mapping: ImportMapping, kind: ImportKind) throws {

@@ -5,18 +5,22 @@ public import TailorStore
 /// What the tracking endpoints do once a link is verified: record `Email Opened`, `Email Clicked` and
 /// `Unsubscribed` on the recipient's profile, and keep the suppression list in step with unsubscribes.
 ///
-/// The request's address and user agent go into the event's `context` (which the store seals).
+/// The request's address and user agent go into the event's `context` (which the store seals). With a
+/// consent ledger, an unsubscribe also records the withdrawal of `email_marketing` (and a resubscribe its
+/// grant), with the address, the user agent and the way it was made as evidence.
 public struct MailEngagement: Sendable {
     public let store: any MailStore
     public let links: TrackingLinks
     public let detector: MachineOpenDetector
+    public let consent: (any ConsentStore)?
     let clock: any WallClock
 
     public init(store: any MailStore, links: TrackingLinks, detector: MachineOpenDetector = MachineOpenDetector(),
-                clock: any WallClock = SystemClock()) {
+                consent: (any ConsentStore)? = nil, clock: any WallClock = SystemClock()) {
         self.store = store
         self.links = links
         self.detector = detector
+        self.consent = consent
         self.clock = clock
     }
 
@@ -76,6 +80,20 @@ public struct MailEngagement: Sendable {
         var properties = Self.properties(token)
         properties["method"] = .string(method)
         _ = try await store.appendEvents([(token.profileID, event(TailorEvent.unsubscribed, properties, requester))])
+        try await recordDecision(.withdrawn, token: token, form: method == "one-click" ? "one-click unsubscribe (RFC 8058)" : "preference page",
+                                 by: requester)
+    }
+
+    /// Appends the person's decision on `email_marketing` to the consent ledger, when there is one.
+    func recordDecision(_ status: ConsentStatus, token: TrackingToken, form: String, by requester: Requester) async throws {
+        guard let consent else { return }
+        var proof: JSONObject = ["form": .string(form)]
+        if let address = requester.address { proof["ip"] = .string(address) }
+        if let agent = requester.userAgent { proof["user_agent"] = .string(agent) }
+        if let campaign = token.campaign { proof["campaign_id"] = .string(campaign) }
+        let now = clock.now()
+        _ = try await consent.appendConsent([ConsentEntry(profileID: token.profileID, purpose: .emailMarketing, status: status, at: now,
+                                                      source: .preferencePage, proof: proof)], at: now)
     }
 
     /// Lifts an unsubscribe. Hard bounces and complaints stay: a person cannot undo those from a link.
@@ -89,6 +107,7 @@ public struct MailEngagement: Sendable {
         var properties = Self.properties(token)
         properties["method"] = .string("preferences")
         _ = try await store.appendEvents([(token.profileID, event("Resubscribed", properties, requester))])
+        try await recordDecision(.granted, token: token, form: "preference page", by: requester)
         return true
     }
 

@@ -36,6 +36,9 @@ public final class OutboxWorker: Sendable {
         public var retry = RetrySchedule()
         /// This worker's name in leases: unique per process.
         public var workerID: String
+        /// Asked right before each batch is sent which messages may no longer go (consent withdrawn since
+        /// they were queued); nil: every message not suppressed goes.
+        public var consent: (any DeliveryConsent)?
 
         public init(workerID: String = OutboxWorker.defaultWorkerID()) {
             self.workerID = workerID
@@ -135,9 +138,10 @@ public final class OutboxWorker: Sendable {
         summary.claimed = claimed.count
         guard !claimed.isEmpty else { return summary }
 
-        // Suppression is checked for every message, right before it is sent.
+        // Suppression and consent are checked for every message, right before it is sent.
         let suppressed = try await store.suppressions(keys: claimed.map(\.recipientIndex))
-        let toSend = claimed.filter { suppressed[$0.recipientIndex] == nil }
+        let refused = try await configuration.consent?.refused(claimed.filter { suppressed[$0.recipientIndex] == nil }) ?? []
+        let toSend = claimed.filter { suppressed[$0.recipientIndex] == nil && !refused.contains($0.id) }
         let results = await send(toSend, using: transport)
 
         let now = clock.now()
@@ -147,6 +151,10 @@ public final class OutboxWorker: Sendable {
         var suppressions: [SuppressionEntry] = []
         for message in claimed where suppressed[message.recipientIndex] != nil {
             outcomes.append(OutboxOutcome(id: message.id, .suppressed, detail: suppressed[message.recipientIndex]?.reason.rawValue))
+            summary.suppressed += 1
+        }
+        for message in claimed where refused.contains(message.id) {
+            outcomes.append(OutboxOutcome(id: message.id, .suppressed, detail: DeliveryConsentDetail.noConsent))
             summary.suppressed += 1
         }
         for (message, result) in zip(toSend, results) {

@@ -6,7 +6,11 @@ import TailorStore
 /// popularity of each product (distinct profiles that interacted with it, for the cold-start fallback),
 /// and how and when it was trained.
 ///
-/// File format (little-endian): `"TLRREC"`, version UInt16 = 1, trained-at Int64 milliseconds,
+/// It also says which ranking it serves: `recommend train` evaluates ALS against popularity within each
+/// profile's favourite category on a time split and keeps the better (``Strategy``).
+///
+/// File format (little-endian): `"TLRREC"`, version UInt16 = 2, the served strategy UInt8 (0 ALS, 1
+/// popular in category; absent in version 1 files, which serve ALS), trained-at Int64 milliseconds,
 /// interactions UInt64, weights UInt32 count then (UInt32 length, UTF-8 kind, Float64 bits) sorted by kind,
 /// popularity UInt64 count then Float32 bits per item (in the ALS item order), then the ALS model in
 /// TailorML's own format (`ALSModel.serialized()`) to the end. Floats are kept as bit patterns, so a
@@ -22,8 +26,22 @@ public struct RecommendationModel: Sendable {
     public var trainedAt: Date
     /// Distinct (profile, product) pairs trained on.
     public var interactions: Int
+    /// The ranking recommendations are served with.
+    public var strategy: Strategy
 
-    public init(als: ALSModel, popularity: [Float], weights: InteractionWeights, trainedAt: Date, interactions: Int) {
+    /// Which ranking a model serves.
+    public enum Strategy: UInt8, Sendable, Hashable, CaseIterable {
+        /// The ALS model's prediction for profiles it knows (popular in category for the others).
+        case als = 0
+        /// The most popular products of the category each profile interacted with most.
+        case popularInCategory = 1
+
+        public var name: String { self == .als ? "als" : "popular_in_category" }
+    }
+
+    public init(als: ALSModel, popularity: [Float], weights: InteractionWeights, trainedAt: Date, interactions: Int,
+                strategy: Strategy = .als) {
+        self.strategy = strategy
         self.als = als
         self.popularity = popularity
         self.weights = weights
@@ -32,12 +50,13 @@ public struct RecommendationModel: Sendable {
     }
 
     static let magic = Array("TLRREC".utf8)
-    static let version: UInt16 = 1
+    static let version: UInt16 = 2
 
     /// The model in the file format above.
     public func serialized() -> [UInt8] {
         var out = Self.magic
         out.appendLE(Self.version)
+        out.append(strategy.rawValue)
         out.appendLE(UInt64(bitPattern: trainedAt.millisecondsSince1970))
         out.appendLE(UInt64(interactions))
         let kinds = weights.weights.keys.sorted()
@@ -61,8 +80,15 @@ public struct RecommendationModel: Sendable {
         guard let head = reader.take(Self.magic.count), Array(head) == Self.magic else {
             throw ModelError(.corruptModel, "not a Tailor recommendation model")
         }
-        guard let version: UInt16 = reader.read(), version == Self.version else {
+        guard let version: UInt16 = reader.read(), version == 1 || version == Self.version else {
             throw ModelError(.corruptModel, "unsupported recommendation model version")
+        }
+        var strategy = Strategy.als
+        if version >= 2 {
+            guard let code: UInt8 = reader.read(), let served = Strategy(rawValue: code) else {
+                throw ModelError(.corruptModel, "unknown recommendation strategy")
+            }
+            strategy = served
         }
         guard let trained: UInt64 = reader.read(), let interactions: UInt64 = reader.read(), let kindCount: UInt32 = reader.read() else {
             throw ModelError(.corruptModel, "truncated recommendation model header")
@@ -88,7 +114,7 @@ public struct RecommendationModel: Sendable {
         guard popularity.count == als.itemCount else { throw ModelError(.corruptModel, "popularity and items disagree") }
         self.init(als: als, popularity: popularity, weights: InteractionWeights(weights),
                   trainedAt: Date(millisecondsSince1970: Int64(bitPattern: trained)),
-                  interactions: Int(interactions))
+                  interactions: Int(interactions), strategy: strategy)
     }
 
     /// Writes the model to `path` atomically (a temporary file renamed over it), creating the directory.

@@ -69,7 +69,10 @@ public struct RecommendationList: Sendable {
 /// The result of ``RecommendationService/evaluate(settings:k:testFraction:now:)``.
 public struct RecommendationEvaluation: Sendable {
     public var metrics: RankingMetrics
+    /// Overall popularity.
     public var baseline: RankingMetrics
+    /// Popularity within each profile's favourite category: what is served without ALS.
+    public var categoryBaseline: RankingMetrics
     public var cutoff: Date
     public var trainInteractions: Int
     public var testInteractions: Int
@@ -144,19 +147,62 @@ public struct RecommendationService: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         let model = try settings.als.fit(train.matrix)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let catalog = Dictionary(try await products.products().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return RecommendationEvaluation(
             metrics: HeldOutEvaluation.evaluate(model, train: train, test: test, k: k, threads: settings.als.threads),
             baseline: HeldOutEvaluation.evaluatePopularity(train: train, test: test, k: k),
+            categoryBaseline: HeldOutEvaluation.evaluatePopularityInCategory(train: train, test: test, k: k,
+                                                                             categories: Self.categoryCodes(train.items.ids, catalog: catalog)),
             cutoff: Date(timeIntervalSince1970: cutoff), trainInteractions: trainPart.count, testInteractions: testPart.count,
             trainSeconds: seconds)
+    }
+
+    /// What `recommend train` decided: the model (serving the better ranking) and, when the history allowed a
+    /// time split, the evaluation it decided on.
+    public struct Training: Sendable {
+        public var model: RecommendationModel
+        public var evaluation: RecommendationEvaluation?
+    }
+
+    /// Trains on every interaction up to `now` and serves the better of ALS and popularity in the favourite
+    /// category, as judged by NDCG@`k` on a time split (`testFraction` latest interactions held out; ALS on a
+    /// tie). With too little history to split, ALS is served. `strategy` forces one.
+    public func trainServingTheBetter(settings: RecommendationSettings, now: Date, k: Int = 10, testFraction: Double = 0.2,
+                                      strategy: RecommendationModel.Strategy? = nil) async throws -> Training {
+        var evaluation: RecommendationEvaluation?
+        if strategy == nil {
+            do {
+                evaluation = try await evaluate(settings: settings, k: k, testFraction: testFraction, now: now)
+            } catch let e as ModelError where e.kind == .notEnoughData {
+                evaluation = nil
+            }
+        }
+        var model = try await train(settings: settings, now: now)
+        if let strategy {
+            model.strategy = strategy
+        } else if let evaluation, evaluation.metrics.users > 0, evaluation.categoryBaseline.ndcg > evaluation.metrics.ndcg {
+            model.strategy = .popularInCategory
+        }
+        return Training(model: model, evaluation: evaluation)
+    }
+
+    /// The category code of each product id (-1 without one), in the given order.
+    static func categoryCodes(_ ids: [String], catalog: [String: Product]) -> [Int] {
+        var codes: [String: Int] = [:]
+        return ids.map { id in
+            guard let c = catalog[id]?.category else { return -1 }
+            if codes[c] == nil { codes[c] = codes.count }
+            return codes[c]!
+        }
     }
 
     /// Up to `count` products for a profile (any reference the admin API accepts).
     ///
     /// Products the profile bought (at any time, also after training) and products the catalog marks out
-    /// of stock are never recommended. A profile the model knows gets the model's ranking; one it does not
-    /// know gets the most popular products of the category it interacted with most, else the most popular
-    /// products; short lists are filled with popular products.
+    /// of stock are never recommended. When the model serves ALS, a profile it knows gets the model's
+    /// ranking; every other profile (and everyone, when the model serves popularity in category) gets the most
+    /// popular products of the category it interacted with most, else the most popular products; short lists
+    /// are filled with popular products.
     /// - Throws: ``ModelError`` `.profileNotFound` when the reference leads to no profile.
     public func recommend(for reference: ProfileReference, count: Int, model: RecommendationModel) async throws -> RecommendationList {
         guard let view = try await profiles.profile(reference) else {
@@ -196,7 +242,7 @@ public struct RecommendationService: Sendable {
                 out.append(Recommendation(productId: ids[s.item], score: Double(s.score), reason: reason, product: catalog[ids[s.item]]))
             }
         }
-        if let user = model.als.users.index(of: profile.rawValue), Int(user) < model.als.userCount {
+        if model.strategy == .als, let user = model.als.users.index(of: profile.rawValue), Int(user) < model.als.userCount {
             add(model.als.recommend(user: Int(user), count: count, rejecting: { rejected[$0] }), .model)
         } else if let category = Self.favouriteCategory(history, catalog: catalog) {
             var codes: [String: Int] = [:]

@@ -34,6 +34,33 @@ public enum HeldOutEvaluation {
         let lists = users.map { popular.recommend(count: k, excluding: (train.matrix, $0.user)).map(\.item) }
         return RankingMetrics.evaluate(recommendations: lists, relevant: users.map(\.relevant), k: k)
     }
+
+    /// Ranking metrics of popularity within each user's favourite category (the category of most of their
+    /// training items; ties: the lower code), filled with overall popularity: the baseline a shop gets
+    /// without a model, on the same users and exclusions.
+    /// - Parameter categories: the category code of each training item, -1 for none.
+    public static func evaluatePopularityInCategory(train: InteractionSet, test: InteractionSet, k: Int, categories: [Int]) -> RankingMetrics {
+        let users = testUsers(train: train, test: test)
+        let inCategory = PopularityRecommender(train.matrix, categories: categories)
+        let overall = PopularityRecommender(train.matrix)
+        let lists = users.map { user -> [Int] in
+            let seen = train.matrix.row(user.user).columns
+            var list = favouriteCategory(of: seen, categories: categories).map {
+                inCategory.recommend(count: k, category: $0, excluding: (train.matrix, user.user)).map(\.item)
+            } ?? []
+            let taken = Set(list)
+            list += overall.recommend(count: k - list.count, excluding: (train.matrix, user.user), rejecting: { taken.contains($0) }).map(\.item)
+            return list
+        }
+        return RankingMetrics.evaluate(recommendations: lists, relevant: users.map(\.relevant), k: k)
+    }
+
+    /// The most frequent category among items (ties: the lower code); nil when none has one.
+    public static func favouriteCategory(of items: some Sequence<Int32>, categories: [Int]) -> Int? {
+        var counts: [Int: Int] = [:]
+        for item in items where Int(item) < categories.count && categories[Int(item)] >= 0 { counts[categories[Int(item)], default: 0] += 1 }
+        return counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
+    }
 }
 
 /// The `als-evaluate` procedure: read train and test CSVs (`user,item,weight`), fit ALS on train,

@@ -90,7 +90,8 @@ extension Message {
 
     private func makeRootPart(using generator: inout some RandomNumberGenerator) throws -> MIMEPart {
         var bodyParts: [MIMEPart] = []
-        if let text {
+        // Every message has a plain-text part: without one of its own, the HTML's text.
+        if let text = text ?? html.map({ HTMLText.plainText(fromHTML: $0) }) {
             bodyParts.append(.text(text, subtype: "plain", encoding: textEncoding))
         }
         if let html {

@@ -3,7 +3,8 @@ public import struct Foundation.Date
 /// An email to render: addresses, subject, a text and/or HTML body, inline images and attachments.
 ///
 /// Rendering (``render()``) produces RFC 5322 / MIME bytes:
-/// - text and HTML together become `multipart/alternative` (text first, as RFC 2046 asks);
+/// - text and HTML together become `multipart/alternative` (text first, as RFC 2046 asks); a message
+///   with HTML and no text gets the HTML's text (``HTMLText``) as its text part;
 /// - inline images wrap the body in `multipart/related`, each image with a `Content-ID`;
 /// - attachments wrap everything in `multipart/mixed`.
 ///
@@ -24,7 +25,8 @@ public struct Message: Sendable {
     public var returnPath: String?
     /// The subject; any text (encoded as needed).
     public var subject: String
-    /// The plain-text body.
+    /// The plain-text body, used as it is. When it is `nil` and ``html`` is set, rendering writes the
+    /// HTML's text instead (``HTMLText/plainText(fromHTML:lineWidth:)``).
     public var text: String?
     /// The HTML body.
     public var html: String?

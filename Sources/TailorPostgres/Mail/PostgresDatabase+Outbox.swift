@@ -10,7 +10,17 @@ public import TailorStore
 extension PostgresDatabase {
     public func enqueue(_ messages: [OutboxMessage], at now: Date) async throws -> Int {
         guard !messages.isEmpty else { return 0 }
-        let nowMs = now.millisecondsSince1970
+        return try await withContext("queuing mail") {
+            try await self.client.withConnection { conn in
+                try await self.insertOutbox(messages, nowMs: now.millisecondsSince1970, on: conn)
+            }
+        }
+    }
+
+    /// Queues messages on the caller's connection (and transaction, if one is open); a key queued already
+    /// is skipped. Returns how many were queued.
+    func insertOutbox(_ messages: [OutboxMessage], nowMs: Int64, on conn: PostgresConnection) async throws -> Int {
+        guard !messages.isEmpty else { return 0 }
         // Repeated keys within one call: the first wins, as with separate calls.
         var seen = Set<String>()
         let unique = messages.filter { seen.insert($0.idempotencyKey).inserted }
@@ -20,22 +30,18 @@ extension PostgresDatabase {
         let indexes = unique.map { storageKey(Identity(.email, $0.recipient)) }
         let sealed = PostgresArray(try unique.map { Optional(try OutboxContent.seal($0, cipher: cipher)) })
         let due = unique.map { max(nowMs, $0.notBefore?.millisecondsSince1970 ?? nowMs) }
-        return try await withContext("queuing mail") {
-            try await self.client.withConnection { conn in
-                let rows = try await self.rows("""
-                    INSERT INTO mail_outbox (idempotency_key, profile_id, campaign, recipient_index, sealed, status, attempts, next_attempt_at,
-                                             created_at, updated_at)
-                    SELECT k, p, c, r, s, 'queued', 0, d, \(nowMs), \(nowMs)
-                    FROM UNNEST(\(keys)::text[], \(profiles)::text[], \(campaigns)::text[], \(indexes)::text[], \(sealed)::bytea[],
-                                \(due)::int8[])
-                      WITH ORDINALITY AS m(k, p, c, r, s, d, ord)
-                    ORDER BY ord
-                    ON CONFLICT (idempotency_key) DO NOTHING
-                    RETURNING id
-                    """, on: conn)
-                return rows.count
-            }
-        }
+        let rows = try await self.rows("""
+            INSERT INTO mail_outbox (idempotency_key, profile_id, campaign, recipient_index, sealed, status, attempts, next_attempt_at,
+                                     created_at, updated_at)
+            SELECT k, p, c, r, s, 'queued', 0, d, \(nowMs), \(nowMs)
+            FROM UNNEST(\(keys)::text[], \(profiles)::text[], \(campaigns)::text[], \(indexes)::text[], \(sealed)::bytea[],
+                        \(due)::int8[])
+              WITH ORDINALITY AS m(k, p, c, r, s, d, ord)
+            ORDER BY ord
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING id
+            """, on: conn)
+        return rows.count
     }
 
     public func claim(limit: Int, worker: String, lease: Duration, at now: Date) async throws -> [ClaimedMessage] {
@@ -49,6 +55,7 @@ extension PostgresDatabase {
                     WITH due AS (
                       SELECT id FROM mail_outbox
                       WHERE status IN ('queued', 'sending') AND next_attempt_at <= \(nowMs)
+                        AND (campaign IS NULL OR campaign NOT IN (SELECT id FROM campaigns WHERE state IN ('paused', 'cancelled')))
                       ORDER BY next_attempt_at, id LIMIT \(Int64(limit))
                       FOR UPDATE SKIP LOCKED
                     )

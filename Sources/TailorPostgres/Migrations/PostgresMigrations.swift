@@ -185,5 +185,7 @@ enum PostgresMigrations {
         ]),
         mail,
         models,
+        campaigns,
+        consent,
     ]
 }

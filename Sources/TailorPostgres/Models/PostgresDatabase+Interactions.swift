@@ -64,6 +64,42 @@ extension PostgresDatabase {
         }
     }
 
+    public func humanOpenTimes(of profiles: [ProfileID], limit: Int) async throws -> [ProfileID: [Date]] {
+        guard !profiles.isEmpty else { return [:] }
+        let ids = profiles.map(\.rawValue)
+        return try await withContext("reading open times") {
+            try await self.client.withConnection { conn in
+                var out: [ProfileID: [Date]] = [:]
+                for r in try await self.rows("""
+                    SELECT profile_id, timestamp FROM (
+                      SELECT profile_id, timestamp, ROW_NUMBER() OVER (PARTITION BY profile_id ORDER BY timestamp DESC) AS n FROM events
+                      WHERE profile_id = ANY(\(ids)::text[]) AND name = 'Email Opened' AND type = 'track'
+                        AND (properties->>'machine_open') IS DISTINCT FROM 'true'
+                    ) AS o WHERE n <= \(Int64(max(1, limit)))
+                    """, on: conn) {
+                    out[ProfileID(try r[0].decode(String.self)), default: []].append(Date(millisecondsSince1970: try r[1].decode(Int64.self)))
+                }
+                return out
+            }
+        }
+    }
+
+    public func humanOpensByHour() async throws -> [Int: Int] {
+        try await withContext("counting opens by hour") {
+            try await self.client.withConnection { conn in
+                var out: [Int: Int] = [:]
+                for r in try await self.rows("""
+                    SELECT ((timestamp / 3600000) % 24)::int4, COUNT(*) FROM events
+                    WHERE name = 'Email Opened' AND type = 'track' AND (properties->>'machine_open') IS DISTINCT FROM 'true'
+                    GROUP BY 1
+                    """, on: conn) {
+                    out[Int(try r[0].decode(Int32.self))] = Int(try r[1].decode(Int64.self))
+                }
+                return out
+            }
+        }
+    }
+
     public func orderSummaries(until: Date, after: ProfileID?, limit: Int) async throws -> [OrderSummary] {
         try await withContext("summarizing orders") {
             try await self.client.withConnection { conn in

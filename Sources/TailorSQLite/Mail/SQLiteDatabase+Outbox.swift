@@ -10,27 +10,36 @@ public import TailorStore
 extension SQLiteDatabase {
     public func enqueue(_ messages: [OutboxMessage], at now: Date) async throws -> Int {
         guard !messages.isEmpty else { return 0 }
-        let cipher = self.cipher
-        // Sealing and hashing happen before the writer is taken.
-        let rows = try messages.map { m in
-            (m, try OutboxContent.seal(m, cipher: cipher), cipher.storageKey(Identity(.email, m.recipient)))
-        }
+        let rows = try sealOutbox(messages)
         let nowMs = now.millisecondsSince1970
-        return try await durableWrite { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO mail_outbox (idempotency_key, profile_id, campaign, recipient_index, sealed, status, attempts, next_attempt_at,
-                                         created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
-                ON CONFLICT (idempotency_key) DO NOTHING
-                """)
-            var queued = 0
-            for (m, sealed, index) in rows {
-                try insert.execute(arguments: [m.idempotencyKey, m.profileID.rawValue, m.campaign, index, sealed,
-                                               max(nowMs, m.notBefore?.millisecondsSince1970 ?? nowMs), nowMs, nowMs])
-                queued += db.changesCount
-            }
-            return queued
+        return try await durableWrite { db in try Self.insertOutbox(rows, nowMs: nowMs, db: db) }
+    }
+
+    /// Messages sealed and hashed for ``insertOutbox(_:nowMs:db:)``: done before the writer is taken.
+    func sealOutbox(_ messages: [OutboxMessage]) throws -> [SealedOutboxMessage] {
+        let cipher = self.cipher
+        return try messages.map { m in
+            SealedOutboxMessage(message: m, sealed: try OutboxContent.seal(m, cipher: cipher),
+                                recipientIndex: cipher.storageKey(Identity(.email, m.recipient)))
         }
+    }
+
+    /// Queues sealed messages in the caller's transaction; a key queued already is skipped. Returns how many were queued.
+    static func insertOutbox(_ rows: [SealedOutboxMessage], nowMs: Int64, db: Database) throws -> Int {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO mail_outbox (idempotency_key, profile_id, campaign, recipient_index, sealed, status, attempts, next_attempt_at,
+                                     created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """)
+        var queued = 0
+        for row in rows {
+            let m = row.message
+            try insert.execute(arguments: [m.idempotencyKey, m.profileID.rawValue, m.campaign, row.recipientIndex, row.sealed,
+                                           max(nowMs, m.notBefore?.millisecondsSince1970 ?? nowMs), nowMs, nowMs])
+            queued += db.changesCount
+        }
+        return queued
     }
 
     public func claim(limit: Int, worker: String, lease: Duration, at now: Date) async throws -> [ClaimedMessage] {
@@ -44,6 +53,7 @@ extension SQLiteDatabase {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT id, idempotency_key, profile_id, campaign, recipient_index, sealed, attempts + 1 FROM mail_outbox
                 WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?
+                  AND (campaign IS NULL OR campaign NOT IN (SELECT id FROM campaigns WHERE state IN ('paused', 'cancelled')))
                 ORDER BY next_attempt_at, id LIMIT ?
                 """, arguments: [nowMs, limit])
             guard !rows.isEmpty else { return [] }
@@ -62,6 +72,13 @@ extension SQLiteDatabase {
                                   sender: content.sender, recipient: content.recipient, recipientIndex: row.recipientIndex,
                                   data: content.data, attempts: row.attempts)
         }
+    }
+
+    /// An outbox message with its sealed content and its recipient's blind index.
+    struct SealedOutboxMessage: Sendable {
+        var message: OutboxMessage
+        var sealed: Data
+        var recipientIndex: String
     }
 
     /// A leased outbox row as read in the write transaction, still sealed.

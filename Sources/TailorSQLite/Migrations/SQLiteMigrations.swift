@@ -140,6 +140,8 @@ enum SQLiteMigrations {
         }
         registerMail(&migrator)
         migrator.registerMigration("0005_models") { db in try db.execute(sql: SQLiteMigrations.models) }
+        migrator.registerMigration("0006_campaigns") { db in try db.execute(sql: SQLiteMigrations.campaigns) }
+        migrator.registerMigration("0007_consent") { db in try db.execute(sql: SQLiteMigrations.consent) }
         return migrator
     }
 }

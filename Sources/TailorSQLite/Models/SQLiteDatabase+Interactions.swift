@@ -54,6 +54,39 @@ extension SQLiteDatabase {
         }
     }
 
+    public func humanOpenTimes(of profiles: [ProfileID], limit: Int) async throws -> [ProfileID: [Date]] {
+        guard !profiles.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var out: [ProfileID: [Date]] = [:]
+            for chunk in stride(from: 0, to: profiles.count, by: 500) {
+                let ids = profiles[chunk..<min(profiles.count, chunk + 500)].map(\.rawValue)
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT profile_id, timestamp FROM (
+                      SELECT profile_id, timestamp, ROW_NUMBER() OVER (PARTITION BY profile_id ORDER BY timestamp DESC) AS n FROM events
+                      WHERE profile_id IN (\(Self.placeholders(ids.count))) AND name = 'Email Opened' AND type = 'track'
+                        AND COALESCE(json_extract(properties, '$.machine_open'), 0) != 1
+                    ) WHERE n <= ?
+                    """, arguments: StatementArguments(ids.map { $0 as any DatabaseValueConvertible } + [max(1, limit)]))
+                for row in rows { out[ProfileID(row[0] as String), default: []].append(Date(millisecondsSince1970: row[1])) }
+            }
+            return out
+        }
+    }
+
+    public func humanOpensByHour() async throws -> [Int: Int] {
+        try await pool.read { db in
+            var out: [Int: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT (timestamp / 3600000) % 24, COUNT(*) FROM events
+                WHERE name = 'Email Opened' AND type = 'track' AND COALESCE(json_extract(properties, '$.machine_open'), 0) != 1
+                GROUP BY 1
+                """) {
+                out[row[0]] = row[1]
+            }
+            return out
+        }
+    }
+
     public func orderSummaries(until: Date, after: ProfileID?, limit: Int) async throws -> [OrderSummary] {
         try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: """

@@ -11,6 +11,8 @@ struct ProfilesController: Sendable {
     let profiles: any ProfileStore
     let events: any EventStore
     let computedTraits: any ComputedTraitStore
+    let segments: any SegmentStore
+    let consent: any ConsentStore
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.get("/v1/profiles/:id") { request, context in
@@ -19,6 +21,14 @@ struct ProfilesController: Sendable {
             let merges = try await profiles.merges(into: view.id)
             var body = ProfileJSON.profile(view, merges: merges)
             ProfileJSON.addComputedTraits(try await computedTraits.computedTraits(of: view.id), to: &body)
+            body["segments"] = try await Self.memberships(of: view.id, in: segments)
+            body["rfm"] = ProfileJSON.rfm(try await segments.rfmScore(of: view.id))
+            var decisions: JSONObject = [:]
+            for (purpose, entry) in ConsentLedger.current(try await consent.consentHistory(of: view.id)) {
+                decisions[purpose.rawValue] = .object(["status": .string(entry.status.rawValue), "at": ProfileJSON.time(entry.at),
+                                                       "expires_at": ProfileJSON.time(entry.expiresAt)])
+            }
+            body["consent"] = .object(decisions)
             return JSONResponse.make(.object(body))
         }
         router.get("/v1/profiles/:id/events") { request, context in
@@ -36,6 +46,21 @@ struct ProfilesController: Sendable {
             if events.count == limit, let last = events.last { body["next"] = .string(String(last.sequence)) }
             return JSONResponse.make(.object(body))
         }
+    }
+
+    /// The segments a profile is in, each with its name and since when (its latest entry).
+    static func memberships(of profile: ProfileID, in segments: any SegmentStore) async throws -> JSONValue {
+        let current = Set(try await segments.memberships(of: profile))
+        guard !current.isEmpty else { return .array([]) }
+        var since: [String: MembershipChange] = [:]
+        for change in try await segments.membershipHistory(segment: nil, profile: profile, limit: 10_000)
+        where change.entered && current.contains(change.segmentId) && since[change.segmentId] == nil {
+            since[change.segmentId] = change  // newest first: the latest entry
+        }
+        return .array(current.sorted().map { id in
+            .object(["id": .string(id), "name": since[id].map { .string($0.segmentName) } ?? .null,
+                     "since": ProfileJSON.time(since[id]?.at)])
+        })
     }
 
     /// The profile named by a route parameter (`id` unless told).
@@ -98,6 +123,20 @@ enum ProfileJSON {
             "event_counts": .object(p.eventCounts.mapValues { .number(Double($0)) }),
             "merges": .array(merges.map { .object(["from": .string($0.from.rawValue), "reason": .string($0.reason), "at": time($0.at)]) }),
         ]
+    }
+
+    /// RFM scores as conditions name them (`rfm.recency` …), null for a profile without orders.
+    static func rfm(_ score: RFMScore?) -> JSONValue {
+        guard let score else { return .null }
+        var o: JSONObject = [:]
+        for field in RFMField.allCases {
+            switch field.value(of: score) {
+            case .number(let n): o[field.rawValue] = .number(n)
+            case .text(let t): o[field.rawValue] = .string(t)
+            default: break
+            }
+        }
+        return .object(o)
     }
 
     static func event(_ e: StoredEvent) -> JSONValue {

@@ -15,12 +15,19 @@ public struct Stores: Sendable {
     public var settings: any SettingsStore
     public var computedTraits: any ComputedTraitStore
     public var interactions: any InteractionStore
+    /// Email templates, layouts and partials.
+    public var templates: any TemplateStore
+    /// Campaigns, their audience snapshots and recipients.
+    public var campaigns: any CampaignStore
+    /// The append-only consent ledger.
+    public var consent: any ConsentStore
     /// Migrations, counts, closing.
     public var lifecycle: any StoreLifecycle
 
     public init(events: any EventStore, profiles: any ProfileStore, products: any ProductStore, segments: any SegmentStore,
                 outbox: any OutboxStore, suppressions: any SuppressionStore, mail: any MailStore, settings: any SettingsStore,
-                computedTraits: any ComputedTraitStore, interactions: any InteractionStore, lifecycle: any StoreLifecycle) {
+                computedTraits: any ComputedTraitStore, interactions: any InteractionStore, templates: any TemplateStore,
+                campaigns: any CampaignStore, consent: any ConsentStore, lifecycle: any StoreLifecycle) {
         self.events = events
         self.profiles = profiles
         self.products = products
@@ -31,6 +38,9 @@ public struct Stores: Sendable {
         self.settings = settings
         self.computedTraits = computedTraits
         self.interactions = interactions
+        self.templates = templates
+        self.campaigns = campaigns
+        self.consent = consent
         self.lifecycle = lifecycle
     }
 
@@ -38,7 +48,7 @@ public struct Stores: Sendable {
     public init(_ database: any TailorDatabase) {
         self.init(events: database, profiles: database, products: database, segments: database, outbox: database,
                   suppressions: database, mail: database, settings: database, computedTraits: database, interactions: database,
-                  lifecycle: database)
+                  templates: database, campaigns: database, consent: database, lifecycle: database)
     }
 
     /// Applies the migrations not applied yet; returns their names.

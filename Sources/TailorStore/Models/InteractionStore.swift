@@ -24,6 +24,14 @@ public protocol InteractionStore: Sendable {
     ///   - names: the event names to read, as stored (a track's event name, a page's name).
     func eventTimes(named names: Set<String>, after cursor: Int64?, limit: Int) async throws -> EventTimePage
 
+    /// When each of some profiles opened email, people only: `Email Opened` events not flagged
+    /// `machine_open` (privacy proxies and scanners), newest first, at most `limit` a profile. Send-time
+    /// optimization reads them.
+    func humanOpenTimes(of profiles: [ProfileID], limit: Int) async throws -> [ProfileID: [Date]]
+
+    /// Human opens of all profiles by UTC hour of day (0–23): the fallback of send-time optimization.
+    func humanOpensByHour() async throws -> [Int: Int]
+
     /// Per-profile order summaries of `Order Completed` events up to `until`, computed in SQL, for the
     /// profiles after `after` in id order (a page of at most `limit`). Orders are grouped by UTC day, as
     /// the lifetime models count repeat purchases on distinct days.

@@ -2,6 +2,7 @@ import Foundation
 import TailorCore
 import TailorDemo
 import TailorEngine
+import TailorML
 
 extension Demo {
     /// The demo's models step: trains recommendations, computes clusters, predicted value and engagement
@@ -13,12 +14,18 @@ extension Demo {
         print("models:")
         do {
             let started = ContinuousClock.now
-            let model = try await RecommendationService(stores: stores).train(settings: RecommendationSettings(), now: now)
+            let training = try await RecommendationService(stores: stores).trainServingTheBetter(settings: RecommendationSettings(), now: now)
+            let model = training.model
             let elapsed = (ContinuousClock.now - started).components
             let seconds = String(format: "%.1f", Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
             try model.save(to: settings.recommendationModelPath)
             print("  recommendations: ALS on \(model.interactions) interactions, \(model.als.userCount) profiles × \(model.als.itemCount) products "
                   + "in \(seconds) s → \(settings.recommendationModelPath)")
+            if let e = training.evaluation {
+                func figures(_ m: RankingMetrics) -> String { String(format: "precision@10 %.3f, NDCG@10 %.3f", m.precision, m.ndcg) }
+                print("    serving \(model.strategy == .als ? "ALS" : "popularity in the favourite category") "
+                      + "(held-out last 20%: ALS \(figures(e.metrics)); popular in category \(figures(e.categoryBaseline)))")
+            }
             let traits = ComputedTraitService(stores: stores)
             let clusters = try await traits.computeClusters(settings: ClusterSettings(), now: now)
             print("  clusters (k = \(clusters.k) by silhouette \(String(format: "%.2f", clusters.silhouette)), \(clusters.profiles) customers):")

@@ -29,6 +29,7 @@ struct Demo: AsyncParsableCommand {
         let settings = try global.settings(defaultDatabase: Self.defaultDatabase)
         if settings.databaseURL == Self.defaultDatabase {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: "./tailor-demo.db" + suffix) }
+            try? FileManager.default.removeItem(atPath: Self.mailFolder)
         }
         let runtime = try await Runtime.open(settings)
         let now = runtime.clock.now()
@@ -60,6 +61,13 @@ struct Demo: AsyncParsableCommand {
         try await showSegments(runtime)
         print("")
         await Self.showModels(runtime: runtime, settings: settings, shop: shop)
+        do {
+            try await sendCampaign(runtime, settings: settings)
+        } catch {
+            await runtime.close()
+            throw error
+        }
+        print("")
         print("Next: tailor serve --database-url \(settings.databaseURL)   (the admin key is printed on first start)")
         await runtime.close()
     }

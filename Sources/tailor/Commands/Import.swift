@@ -6,14 +6,14 @@ import TailorEngine
 /// `tailor import customers|orders|products|events FILE`.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import customers, orders, products (CSV) or events (Segment JSON Lines).",
+        abstract: "Import customers, orders, products, consent (CSV) or events (Segment JSON Lines).",
         discussion: """
             Columns map to fields by name (snake_cased) or with --map COLUMN=FIELD; unmapped columns are kept as traits,
             properties or attributes. Rows that cannot be imported are reported as FILE:LINE: column: reason and skipped;
             the others are imported. Importing the same file twice stores nothing new. See docs/IMPORTS.md.
             """)
 
-    @Argument(help: "What the file holds: customers, orders, products or events.")
+    @Argument(help: "What the file holds: customers, orders, products, consent or events.")
     var kind: String
 
     @Argument(help: "The file: .csv, .tsv, .txt (whitespace-separated) or .jsonl.")
@@ -35,7 +35,7 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         guard let kind = ImportKind(rawValue: kind) else {
-            throw ValidationError("unknown kind '\(kind)': use customers, orders, products or events")
+            throw ValidationError("unknown kind '\(kind)': use customers, orders, products, consent or events")
         }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ValidationError("\(file): cannot read the file")
@@ -52,7 +52,8 @@ struct Import: AsyncParsableCommand {
             mapping.format = f
         }
         let runtime = try await Runtime.open(try global.settings())
-        let importer = Importer(ingest: IngestService(events: runtime.stores.events), products: runtime.stores.products, clock: runtime.clock)
+        let importer = Importer(ingest: IngestService(events: runtime.stores.events), products: runtime.stores.products, clock: runtime.clock,
+                                consent: ConsentService(stores: runtime.stores, clock: runtime.clock))
         let progress = Console.Progress("importing \(kind.rawValue)")
         let started = Date()
         let result: ImportReport
@@ -76,6 +77,9 @@ struct Import: AsyncParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         if kind == .products {
             print("\(result.rowsRead) rows read, \(result.products) products stored, \(result.issues.count) rows refused")
+        } else if kind == .consent {
+            print("\(result.rowsRead) rows read, \(result.rowsAccepted) accepted, \(result.issues.count) refused; "
+                  + "\(result.messages) decisions: \(result.stored) recorded, \(result.duplicates) already there")
         } else {
             print("\(result.rowsRead) rows read, \(result.rowsAccepted) accepted, \(result.issues.count) refused; "
                   + "\(result.messages) messages: \(result.stored) stored, \(result.duplicates) already there "

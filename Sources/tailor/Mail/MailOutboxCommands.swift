@@ -21,12 +21,14 @@ struct MailDrainCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try global.settings()
         let transport = try MailTransportURL(smtp ?? settings.mailURL)
-        try await withMailStore(global) { store, clock in
+        let runtime = try await Runtime.open(settings)
+        do {
             var configuration = OutboxWorker.Configuration()
             configuration.batchSize = batchSize
             configuration.concurrency = concurrency
             configuration.lease = .milliseconds(Int64(lease * 1000))
-            let worker = OutboxWorker(store: store, configuration: configuration, clock: clock)
+            configuration.consent = runtime.deliveryConsent
+            let worker = OutboxWorker(store: runtime.stores.mail, configuration: configuration, clock: runtime.clock)
             let started = Date()
             let summary = try await transport.withTransport { transport in
                 try await worker.drain(using: transport)
@@ -35,6 +37,10 @@ struct MailDrainCommand: AsyncParsableCommand {
             print("sent \(summary.sent), retried \(summary.retried), failed \(summary.failed), bounced \(summary.bounced), "
                   + "suppressed \(summary.suppressed) in \(String(format: "%.1f", seconds)) s "
                   + "(\(String(format: "%.0f", Double(summary.sent) / max(seconds, 0.001))) messages/s)")
+            await runtime.close()
+        } catch {
+            await runtime.close()
+            throw error
         }
     }
 }
@@ -67,8 +73,10 @@ struct MailStatusCommand: AsyncParsableCommand {
 }
 
 /// `tailor mail enqueue-sample`: queues N sample newsletters (~30 KB HTML) to `user<i>@<domain>`, creating
-/// their profiles: load and crash tests of the outbox, and demos. Each message carries its idempotency key
-/// in an `X-Tailor-Key` header, so a sink can be compared with the database.
+/// their profiles: load and crash tests of the outbox, and demos. The messages are built as campaigns build
+/// theirs (a Liquid email rendered from each profile, `EmailComposer`: tracking links, one-click unsubscribe,
+/// the text part), and each carries its idempotency key in an `X-Tailor-Key` header, so a sink can be
+/// compared with the database.
 struct MailEnqueueSampleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "enqueue-sample", abstract: "Queue sample messages (tests, benchmarks, demos).")
 
@@ -80,12 +88,12 @@ struct MailEnqueueSampleCommand: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "Base URL of the tracking links (env TAILOR_PUBLIC_URL).") var publicURL: String?
 
     func run() async throws {
-        let settings = try global.settings()
-        let (masterKey, _) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
-        let links = TrackingLinks(baseURL: publicURL ?? settings.publicURL, signer: LinkSigner(masterKey: masterKey))
+        var settings = try global.settings()
+        if let publicURL { settings.publicURL = publicURL }
+        let composer = try settings.campaignSettings(from: try MailAddress(parsing: "Tailor Shop <news@\(domain)>")).composer
         let runtime = try await Runtime.open(settings)
         do {
-            try await queue(runtime: runtime, links: links)
+            try await queue(runtime: runtime, composer: composer)
             await runtime.close()
         } catch {
             await runtime.close()
@@ -93,49 +101,44 @@ struct MailEnqueueSampleCommand: AsyncParsableCommand {
         }
     }
 
-    func queue(runtime: Runtime, links: TrackingLinks) async throws {
-        let store = runtime.stores.mail
+    /// The sample email: a heading and one personalized paragraph with a link, repeated to the size asked for.
+    func sampleEmail() -> PreparedEmail {
+        let paragraph = "<p>Dear {{ traits.first_name }}, here is this week's selection of products picked for you, with "
+            + "<a href=\"https://shop.\(domain)/p/{{ traits.sample_index }}\">a link</a>.</p>\n"
+        var html = "<html><body><h1>This week</h1>\n"
+        while html.utf8.count + paragraph.utf8.count < htmlBytes { html += paragraph }
+        html += "</body></html>\n"
+        let template = EmailTemplate(name: "sample", subject: "This week at the shop ({{ traits.sample_index }})", html: html,
+                                     text: "This week's selection: https://shop.\(domain)/", createdAt: Date())
+        return PreparedEmail(template: template, layout: nil, environment: EmailEnvironment(templates: []))
+    }
+
+    func queue(runtime: Runtime, composer: EmailComposer) async throws {
         let now = runtime.clock.now()
-        let from = try MailAddress(parsing: "Tailor Shop <news@\(domain)>")
-        let paragraph = "<p>Dear {{name}}, here is this week's selection of products picked for you, with "
-            + "<a href=\"https://shop.\(domain)/p/{{i}}\">a link</a>.</p>\n"
+        let email = sampleEmail()
         let progress = Console.Progress("queuing")
         var queued = 0
         for start in stride(from: 0, to: count, by: 1000) {
             let range = start..<min(count, start + 1000)
             let identifies = range.map { i in
-                TailorCore.Message.identify(userId: "\(campaign)-\(i)", traits: ["email": .string("user\(i)@\(domain)")], at: now,
-                                            messageId: "\(campaign)-identify-\(i)")
+                TailorCore.Message.identify(userId: "\(campaign)-\(i)",
+                                            traits: ["email": .string("user\(i)@\(domain)"), "first_name": .string("customer \(i)"),
+                                                     "sample_index": .number(Double(i))],
+                                            at: now, messageId: "\(campaign)-identify-\(i)")
             }
             _ = try await runtime.stores.events.ingest(identifies, planner: IngestPlanner())
             var batch: [OutboxMessage] = []
             for i in range {
-                guard let profile = try await runtime.stores.profiles.profile(.identity(Identity(.user, "\(campaign)-\(i)"))) else { continue }
+                guard let view = try await runtime.stores.profiles.profile(.identity(Identity(.user, "\(campaign)-\(i)"))),
+                      let profile = try await runtime.stores.profiles.aggregate(view.id) else { continue }
                 let key = "\(campaign):\(profile.id.rawValue)"
                 let token = TrackingToken(profileID: profile.id, campaign: campaign, messageKey: key)
-                // One rewritten paragraph (its link wrapped, the pixel dropped), repeated to the size asked for:
-                // rewriting the whole body would sign the same link hundreds of times.
-                let block = paragraph.replacingOccurrences(of: "{{name}}", with: "customer \(i)").replacingOccurrences(of: "{{i}}", with: "\(i)")
-                let wrapped = String(links.rewrite(html: "<body>" + block + "</body>", token: token).dropFirst("<body>".count))
-                let tracked = String(wrapped[..<wrapped.range(of: "<img ")!.lowerBound])
-                var html = "<html><body><h1>This week</h1>\n"
-                var size = html.utf8.count
-                while size < htmlBytes {
-                    html += tracked
-                    size += tracked.utf8.count
-                }
-                html += links.rewrite(html: "</body></html>\n", token: token)  // adds the open pixel
-                let recipient = try MailAddress(parsing: "user\(i)@\(domain)")
-                var message = TailorMail.Message(from: from, to: [recipient], subject: "This week at the shop (\(i))",
-                                                 text: "This week's selection: https://shop.\(domain)/", html: html,
-                                                 date: now)
-                message.listUnsubscribe = ListUnsubscribe(url: links.unsubscribeURL(token))
-                message.headers.append(HeaderField("X-Tailor-Key", key))
-                let mail = try OutgoingMail(message)
-                batch.append(OutboxMessage(idempotencyKey: key, profileID: profile.id, campaign: campaign, sender: mail.envelope.sender,
-                                           recipient: recipient.address, data: mail.data))
+                let context = EmailContext.make(EmailRecipient(profile: profile), catalog: [:],
+                                                send: EmailContext.Send(campaignID: campaign, unsubscribeURL: composer.links.unsubscribeURL(token)))
+                batch.append(try composer.compose(try email.render(context), to: "user\(i)@\(domain)", profile: profile.id, campaign: campaign,
+                                                  key: key, headers: [HeaderField("X-Tailor-Key", key)], at: now))
             }
-            queued += try await store.enqueue(batch, at: now)
+            queued += try await runtime.stores.outbox.enqueue(batch, at: now)
             progress.update(range.upperBound, count)
         }
         print("queued \(queued) messages (\(count - queued) were queued before)")

@@ -19,8 +19,10 @@ struct MailSetup {
         let transport = try MailTransportURL(settings.mailURL)
         let (masterKey, _) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
         let links = TrackingLinks(baseURL: settings.publicURL, signer: LinkSigner(masterKey: masterKey))
-        engagement = MailEngagement(store: store, links: links, clock: runtime.clock)
-        let worker = OutboxWorker(store: store, clock: runtime.clock, logger: logger)
+        engagement = MailEngagement(store: store, links: links, consent: runtime.stores.consent, clock: runtime.clock)
+        var configuration = OutboxWorker.Configuration()
+        configuration.consent = runtime.deliveryConsent
+        let worker = OutboxWorker(store: store, configuration: configuration, clock: runtime.clock, logger: logger)
         services = [OutboxService(worker: worker, transport: transport, logger: logger)]
     }
 }

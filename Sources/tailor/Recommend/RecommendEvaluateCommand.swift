@@ -8,7 +8,7 @@ import TailorML
 struct RecommendEvaluateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Train on the past, rank the latest interactions, and print precision@k, MAP@k and NDCG@k against popularity as JSON.",
+        abstract: "Train on the past, rank the latest interactions, and print precision@k, MAP@k and NDCG@k against popularity (overall and in the favourite category) as JSON.",
         discussion: "Interactions before the cutoff (the time leaving the latest --test-fraction out) train; the later ones, "
             + "minus pairs already seen in training, are the held-out set. Definitions: docs/ML.md.")
 
@@ -41,6 +41,7 @@ struct RecommendEvaluateCommand: AsyncParsableCommand {
         var out = figures(result.metrics)
         out["k"] = k
         out["baseline"] = figures(result.baseline)
+        out["popular_in_category"] = figures(result.categoryBaseline)
         out["cutoff"] = ISO8601.format(result.cutoff)
         out["train_interactions"] = result.trainInteractions
         out["test_interactions"] = result.testInteractions

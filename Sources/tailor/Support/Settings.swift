@@ -54,6 +54,14 @@ struct Settings: Sendable {
     /// Where `tailor serve` sends the outbox (`TAILOR_MAIL_URL`: smtp://…, file:///folder, or `off`) and the
     /// public base URL of the mail links (`TAILOR_PUBLIC_URL`); see docs/MAIL.md.
     var mailURL = "file:./tailor-mail", publicURL = "http://127.0.0.1:8080"
+    /// Campaign sending (docs/CAMPAIGNS.md): the default sender (`TAILOR_MAIL_FROM`), DKIM signing
+    /// (`TAILOR_DKIM_KEY` = a PEM file, `TAILOR_DKIM_DOMAIN`, `TAILOR_DKIM_SELECTOR`), the frequency cap
+    /// (`TAILOR_FREQUENCY_CAP`, `2/7d`), quiet hours (`TAILOR_QUIET_HOURS`, `21:00-08:00`), the default time
+    /// zone of recipients (`TAILOR_TIMEZONE`) and currency (`TAILOR_CURRENCY`).
+    var mailFrom: String?, dkimKey: String?, dkimDomain: String?, dkimSelector = "tailor"
+    var frequencyCap: String?, quietHours: String?, timeZone = "UTC", currency = "USD"
+    /// How `email_marketing` consent is read (`TAILOR_EMAIL_CONSENT`: `opt-out`, the default, or `opt-in`).
+    var emailConsent = ConsentPolicy.optOut
     /// How far ahead of its receipt the tracking API takes an event's timestamp (`TAILOR_MAX_FUTURE_SECONDS`,
     /// default a day); a later one takes the received time (`MessageDecoder.Limits.maxFutureSkew`).
     var maxFutureSeconds = 86_400
@@ -79,6 +87,19 @@ struct Settings: Sendable {
         modelsDirectory = config.string(forKey: "tailor.models.dir")
         mailURL = config.string(forKey: "tailor.mail.url", default: mailURL)
         publicURL = config.string(forKey: "tailor.public.url", default: publicURL)
+        mailFrom = config.string(forKey: "tailor.mail.from")
+        dkimKey = config.string(forKey: "tailor.dkim.key")
+        dkimDomain = config.string(forKey: "tailor.dkim.domain")
+        dkimSelector = config.string(forKey: "tailor.dkim.selector", default: dkimSelector)
+        frequencyCap = config.string(forKey: "tailor.frequency.cap")
+        quietHours = config.string(forKey: "tailor.quiet.hours")
+        timeZone = config.string(forKey: "tailor.timezone", default: timeZone)
+        currency = config.string(forKey: "tailor.currency", default: currency).uppercased()
+        let consent = config.string(forKey: "tailor.email.consent", default: emailConsent.rawValue)
+        guard let policy = ConsentPolicy(rawValue: consent) else {
+            throw ValidationError("TAILOR_EMAIL_CONSENT is opt-out or opt-in (double opt-in is not available yet)")
+        }
+        emailConsent = policy
         maxFutureSeconds = config.int(forKey: "tailor.max.future.seconds", default: maxFutureSeconds)
         personalFields = config.string(forKey: "tailor.personal.fields", default: "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

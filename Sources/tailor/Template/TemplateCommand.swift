@@ -1,10 +1,11 @@
 import ArgumentParser
 
-/// `tailor template …`: render and check Liquid templates.
+/// `tailor template …`: stored email templates (docs/CAMPAIGNS.md), and Liquid files rendered and checked.
 struct TemplateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "template",
-        abstract: "Render and check Liquid templates.",
-        subcommands: [TemplateRenderCommand.self, TemplateCheckCommand.self]
+        abstract: "Store, preview and check email templates; render Liquid files.",
+        subcommands: [TemplateCreateCommand.self, TemplateUpdateCommand.self, TemplateListCommand.self, TemplateShowCommand.self,
+                      TemplateDeleteCommand.self, TemplatePreviewCommand.self, TemplateRenderCommand.self, TemplateCheckCommand.self]
     )
 }

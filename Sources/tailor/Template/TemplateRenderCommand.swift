@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Liquid
+import TailorCore
+import TailorEngine
 
 /// `tailor template render FILE --data DATA.json`: prints the rendered template; on an error prints
 /// it (with line, column and caret) to stderr and exits 1.
@@ -56,20 +58,43 @@ struct TemplateRenderCommand: AsyncParsableCommand {
 }
 
 /// `tailor template check FILE`: parses a template and lists the variables and partials it uses,
-/// flagging variables without a `default` fallback.
+/// flagging variables without a `default` fallback. `tailor template check NAME --segment SEG --json`:
+/// the fallback report of a stored email for a segment's members.
 struct TemplateCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Parse a template and list the variables and partials it uses."
     )
 
-    @Argument(help: "The template file.")
+    @Argument(help: "The template file, or with --segment a stored template's name.")
     var file: String
 
     @Flag(name: .long, help: "Strict parsing (unknown filters are errors).")
     var strict = false
 
+    @Option(help: "Count, for this segment's members, how many lack each variable the stored template reads.")
+    var segment: String?
+
+    @Flag(help: "Print JSON (with --segment).")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
     func run() async throws {
+        if let segment {
+            try await withCampaignRuntime(global) { runtime in
+                let report = try await CampaignService(stores: runtime.stores, clock: runtime.clock).fallbackReport(template: file, segment: segment)
+                if json {
+                    print(JSONWriter.string(.object(report.json)))
+                    return
+                }
+                print("\(report.recipients) recipients")
+                for v in report.variables {
+                    print("\(v.path)\tmissing \(v.missing)\(v.hasDefault ? " (has default)" : "")")
+                }
+            }
+            return
+        }
         let url = URL(fileURLWithPath: file)
         do {
             let source = try String(contentsOf: url, encoding: .utf8)

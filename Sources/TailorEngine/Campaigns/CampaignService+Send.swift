@@ -1,0 +1,220 @@
+public import Foundation
+public import TailorCore
+public import TailorMail
+public import TailorStore
+
+/// What sending needs beside the stores: the sender, the links, the signer and the send rules.
+public struct CampaignSettings: Sendable {
+    public var composer: EmailComposer
+    /// Marketing sends per profile (`TAILOR_FREQUENCY_CAP`); nil: no cap.
+    public var frequencyCap: FrequencyCap?
+    /// Hours marketing email waits through (`TAILOR_QUIET_HOURS`); nil: none.
+    public var quietHours: QuietHours?
+    /// The time zone of recipients whose profile gives none.
+    public var defaultTimeZone: TimeZone
+    /// The `money` filter's default currency.
+    public var currency: String
+    /// The recommendation model's file; nil or missing: popular products.
+    public var modelPath: String?
+    /// Recipients handled per transaction.
+    public var pageSize: Int
+    /// Who may get marketing email; nil: everyone not suppressed (the opt-out policy).
+    public var consent: (any MarketingConsent)?
+
+    public init(composer: EmailComposer, frequencyCap: FrequencyCap? = nil, quietHours: QuietHours? = nil,
+                defaultTimeZone: TimeZone = EmailEnvironment.utc, currency: String = "USD", modelPath: String? = nil, pageSize: Int = 250) {
+        self.composer = composer
+        self.frequencyCap = frequencyCap
+        self.quietHours = quietHours
+        self.defaultTimeZone = defaultTimeZone
+        self.currency = currency
+        self.modelPath = modelPath
+        self.pageSize = pageSize
+    }
+}
+
+extension CampaignSettings {
+    /// For previews where mail is not configured: a placeholder sender and links that lead nowhere.
+    public static var preview: CampaignSettings {
+        let links = TrackingLinks(baseURL: "https://tailor.invalid", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
+        return CampaignSettings(composer: EmailComposer(from: try! MailAddress("preview@tailor.invalid"), links: links))
+    }
+}
+
+/// The consent check of marketing sends: the profiles (of those given) that may get marketing email now.
+/// Transactional sends do not ask.
+public protocol MarketingConsent: Sendable {
+    func permitsMarketing(_ profiles: [ProfileID]) async throws -> Set<ProfileID>
+}
+
+extension CampaignService {
+    /// The idempotency key of a campaign's message to a profile: one message per recipient per campaign,
+    /// however often sending is started or resumed.
+    public static func messageKey(campaign: String, profile: ProfileID) -> String { "campaign:\(campaign):\(profile.rawValue)" }
+
+    /// Starts sending: takes the audience snapshot of a draft or scheduled campaign (once, whoever asks
+    /// first) and returns the campaign, now `sending`. A campaign already sending or sent is returned as it is.
+    /// - Throws: ``RequestError`` `.illegalState` for a paused or cancelled campaign, `.notFound`.
+    @discardableResult
+    public func start(_ idOrName: String) async throws -> Campaign {
+        var c = try await campaign(idOrName)
+        if CampaignLifecycle.allows(.send, from: c.state) {
+            // When another process started it first, nothing changes here: go on beside it.
+            _ = try await stores.campaigns.startCampaign(c.id, from: CampaignLifecycle.sources(of: .send), include: c.segments,
+                                                         exclude: c.excluded, at: clock.now())
+            c = try await campaign(c.id)
+        }
+        switch c.state {
+        case .sending, .sent: return c
+        default: throw CampaignLifecycle.refusal(.send, campaign: c.id, state: c.state)
+        }
+    }
+
+    /// Sends a campaign: takes the audience snapshot (once), then renders and queues every pending
+    /// recipient's email, a page per transaction, until none is pending or the campaign is paused or
+    /// cancelled. Sending a campaign that is already sending goes on where it stopped (after a crash, or
+    /// beside another process: the idempotency keys keep each recipient to one message); sending a sent
+    /// campaign adds nothing.
+    ///
+    /// A recipient without an address, suppressed, unsubscribed, over the frequency cap, or whose email
+    /// fails to render is skipped with that reason; nothing stops the campaign but a store failure.
+    /// - Parameter progress: called after each page with (handled, audience).
+    /// - Throws: ``RequestError`` `.illegalState` for a paused or cancelled campaign, `.notFound`.
+    @discardableResult
+    public func send(_ idOrName: String, settings: CampaignSettings, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Status {
+        let c = try await start(idOrName)
+        guard c.state == .sending, try await !stores.campaigns.pendingRecipients(of: c.id, after: nil, limit: 1).isEmpty else {
+            return try await status(c.id)
+        }
+        let needsRecommendations = Self.readsRecommendations(c.template, in: try await stores.templates.templates())
+        let loader = try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath, needsRecommendations: needsRecommendations)
+        let prepared = try await TemplateService(stores: stores, clock: clock)
+            .prepare(c.template, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url))
+        let recommendationCount = needsRecommendations ? prepared.template.recommendationCount : 0
+        let sender = try prepared.template.from.map { try MailAddress(parsing: $0) }
+        let optimizer = c.sendTime == .optimal ? try await sendTimeOptimizer(c, settings: settings) : nil
+        let audience = c.audience ?? 0
+        var handled = audience - (try await stores.campaigns.campaignCounts(c.id).pending)
+        var cursor: ProfileID?
+        while true {
+            let state = try await campaign(c.id).state
+            guard state == .sending else { break }
+            let page = try await stores.campaigns.pendingRecipients(of: c.id, after: cursor, limit: settings.pageSize)
+            guard let last = page.last else { break }
+            cursor = last
+            let (outcomes, messages) = try await prepare(page, position: handled, campaign: c, email: prepared, sender: sender,
+                                                         loader: loader, recommendations: recommendationCount, optimizer: optimizer,
+                                                         settings: settings)
+            _ = try await stores.campaigns.recordRecipients(of: c.id, outcomes, messages: messages, at: clock.now())
+            handled += page.count
+            progress?(handled, audience)
+        }
+        return try await status(c.id)
+    }
+
+    /// The outcome of each recipient of a page, and the messages of those queued. `position` is how many
+    /// recipients come before the page in the snapshot: with a rate, the k-th recipient's email is due k/rate
+    /// seconds after sending started, so the outbox releases them at that pace however many workers send.
+    func prepare(_ page: [ProfileID], position: Int, campaign c: Campaign, email: PreparedEmail, sender: MailAddress?, loader: RecipientLoader,
+                 recommendations: Int, optimizer: SendTimeOptimizer?, settings: CampaignSettings) async throws -> ([RecipientOutcome], [OutboxMessage]) {
+        let now = clock.now()
+        let opens = optimizer == nil ? [:] : try await stores.interactions.humanOpenTimes(of: page, limit: Self.opensPerRecipient)
+        var recipients: [ProfileID: EmailRecipient] = [:]
+        for id in page { recipients[id] = try await loader.load(id, recommendations: recommendations) }
+        let addresses = recipients.compactMapValues(\.email)
+        let keys = addresses.mapValues { stores.suppressions.suppressionKey(forAddress: $0) }
+        let suppressed = try await stores.suppressions.suppressions(keys: Array(Set(keys.values)))
+        var capped: [ProfileID: Int] = [:]
+        if let cap = settings.frequencyCap, !c.transactional {
+            capped = try await stores.campaigns.marketingMessages(to: Array(addresses.keys), since: now.addingTimeInterval(-cap.window))
+        }
+        let permitted = try await settings.consent?.permitsMarketing(Array(addresses.keys)) ?? Set(addresses.keys)
+        var outcomes: [RecipientOutcome] = []
+        var messages: [OutboxMessage] = []
+        for (index, id) in page.enumerated() {
+            guard let recipient = recipients[id], let address = addresses[id] else {
+                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.noEmail)))
+                continue
+            }
+            if let entry = keys[id].flatMap({ suppressed[$0] }) {
+                outcomes.append(RecipientOutcome(id, .skipped(entry.reason == .unsubscribe ? SkipReason.unsubscribed : SkipReason.suppressed)))
+                continue
+            }
+            if !c.transactional, !permitted.contains(id) {
+                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.noConsent)))
+                continue
+            }
+            if let cap = settings.frequencyCap, !c.transactional, (capped[id] ?? 0) >= cap.count {
+                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.frequencyCap)))
+                continue
+            }
+            let timeZone = recipient.timeZone(fallback: settings.defaultTimeZone)
+            let key = Self.messageKey(campaign: c.id, profile: id)
+            let token = TrackingToken(profileID: id, campaign: c.id, messageKey: key)
+            let context = EmailContext.make(recipient, catalog: loader.catalog, send: EmailContext.Send(
+                campaignID: c.id, campaignName: c.name, unsubscribeURL: settings.composer.links.unsubscribeURL(token), currency: settings.currency))
+            let rendered: RenderedEmail
+            do {
+                rendered = try email.render(context, timeZone: timeZone)
+            } catch {
+                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.renderFailed)))
+                continue
+            }
+            var due = now
+            if let optimizer { due = optimizer.due(opens: opens[id] ?? [], timeZone: timeZone, now: now) }
+            if let rate = c.ratePerSecond, let started = c.startedAt {
+                due = max(due, started.addingTimeInterval(Double(position + index) / Double(rate)))
+            }
+            if let quiet = settings.quietHours, !c.transactional { due = quiet.release(due, in: timeZone) }
+            let notBefore = due > now ? due : nil
+            do {
+                messages.append(try settings.composer.compose(rendered, to: address, profile: id, campaign: c.id, key: key, from: sender,
+                                                              notBefore: notBefore, at: now))
+                outcomes.append(RecipientOutcome(id, .queued))
+            } catch let error as MailError where error.code == .invalidAddress {
+                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.noEmail)))
+            } catch {
+                outcomes.append(RecipientOutcome(id, .skipped(SkipReason.renderFailed)))
+            }
+        }
+        return (outcomes, messages)
+    }
+
+    /// The opens of each recipient that send-time optimization reads (the newest).
+    static let opensPerRecipient = 200
+
+    /// The optimizer of a campaign: its audience's opens by UTC hour (read from the pending recipients,
+    /// a page at a time) and every profile's.
+    func sendTimeOptimizer(_ c: Campaign, settings: CampaignSettings) async throws -> SendTimeOptimizer {
+        var audience: [Int: Int] = [:]
+        var cursor: ProfileID?
+        let utc = TimeZone(identifier: "UTC")!
+        while true {
+            let page = try await stores.campaigns.pendingRecipients(of: c.id, after: cursor, limit: 1000)
+            guard let last = page.last else { break }
+            cursor = last
+            for (_, opens) in try await stores.interactions.humanOpenTimes(of: page, limit: Self.opensPerRecipient) {
+                for (hour, n) in SendTimeOptimizer.hours(opens, in: utc) { audience[hour, default: 0] += n }
+            }
+        }
+        return SendTimeOptimizer(audienceHours: audience, globalHours: try await stores.interactions.humanOpensByHour())
+    }
+
+    /// Whether an email may read `recommendations`: its text, its layout's or a partial's names them (a
+    /// partial is counted whether it is rendered or not: a false yes only costs the ranking).
+    static func readsRecommendations(_ name: String, in templates: [EmailTemplate]) -> Bool {
+        guard let email = templates.first(where: { $0.name == name }) else { return false }
+        let sources = [email.html, email.text ?? "", email.subject] + templates.filter { $0.kind != .email }.map(\.html)
+        return sources.contains { $0.contains("recommendations") }
+    }
+}
+
+/// The reasons a recipient is skipped, as `status` reports them.
+public enum SkipReason {
+    public static let noEmail = "no_email"
+    public static let suppressed = "suppressed"
+    public static let unsubscribed = "unsubscribed"
+    public static let frequencyCap = "frequency_cap"
+    public static let noConsent = "no_consent"
+    public static let renderFailed = "render_failed"
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import TailorCore
+import TailorEngine
+import TailorStore
+
+/// The admin API of the consent ledger (docs/PRIVACY.md): `POST /v1/consent` appends decisions and
+/// `GET /v1/profiles/{id}/consent` shows a person's current decisions and history.
+struct ConsentController: Sendable {
+    let service: ConsentService
+
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+        // `{"profile": "user:u1", "purpose", "status", "at"?, "source"?, "lawful_basis"?, "expires_at"?, "proof"?}`, or
+        // `{"profile": …, "entries": [ {…}, … ]}` for several purposes at once.
+        router.post("/v1/consent") { request, _ in
+            let body = try await TemplatesController.body(request)
+            guard let text = body["profile"]?.stringValue, let reference = ProfileReference(text) else {
+                throw APIError(.badRequest, code: "invalid_consent", message: "profile names a profile by id, user:…, email:… or anonymous:…",
+                               path: "profile")
+            }
+            let (profile, _, _) = try await service.ledger(of: reference)
+            let now = service.clock.now()
+            var entries: [ConsentEntry] = []
+            if case .array(let items)? = body["entries"] {
+                for (i, item) in items.enumerated() {
+                    guard case .object(let o) = item else {
+                        throw APIError(.badRequest, code: "invalid_consent", message: "an entry is an object", path: "entries[\(i)]")
+                    }
+                    entries.append(try Self.entry(o, profile: profile, path: "entries[\(i)]", now: now))
+                }
+            } else {
+                entries.append(try Self.entry(body, profile: profile, path: "", now: now))
+            }
+            guard !entries.isEmpty else { throw APIError(.badRequest, code: "invalid_consent", message: "no entries", path: "entries") }
+            try await service.record(entries)
+            let ledger = try await service.ledger(of: .id(profile))
+            return JSONResponse.make(.object(Self.json(ledger)), status: .created)
+        }
+        router.get("/v1/profiles/:id/consent") { _, context in
+            JSONResponse.make(.object(Self.json(try await service.ledger(of: try ProfilesController.reference(context)))))
+        }
+    }
+
+    /// An entry, with a 400 that names the field when it is malformed.
+    static func entry(_ o: JSONObject, profile: ProfileID, path: String, now: Date) throws -> ConsentEntry {
+        do {
+            return try ConsentEntry(json: o, profile: profile, path: path, defaultSource: .api, now: now)
+        } catch let e as RequestError {
+            throw APIError(.badRequest, code: "invalid_consent", message: e.message, path: e.field)
+        }
+    }
+
+    static func json(_ ledger: (profile: ProfileID, history: [ConsentEntry], current: [ConsentPurpose: ConsentEntry])) -> JSONObject {
+        var current: JSONObject = [:]
+        for (purpose, entry) in ledger.current { current[purpose.rawValue] = .object(entry.json) }
+        return ["profile_id": .string(ledger.profile.rawValue), "current": .object(current), "history": .array(ledger.history.map { .object($0.json) })]
+    }
+}
