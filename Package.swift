@@ -198,6 +198,7 @@ let tailorTargets: [Target] = [
         dependencies: [
             "TailorCore", "TailorStore", "TailorEngine", "TailorServer", "TailorTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ],
         swiftSettings: swiftSettings
     ),

@@ -149,4 +149,11 @@ public final class GatedDatabase: TailorDatabase {
     public func latestConsent(of profiles: [ProfileID], purpose: ConsentPurpose) async throws -> [ProfileID: ConsentEntry] {
         try await base.latestConsent(of: profiles, purpose: purpose)
     }
+    public func emailEvents(ofCampaign campaign: String) async throws -> [EmailEvent] { try await base.emailEvents(ofCampaign: campaign) }
+    public func emailClicks(of profiles: [ProfileID], from: Date, to: Date) async throws -> [EmailEvent] {
+        try await base.emailClicks(of: profiles, from: from, to: to)
+    }
+    public func orders(of profiles: [ProfileID], from: Date, to: Date) async throws -> [OrderEvent] {
+        try await base.orders(of: profiles, from: from, to: to)
+    }
 }

@@ -119,6 +119,16 @@ struct CampaignCLITests {
         }
         #expect(recipients == ["c0@example.test", "c1@example.test", "c2@example.test", "c3@example.test", "c4@example.test"])
 
+        // What it earned so far: delivered, nothing opened or bought yet.
+        let earned = try await tailor(["report", "campaign", "fall-sale", "--json"], in: dir, environment: env)
+        let figures = try #require(try JSONSerialization.jsonObject(with: Data(earned.stdout.utf8)) as? [String: Any], "\(earned.stderr)")
+        #expect(figures["recipients"] as? Int == 5 && figures["sent"] as? Int == 5 && figures["delivered"] as? Int == 5)
+        #expect(figures["unique_opens"] as? Int == 0 && figures["conversions"] as? Int == 0 && figures["revenue"] as? Double == 0)
+        let text = try await tailor(["report", "campaign", "Fall Sale", "--window", "2d"], in: dir, environment: env)
+        #expect(text.stdout.contains("recipients 5, sent 5, delivered 5, bounced 0") && text.stdout.contains("last touch within 2d"), "\(text.stdout)")
+        let badWindow = try await tailor(["report", "campaign", "fall-sale", "--window", "soon"], in: dir, environment: env)
+        #expect(badWindow.status != 0 && badWindow.stderr.contains("--window is a duration"))
+
         // Lifecycle: illegal moves name the state; a template in use is kept.
         let pause = try await tailor(["campaign", "pause", "fall-sale"], in: dir, environment: env)
         #expect(pause.status != 0 && pause.stderr.contains("campaign fall-sale is sent"), "\(pause.stderr)")

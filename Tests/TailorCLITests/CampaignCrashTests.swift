@@ -10,7 +10,7 @@ import Glibc
 @Suite("Campaign crash", .enabled(if: FileManager.default.isExecutableFile(atPath: tailorBinary)))
 struct CampaignCrashTests {
     /// `tailor campaign status NAME --json`, run synchronously (from a Dispatch thread).
-    func queuedNow(_ name: String, in directory: URL, environment: [String: String]) -> Int {
+    static func queuedNow(_ name: String, in directory: URL, environment: [String: String]) -> Int {
         let process = tailorProcess(["campaign", "status", name, "--json"], in: directory, environment: environment)
         let out = Pipe()
         process.standardOutput = out
@@ -24,25 +24,8 @@ struct CampaignCrashTests {
     /// Runs `campaign send` and kills it with SIGKILL once `count` emails are queued; returns whether it was
     /// still running then.
     func sendAndKill(_ name: String, environment: [String: String], in directory: URL, whenQueued count: Int) async throws -> Bool {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let process = tailorProcess(["campaign", "send", name], in: directory, environment: environment)
-                    process.standardOutput = FileHandle.nullDevice
-                    process.standardError = FileHandle.nullDevice
-                    try process.run()
-                    let deadline = Date().addingTimeInterval(120)
-                    while process.isRunning && Date() < deadline && queuedNow(name, in: directory, environment: environment) < count {
-                        Thread.sleep(forTimeInterval: 0.02)
-                    }
-                    let wasRunning = process.isRunning
-                    if wasRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-                    process.waitUntilExit()
-                    continuation.resume(returning: wasRunning)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
+        try await runTailorAndKill(["campaign", "send", name], environment: environment, in: directory) {
+            Self.queuedNow(name, in: directory, environment: environment) >= count
         }
     }
 

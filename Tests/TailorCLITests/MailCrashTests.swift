@@ -14,27 +14,9 @@ struct MailCrashTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: sink.path)) ?? []).filter { $0.hasSuffix(".eml") && !$0.hasPrefix(".") }
     }
 
-    /// Runs `tailor` (on a Dispatch thread, never on the concurrency pool) and kills it with SIGKILL once the
-    /// sink holds `count` messages; returns whether it was still running then.
+    /// Runs `tailor` and kills it with SIGKILL once the sink holds `count` messages; returns whether it was still running then.
     func runAndKill(_ arguments: [String], environment: [String: String], in directory: URL, whenSinkHas count: Int, sink: URL) async throws -> Bool {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let process = tailorProcess(arguments, in: directory, environment: environment)
-                    process.standardOutput = FileHandle.nullDevice
-                    process.standardError = FileHandle.nullDevice
-                    try process.run()
-                    let deadline = Date().addingTimeInterval(120)
-                    while process.isRunning && Date() < deadline && delivered(sink).count < count { Thread.sleep(forTimeInterval: 0.005) }
-                    let wasRunning = process.isRunning
-                    if wasRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-                    process.waitUntilExit()
-                    continuation.resume(returning: wasRunning)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await runTailorAndKill(arguments, environment: environment, in: directory) { delivered(sink).count >= count }
     }
 
     @Test func killedSenderResumesWithoutLossAndFewDuplicates() async throws {
@@ -80,5 +62,29 @@ struct MailCrashTests {
         #expect(status.stdout.contains("queued\t0\n") && status.stdout.contains("sending\t0\n") && status.stdout.contains("failed\t0\n"))
         let sent = try await tailor(["mail", "status", "--list", "sent"], in: directory, environment: environment)
         #expect(Set(sent.stdout.split(separator: "\n").map(String.init)) == Set(keys.keys))
+    }
+}
+
+/// Runs `tailor` (waiting on a Dispatch thread, never on the concurrency pool) and kills it with SIGKILL as soon as
+/// `condition` holds (polled every few milliseconds, for two minutes at most); returns whether it was still running then.
+func runTailorAndKill(_ arguments: [String], environment: [String: String], in directory: URL,
+                      when condition: @escaping @Sendable () -> Bool) async throws -> Bool {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            do {
+                let process = tailorProcess(arguments, in: directory, environment: environment)
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                let deadline = Date().addingTimeInterval(120)
+                while process.isRunning && Date() < deadline && !condition() { Thread.sleep(forTimeInterval: 0.005) }
+                let wasRunning = process.isRunning
+                if wasRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+                process.waitUntilExit()
+                continuation.resume(returning: wasRunning)
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
     }
 }

@@ -235,6 +235,12 @@ struct CampaignServiceTests {
             await #expect(throws: RequestError.self) {
                 try await shop.templates.create(EmailTemplate(name: "bad name!", subject: "Hi", html: "x", createdAt: CampaignShop.t0))
             }
+            do {
+                try await shop.templates.create(EmailTemplate(name: "badfrom", subject: "Hi", html: "x", from: "the shop", createdAt: CampaignShop.t0))
+                Issue.record("a sender that is no address was stored")
+            } catch let e as RequestError {
+                #expect(e.code == .invalid && e.field == "from")
+            }
             #expect(try await test.database.template(named: "broken") == nil)
             // In use: the layout by an email, the partial by the layout, the email by a campaign.
             for name in ["frame", "footer"] {

@@ -96,6 +96,11 @@ struct CampaignsAPITests {
                 let status = try json(try await send(client, .get, "/v1/campaigns/spring"))
                 #expect(status[path: "queued"] == 2 && status[keys: "skipped", "no_email"] == 1 && status[path: "pending"] == 0)
 
+                let report = try await send(client, .get, "/v1/reports/campaigns/spring?window=2d")
+                #expect(report.status == .ok)
+                #expect(try json(report)[path: "recipients"] == 3 && json(report)[keys: "attribution", "window_days"] == 2)
+                #expect(try await send(client, .get, "/v1/reports/campaigns/spring?window=x").status == .badRequest)
+                #expect(try await send(client, .get, "/v1/reports/campaigns/nope").status == .notFound)
                 #expect(try await send(client, .post, "/v1/campaigns/spring/pause").status == .ok)
                 let twice = try await send(client, .post, "/v1/campaigns/spring/pause")
                 #expect(try twice.status == .conflict && json(twice)[path: "code"] == "illegal_state")

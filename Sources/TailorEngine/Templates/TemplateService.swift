@@ -2,6 +2,7 @@ public import Foundation
 public import Liquid
 public import TailorCore
 public import TailorStore
+import TailorMail
 
 /// Stored templates: checked on save, listed, deleted when nothing uses them, and prepared for rendering.
 ///
@@ -137,13 +138,13 @@ public struct TemplateService: Sendable {
         return "line \(line), column \(column): \(e.message)"
     }
 
-    /// A sender address, checked.
-    static func sender(_ text: String, field: String) throws -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.contains("@"), !trimmed.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+    /// A sender address, checked as the message builder will read it.
+    static func sender(_ text: String, field: String) throws -> MailAddress {
+        do {
+            return try MailAddress(parsing: text)
+        } catch {
             throw RequestError(.invalid, "the sender is an address, like Shop <news@shop.example>", field: field)
         }
-        return trimmed
     }
 
     static func notFound(_ name: String) -> RequestError { RequestError(.notFound, "no template named \(name)") }

@@ -5,7 +5,8 @@ import TailorEngine
 import TailorStore
 
 /// The admin API for campaigns (docs/CAMPAIGNS.md): `GET/POST /v1/campaigns`, `GET /v1/campaigns/{id}`
-/// (its status), and the moves `POST /v1/campaigns/{id}/send|schedule|pause|resume|cancel`. Sending
+/// (its status), the moves `POST /v1/campaigns/{id}/send|schedule|pause|resume|cancel`, and the report
+/// `GET /v1/reports/campaigns/{id}`. Sending
 /// starts the campaign (its audience snapshot) and answers 202: the server's campaign runner renders and
 /// queues the emails, and the outbox delivers them.
 struct CampaignsController: Sendable {
@@ -42,6 +43,20 @@ struct CampaignsController: Sendable {
         }
         router.post("/v1/campaigns/:id/resume") { _, context in
             JSONResponse.make(.object(try await service.status(try await service.resume(try Self.id(context)).id).json))
+        }
+        // `?window=5d` (how long after a touch an order counts), `?opens=true` (opens count as touches).
+        router.get("/v1/reports/campaigns/:id") { request, context in
+            let query = request.uri.queryParameters
+            var window: TimeInterval = 5 * 86_400
+            if let text = query.get("window") {
+                guard let seconds = FrequencyCap.seconds(String(text)), seconds > 0 else {
+                    throw APIError(.badRequest, code: "invalid_parameter", message: "window is a duration like 5d or 12h", path: "window")
+                }
+                window = seconds
+            }
+            let report = try await ReportService(stores: service.stores).campaign(try Self.id(context), window: window,
+                                                                                   opensCount: query.get("opens") == "true")
+            return JSONResponse.make(.object(report.json))
         }
         router.post("/v1/campaigns/:id/cancel") { _, context in
             JSONResponse.make(.object(try await service.status(try await service.cancel(try Self.id(context)).id).json))

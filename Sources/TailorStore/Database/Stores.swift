@@ -21,13 +21,15 @@ public struct Stores: Sendable {
     public var campaigns: any CampaignStore
     /// The append-only consent ledger.
     public var consent: any ConsentStore
+    /// What campaign reports read.
+    public var reports: any ReportStore
     /// Migrations, counts, closing.
     public var lifecycle: any StoreLifecycle
 
     public init(events: any EventStore, profiles: any ProfileStore, products: any ProductStore, segments: any SegmentStore,
                 outbox: any OutboxStore, suppressions: any SuppressionStore, mail: any MailStore, settings: any SettingsStore,
                 computedTraits: any ComputedTraitStore, interactions: any InteractionStore, templates: any TemplateStore,
-                campaigns: any CampaignStore, consent: any ConsentStore, lifecycle: any StoreLifecycle) {
+                campaigns: any CampaignStore, consent: any ConsentStore, reports: any ReportStore, lifecycle: any StoreLifecycle) {
         self.events = events
         self.profiles = profiles
         self.products = products
@@ -41,6 +43,7 @@ public struct Stores: Sendable {
         self.templates = templates
         self.campaigns = campaigns
         self.consent = consent
+        self.reports = reports
         self.lifecycle = lifecycle
     }
 
@@ -48,7 +51,7 @@ public struct Stores: Sendable {
     public init(_ database: any TailorDatabase) {
         self.init(events: database, profiles: database, products: database, segments: database, outbox: database,
                   suppressions: database, mail: database, settings: database, computedTraits: database, interactions: database,
-                  templates: database, campaigns: database, consent: database, lifecycle: database)
+                  templates: database, campaigns: database, consent: database, reports: database, lifecycle: database)
     }
 
     /// Applies the migrations not applied yet; returns their names.

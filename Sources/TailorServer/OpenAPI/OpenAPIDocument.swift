@@ -1,0 +1,3368 @@
+/// The OpenAPI 3.1 document of Tailor's HTTP API, served at `/openapi.json`. `OpenAPIDocumentTests` checks that
+/// every route the server registers is in it and that every operation in it is answered by a route.
+enum OpenAPIDocument {
+    static let json = #"""
+{
+ "openapi": "3.1.0",
+ "info": {
+  "title": "Tailor",
+  "version": "1",
+  "description": "Tailor's HTTP API: the Segment-compatible tracking API (write key), the admin API (admin key), and the mail links. Errors are JSON bodies naming the field; they never echo the values sent."
+ },
+ "servers": [
+  {
+   "url": "/"
+  }
+ ],
+ "paths": {
+  "/healthz": {
+   "get": {
+    "summary": "Liveness",
+    "tags": [
+     "operations"
+    ],
+    "operationId": "health",
+    "security": [],
+    "responses": {
+     "200": {
+      "description": "the server answers",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/metrics": {
+   "get": {
+    "summary": "Prometheus metrics",
+    "tags": [
+     "operations"
+    ],
+    "operationId": "metrics",
+    "security": [],
+    "responses": {
+     "200": {
+      "description": "metrics in the Prometheus text format",
+      "content": {
+       "text/plain": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/openapi.json": {
+   "get": {
+    "summary": "This document",
+    "tags": [
+     "operations"
+    ],
+    "operationId": "openapi",
+    "security": [],
+    "responses": {
+     "200": {
+      "description": "the OpenAPI document",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/identify": {
+   "post": {
+    "summary": "Record a identify message (Segment spec)",
+    "tags": [
+     "tracking"
+    ],
+    "operationId": "track_identify",
+    "security": [
+     {
+      "writeKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "stored (or stored before: the same messageId)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Success"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed JSON or message; the path names the field",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown write key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "408": {
+      "description": "the body did not arrive in time",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Message"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/track": {
+   "post": {
+    "summary": "Record a track message (Segment spec)",
+    "tags": [
+     "tracking"
+    ],
+    "operationId": "track_track",
+    "security": [
+     {
+      "writeKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "stored (or stored before: the same messageId)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Success"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed JSON or message; the path names the field",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown write key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "408": {
+      "description": "the body did not arrive in time",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Message"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/page": {
+   "post": {
+    "summary": "Record a page message (Segment spec)",
+    "tags": [
+     "tracking"
+    ],
+    "operationId": "track_page",
+    "security": [
+     {
+      "writeKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "stored (or stored before: the same messageId)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Success"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed JSON or message; the path names the field",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown write key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "408": {
+      "description": "the body did not arrive in time",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Message"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/screen": {
+   "post": {
+    "summary": "Record a screen message (Segment spec)",
+    "tags": [
+     "tracking"
+    ],
+    "operationId": "track_screen",
+    "security": [
+     {
+      "writeKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "stored (or stored before: the same messageId)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Success"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed JSON or message; the path names the field",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown write key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "408": {
+      "description": "the body did not arrive in time",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Message"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/group": {
+   "post": {
+    "summary": "Record a group message (Segment spec)",
+    "tags": [
+     "tracking"
+    ],
+    "operationId": "track_group",
+    "security": [
+     {
+      "writeKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "stored (or stored before: the same messageId)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Success"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed JSON or message; the path names the field",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown write key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "408": {
+      "description": "the body did not arrive in time",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Message"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/alias": {
+   "post": {
+    "summary": "Record a alias message (Segment spec)",
+    "tags": [
+     "tracking"
+    ],
+    "operationId": "track_alias",
+    "security": [
+     {
+      "writeKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "stored (or stored before: the same messageId)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Success"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed JSON or message; the path names the field",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown write key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "408": {
+      "description": "the body did not arrive in time",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Message"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/batch": {
+   "post": {
+    "summary": "Record a batch of messages",
+    "tags": [
+     "tracking"
+    ],
+    "operationId": "batch",
+    "security": [
+     {
+      "writeKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "stored",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Success"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed batch; the path and index name the message",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown write key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "408": {
+      "description": "the body did not arrive in time",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Batch"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/import": {
+   "post": {
+    "summary": "Record a batch of messages",
+    "tags": [
+     "tracking"
+    ],
+    "operationId": "import",
+    "security": [
+     {
+      "writeKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "stored",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Success"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed batch; the path and index name the message",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown write key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "408": {
+      "description": "the body did not arrive in time",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Batch"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/profiles/{id}": {
+   "get": {
+    "summary": "A profile: traits, computed state, segments, RFM, consent",
+    "tags": [
+     "profiles"
+    ],
+    "operationId": "getProfile",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Profile"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "not a profile reference",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "Tailor's id (p_…), user:<userId>, email:<address> or anonymous:<id>",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/profiles/{id}/events": {
+   "get": {
+    "summary": "A profile's events, newest first",
+    "tags": [
+     "profiles"
+    ],
+    "operationId": "getProfileEvents",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "a page of events",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "bad parameter",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "Tailor's id (p_…), user:<userId>, email:<address> or anonymous:<id>",
+      "required": true
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000
+      },
+      "required": false
+     },
+     {
+      "name": "before",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the cursor of the previous page",
+      "required": false
+     }
+    ]
+   }
+  },
+  "/v1/profiles/{id}/recommendations": {
+   "get": {
+    "summary": "Products recommended for a profile",
+    "tags": [
+     "profiles"
+    ],
+    "operationId": "getRecommendations",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "recommendations",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "bad parameter",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "no model trained yet",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "Tailor's id (p_…), user:<userId>, email:<address> or anonymous:<id>",
+      "required": true
+     },
+     {
+      "name": "count",
+      "in": "query",
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 100
+      },
+      "required": false
+     }
+    ]
+   }
+  },
+  "/v1/profiles/{id}/consent": {
+   "get": {
+    "summary": "A profile's consent: current decisions and history",
+    "tags": [
+     "privacy"
+    ],
+    "operationId": "getConsent",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the ledger",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConsentLedger"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "Tailor's id (p_…), user:<userId>, email:<address> or anonymous:<id>",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/consent": {
+   "post": {
+    "summary": "Record consent decisions",
+    "tags": [
+     "privacy"
+    ],
+    "operationId": "recordConsent",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "recorded; the ledger after it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ConsentLedger"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed entry; the path names the field",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ConsentRequest"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/segments": {
+   "get": {
+    "summary": "Segments with their sizes",
+    "tags": [
+     "segments"
+    ],
+    "operationId": "listSegments",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "segments",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "summary": "Create a segment",
+    "tags": [
+     "segments"
+    ],
+    "operationId": "createSegment",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "created, with what evaluating it changed",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Segment"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed condition",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "exists",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "invalid segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/SegmentRequest"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/segments/templates": {
+   "get": {
+    "summary": "The shipped segment templates",
+    "tags": [
+     "segments"
+    ],
+    "operationId": "segmentTemplates",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "templates",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/segments/audit": {
+   "get": {
+    "summary": "Sizes, overlaps, drift and warnings",
+    "tags": [
+     "segments"
+    ],
+    "operationId": "segmentAudit",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the audit",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/segments/{id}": {
+   "get": {
+    "summary": "A segment",
+    "tags": [
+     "segments"
+    ],
+    "operationId": "getSegment",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Segment"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the segment's id or name",
+      "required": true
+     }
+    ]
+   },
+   "put": {
+    "summary": "Replace a segment's definition",
+    "tags": [
+     "segments"
+    ],
+    "operationId": "replaceSegment",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "replaced",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Segment"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed condition",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "clash",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "invalid segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the segment's id or name",
+      "required": true
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/SegmentRequest"
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "summary": "Delete a segment nothing refers to",
+    "tags": [
+     "segments"
+    ],
+    "operationId": "deleteSegment",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "deleted"
+     },
+     "404": {
+      "description": "no such segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "in use",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the segment's id or name",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/segments/{id}/members": {
+   "get": {
+    "summary": "Members (or ?count=true, or ?format=csv)",
+    "tags": [
+     "segments"
+    ],
+    "operationId": "segmentMembers",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "members",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the segment's id or name",
+      "required": true
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "schema": {
+       "type": "integer"
+      },
+      "required": false
+     },
+     {
+      "name": "after",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "required": false
+     },
+     {
+      "name": "count",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "required": false
+     },
+     {
+      "name": "format",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "required": false
+     }
+    ]
+   }
+  },
+  "/v1/segments/{id}/explain/{profile}": {
+   "get": {
+    "summary": "Why a profile is in a segment or not",
+    "tags": [
+     "segments"
+    ],
+    "operationId": "explainSegment",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the explanation",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such segment or profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the segment's id or name",
+      "required": true
+     },
+     {
+      "name": "profile",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "a profile reference",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/templates": {
+   "get": {
+    "summary": "Stored templates",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "listTemplates",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "templates",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "summary": "Store a template (checked first)",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "createTemplate",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "stored",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Template"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed body",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "the layout or a partial is not stored",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "exists",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "invalid: the path names the field, the message the line and column",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Template"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/templates/{name}": {
+   "get": {
+    "summary": "A template",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "getTemplate",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the template",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Template"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such template",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the template's name",
+      "required": true
+     }
+    ]
+   },
+   "patch": {
+    "summary": "Change a template (checked again)",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "updateTemplate",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "changed",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Template"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed body",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such template",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "invalid",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the template's name",
+      "required": true
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Template"
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "summary": "Delete a template nothing uses",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "deleteTemplate",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "deleted"
+     },
+     "404": {
+      "description": "no such template",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "in use",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the template's name",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/templates/{name}/preview": {
+   "get": {
+    "summary": "Render an email for one profile",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "previewTemplate",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "subject, preheader, text and html",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "bad profile reference",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such template or profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "does not render for this profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the template's name",
+      "required": true
+     },
+     {
+      "name": "profile",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "description": "a profile reference",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/templates/{name}/check": {
+   "get": {
+    "summary": "The fallback report for a segment's members",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "checkTemplate",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "recipients and missing variables",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "segment missing",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such template or segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "name",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the template's name",
+      "required": true
+     },
+     {
+      "name": "segment",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/campaigns": {
+   "get": {
+    "summary": "Campaigns with their status",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "listCampaigns",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "campaigns",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "summary": "Create a campaign",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "createCampaign",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "created",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed body",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "unknown template or segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "exists",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "invalid",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/CampaignRequest"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/campaigns/{id}": {
+   "get": {
+    "summary": "A campaign's state and counts",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "getCampaign",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the status",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such campaign",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the campaign's id or name",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/campaigns/{id}/send": {
+   "post": {
+    "summary": "Send a campaign",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "sendCampaign",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "202": {
+      "description": "started: the server renders, queues and delivers",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such campaign",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "the current state forbids it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the campaign's id or name",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/campaigns/{id}/pause": {
+   "post": {
+    "summary": "Pause a campaign",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "pauseCampaign",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "paused",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such campaign",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "the current state forbids it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the campaign's id or name",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/campaigns/{id}/resume": {
+   "post": {
+    "summary": "Resume a campaign",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "resumeCampaign",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "resumed",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such campaign",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "the current state forbids it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the campaign's id or name",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/campaigns/{id}/cancel": {
+   "post": {
+    "summary": "Cancel a campaign",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "cancelCampaign",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "cancelled",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such campaign",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "the current state forbids it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the campaign's id or name",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/campaigns/{id}/schedule": {
+   "post": {
+    "summary": "Schedule a campaign",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "scheduleCampaign",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "scheduled",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "bad time",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such campaign",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "the current state forbids it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the campaign's id or name",
+      "required": true
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "required": [
+         "at"
+        ],
+        "properties": {
+         "at": {
+          "type": "string",
+          "format": "date-time"
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/reports/campaigns/{id}": {
+   "get": {
+    "summary": "What a campaign earned",
+    "tags": [
+     "reports"
+    ],
+    "operationId": "campaignReport",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the report",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CampaignReport"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "bad window",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such campaign",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the campaign's id or name",
+      "required": true
+     },
+     {
+      "name": "window",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "description": "attribution window: 90s, 30m, 12h, 5d, 2w",
+      "required": false
+     },
+     {
+      "name": "opens",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "description": "true: opens count as touches",
+      "required": false
+     }
+    ]
+   }
+  },
+  "/t/o/{token}": {
+   "get": {
+    "summary": "Open pixel",
+    "tags": [
+     "mail links"
+    ],
+    "operationId": "openPixel",
+    "security": [],
+    "parameters": [
+     {
+      "name": "token",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "a signed tracking token",
+      "required": true
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "a 1×1 GIF",
+      "content": {
+       "image/gif": {
+        "schema": {
+         "type": "string",
+         "format": "binary"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "bad token",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/t/c/{token}": {
+   "get": {
+    "summary": "Click redirect",
+    "tags": [
+     "mail links"
+    ],
+    "operationId": "clickRedirect",
+    "security": [],
+    "parameters": [
+     {
+      "name": "token",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "a signed tracking token",
+      "required": true
+     },
+     {
+      "name": "u",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the target URL (signed)",
+      "required": true
+     }
+    ],
+    "responses": {
+     "302": {
+      "description": "to the target"
+     },
+     "400": {
+      "description": "bad token or target",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/t/u/{token}": {
+   "get": {
+    "summary": "Preference page",
+    "tags": [
+     "mail links"
+    ],
+    "operationId": "preferencePage",
+    "security": [],
+    "parameters": [
+     {
+      "name": "token",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "a signed tracking token",
+      "required": true
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "an HTML page",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "bad token"
+     }
+    }
+   },
+   "post": {
+    "summary": "One-click unsubscribe (RFC 8058), or the preference page's form",
+    "tags": [
+     "mail links"
+    ],
+    "operationId": "unsubscribe",
+    "security": [],
+    "parameters": [
+     {
+      "name": "token",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "a signed tracking token",
+      "required": true
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "done"
+     },
+     "400": {
+      "description": "bad token"
+     }
+    }
+   }
+  }
+ },
+ "components": {
+  "schemas": {
+   "Error": {
+    "type": "object",
+    "required": [
+     "success",
+     "code",
+     "message",
+     "error"
+    ],
+    "properties": {
+     "success": {
+      "type": "boolean",
+      "const": false
+     },
+     "code": {
+      "type": "string"
+     },
+     "message": {
+      "type": "string"
+     },
+     "error": {
+      "type": "object",
+      "required": [
+       "code",
+       "message"
+      ],
+      "properties": {
+       "code": {
+        "type": "string"
+       },
+       "message": {
+        "type": "string"
+       },
+       "path": {
+        "type": "string"
+       },
+       "index": {
+        "type": "integer"
+       }
+      }
+     }
+    }
+   },
+   "Success": {
+    "type": "object",
+    "properties": {
+     "success": {
+      "type": "boolean"
+     }
+    }
+   },
+   "Message": {
+    "type": "object",
+    "description": "A Segment message: userId or anonymousId, and the fields of its type (event, properties, traits, name, groupId, previousId), timestamp, messageId, context.",
+    "properties": {
+     "userId": {
+      "type": "string"
+     },
+     "anonymousId": {
+      "type": "string"
+     },
+     "event": {
+      "type": "string"
+     },
+     "properties": {
+      "type": "object"
+     },
+     "traits": {
+      "type": "object"
+     },
+     "context": {
+      "type": "object"
+     },
+     "timestamp": {
+      "type": "string"
+     },
+     "messageId": {
+      "type": "string"
+     },
+     "writeKey": {
+      "type": "string"
+     }
+    }
+   },
+   "Batch": {
+    "type": "object",
+    "required": [
+     "batch"
+    ],
+    "properties": {
+     "batch": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Message"
+      }
+     },
+     "writeKey": {
+      "type": "string"
+     },
+     "context": {
+      "type": "object"
+     }
+    }
+   },
+   "Profile": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "traits": {
+      "type": "object"
+     },
+     "computed": {
+      "type": "object"
+     },
+     "identities": {
+      "type": "object"
+     },
+     "segments": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "properties": {
+        "id": {
+         "type": "string"
+        },
+        "name": {
+         "type": [
+          "string",
+          "null"
+         ]
+        },
+        "since": {
+         "type": [
+          "string",
+          "null"
+         ]
+        }
+       }
+      }
+     },
+     "rfm": {
+      "type": [
+       "object",
+       "null"
+      ]
+     },
+     "consent": {
+      "type": "object"
+     }
+    }
+   },
+   "SegmentRequest": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "description": {
+      "type": "string"
+     },
+     "where": {
+      "description": "the condition: text form (a string) or JSON form"
+     },
+     "from_template": {
+      "type": "string"
+     }
+    }
+   },
+   "Segment": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "name": {
+      "type": "string"
+     },
+     "where": {
+      "type": "object"
+     },
+     "text": {
+      "type": "string"
+     },
+     "size": {
+      "type": "integer"
+     }
+    }
+   },
+   "Template": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "kind": {
+      "type": "string",
+      "enum": [
+       "email",
+       "layout",
+       "partial"
+      ]
+     },
+     "subject": {
+      "type": "string"
+     },
+     "preheader": {
+      "type": "string"
+     },
+     "html": {
+      "type": "string"
+     },
+     "text": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "layout": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "from": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "recommendations": {
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 50
+     }
+    }
+   },
+   "CampaignRequest": {
+    "type": "object",
+    "required": [
+     "name",
+     "template",
+     "segments"
+    ],
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "template": {
+      "type": "string"
+     },
+     "segments": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "exclude": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "rate": {
+      "type": "integer",
+      "minimum": 1
+     },
+     "send_time": {
+      "type": "string",
+      "enum": [
+       "now",
+       "optimal"
+      ]
+     },
+     "transactional": {
+      "type": "boolean"
+     }
+    }
+   },
+   "CampaignStatus": {
+    "type": "object",
+    "required": [
+     "id",
+     "state",
+     "audience",
+     "queued",
+     "sent",
+     "failed",
+     "skipped"
+    ],
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "name": {
+      "type": "string"
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "draft",
+       "scheduled",
+       "sending",
+       "paused",
+       "sent",
+       "cancelled"
+      ]
+     },
+     "audience": {
+      "type": "integer"
+     },
+     "pending": {
+      "type": "integer"
+     },
+     "queued": {
+      "type": "integer"
+     },
+     "sent": {
+      "type": "integer"
+     },
+     "failed": {
+      "type": "integer"
+     },
+     "skipped": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "integer"
+      }
+     }
+    }
+   },
+   "ConsentEntry": {
+    "type": "object",
+    "required": [
+     "purpose",
+     "status"
+    ],
+    "properties": {
+     "purpose": {
+      "type": "string",
+      "enum": [
+       "email_marketing",
+       "personalization",
+       "analytics"
+      ]
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "granted",
+       "denied",
+       "withdrawn"
+      ]
+     },
+     "at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "source": {
+      "type": "string",
+      "enum": [
+       "api",
+       "import",
+       "preference_page",
+       "double_opt_in"
+      ]
+     },
+     "lawful_basis": {
+      "type": "string"
+     },
+     "expires_at": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "proof": {
+      "type": "object"
+     }
+    }
+   },
+   "ConsentRequest": {
+    "type": "object",
+    "required": [
+     "profile"
+    ],
+    "properties": {
+     "profile": {
+      "type": "string"
+     },
+     "entries": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/ConsentEntry"
+      }
+     },
+     "purpose": {
+      "type": "string"
+     },
+     "status": {
+      "type": "string"
+     }
+    }
+   },
+   "ConsentLedger": {
+    "type": "object",
+    "properties": {
+     "profile_id": {
+      "type": "string"
+     },
+     "current": {
+      "type": "object",
+      "additionalProperties": {
+       "$ref": "#/components/schemas/ConsentEntry"
+      }
+     },
+     "history": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/ConsentEntry"
+      }
+     }
+    }
+   },
+   "CampaignReport": {
+    "type": "object",
+    "required": [
+     "recipients",
+     "sent",
+     "delivered",
+     "bounced",
+     "unique_opens",
+     "machine_opens",
+     "unique_clicks",
+     "unsubscribes",
+     "conversions",
+     "revenue",
+     "revenue_per_recipient"
+    ],
+    "properties": {
+     "recipients": {
+      "type": "number"
+     },
+     "sent": {
+      "type": "number"
+     },
+     "delivered": {
+      "type": "number"
+     },
+     "bounced": {
+      "type": "number"
+     },
+     "unique_opens": {
+      "type": "number"
+     },
+     "machine_opens": {
+      "type": "number"
+     },
+     "unique_clicks": {
+      "type": "number"
+     },
+     "bot_clicks": {
+      "type": "number"
+     },
+     "unsubscribes": {
+      "type": "number"
+     },
+     "conversions": {
+      "type": "number"
+     },
+     "revenue": {
+      "type": "number"
+     },
+     "revenue_per_recipient": {
+      "type": "number"
+     },
+     "click_through_rate": {
+      "type": "number"
+     },
+     "click_to_open_rate": {
+      "type": "number"
+     }
+    }
+   }
+  },
+  "securitySchemes": {
+   "writeKey": {
+    "type": "http",
+    "scheme": "basic",
+    "description": "the write key as the Basic-auth user (or writeKey in the body)"
+   },
+   "adminKey": {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "the admin key"
+   }
+  }
+ }
+}
+"""#
+}

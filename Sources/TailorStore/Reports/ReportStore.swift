@@ -1,0 +1,47 @@
+public import Foundation
+public import TailorCore
+
+/// What campaign reports read from the event log: the email events of a campaign, and the clicks and orders
+/// of its recipients that attribution weighs. Tailor's own email events carry `campaign_id` (docs/MAIL.md).
+public protocol ReportStore: Sendable {
+    /// The `Email Sent`, `Email Delivered`, `Email Bounced`, `Email Opened`, `Email Clicked` and `Unsubscribed`
+    /// events whose `campaign_id` is the campaign, oldest first.
+    func emailEvents(ofCampaign campaign: String) async throws -> [EmailEvent]
+    /// Every human `Email Clicked` (of any campaign) of some profiles in a time range: the touches that
+    /// compete for a conversion.
+    func emailClicks(of profiles: [ProfileID], from: Date, to: Date) async throws -> [EmailEvent]
+    /// The `Order Completed` events of some profiles in a time range, valued by the revenue rule.
+    func orders(of profiles: [ProfileID], from: Date, to: Date) async throws -> [OrderEvent]
+}
+
+/// One email event of a profile.
+public struct EmailEvent: Sendable, Hashable {
+    public var profileID: ProfileID
+    public var name: String
+    public var timestamp: Date
+    public var campaign: String?
+    /// Flagged on arrival as a machine open or a scanner's click (`machine_open`, `machine_click`).
+    public var machine: Bool
+
+    public init(profileID: ProfileID, name: String, timestamp: Date, campaign: String?, machine: Bool) {
+        self.profileID = profileID
+        self.name = name
+        self.timestamp = timestamp
+        self.campaign = campaign
+        self.machine = machine
+    }
+}
+
+/// One order of a profile.
+public struct OrderEvent: Sendable, Hashable {
+    public var profileID: ProfileID
+    public var timestamp: Date
+    /// `revenue`, else `total`, else Σ price × quantity (the profile's revenue rule).
+    public var value: Double
+
+    public init(profileID: ProfileID, timestamp: Date, value: Double) {
+        self.profileID = profileID
+        self.timestamp = timestamp
+        self.value = value
+    }
+}

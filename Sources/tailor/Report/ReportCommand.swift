@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import TailorCore
+import TailorEngine
+
+/// `tailor report …`: what campaigns earned (docs/REPORTS.md).
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Report what campaigns earned: deliveries, opens, clicks, conversions, revenue.",
+        subcommands: [ReportCampaignCommand.self])
+}
+
+struct ReportCampaignCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "campaign", abstract: "A campaign's figures.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The campaign's id or name.") var name: String
+    @Option(help: "How long after a click an order counts as a conversion: 90s, 30m, 12h, 5d, 2w.") var window = "5d"
+    @Flag(name: .customLong("opens-count"), help: "An open (machine opens excluded) counts as a touch, as a click does.") var opensCount = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        guard let seconds = FrequencyCap.seconds(window), seconds > 0 else { throw ValidationError("--window is a duration like 5d or 12h") }
+        try await withCampaignRuntime(global) { runtime in
+            let report = try await ReportService(stores: runtime.stores).campaign(name, window: seconds, opensCount: opensCount)
+            if json {
+                print(JSONWriter.string(.object(report.json)))
+                return
+            }
+            func percent(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
+            print("campaign \(report.campaign)")
+            print("recipients \(report.recipients), sent \(report.sent), delivered \(report.delivered), bounced \(report.bounced)")
+            print("unique opens \(report.uniqueOpens) (machine opens \(report.machineOpens)), unique clicks \(report.uniqueClicks) "
+                  + "(bot clicks \(report.botClicks)), click-through \(percent(report.clickThroughRate)), click-to-open \(percent(report.clickToOpenRate))")
+            print("unsubscribes \(report.unsubscribes)")
+            print("conversions \(report.conversions), revenue \(EmailFilters.format(report.revenue, currency: runtime.settings.currency)), "
+                  + "per recipient \(EmailFilters.format(report.revenuePerRecipient, currency: runtime.settings.currency)) "
+                  + "(last touch within \(window)\(opensCount ? ", opens count" : ""))")
+        }
+    }
+}
