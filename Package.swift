@@ -172,12 +172,12 @@ let tailorTargets: [Target] = [
     /// The conformance suites: every port on both backends.
     .testTarget(
         name: "TailorStoreTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorTesting"],
+        dependencies: ["TailorCore", "TailorStore", "TailorEngine", "TailorTesting"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "TailorSQLiteTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorTesting", .product(name: "GRDB", package: "GRDB.swift")],
+        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorEngine", "TailorTesting", .product(name: "GRDB", package: "GRDB.swift")],
         swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -55,8 +55,19 @@ public final class GatedDatabase: TailorDatabase {
     public func useSegmentClock(_ clock: any WallClock) { base.useSegmentClock(clock) }
     public func segments() async throws -> [SegmentDefinition] { try await base.segments() }
     public func segment(_ idOrName: String) async throws -> SegmentDefinition? { try await base.segment(idOrName) }
-    public func saveSegment(_ definition: SegmentDefinition) async throws -> SegmentRefresh { try await base.saveSegment(definition) }
-    public func deleteSegment(_ id: String) async throws -> Bool { try await base.deleteSegment(id) }
+    public var segmentPolicy: PersonalDataPolicy { base.segmentPolicy }
+    public func editSegments(at now: Date, _ plan: @escaping @Sendable ([SegmentDefinition]) throws -> SegmentEdit) async throws -> SegmentEdit {
+        try await base.editSegments(at: now, plan)
+    }
+    public func evaluateMemberships(_ selection: MembershipSelection, now: Date,
+                                    plan: @escaping @Sendable (MembershipBatch) throws -> MembershipOutcome) async throws -> MembershipPass {
+        try await base.evaluateMemberships(selection, now: now, plan: plan)
+    }
+    public func rfmCustomers() async throws -> [RFMScorer.Customer] { try await base.rfmCustomers() }
+    public func replaceRFMScores(_ scores: [(profile: ProfileID, score: RFMScore)], at: Date) async throws {
+        try await base.replaceRFMScores(scores, at: at)
+    }
+    public func recordSegmentSizes(at: Date) async throws -> [String: Int] { try await base.recordSegmentSizes(at: at) }
     public func audience(_ condition: Condition, limit: Int?) async throws -> [ProfileID] { try await base.audience(condition, limit: limit) }
     public func audienceCount(_ condition: Condition) async throws -> Int { try await base.audienceCount(condition) }
     public func members(of segmentId: String, after: ProfileID?, limit: Int) async throws -> [ProfileID] {
@@ -69,11 +80,8 @@ public final class GatedDatabase: TailorDatabase {
         try await base.membershipHistory(segment: segment, profile: profile, limit: limit)
     }
     public func segmentSubject(_ profile: ProfileID) async throws -> SegmentSubject? { try await base.segmentSubject(profile) }
-    public func runSegmentTimers(limit: Int) async throws -> Int { try await base.runSegmentTimers(limit: limit) }
     public func nextSegmentTimer() async throws -> Date? { try await base.nextSegmentTimer() }
-    public func refreshRFM() async throws -> RFMSummary { try await base.refreshRFM() }
     public func rfmScore(of profile: ProfileID) async throws -> RFMScore? { try await base.rfmScore(of: profile) }
-    public func recordSegmentSizes() async throws -> [String: Int] { try await base.recordSegmentSizes() }
     public func segmentSizeHistory() async throws -> [String: [(Date, Int)]] { try await base.segmentSizeHistory() }
 
     // Mail, settings and the models' stores: straight through.

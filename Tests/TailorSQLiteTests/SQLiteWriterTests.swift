@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TailorCore
+import TailorEngine
 import GRDB
 @testable import TailorSQLite
 @testable import TailorStore
@@ -72,8 +73,9 @@ struct SQLiteWriterTests {
     @Test func cacheDropsProfilesWhoseSegmentEventsChangedThem() async throws {
         try await TestDatabase.with(.sqlite) { test in
             let db = try #require(test.database as? SQLiteDatabase)
-            _ = try await db.saveSegment(SegmentDefinition(id: "pro", name: "Pro", condition: try Condition(text: #"traits.plan = "pro""#),
-                                                           createdAt: t0))
+            let service = SegmentService(segments: db, lifecycle: db, clock: SystemClock())
+            _ = try await service.saveSegment(SegmentDefinition(id: "pro", name: "Pro", condition: try Condition(text: #"traits.plan = "pro""#),
+                                                                createdAt: t0))
             _ = try await db.ingest([.identify(userId: "u", traits: ["plan": "pro"], at: t0, messageId: "i1")], planner: planner)
             _ = try await db.ingest([track("Product Viewed", "u", 10, "m2")], planner: planner)
             let view = try #require(try await db.profile(ProfileReference("user:u")!))
@@ -284,9 +286,9 @@ struct SQLiteSubjectEventTests {
     func longHistoriesAreReadBack() async throws {
         try await TestDatabase.with(.sqlite) { test in
             let db = try #require(test.database as? SQLiteDatabase)
-            db.useSegmentClock(ManualClock(Self.now))
-            _ = try await db.saveSegment(SegmentDefinition(id: "many", name: "Many",
-                                                           condition: try Condition(text: #"count("Order Completed") >= 105"#), createdAt: Self.now))
+            let service = SegmentService(segments: db, lifecycle: db, clock: ManualClock(Self.now))
+            _ = try await service.saveSegment(SegmentDefinition(id: "many", name: "Many",
+                                                                condition: try Condition(text: #"count("Order Completed") >= 105"#), createdAt: Self.now))
             func orders(_ range: Range<Int>) -> [Message] {
                 range.map { .track("Order Completed", userId: "whale", properties: ["revenue": 5], at: Self.now - 1000 + Double($0), messageId: "o\($0)") }
             }
@@ -308,8 +310,8 @@ struct SQLiteSubjectEventTests {
                 let a = try #require(kept.database as? SQLiteDatabase)
                 let b = try #require(read.database as? SQLiteDatabase)
                 let clock = ManualClock(Self.now)
-                a.useSegmentClock(clock)
-                b.useSegmentClock(clock)
+                let segmentsA = SegmentService(segments: a, lifecycle: a, clock: clock)
+                let segmentsB = SegmentService(segments: b, lifecycle: b, clock: clock)
                 var fuzz = SegmentFuzz(seed: 41, now: Self.now)
                 var definitions = SegmentTemplates.all.map {
                     SegmentDefinition(id: $0.id, name: $0.name, condition: $0.condition, createdAt: Self.now)
@@ -322,8 +324,8 @@ struct SQLiteSubjectEventTests {
                                                      condition: try Condition(text: #"count("Segment Entered" in last 30 days) >= 2"#),
                                                      createdAt: Self.now))
                 for d in definitions {
-                    _ = try await a.saveSegment(d)
-                    _ = try await b.saveSegment(d)
+                    _ = try await segmentsA.saveSegment(d)
+                    _ = try await segmentsB.saveSegment(d)
                 }
                 let users = (0..<80).map { "u\($0)" }
                 var messages = users.flatMap { fuzz.history(user: $0) }
@@ -338,8 +340,8 @@ struct SQLiteSubjectEventTests {
                     let batch = Array(messages[start..<min(start + 15, messages.count)])
                     // The clock moves on between batches; timers run on both.
                     clock.advance(by: Double(rng.int(4 * 3600)))
-                    _ = try await a.runSegmentTimers(limit: 1000)
-                    _ = try await b.runSegmentTimers(limit: 1000)
+                    _ = try await segmentsA.runSegmentTimers(limit: 1000)
+                    _ = try await segmentsB.runSegmentTimers(limit: 1000)
                     _ = try await a.ingest(batch, planner: planner)
                     b.ingestCache.invalidate()
                     _ = try await b.ingest(batch, planner: planner)

@@ -154,7 +154,7 @@ struct ProfileMembershipAPITests {
             let segments = SegmentService(stores: test.stores, clock: clock)
             _ = try await segments.define(name: "Oslo", condition: try Condition(text: #"traits.city = "Oslo""#))
             _ = try await segments.define(name: "Rome", condition: try Condition(text: #"traits.city = "Rome""#))
-            try await test.stores.segments.refreshRFM()
+            try await segments.refreshRFM()
             var settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: [writeKey], adminKeyHashes: [APIKeys.hash(adminKey)]))
             settings.campaigns = nil
             let app = Application(router: buildRouter(settings: settings, stores: test.stores, ingest: IngestService(events: test.database), clock: clock))

@@ -1,5 +1,6 @@
 import Foundation
 import TailorCore
+import TailorEngine
 import TailorStore
 import TailorTesting
 import Testing
@@ -42,10 +43,10 @@ struct SegmentScaleTests {
     func thousandWindowedNames(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             let db = test.database
-            db.useSegmentClock(ManualClock(Self.now))
+            let service = SegmentService(stores: test.stores, clock: ManualClock(Self.now))
             _ = try await db.ingest([.track("e500", userId: "before", at: Self.now - 100 * Self.day, messageId: "b1")], planner: planner)
-            let refresh = try await db.saveSegment(SegmentDefinition(id: "wide", name: "Wide", condition: Self.windowedAtoms(0..<1000),
-                                                                     createdAt: Self.now))
+            let refresh = try await service.saveSegment(SegmentDefinition(id: "wide", name: "Wide", condition: Self.windowedAtoms(0..<1000),
+                                                                          createdAt: Self.now))
             #expect(refresh.evaluated == 1 && refresh.entered == 1)
             // e700 within its 701 days: in; e3 ten days ago, outside its 4 days: out; a name the segment does not read: out.
             let members = try await ingestAndRead(db, [("in", "e700", 700 * Self.day), ("late", "e3", 10 * Self.day), ("other", "zzz", 60)])
@@ -59,10 +60,10 @@ struct SegmentScaleTests {
     func tenSegmentsOfAHundred(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             let db = test.database
-            db.useSegmentClock(ManualClock(Self.now))
+            let service = SegmentService(stores: test.stores, clock: ManualClock(Self.now))
             for s in 0..<10 {
-                try await db.saveSegment(SegmentDefinition(id: "s\(s)", name: "S\(s)", condition: Self.windowedAtoms(s * 100..<(s + 1) * 100),
-                                                           createdAt: Self.now))
+                try await service.saveSegment(SegmentDefinition(id: "s\(s)", name: "S\(s)", condition: Self.windowedAtoms(s * 100..<(s + 1) * 100),
+                                                                createdAt: Self.now))
             }
             let members = try await ingestAndRead(db, [("a", "e150", 100 * Self.day), ("b", "e999", 2 * Self.day), ("c", "e42", 43 * Self.day)])
             #expect(members == ["a": ["s1"], "b": ["s9"], "c": []])
@@ -73,11 +74,11 @@ struct SegmentScaleTests {
     func oneQueryOfAThousandNames(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             let db = test.database
-            db.useSegmentClock(ManualClock(Self.now))
+            let service = SegmentService(stores: test.stores, clock: ManualClock(Self.now))
             let names = (0..<1000).map { "n\($0)" }
             let condition = Condition.event(EventAggregate(.count, EventQuery(names: .named(names), window: .last(TimeSpan(30, .days)))),
                                             .greaterOrEqual(.number(1)))
-            try await db.saveSegment(SegmentDefinition(id: "names", name: "Names", condition: condition, createdAt: Self.now))
+            try await service.saveSegment(SegmentDefinition(id: "names", name: "Names", condition: condition, createdAt: Self.now))
             let members = try await ingestAndRead(db, [("a", "n999", 29 * Self.day), ("b", "n1", 31 * Self.day)])
             #expect(members == ["a": ["names"], "b": []])
         }
@@ -103,16 +104,16 @@ struct SegmentScaleTests {
     func referenceChainsDoNotExplode(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             let db = test.database
-            db.useSegmentClock(ManualClock(Self.now))
+            let service = SegmentService(stores: test.stores, clock: ManualClock(Self.now))
             _ = try await db.ingest((0..<30).map { i in
                 .identify(userId: "u\(i)", traits: ["tier": i % 3 == 0 ? "gold" : "silver"], at: Self.now - 10, messageId: "i\(i)")
             }, planner: planner)
-            try await db.saveSegment(SegmentDefinition(id: "fan-0", name: "Fan 0", condition: .field(.trait(["tier"]), .equals(.string("gold"))),
-                                                       createdAt: Self.now))
+            try await service.saveSegment(SegmentDefinition(id: "fan-0", name: "Fan 0", condition: .field(.trait(["tier"]), .equals(.string("gold"))),
+                                                            createdAt: Self.now))
             let started = ContinuousClock.now
             for k in 1...12 {
                 let refs = Condition.any(Array(repeating: .segment("fan-\(k - 1)"), count: 4))
-                let refresh = try await db.saveSegment(SegmentDefinition(id: "fan-\(k)", name: "Fan \(k)", condition: refs, createdAt: Self.now))
+                let refresh = try await service.saveSegment(SegmentDefinition(id: "fan-\(k)", name: "Fan \(k)", condition: refs, createdAt: Self.now))
                 #expect(refresh.entered == 10)
             }
             let top = Condition.all([.segment("fan-12"), .segment("fan-11"), .not(.segment("fan-0"))])

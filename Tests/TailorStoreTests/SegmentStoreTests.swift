@@ -1,5 +1,6 @@
 import Foundation
 import TailorCore
+import TailorEngine
 import TailorStore
 import TailorTesting
 import Testing
@@ -51,9 +52,9 @@ struct SegmentStoreTests {
         try await TestDatabase.with(backend) { test in
             let db = test.database
             let clock = ManualClock(Self.now)
-            db.useSegmentClock(clock)
+            let service = SegmentService(stores: test.stores, clock: clock)
             let template = try #require(SegmentTemplates.named("cart-abandoners-over-50"))
-            try await db.saveSegment(SegmentDefinition(id: template.id, name: template.name, condition: template.condition, createdAt: Self.now))
+            try await service.saveSegment(SegmentDefinition(id: template.id, name: template.name, condition: template.condition, createdAt: Self.now))
             _ = try await db.ingest([.track("Product Added", userId: "u1", properties: ["product_id": "p1", "price": 60], at: Self.now, messageId: "a1")],
                                     planner: planner)
             let id = try #require(try await db.profile(.identity(Identity(.user, "u1")))).id
@@ -61,10 +62,10 @@ struct SegmentStoreTests {
             #expect(try await db.nextSegmentTimer() == Self.now.addingTimeInterval(3600))
 
             clock.advance(by: 3599.999)
-            #expect(try await db.runSegmentTimers(limit: 100) == 0)
+            #expect(try await service.runSegmentTimers(limit: 100) == 0)
             #expect(try await db.memberships(of: id).isEmpty)
             clock.advance(by: 0.001)
-            #expect(try await db.runSegmentTimers(limit: 100) == 1)
+            #expect(try await service.runSegmentTimers(limit: 100) == 1)
             #expect(try await db.memberships(of: id) == [template.id])
             #expect(try await db.nextSegmentTimer() == nil)
 
@@ -91,31 +92,31 @@ struct SegmentStoreTests {
     func definitions(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             let db = test.database
-            db.useSegmentClock(ManualClock(Self.now))
+            let service = SegmentService(stores: test.stores, clock: ManualClock(Self.now))
             _ = try await db.ingest([
                 .identify(userId: "ny", traits: ["city": "New York", "vip": true], at: Self.now - 100, messageId: "i1"),
                 .identify(userId: "pa", traits: ["city": "Paris", "vip": true], at: Self.now - 100, messageId: "i2"),
             ], planner: planner)
             let ny = SegmentDefinition(id: "new-york", name: "New York", condition: try Condition(text: #"traits.city = "New York""#), createdAt: Self.now)
-            #expect(try await db.saveSegment(ny) == SegmentRefresh(evaluated: 2, entered: 1, exited: 0))
+            #expect(try await service.saveSegment(ny) == SegmentRefresh(evaluated: 2, entered: 1, exited: 0))
             let vip = SegmentDefinition(id: "vip-ny", name: "VIP New York", condition: try Condition(text: #"in segment "new-york" and traits.vip = true"#),
                                         createdAt: Self.now)
-            #expect(try await db.saveSegment(vip).entered == 1)
+            #expect(try await service.saveSegment(vip).entered == 1)
             await #expect(throws: SegmentDefinitionError.self) {
-                try await db.saveSegment(SegmentDefinition(id: "new-york", name: "New York", condition: try Condition(text: #"in segment "vip-ny""#),
-                                                           createdAt: Self.now))
+                try await service.saveSegment(SegmentDefinition(id: "new-york", name: "New York", condition: try Condition(text: #"in segment "vip-ny""#),
+                                                                createdAt: Self.now))
             }
-            await #expect(throws: SegmentDefinitionError.self) { try await db.deleteSegment("new-york") }
+            await #expect(throws: SegmentDefinitionError.self) { try await service.deleteSegment("new-york") }
             // Redefining New York as Paris moves both segments' members.
             var paris = ny
             paris.condition = try Condition(text: #"traits.city = "Paris""#)
-            #expect(try await db.saveSegment(paris) == SegmentRefresh(evaluated: 2, entered: 2, exited: 2))
+            #expect(try await service.saveSegment(paris) == SegmentRefresh(evaluated: 2, entered: 2, exited: 2))
             let pa = try #require(try await db.profile(.identity(Identity(.user, "pa")))).id
             #expect(try await db.memberships(of: pa) == ["new-york", "vip-ny"])
             // A trait change re-evaluates in real time.
             _ = try await db.ingest([.identify(userId: "pa", traits: ["vip": false], at: Self.now, messageId: "i3")], planner: planner)
             #expect(try await db.memberships(of: pa) == ["new-york"])
-            #expect(try await db.deleteSegment("vip-ny"))
+            #expect(try await service.deleteSegment("vip-ny"))
             #expect(try await db.segments().map(\.id) == ["new-york"])
         }
     }
@@ -124,11 +125,11 @@ struct SegmentStoreTests {
     func appendedEventsKeepMembership(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             let db = test.database
-            db.useSegmentClock(ManualClock(Self.now))
+            let service = SegmentService(stores: test.stores, clock: ManualClock(Self.now))
             _ = try await db.ingest([.identify(userId: "u1", traits: ["city": "Paris"], at: Self.now - 100, messageId: "i1")], planner: planner)
             let id = try #require(try await db.profile(.identity(Identity(.user, "u1")))).id
-            try await db.saveSegment(SegmentDefinition(id: "readers", name: "Readers",
-                                                       condition: try Condition(text: #"count("Email Opened" in last 7 days) >= 1"#), createdAt: Self.now))
+            try await service.saveSegment(SegmentDefinition(id: "readers", name: "Readers",
+                                                            condition: try Condition(text: #"count("Email Opened" in last 7 days) >= 1"#), createdAt: Self.now))
             let mail = db
             _ = try await mail.appendEvents([(profile: id, message: .track("Email Opened", at: Self.now - 10, messageId: "open-1"))])
             #expect(try await db.memberships(of: id) == ["readers"])
@@ -141,7 +142,7 @@ struct SegmentStoreTests {
     func rfm(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             let db = test.database
-            db.useSegmentClock(ManualClock(Self.now))
+            let service = SegmentService(stores: test.stores, clock: ManualClock(Self.now))
             var messages: [Message] = []
             for u in 0..<10 {
                 for o in 0...u { messages.append(.track("Order Completed", userId: "u\(u)", properties: ["revenue": .number(Double(10 * u))],
@@ -149,9 +150,9 @@ struct SegmentStoreTests {
             }
             _ = try await db.ingest(messages, planner: planner)
             let champions = SegmentDefinition(id: "champions", name: "Champions", condition: try Condition(text: #"rfm.group = "Champions""#), createdAt: Self.now)
-            try await db.saveSegment(champions)
+            try await service.saveSegment(champions)
             #expect(try await db.memberCount(of: "champions") == 0)
-            let summary = try await db.refreshRFM()
+            let summary = try await service.refreshRFM()
             #expect(summary.customers == 10)
             let best = try #require(try await db.profile(.identity(Identity(.user, "u9")))).id
             #expect(try await db.rfmScore(of: best) == RFMScore(recency: 5, frequency: 5, monetary: 5))

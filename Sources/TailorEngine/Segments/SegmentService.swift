@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 public import ServiceLifecycle
 public import TailorCore
@@ -6,6 +6,12 @@ public import TailorStore
 
 /// Segments as the server and the CLI use them: definitions from text or JSON, explain, audit, CSV export,
 /// and the background work (timers that fire exactly when time changes a membership, RFM on a schedule).
+///
+/// The workflows that change memberships outside ingest are written here once, for every backend: saving and
+/// deleting a segment (`+Save`), re-evaluating profiles page by page and running due timers (`+Evaluation`),
+/// RFM (`+RFM`) and segment sizes (`+Sizes`). Each plans with Core's pure planners (`SegmentEdit`,
+/// `MembershipPlanner`, `RFMScorer`) and applies every step through one transaction-sized operation of the
+/// ``SegmentStore``.
 public final class SegmentService: Service, Sendable {
     public struct Options: Sendable {
         /// How often due timers are looked for (they are exact to the millisecond of the clock; this is only
@@ -54,8 +60,8 @@ public final class SegmentService: Service, Sendable {
             do {
                 _ = try await runDueTimers()
                 if ContinuousClock.now >= nextRFM {
-                    let summary = try await segments.refreshRFM()
-                    try await segments.recordSegmentSizes()
+                    let summary = try await refreshRFM()
+                    try await recordSegmentSizes()
                     logger.info("RFM scores recomputed", metadata: ["customers": "\(summary.customers)"])
                     nextRFM = ContinuousClock.now + options.rfmInterval
                 }
@@ -65,17 +71,6 @@ public final class SegmentService: Service, Sendable {
                 logger.error("segment maintenance failed", metadata: ["error": "\(error)"])
             }
             do { try await Task.sleep(for: options.timerPoll) } catch { return }
-        }
-    }
-
-    /// Applies every due timer; returns how many profiles were evaluated.
-    @discardableResult
-    public func runDueTimers() async throws -> Int {
-        var total = 0
-        while true {
-            let n = try await segments.runSegmentTimers(limit: 500)
-            total += n
-            if n < 500 { return total }
         }
     }
 
@@ -110,7 +105,7 @@ public final class SegmentService: Service, Sendable {
         let now = clock.now()
         let def = SegmentDefinition(id: id, name: name, description: description, condition: condition,
                                     createdAt: existing?.createdAt ?? now, updatedAt: now)
-        let refresh = try await segments.saveSegment(def)
+        let refresh = try await saveSegment(def)
         return (def, refresh)
     }
 

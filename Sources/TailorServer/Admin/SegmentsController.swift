@@ -56,7 +56,7 @@ struct SegmentsController: Sendable {
         router.delete("/v1/segments/:id") { request, context in
             let def = try await self.segment(context)
             do {
-                try await segments.deleteSegment(def.id)
+                try await service.deleteSegment(def.id)
             } catch let e as SegmentDefinitionError {
                 throw APIError(e)
             }

@@ -6,21 +6,49 @@ import Synchronization
 ///
 /// Membership is maintained inside the ingest transaction when segments exist: the profiles a batch touched
 /// are evaluated (only for the segments the batch can change), and membership changes, their history and the
-/// `Segment Entered`/`Segment Exited` events commit with the batch. Changes that only time makes (a window
-/// sliding, a cart growing old) are found by `runSegmentTimers`, which evaluates the profiles whose recorded
-/// next-change time has come.
+/// `Segment Entered`/`Segment Exited` events commit with the batch. Everything else that changes memberships
+/// (saving or deleting a segment, the timers that time makes due, RFM) is a workflow of `SegmentService`
+/// (TailorEngine), which plans with the pure planners of Core and applies each step through the transaction-sized
+/// operations below.
 public protocol SegmentStore: Sendable {
-    /// The clock segments are evaluated with (the fixed `TAILOR_NOW`, or a test's manual clock).
+    /// The clock segments are evaluated with in the ingest transaction (the fixed `TAILOR_NOW`, or a test's
+    /// manual clock).
     func useSegmentClock(_ clock: any WallClock)
+    /// The personal-data policy the store splits traits by: segments may not query what it calls personal.
+    var segmentPolicy: PersonalDataPolicy { get }
 
     func segments() async throws -> [SegmentDefinition]
     /// By id or by name.
     func segment(_ idOrName: String) async throws -> SegmentDefinition?
-    /// Creates or replaces a segment after checking it with the others (references, cycles, personal data),
-    /// then evaluates it (and the segments that refer to it) for every profile, recording the changes.
-    @discardableResult func saveSegment(_ definition: SegmentDefinition) async throws -> SegmentRefresh
-    /// Deletes a segment nothing refers to; its members exit. Returns false when there was none.
-    @discardableResult func deleteSegment(_ id: String) async throws -> Bool
+
+    // MARK: Workflow steps
+
+    /// In one transaction, one definition change at a time (across nodes where several share the database):
+    /// reads the stored definitions, hands them to `plan`, and writes the edit it returns. Saving upserts the
+    /// definition (`updated_at` is `now`); deleting ends the segment's memberships (``SegmentEdit/exits(of:members:at:)``
+    /// at `now`) and drops its recorded sizes. Both change the catalog's version, so every node reloads it.
+    /// - Returns: the edit written.
+    /// - Throws: what `plan` throws (nothing is written then), or ``StoreError``.
+    @discardableResult
+    func editSegments(at now: Date, _ plan: @escaping @Sendable ([SegmentDefinition]) throws -> SegmentEdit) async throws -> SegmentEdit
+
+    /// In one transaction: selects profiles, reads what the membership planner needs of them (their events as of
+    /// `now`, memberships, timers, RFM scores) with the catalog as of that transaction, and writes the outcome
+    /// `plan` decides. `plan` is not called when nothing is selected.
+    /// - Returns: the profiles selected, in order, and the outcome written.
+    func evaluateMemberships(_ selection: MembershipSelection, now: Date,
+                             plan: @escaping @Sendable (MembershipBatch) throws -> MembershipOutcome) async throws -> MembershipPass
+
+    /// The live profiles with at least one order, as RFM scoring ranks them.
+    func rfmCustomers() async throws -> [RFMScorer.Customer]
+    /// Stores `scores` (in profile order) as computed at `at`; profiles that are no longer customers lose theirs.
+    /// How many transactions that takes is the backend's choice (SQLite, one writer: small ones, so that ingest
+    /// never waits for the whole population).
+    func replaceRFMScores(_ scores: [(profile: ProfileID, score: RFMScore)], at: Date) async throws
+    /// Counts every segment's stored members and records the counts as of `at`, in one transaction.
+    @discardableResult func recordSegmentSizes(at: Date) async throws -> [String: Int]
+
+    // MARK: Reading
 
     /// The live profiles that satisfy a condition now, computed in SQL; `limit` nil lists all.
     func audience(_ condition: Condition, limit: Int?) async throws -> [ProfileID]
@@ -37,43 +65,11 @@ public protocol SegmentStore: Sendable {
 
     /// What the evaluator needs of one profile (for explain).
     func segmentSubject(_ profile: ProfileID) async throws -> SegmentSubject?
-    /// Evaluates the profiles whose timers are due; returns how many profiles were evaluated.
-    @discardableResult func runSegmentTimers(limit: Int) async throws -> Int
     /// The earliest pending timer.
     func nextSegmentTimer() async throws -> Date?
-
-    /// Recomputes every customer's RFM scores, then re-evaluates segments that read them.
-    @discardableResult func refreshRFM() async throws -> RFMSummary
     func rfmScore(of profile: ProfileID) async throws -> RFMScore?
-
-    /// Records today's size of every segment (for the audit's change over time) and returns the sizes.
-    @discardableResult func recordSegmentSizes() async throws -> [String: Int]
     /// Recorded sizes, oldest first, per segment.
     func segmentSizeHistory() async throws -> [String: [(Date, Int)]]
-}
-
-/// What saving a segment changed.
-public struct SegmentRefresh: Sendable, Equatable {
-    public var evaluated: Int
-    public var entered: Int
-    public var exited: Int
-    public init(evaluated: Int = 0, entered: Int = 0, exited: Int = 0) {
-        self.evaluated = evaluated
-        self.entered = entered
-        self.exited = exited
-    }
-}
-
-public struct RFMSummary: Sendable, Equatable {
-    public var customers: Int
-    public var groups: [String: Int]
-    public var refresh: SegmentRefresh
-
-    package init(customers: Int, groups: [String: Int], refresh: SegmentRefresh) {
-        self.customers = customers
-        self.groups = groups
-        self.refresh = refresh
-    }
 }
 
 /// The parts of the segment machinery a store keeps in memory: the clock and the catalog, reloaded when its

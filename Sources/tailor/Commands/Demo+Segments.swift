@@ -8,7 +8,7 @@ extension Demo {
     func showSegments(_ runtime: Runtime) async throws {
         let service = SegmentService(stores: runtime.stores, clock: runtime.clock)
         let started = Date()
-        let summary = try await runtime.stores.segments.refreshRFM()
+        let summary = try await service.refreshRFM()
         print("")
         print("segments (created from `tailor segment templates`, evaluated at \(ISO8601.format(runtime.clock.now()))):")
         for template in SegmentTemplates.all {
@@ -18,7 +18,7 @@ extension Demo {
         }
         print("RFM groups of \(summary.customers) customers: "
               + RFMGroup.allCases.compactMap { g in summary.groups[g.rawValue].map { "\(g.rawValue) \($0)" } }.joined(separator: ", "))
-        try await runtime.stores.segments.recordSegmentSizes()
+        try await service.recordSegmentSizes()
         Console.note("segments computed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         if let example = try await runtime.stores.segments.members(of: "cart-abandoners-over-50", after: nil, limit: 1).first,
            let user = try await runtime.stores.segments.userIds(of: [example])[example] {

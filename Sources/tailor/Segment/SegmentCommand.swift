@@ -152,9 +152,9 @@ struct SegmentDeleteCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        try await withSegments(global) { runtime, _ in
+        try await withSegments(global) { runtime, service in
             let def = try await requireSegment(runtime.stores.segments, name)
-            try await runtime.stores.segments.deleteSegment(def.id)
+            try await service.deleteSegment(def.id)
             print("deleted \(def.id)")
         }
     }
@@ -301,7 +301,7 @@ struct SegmentAuditCommand: AsyncParsableCommand {
     func run() async throws {
         try await withSegments(global) { runtime, service in
             let audit = try await service.audit()
-            if record { try await runtime.stores.segments.recordSegmentSizes() }
+            if record { try await service.recordSegmentSizes() }
             if json { print(JSONWriter.string(audit.json)) } else { audit.lines.forEach { print($0) } }
         }
     }
@@ -313,8 +313,8 @@ struct SegmentRFMCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        try await withSegments(global) { runtime, _ in
-            let summary = try await runtime.stores.segments.refreshRFM()
+        try await withSegments(global) { _, service in
+            let summary = try await service.refreshRFM()
             print("RFM scores for \(summary.customers) customers")
             for g in RFMGroup.allCases { print("  \(g.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)) \(summary.groups[g.rawValue] ?? 0)") }
             if summary.refresh.evaluated > 0 {
