@@ -389,7 +389,9 @@ struct PostgresStoreTests {
         }
         #expect(error?.description.contains("127.0.0.1:1/nowhere") == true)
         #expect(error?.description.contains("secret") == false)
-        #expect(Date().timeIntervalSince(started) < 60)
+        // The probe gives up after 15 s; this bound only tells an answer from a hang, even on a loaded machine
+        // running the whole suite at once.
+        #expect(Date().timeIntervalSince(started) < 180)
     }
 
     static func findPgDump() -> String? {
