@@ -99,6 +99,9 @@ public func buildRouter(
     CampaignsController(service: campaigns).addRoutes(to: admin)
     ConsentController(service: ConsentService(stores: stores, clock: clock)).addRoutes(to: admin)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
+    if let campaignSettings = settings.campaigns {
+        EmailWebVersionController(links: campaignSettings.composer.links, campaigns: campaigns, settings: campaignSettings).addRoutes(to: router)
+    }
     return router
 }
 

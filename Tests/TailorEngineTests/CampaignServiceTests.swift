@@ -106,6 +106,7 @@ struct CampaignServiceTests {
             #expect(ana.contains("Content-Type: text/plain") && ana.contains("Content-Type: text/html"))
             #expect(ana.contains("https://mail.shop.test/t/c/"))  // links are tracked
             #expect(ana.contains("X-Tailor-Campaign: spring-news"))
+            #expect(!ana.contains("/t/v/"))  // the template does not ask for its web version
             let bo = unfoldQP(try #require(mails["bo@example.test"]))
             #expect(bo.contains("Subject: Hello friend") && bo.contains("Hi there") && bo.contains("From Paris") && bo.contains("Total $0.00"))
             #expect(bo.contains("<i>Red Mug</i>") || bo.contains("<i>Blue Cup</i>"))

@@ -47,7 +47,8 @@ struct CampaignsAPITests {
     func templatesAndCampaignsOverHTTP(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             try await shop(test)
-            try await app(test, campaigns: try settings()).test(.router) { client in
+            let campaignSettings = try settings()
+            try await app(test, campaigns: campaignSettings).test(.router) { client in
                 // Refused: no key, Liquid that does not parse, an unknown layout.
                 #expect(try await client.execute(uri: "/v1/templates", method: .get).status == .unauthorized)
                 let broken = try await send(client, .post, "/v1/templates", ["name": "broken", "subject": "Hi", "html": "<p>\n{% for x in y %}"])
@@ -91,7 +92,7 @@ struct CampaignsAPITests {
                 #expect(try json(started)[path: "audience"] == 3)
 
                 // The server's runner renders and queues.
-                let runner = CampaignRunner(service: CampaignService(stores: test.stores, clock: ManualClock(t0)), settings: try settings())
+                let runner = CampaignRunner(service: CampaignService(stores: test.stores, clock: ManualClock(t0)), settings: campaignSettings)
                 #expect(try await runner.runOnce() == ["spring"])
                 let status = try json(try await send(client, .get, "/v1/campaigns/spring"))
                 #expect(status[path: "queued"] == 2 && status[keys: "skipped", "no_email"] == 1 && status[path: "pending"] == 0)
@@ -101,6 +102,14 @@ struct CampaignsAPITests {
                 #expect(try json(report)[path: "recipients"] == 3 && json(report)[keys: "attribution", "window_days"] == 2)
                 #expect(try await send(client, .get, "/v1/reports/campaigns/spring?window=x").status == .badRequest)
                 #expect(try await send(client, .get, "/v1/reports/campaigns/nope").status == .notFound)
+                // The web version: the recipient's email, from a signed link; a tampered one is refused.
+                let ana = try #require(try await test.database.profile(.identity(Identity(.user, "u1")))).id
+                let viewURL = campaignSettings.composer.links.viewURL(TrackingToken(profileID: ana, campaign: "spring"))
+                let viewPath = String(viewURL.dropFirst("https://mail.shop.test".count))
+                let web = try await client.execute(uri: viewPath, method: .get)
+                #expect(web.status == .ok && String(buffer: web.body).contains("Hi Ana"))
+                #expect(web.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(try await client.execute(uri: viewPath + "x", method: .get).status == .badRequest)
                 #expect(try await send(client, .post, "/v1/campaigns/spring/pause").status == .ok)
                 let twice = try await send(client, .post, "/v1/campaigns/spring/pause")
                 #expect(try twice.status == .conflict && json(twice)[path: "code"] == "illegal_state")

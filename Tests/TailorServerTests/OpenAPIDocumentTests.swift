@@ -70,6 +70,7 @@ struct OpenAPIDocumentTests {
             var settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: [writeKey], adminKeyHashes: [APIKeys.hash(adminKey)]))
             let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
             settings.mailTracking = MailEngagement(store: test.stores.mail, links: links)
+            settings.campaigns = .preview
             let app = Application(router: buildRouter(settings: settings, stores: test.stores, ingest: IngestService(events: test.database),
                                                       metrics: PrometheusCollectorRegistry()))
             try await app.test(.router) { client in

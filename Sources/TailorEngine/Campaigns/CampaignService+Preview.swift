@@ -7,6 +7,18 @@ extension CampaignService {
     /// A stored email rendered for one profile, as a campaign would render it (without tracking links).
     /// - Throws: ``RequestError`` `.notFound` for the template or the profile, `.invalid` when it fails to render.
     public func preview(template name: String, profile reference: ProfileReference, settings: CampaignSettings) async throws -> RenderedEmail {
+        try await render(template: name, profile: reference, campaign: nil, settings: settings)
+    }
+
+    /// A campaign's email as its recipient got it (links to their own unsubscribe and web version), for the
+    /// web version (`/t/v/<token>`).
+    /// - Throws: ``RequestError`` `.notFound` for the campaign or the profile.
+    public func webVersion(campaign idOrName: String, profile: ProfileID, settings: CampaignSettings) async throws -> RenderedEmail {
+        let c = try await campaign(idOrName)
+        return try await render(template: c.template, profile: .id(profile), campaign: c, settings: settings)
+    }
+
+    func render(template name: String, profile reference: ProfileReference, campaign c: Campaign?, settings: CampaignSettings) async throws -> RenderedEmail {
         guard let view = try await stores.profiles.profile(reference) else { throw RequestError(.notFound, "no such profile", field: "profile") }
         let needs = Self.readsRecommendations(name, in: try await stores.templates.templates())
         let loader = try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath, needsRecommendations: needs)
@@ -15,9 +27,11 @@ extension CampaignService {
         guard let recipient = try await loader.load(view.id, recommendations: needs ? prepared.template.recommendationCount : 0) else {
             throw RequestError(.notFound, "no such profile", field: "profile")
         }
-        let token = TrackingToken(profileID: view.id)
+        let token = TrackingToken(profileID: view.id, campaign: c?.id, messageKey: c.map { Self.messageKey(campaign: $0.id, profile: view.id) })
+        let links = settings.composer.links
         let context = EmailContext.make(recipient, catalog: loader.catalog, send: EmailContext.Send(
-            unsubscribeURL: settings.composer.links.unsubscribeURL(token), currency: settings.currency))
+            campaignID: c?.id, campaignName: c?.name, unsubscribeURL: links.unsubscribeURL(token), viewURL: links.viewURL(token),
+            currency: settings.currency))
         do {
             return try prepared.render(context, timeZone: recipient.timeZone(fallback: settings.defaultTimeZone))
         } catch let e as LiquidError {

@@ -160,7 +160,8 @@ extension CampaignService {
             let key = Self.messageKey(campaign: c.id, profile: w.id)
             let token = TrackingToken(profileID: w.id, campaign: c.id, messageKey: key)
             let context = EmailContext.make(w.recipient, catalog: catalog, send: EmailContext.Send(
-                campaignID: c.id, campaignName: c.name, unsubscribeURL: settings.composer.links.unsubscribeURL(token), currency: settings.currency))
+                campaignID: c.id, campaignName: c.name, unsubscribeURL: settings.composer.links.unsubscribeURL(token),
+                viewURL: settings.composer.links.viewURL(token), currency: settings.currency))
             guard let rendered = try? email.render(context, timeZone: timeZone) else { return (w.id, .failure(SkipError(SkipReason.renderFailed))) }
             var due = now
             if let optimizer { due = optimizer.due(opens: opens[w.id] ?? [], timeZone: timeZone, now: now) }

@@ -28,11 +28,12 @@ public struct TrackingToken: Sendable, Hashable {
 /// target or the signature gives ``TrackingLinkError``.
 ///
 /// Paths, under `baseURL`: `/t/o/<token>` (pixel), `/t/c/<token>?u=<target>` (click), `/t/u/<token>`
-/// (GET: preference page; POST: RFC 8058 one-click unsubscribe, or the page's form).
+/// (GET: preference page; POST: RFC 8058 one-click unsubscribe, or the page's form), `/t/v/<token>` (the email in
+/// a browser).
 public struct TrackingLinks: Sendable {
     /// What a token is for; part of what is signed.
     public enum Purpose: String, Sendable {
-        case open, click, unsubscribe
+        case open, click, unsubscribe, view
     }
 
     /// Where the server answers, for example `https://mail.example.com` (no trailing slash).
@@ -59,6 +60,11 @@ public struct TrackingLinks: Sendable {
     /// The unsubscribe URL: for `List-Unsubscribe` (one-click POST, RFC 8058) and the preference page (GET).
     public func unsubscribeURL(_ token: TrackingToken) -> String {
         "\(baseURL)/t/u/\(sign(token, .unsubscribe))"
+    }
+
+    /// The email's web version: the campaign's email rendered again for its recipient (`view_in_browser_url`).
+    public func viewURL(_ token: TrackingToken) -> String {
+        "\(baseURL)/t/v/\(sign(token, .view))"
     }
 
     /// The HTML with every `http(s)` link of an `<a href>` wrapped in a click redirect and the open pixel

@@ -52,12 +52,16 @@ public enum EmailContext {
         public var campaignName: String?
         /// The recipient's unsubscribe and preference page.
         public var unsubscribeURL: String
+        /// The email's web version.
+        public var viewURL: String
         public var currency: String
 
-        public init(campaignID: String? = nil, campaignName: String? = nil, unsubscribeURL: String = "", currency: String = "USD") {
+        public init(campaignID: String? = nil, campaignName: String? = nil, unsubscribeURL: String = "", viewURL: String = "",
+                    currency: String = "USD") {
             self.campaignID = campaignID
             self.campaignName = campaignName
             self.unsubscribeURL = unsubscribeURL
+            self.viewURL = viewURL
             self.currency = currency
         }
     }
@@ -104,6 +108,7 @@ public enum EmailContext {
         context["campaign"] = .object(campaign)
         context["unsubscribe_url"] = .string(send.unsubscribeURL)
         context["preferences_url"] = .string(send.unsubscribeURL)
+        context["view_in_browser_url"] = .string(send.viewURL)
         context["currency"] = .string(send.currency)
         return context
     }

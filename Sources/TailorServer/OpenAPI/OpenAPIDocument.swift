@@ -2857,6 +2857,59 @@ enum OpenAPIDocument {
      }
     }
    }
+  },
+  "/t/v/{token}": {
+   "get": {
+    "summary": "A campaign's email in a browser (view_in_browser_url)",
+    "tags": [
+     "mail links"
+    ],
+    "operationId": "webVersion",
+    "security": [],
+    "parameters": [
+     {
+      "name": "token",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "a signed tracking token",
+      "required": true
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the email's HTML",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "bad token",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "the campaign or the profile is gone",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
   }
  },
  "components": {

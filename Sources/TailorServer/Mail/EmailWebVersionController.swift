@@ -1,0 +1,29 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TailorEngine
+
+/// `GET /t/v/<token>`: a campaign's email in a browser (`view_in_browser_url`), rendered again for the
+/// recipient the signed token names. A malformed or tampered token is a 400; a campaign or profile that is
+/// gone is a 404.
+struct EmailWebVersionController: Sendable {
+    let links: TrackingLinks
+    let campaigns: CampaignService
+    let settings: CampaignSettings
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/t/v/:token") { _, context in
+            let token: TrackingToken
+            do {
+                token = try links.verify(try context.parameters.require("token"), .view)
+            } catch let error as TrackingLinkError {
+                throw APIError(.badRequest, code: "invalid_link", message: error.description)
+            }
+            guard let campaign = token.campaign else { throw APIError(.badRequest, code: "invalid_link", message: "the link names no campaign") }
+            let email = try await campaigns.webVersion(campaign: campaign, profile: token.profileID, settings: settings)
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                                   .init("X-Robots-Tag")!: "noindex"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: email.html)))
+        }
+    }
+}
