@@ -69,30 +69,29 @@ public struct TrackingLinks: Sendable {
 
     /// The HTML with every `http(s)` link of an `<a href>` wrapped in a click redirect and the open pixel
     /// added before `</body>` (or at the end). Other links (`mailto:`, anchors) are left alone.
+    ///
+    /// One pass over the bytes (`LinkScanner`): an `<a` tag's first `href="…"` (or `'…'`) is a link.
     public func rewrite(html: String, token: TrackingToken) -> String {
-        let pattern = #"(<a\b[^>]*?\bhref\s*=\s*)(["'])([^"']*)\2"#
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return html }
-        let source = html as NSString
-        var out = ""
+        var out: [UInt8] = []
+        let bytes = Array(html.utf8)
+        out.reserveCapacity(bytes.count + 512)
         var last = 0
-        for match in regex.matches(in: html, range: NSRange(location: 0, length: source.length)) {
-            let raw = source.substring(with: match.range(at: 3))
-            let target = Self.unescapeAttribute(raw)
-            let lower = target.lowercased()
+        for link in LinkScanner.links(in: bytes) {
+            let target = Self.unescapeAttribute(String(decoding: bytes[link.value], as: UTF8.self))
+            let lower = target.prefix(8).lowercased()
             guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { continue }
-            out += source.substring(with: NSRange(location: last, length: match.range.location - last))
-            let quote = source.substring(with: match.range(at: 2))
-            out += source.substring(with: match.range(at: 1)) + quote + Self.escapeAttribute(clickURL(target, token)) + quote
-            last = match.range.location + match.range.length
+            out += bytes[last..<link.value.lowerBound]
+            out += Self.escapeAttribute(clickURL(target, token)).utf8
+            last = link.value.upperBound
         }
-        out += source.substring(from: last)
+        out += bytes[last...]
         let pixel = #"<img src="\#(Self.escapeAttribute(openURL(token)))" width="1" height="1" alt="" style="display:block;border:0">"#
-        if let body = out.range(of: "</body>", options: [.caseInsensitive, .backwards]) {
-            out.insert(contentsOf: pixel, at: body.lowerBound)
+        if let body = LinkScanner.lastBodyClose(in: out) {
+            out.insert(contentsOf: Array(pixel.utf8), at: body)
         } else {
-            out += pixel
+            out += pixel.utf8
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: - Checking
@@ -127,18 +126,41 @@ public struct TrackingLinks: Sendable {
 
     /// Everything but unreserved characters percent-encoded, so the query value survives any parser.
     static func percentEncode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 3 / 2)
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(b)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func escapeAttribute(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "<", with: "&lt;")
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "<") })
+        else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "<": out += "&lt;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 
     static func unescapeAttribute(_ text: String) -> String {
-        text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        return text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
     }
 }
