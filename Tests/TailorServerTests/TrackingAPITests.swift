@@ -15,9 +15,13 @@ let writeKey = "wk_test"
 let adminKey = "ak_secret"
 
 func makeApp(_ database: any TailorDatabase, ingest: IngestService? = nil, limits: MessageDecoder.Limits = .init()) -> some ApplicationProtocol {
+    makeApp(stores: Stores(database), ingest: ingest, limits: limits)
+}
+
+func makeApp(stores: Stores, ingest: IngestService? = nil, limits: MessageDecoder.Limits = .init()) -> some ApplicationProtocol {
     let settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: [writeKey], adminKeyHashes: [APIKeys.hash(adminKey)]), limits: limits)
-    let service = ingest ?? IngestService(events: database)
-    return Application(router: buildRouter(settings: settings, stores: Stores(database), ingest: service, clock: SystemClock()))
+    let service = ingest ?? IngestService(events: stores.events)
+    return Application(router: buildRouter(settings: settings, stores: stores, ingest: service, clock: SystemClock()))
 }
 
 func basic(_ key: String) -> HTTPFields {
@@ -193,7 +197,7 @@ struct TrackingAPITests {
             options.maxQueuedMessages = 1
             let ingest = IngestService(events: gated, options: options)
             let loop = Task { try await ingest.run() }
-            try await makeApp(gated, ingest: ingest).test(.router) { client in
+            try await makeApp(stores: test.stores.gated(gated), ingest: ingest).test(.router) { client in
                 let body = ByteBuffer(string: #"{"userId":"u","event":"x","messageId":"held"}"#)
                 // The first request is taken by the writer and held at the gate …
                 async let first = client.execute(uri: "/v1/track", method: .post, headers: basic(writeKey), body: body)
