@@ -12,6 +12,8 @@ import TailorStore
 struct CampaignsController: Sendable {
     let service: CampaignService
 
+    static let maximumBody = 256 * 1024
+
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.get("/v1/campaigns") { _, _ in
             var items: [JSONValue] = []
@@ -19,7 +21,7 @@ struct CampaignsController: Sendable {
             return JSONResponse.make(["campaigns": .array(items)])
         }
         router.post("/v1/campaigns") { request, _ in
-            let body = try await TemplatesController.body(request)
+            let body = try await request.jsonObject(upTo: Self.maximumBody)
             let created = try await service.create(try Self.draft(body))
             return JSONResponse.make(.object(try await service.status(created.id).json), status: .created)
         }
@@ -31,7 +33,7 @@ struct CampaignsController: Sendable {
             return JSONResponse.make(.object(try await service.status(c.id).json), status: .accepted)
         }
         router.post("/v1/campaigns/:id/schedule") { request, context in
-            let body = try await TemplatesController.body(request)
+            let body = try await request.jsonObject(upTo: Self.maximumBody)
             guard case .string(let text)? = body["at"], let at = ISO8601.parse(text) else {
                 throw APIError(.badRequest, code: "invalid_campaign", message: "at must be an ISO-8601 time", path: "at")
             }

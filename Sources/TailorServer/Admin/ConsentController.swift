@@ -9,11 +9,13 @@ import TailorStore
 struct ConsentController: Sendable {
     let service: ConsentService
 
+    static let maximumBody = 256 * 1024
+
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         // `{"profile": "user:u1", "purpose", "status", "at"?, "source"?, "lawful_basis"?, "expires_at"?, "proof"?}`, or
         // `{"profile": …, "entries": [ {…}, … ]}` for several purposes at once.
         router.post("/v1/consent") { request, _ in
-            let body = try await TemplatesController.body(request)
+            let body = try await request.jsonObject(upTo: Self.maximumBody)
             guard let text = body["profile"]?.stringValue, let reference = ProfileReference(text) else {
                 throw APIError(.badRequest, code: "invalid_consent", message: "profile names a profile by id, user:…, email:… or anonymous:…",
                                path: "profile")

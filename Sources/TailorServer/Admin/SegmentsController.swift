@@ -34,7 +34,7 @@ struct SegmentsController: Sendable {
             return JSONResponse.make(try await service.audit().json)
         }
         router.post("/v1/segments") { request, _ in
-            let body = try await Self.body(request)
+            let body = try await request.jsonObject(upTo: Self.maximumBody)
             let (def, refresh) = try await self.save(body, id: nil, replacing: false)
             var o = Self.json(def, size: try await segments.memberCount(of: def.id))
             o["refresh"] = Self.json(refresh)
@@ -46,7 +46,7 @@ struct SegmentsController: Sendable {
         }
         router.put("/v1/segments/:id") { request, context in
             let existing = try await self.segment(context)
-            var body = try await Self.body(request)
+            var body = try await request.jsonObject(upTo: Self.maximumBody)
             if body["name"] == nil { body["name"] = .string(existing.name) }
             let (def, refresh) = try await self.save(body, id: existing.id, replacing: true)
             var o = Self.json(def, size: try await segments.memberCount(of: def.id))
@@ -103,18 +103,6 @@ struct SegmentsController: Sendable {
             throw APIError(.notFound, code: "not_found", message: "no such segment")
         }
         return def
-    }
-
-    static func body(_ request: Request) async throws -> JSONObject {
-        let buffer = try await request.collectBody(upTo: maximumBody)
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(Array(buffer.readableBytesView))
-        } catch {
-            throw APIError.invalidJSON(error)
-        }
-        guard case .object(let o) = json else { throw APIError(.badRequest, code: "invalid_body", message: "expected a JSON object") }
-        return o
     }
 
     /// Creates (or, `replacing`, updates) from `{"name", "description", "where"}` (`where`: the JSON form, or the

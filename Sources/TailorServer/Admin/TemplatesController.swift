@@ -20,7 +20,7 @@ struct TemplatesController: Sendable {
             JSONResponse.make(["templates": .array(try await service.list().map { .object($0.summaryJSON) })])
         }
         router.post("/v1/templates") { request, _ in
-            let body = try await Self.body(request)
+            let body = try await request.jsonObject(upTo: Self.maximumBody)
             guard case .string(let name)? = body["name"] else {
                 throw APIError(.badRequest, code: "invalid_template", message: "missing name", path: "name")
             }
@@ -32,7 +32,7 @@ struct TemplatesController: Sendable {
             JSONResponse.make(.object(try await service.template(try Self.name(context)).json))
         }
         router.patch("/v1/templates/:name") { request, context in
-            let body = try await Self.body(request)
+            let body = try await request.jsonObject(upTo: Self.maximumBody)
             var problem: APIError?
             let updated = try await service.update(try Self.name(context)) { t in
                 do { try Self.apply(body, to: &t) } catch let e as APIError { problem = e } catch {}
@@ -64,14 +64,6 @@ struct TemplatesController: Sendable {
     static func name(_ context: BasicRequestContext) throws -> String {
         guard let raw = context.parameters.get("name") else { throw APIError(.notFound, code: "not_found", message: "no such template") }
         return raw.removingPercentEncoding ?? raw
-    }
-
-    static func body(_ request: Request) async throws -> JSONObject {
-        let buffer = try await request.collectBody(upTo: maximumBody)
-        let json: JSONValue
-        do { json = try JSONParser.parse(Array(buffer.readableBytesView)) } catch { throw APIError.invalidJSON(error) }
-        guard case .object(let o) = json else { throw APIError(.badRequest, code: "invalid_body", message: "expected a JSON object") }
-        return o
     }
 
     /// The fields a body gives, onto a template: `kind`, `subject`, `preheader`, `html`, `text`, `layout`,

@@ -1,6 +1,7 @@
 public import Hummingbird
 import HTTPTypes
 import NIOCore
+import TailorCore
 
 /// How long a client has to send what it started: a request's whole body, and the next bytes on an idle
 /// connection. A client that stalls or trickles (slowloris) is answered 408 or disconnected instead of
@@ -32,5 +33,20 @@ extension Request {
             throw error
         }
         return buffer
+    }
+}
+
+extension Request {
+    /// The body as a JSON object, at most `limit` bytes: 400 `invalid_json` or `invalid_body` otherwise.
+    func jsonObject(upTo limit: Int) async throws -> JSONObject {
+        let buffer = try await collectBody(upTo: limit)
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(Array(buffer.readableBytesView))
+        } catch {
+            throw APIError.invalidJSON(error)
+        }
+        guard case .object(let o) = json else { throw APIError(.badRequest, code: "invalid_body", message: "expected a JSON object") }
+        return o
     }
 }
