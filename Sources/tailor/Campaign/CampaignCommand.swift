@@ -58,13 +58,12 @@ struct CampaignSendCommand: AsyncParsableCommand {
     @Argument(help: "The campaign's id or name.") var name: String
 
     func run() async throws {
-        let settings = try global.settings()
-        let campaignSettings = try settings.campaignSettings()
         try await withCampaignRuntime(global) { runtime in
+            let campaignSettings = try runtime.campaignSettings()
             let progress = Console.Progress("queuing")
             let started = Date()
             let status = try await CampaignService(stores: runtime.stores, clock: runtime.clock)
-                .send(name, settings: campaignSettings.consenting(runtime)) { done, total in progress.update(done, total) }
+                .send(name, settings: campaignSettings) { done, total in progress.update(done, total) }
             let seconds = Date().timeIntervalSince(started)
             let skipped = status.skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print("campaign \(status.campaign.id): \(status.campaign.state.rawValue); audience \(status.campaign.audience ?? 0), "

@@ -20,12 +20,11 @@ extension Demo {
         let service = CampaignService(stores: stores, clock: runtime.clock)
         try await service.create(.init(name: "Demo Picks", template: "demo-picks", segments: included))
 
-        var campaignSettings = try settings.campaignSettings(from: try settings.mailFrom.map { try MailAddress(parsing: $0) }
+        let campaignSettings = try runtime.campaignSettings(from: try settings.mailFrom.map { try MailAddress(parsing: $0) }
             ?? MailAddress("news@shop.example.com", name: "Demo Shop"))
-        campaignSettings.currency = "USD"
         let progress = Console.Progress("rendering the campaign")
         let started = Date()
-        let status = try await service.send("demo-picks", settings: campaignSettings.consenting(runtime)) { progress.update($0, $1) }
+        let status = try await service.send("demo-picks", settings: campaignSettings) { progress.update($0, $1) }
         let rendered = Date().timeIntervalSince(started)
 
         try FileManager.default.createDirectory(atPath: Self.mailFolder, withIntermediateDirectories: true)

@@ -50,7 +50,7 @@ struct Serve: AsyncParsableCommand {
         let mail = try MailSetup(settings: settings, runtime: runtime, logger: logger)
         serverSettings.mailTracking = mail?.engagement
         // Campaigns are sent by this server when it knows their sender.
-        if settings.mailFrom != nil { serverSettings.campaigns = try settings.campaignSettings().consenting(runtime) }
+        if settings.mailFrom != nil { serverSettings.campaigns = try runtime.campaignSettings() }
         let app = buildApplication(
             settings: serverSettings.recommending(from: settings.recommendationModelPath),
             stores: runtime.stores, ingest: ingest, clock: runtime.clock, metrics: registry, services: mail?.services ?? [], logger: logger,

@@ -90,9 +90,9 @@ struct MailEnqueueSampleCommand: AsyncParsableCommand {
     func run() async throws {
         var settings = try global.settings()
         if let publicURL { settings.publicURL = publicURL }
-        let composer = try settings.campaignSettings(from: try MailAddress(parsing: "Tailor Shop <news@\(domain)>")).composer
         let runtime = try await Runtime.open(settings)
         do {
+            let composer = try runtime.campaignSettings(from: try MailAddress(parsing: "Tailor Shop <news@\(domain)>")).composer
             try await queue(runtime: runtime, composer: composer)
             await runtime.close()
         } catch {

@@ -17,9 +17,7 @@ struct MailSetup {
         guard settings.mailURL != "off" else { return nil }
         let store = runtime.stores.mail
         let transport = try MailTransportURL(settings.mailURL)
-        let (masterKey, _) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
-        let links = TrackingLinks(baseURL: settings.publicURL, signer: LinkSigner(masterKey: masterKey))
-        engagement = MailEngagement(store: store, links: links, consent: runtime.stores.consent, clock: runtime.clock)
+        engagement = MailEngagement(store: store, links: runtime.links, consent: runtime.stores.consent, clock: runtime.clock)
         var configuration = OutboxWorker.Configuration()
         configuration.consent = runtime.deliveryConsent
         let worker = OutboxWorker(store: store, configuration: configuration, clock: runtime.clock, logger: logger)

@@ -6,11 +6,13 @@ import TailorDatabases
 import TailorEngine
 import TailorStore
 
-/// Opens what a command needs: the database's ports (migrated), the clock.
+/// Opens what a command needs: the database's ports (migrated), the clock, and the links of the mail Tailor
+/// sends (signed with a key derived from the master key, read once here).
 struct Runtime {
     let settings: Settings
     let stores: Stores
     let clock: any WallClock
+    let links: TrackingLinks
 
     static func open(_ settings: Settings, migrate: Bool = true) async throws -> Runtime {
         let (key, created) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
@@ -23,7 +25,8 @@ struct Runtime {
         }
         // Segments are evaluated at the configured clock (TAILOR_NOW when set).
         stores.segments.useSegmentClock(settings.clock)
-        return Runtime(settings: settings, stores: stores, clock: settings.clock)
+        return Runtime(settings: settings, stores: stores, clock: settings.clock,
+                       links: TrackingLinks(baseURL: settings.publicURL, signer: LinkSigner(masterKey: key)))
     }
 
     func close() async {

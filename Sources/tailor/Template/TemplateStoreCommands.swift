@@ -155,9 +155,8 @@ struct TemplatePreviewCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let reference = ProfileReference(profile) else { throw ValidationError("--profile names a profile by id, user:…, email:… or anonymous:…") }
-        let settings = try global.settings()
         try await withCampaignRuntime(global) { runtime in
-            let campaignSettings = try settings.campaignSettings(from: try settings.previewSender())
+            let campaignSettings = try runtime.campaignSettings(from: try runtime.previewSender())
             let email = try await CampaignService(stores: runtime.stores, clock: runtime.clock)
                 .preview(template: name, profile: reference, settings: campaignSettings)
             let text = email.plainText
