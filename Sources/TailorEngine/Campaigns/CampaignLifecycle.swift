@@ -32,7 +32,8 @@ public enum CampaignLifecycle {
     /// The state a move leads to. A paused campaign that had not started resumes as scheduled.
     public static func target(of move: Move, startedBefore: Bool = true) -> CampaignState {
         switch move {
-        case .send, .finish: move == .send ? .sending : .sent
+        case .send: .sending
+        case .finish: .sent
         case .schedule: .scheduled
         case .pause: .paused
         case .resume: startedBefore ? .sending : .scheduled

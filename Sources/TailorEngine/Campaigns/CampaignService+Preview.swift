@@ -49,7 +49,7 @@ extension CampaignService {
         var uses: [String: Bool] = [:]  // path → every use has a default
         var order: [String] = []
         let layout = email.layout.flatMap { l in all.first { $0.name == l } }
-        let partials = Set(try TemplateService.partials(of: email))
+        let partials = Set(TemplateService.partials(of: email))
         let sources = [email.subject, email.preheader, email.html, email.text ?? "", layout?.html ?? ""]
             + all.filter { partials.contains($0.name) }.map(\.html)
         for source in sources {

@@ -64,7 +64,7 @@ public struct TemplateService: Sendable {
         }
         for other in try await templates.templates() where other.name != name {
             if other.layout == name { throw RequestError(.inUse, "template \(name) is the layout of \(other.name)") }
-            if try Self.partials(of: other).contains(name) { throw RequestError(.inUse, "template \(name) is rendered by \(other.name)") }
+            if Self.partials(of: other).contains(name) { throw RequestError(.inUse, "template \(name) is rendered by \(other.name)") }
         }
         _ = try await templates.deleteTemplate(named: name)
     }
@@ -118,16 +118,17 @@ public struct TemplateService: Sendable {
             guard let layout = stored[layoutName] else { throw RequestError(.notFound, "no template named \(layoutName)", field: "layout") }
             guard layout.kind == .layout else { throw RequestError(.invalid, "template \(layoutName) is not a layout", field: "layout") }
         }
-        if t.kind == .layout, let html = parsedHTML, !html.analyze().variables.contains(where: { $0 == "content" || $0.hasPrefix("content.") }) {
+        let analysis = parsedHTML?.analyze()
+        if t.kind == .layout, analysis?.variables.contains(where: { $0 == "content" || $0.hasPrefix("content.") }) != true {
             throw RequestError(.invalid, "a layout shows the email with {{ content }}", field: "html")
         }
-        for partial in try Self.partials(of: t) where partial != t.name && stored[partial] == nil {
+        for partial in analysis?.partials.compactMap(\.name) ?? [] where partial != t.name && stored[partial] == nil {
             throw RequestError(.notFound, "the template renders \(partial), which is not a stored template", field: "html")
         }
     }
 
     /// The partials a template names in `render` and `include` tags.
-    static func partials(of t: EmailTemplate) throws -> [String] {
+    static func partials(of t: EmailTemplate) -> [String] {
         guard let parsed = try? Environment().parse(t.html) else { return [] }
         return parsed.analyze().partials.compactMap(\.name)
     }
