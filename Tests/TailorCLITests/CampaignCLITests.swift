@@ -59,6 +59,13 @@ struct CampaignCLITests {
         let list = try await tailor(["template", "list"], in: dir, environment: env)
         #expect(trimmedLines(list.stdout).prefix(2) == ["frame\tlayout", "news\temail\tHello {{ traits.first_name | default: \"friend\" }}"],
                 "\(list.stdout)")
+        let listJSON = try await tailor(["template", "list", "--json"], in: dir, environment: env)
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(listJSON.stdout.utf8)) as? [[String: Any]])
+        #expect(listed.compactMap { $0["name"] as? String } == ["frame", "news"] && listed.last?["layout"] as? String == "frame")
+        let showText = try await tailor(["template", "show", "news"], in: dir, environment: env)
+        #expect(showText.stdout.contains("kind: email\nsubject: Hello {{ traits.first_name") && showText.stdout.contains("layout: frame"),
+                "\(showText.stdout)")
+        #expect(showText.stdout.contains("--- html\n<h1>Hi {{ traits.first_name"))
         let show = try await tailor(["template", "show", "news", "--json"], in: dir, environment: env)
         let shown = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
         #expect(shown?["layout"] as? String == "frame" && shown?["preheader"] as? String == "Our sale")
@@ -137,6 +144,11 @@ struct CampaignCLITests {
         let later = try await tailor(["campaign", "create", "Later", "--template", "news", "--segment", "vips", "--at", "2026-12-24T09:00:00Z"],
                                      in: dir, environment: env)
         #expect(later.stdout == "created campaign later (scheduled for 2026-12-24T09:00:00.000Z)\n", "\(later.stdout)\(later.stderr)")
+        let moved = try await tailor(["campaign", "schedule", "later", "--at", "2026-12-25T09:00:00Z"], in: dir, environment: env)
+        #expect(moved.stdout == "campaign later is scheduled\n", "\(moved.stdout)\(moved.stderr)")
+        let statusText = try await tailor(["campaign", "status", "later"], in: dir, environment: env)
+        #expect(statusText.stdout.hasPrefix("campaign later (Later): scheduled\naudience 0, pending 0, queued 0, sent 0, failed 0"),
+                "\(statusText.stdout)")
         for (move, state) in [("pause", "paused"), ("resume", "scheduled"), ("cancel", "cancelled")] {
             let run = try await tailor(["campaign", move, "later"], in: dir, environment: env)
             #expect(run.stdout == "campaign later is \(state)\n", "\(move): \(run.stdout)\(run.stderr)")
@@ -144,6 +156,11 @@ struct CampaignCLITests {
         let campaigns = try await tailor(["campaign", "list"], in: dir, environment: env)
         #expect(trimmedLines(campaigns.stdout).filter { !$0.isEmpty }.sorted() == ["fall-sale\tsent\tnews\tvips", "later\tcancelled\tnews\tvips"],
                 "\(campaigns.stdout)")
+        let listedCampaigns = try await tailor(["campaign", "list", "--json"], in: dir, environment: env)
+        let statuses = try #require(try JSONSerialization.jsonObject(with: Data(listedCampaigns.stdout.utf8)) as? [[String: Any]])
+        #expect(Set(statuses.compactMap { $0["id"] as? String }) == ["fall-sale", "later"])
+        #expect(statuses.first { $0["id"] as? String == "fall-sale" }?["sent"] as? Int == 5)
+        #expect(statuses.first { $0["id"] as? String == "later" }?["scheduled_at"] as? String == "2026-12-25T09:00:00.000Z")
         let update = try await tailor(["template", "update", "news", "--subject", "New"], in: dir, environment: env)
         #expect(update.stdout == "updated template news\n", "\(update.stderr)")
     }
