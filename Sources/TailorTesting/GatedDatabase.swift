@@ -42,6 +42,8 @@ public final class GatedDatabase: EventStore {
     }
 
     public func rebuildProfiles(progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int { try await base.rebuildProfiles(progress: progress) }
+
+    public var eventSteps: EventStepRegistry { base.eventSteps }
 }
 
 extension Stores {

@@ -26,6 +26,7 @@ public final class PostgresDatabase: TailorDatabase {
     public let location: String
     private let retries = Atomic<Int>(0)
     let segmentRuntime: SegmentRuntime
+    public let eventSteps = EventStepRegistry()
 
     /// How many transactions were rolled back and run again after losing a race with another writer
     /// (for metrics: a steady rise means writers contend).

@@ -36,7 +36,8 @@ extension PostgresDatabase {
                     let snapshot = try await self.snapshot(conn, keys: keyed, messageIds: messageIds)
                     let plan = planner.plan(messages, snapshot: snapshot)
                     let saved = try await self.apply(plan, snapshot: snapshot, on: conn, prepared: prepared)
-                    try await self.maintainSegments(conn, plan: plan, aggregates: saved)
+                    let changes = try await self.maintainSegments(conn, plan: plan, aggregates: saved)
+                    try await self.runEventSteps(conn, events: plan.events, changes: changes, now: self.segmentRuntime.now)
                     return IngestResult(plan: plan)
                 }
             }

@@ -48,7 +48,8 @@ extension PostgresDatabase {
                     if !plan.events.isEmpty {
                         let saved = try await self.apply(plan, snapshot: snapshot, on: conn)
                         // Opens and clicks can move profiles into engagement segments, in the same transaction.
-                        try await self.maintainSegments(conn, plan: plan, aggregates: saved)
+                        let changes = try await self.maintainSegments(conn, plan: plan, aggregates: saved)
+                        try await self.runEventSteps(conn, events: plan.events, changes: changes, now: self.segmentRuntime.now)
                     }
                     return IngestResult(plan: plan)
                 }

@@ -7,9 +7,12 @@ import TailorStore
 
 extension PostgresDatabase {
     /// The membership step of an ingest transaction (see ``SegmentStore``).
-    func maintainSegments(_ conn: PostgresConnection, plan: IngestPlan, aggregates: [ProfileID: ProfileAggregate]) async throws {
+    @discardableResult
+    func maintainSegments(_ conn: PostgresConnection, plan: IngestPlan, aggregates: [ProfileID: ProfileAggregate]) async throws
+        -> [MembershipChange]
+    {
         let catalog = try await catalog(conn)
-        guard !catalog.definitions.isEmpty else { return }
+        guard !catalog.definitions.isEmpty else { return [] }
         let now = segmentRuntime.now
         let touched = MembershipPlanner.touched(catalog, plan: plan, live: Set(aggregates.keys))
         var outcome = MembershipOutcome()
@@ -30,6 +33,7 @@ extension PostgresDatabase {
             outcome.timers.merge(planned.timers) { $1 }
         }
         try await write(outcome, on: conn)
+        return outcome.changes
     }
 
     func membershipInputs(_ conn: PostgresConnection, catalog: SegmentCatalog, aggregates: [ProfileID: ProfileAggregate], now: Date,

@@ -58,7 +58,9 @@ extension PostgresDatabase {
                     case .delete(let d):
                         let members = try await self.rows("SELECT profile_id FROM segment_members WHERE segment_id = \(d.id)", on: conn)
                             .map { ProfileID(try $0[0].decode(String.self)) }
-                        try await self.write(SegmentEdit.exits(of: d, members: members, at: now), on: conn)
+                        let exits = SegmentEdit.exits(of: d, members: members, at: now)
+                        try await self.write(exits, on: conn)
+                        try await self.runEventSteps(conn, events: [], changes: exits.changes, now: now)
                         try await conn.query("DELETE FROM segments WHERE id = \(d.id)", logger: self.logger)
                         try await conn.query("DELETE FROM segment_sizes WHERE segment_id = \(d.id)", logger: self.logger)
                     }
@@ -96,6 +98,7 @@ extension PostgresDatabase {
                     let inputs = try await self.membershipInputs(conn, catalog: catalog, aggregates: aggregates, now: now, affected: { _ in nil })
                     let outcome = try plan(MembershipBatch(catalog: catalog, selected: selected, inputs: inputs))
                     try await self.write(outcome, on: conn)
+                    try await self.runEventSteps(conn, events: [], changes: outcome.changes, now: now)
                     return MembershipPass(selected: selected, outcome: outcome)
                 }
             }

@@ -17,6 +17,7 @@ public final class SQLiteDatabase: TailorDatabase {
     let policy: PersonalDataPolicy
     public let path: String
     let segmentRuntime: SegmentRuntime
+    public let eventSteps = EventStepRegistry()
     let checkpointer: SQLiteCheckpointer
     let ingestCache = SQLiteIngestCache(capacity: 100_000)
     /// Makes commits durable off the writer; `nil` when they need not survive a power loss (tests).

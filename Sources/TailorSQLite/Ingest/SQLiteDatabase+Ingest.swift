@@ -50,7 +50,7 @@ extension SQLiteDatabase {
     }
 
     /// The writer's part of ingest: resolve identities (from the cache when it can be trusted), plan,
-    /// write, maintain segment memberships, and record what the cache may keep.
+    /// write, maintain segment memberships, run the event steps, and record what the cache may keep.
     private func ingestTransaction(_ db: Database, messages: [Message], keys: [Identity: String],
                                    prepared: [String: EventRow], planner: IngestPlanner,
                                    cache: SQLiteIngestCache) throws -> (result: IngestResult, token: UInt64) {
@@ -84,7 +84,8 @@ extension SQLiteDatabase {
 
         let plan = planner.plan(messages, snapshot: snapshot)
         let saved = try Self.apply(plan, db: db, now: now, cipher: cipher, policy: policy, keys: keys, prepared: prepared)
-        let (stale, facts) = try maintainSegments(db, plan: plan, aggregates: saved, cache: cache, prepared: prepared)
+        let (changes, stale, facts) = try maintainSegments(db, plan: plan, aggregates: saved, cache: cache, prepared: prepared)
+        try runEventSteps(db, events: plan.events, changes: changes, now: segmentRuntime.now)
         // The links read (unless a merge moved them: then nothing is kept) and the links written.
         let token = cache.record(links: snapshot.links.merging(plan.links) { $1 }, saved: saved, stale: stale, facts: facts,
                                  mergesHappened: !plan.merges.isEmpty,

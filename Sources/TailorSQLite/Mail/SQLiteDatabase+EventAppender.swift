@@ -24,7 +24,8 @@ extension SQLiteDatabase {
             let plan = planner.planAppend(events, survivors: survivors, snapshot: snapshot)
             let saved = try Self.apply(plan, db: db, now: Date(), cipher: cipher, policy: policy)
             // Opens and clicks can move profiles into engagement segments, in the same transaction.
-            try self.maintainSegments(db, plan: plan, aggregates: saved)
+            let changes = try self.maintainSegments(db, plan: plan, aggregates: saved).changes
+            try self.runEventSteps(db, events: plan.events, changes: changes, now: self.segmentRuntime.now)
             return IngestResult(plan: plan)
         }
     }

@@ -8,16 +8,16 @@ import TailorStore
 extension SQLiteDatabase {
     /// The membership step of an ingest transaction: evaluates the touched profiles for the segments the
     /// batch can change, and writes the changes. Does nothing when there are no segments.
-    /// Returns the profiles whose rows it changed (their event counts, for the entry/exit events), and, when
-    /// given the ingest cache, the membership facts the cache may keep: the facts it holds are used instead
-    /// of reading them again, with the batch's own events (`prepared`) appended.
+    /// Returns the changes it wrote, the profiles whose rows it changed (their event counts, for the
+    /// entry/exit events), and, when given the ingest cache, the membership facts the cache may keep: the
+    /// facts it holds are used instead of reading them again, with the batch's own events (`prepared`) appended.
     @discardableResult
     func maintainSegments(_ db: Database, plan: IngestPlan, aggregates: [ProfileID: ProfileAggregate],
                           cache: SQLiteIngestCache? = nil, prepared: [String: EventRow] = [:])
-        throws -> (stale: Set<ProfileID>, facts: SQLiteIngestCache.FactsUpdate?)
+        throws -> (changes: [MembershipChange], stale: Set<ProfileID>, facts: SQLiteIngestCache.FactsUpdate?)
     {
         let catalog = try catalog(db)
-        guard !catalog.definitions.isEmpty else { return ([], nil) }
+        guard !catalog.definitions.isEmpty else { return ([], [], nil) }
         let now = segmentRuntime.now
         let nowMs = now.millisecondsSince1970
         let needs = catalog.eventNeeds
@@ -86,7 +86,7 @@ extension SQLiteDatabase {
             for id in added.keys where update.facts[id] == nil { update.dropped.insert(id) }
         }
         try Self.write(outcome, db: db, cipher: cipher, policy: policy)
-        return (Set(outcome.changes.map(\.profile)), cache == nil ? nil : update)
+        return (outcome.changes, Set(outcome.changes.map(\.profile)), cache == nil ? nil : update)
     }
 
     /// Reads what the planner needs of some profiles: their events (those the catalog looks at), RFM

@@ -50,7 +50,9 @@ extension SQLiteDatabase {
                                      definition.createdAt.millisecondsSince1970, now.millisecondsSince1970])
             case .delete(let definition):
                 let members = try String.fetchAll(db, sql: "SELECT profile_id FROM segment_members WHERE segment_id = ?", arguments: [definition.id])
-                try Self.write(SegmentEdit.exits(of: definition, members: members.map { ProfileID($0) }, at: now), db: db, cipher: cipher, policy: policy)
+                let exits = SegmentEdit.exits(of: definition, members: members.map { ProfileID($0) }, at: now)
+                try Self.write(exits, db: db, cipher: cipher, policy: policy)
+                try self.runEventSteps(db, events: [], changes: exits.changes, now: now)
                 try db.execute(sql: "DELETE FROM segments WHERE id = ?", arguments: [definition.id])
                 try db.execute(sql: "DELETE FROM segment_sizes WHERE segment_id = ?", arguments: [definition.id])
             }
@@ -80,6 +82,7 @@ extension SQLiteDatabase {
             let inputs = try self.membershipInputs(db, catalog: catalog, aggregates: aggregates, now: now, affected: { _ in nil })
             let outcome = try plan(MembershipBatch(catalog: catalog, selected: selected, inputs: inputs))
             try Self.write(outcome, db: db, cipher: cipher, policy: policy)
+            try self.runEventSteps(db, events: [], changes: outcome.changes, now: now)
             return MembershipPass(selected: selected, outcome: outcome)
         }
     }

@@ -26,6 +26,9 @@ public protocol EventStore: Sendable {
 
     /// Recomputes every profile's traits and state from its events; returns how many profiles.
     func rebuildProfiles(progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int
+
+    /// The steps run inside every transaction that stores events (``EventStep``).
+    var eventSteps: EventStepRegistry { get }
 }
 
 extension EventStore {
