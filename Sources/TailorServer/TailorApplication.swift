@@ -65,6 +65,7 @@ public func buildRouter(
     clock: any WallClock = SystemClock(),
     metrics: PrometheusCollectorRegistry? = nil
 ) -> Router<BasicRequestContext> {
+    stores.installEventSteps()
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ServerErrorMiddleware())

@@ -145,3 +145,69 @@ struct ConsentTests {
         }
     }
 }
+
+@Suite("Consent captured from tracked messages")
+struct ConsentCaptureStepTests {
+    let t0 = Date(millisecondsSince1970: 1_780_000_000_000)
+
+    func identify(_ consent: JSONValue, at: Date, id: String, ip: String = "198.51.100.4") -> Message {
+        var m = Message.identify(userId: "u1", traits: ["consent": consent], at: at, messageId: id)
+        m.context = ["ip": .string(ip)]
+        return m
+    }
+
+    @Test(arguments: TestBackend.available)
+    func decisionsInMessagesReachTheLedgerOnceAndOnlyWhenTheyChange(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            test.stores.installEventSteps()
+            let ledger = ConsentService(stores: test.stores, clock: ManualClock(t0 + 86_400))
+            _ = try await test.database.ingest([identify(["email_marketing": true], at: t0, id: "i1")], planner: IngestPlanner())
+            var history = try await ledger.ledger(of: .identity(Identity(.user, "u1"))).history
+            #expect(history.map(\.status) == [.granted])
+            #expect(history[0].proof["ip"] == "198.51.100.4" && history[0].proof["message_id"] == "i1" && history[0].source == .api)
+
+            // The same decision restated on every identify is not recorded again; a replayed message neither.
+            _ = try await test.database.ingest([identify(["email_marketing": true], at: t0 + 60, id: "i2"),
+                                                identify(["email_marketing": true], at: t0, id: "i1")], planner: IngestPlanner())
+            history = try await ledger.ledger(of: .identity(Identity(.user, "u1"))).history
+            #expect(history.count == 1)
+
+            // A change is recorded; so is Segment's shape on any message, for the purposes it names.
+            var page = Message.track("Page Viewed", userId: "u1", at: t0 + 120, messageId: "t1")
+            page.context = ["consent": ["categoryPreferences": ["Email Marketing": false, "Analytics": true, "Advertising": false]]]
+            _ = try await test.database.ingest([page], planner: IngestPlanner())
+            let now = try await ledger.ledger(of: .identity(Identity(.user, "u1")))
+            #expect(now.history.map(\.status) == [.granted, .denied, .granted])
+            #expect(now.current[.emailMarketing]?.status == .denied && now.current[.analytics]?.status == .granted)
+
+            // Under opt-in the captured denial stops marketing mail.
+            let u1 = now.profile
+            let permitted = try await LedgerConsent(store: test.stores.consent, policy: .optOut, clock: ManualClock(t0 + 200))
+                .permitsMarketing([u1])
+            #expect(permitted.isEmpty)
+
+            // A decision that arrives late (older than the current one) is kept as evidence but does not overrule it.
+            _ = try await test.database.ingest([identify(["email_marketing": true], at: t0 + 90, id: "i3")], planner: IngestPlanner())
+            let after = try await ledger.ledger(of: .identity(Identity(.user, "u1")))
+            #expect(after.history.count == 4 && after.current[.emailMarketing]?.status == .denied)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anAnonymousVisitorsDecisionFollowsTheMerge(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            test.stores.installEventSteps()
+            var visit = Message.track("Page Viewed", anonymousId: "a9", at: t0, messageId: "t1")
+            visit.context = ["consent": ["personalization": "denied"]]
+            _ = try await test.database.ingest([visit], planner: IngestPlanner())
+            _ = try await test.database.ingest([.identify(userId: "u9", anonymousId: "a9", traits: [:], at: t0 + 10, messageId: "i1")],
+                                               planner: IngestPlanner())
+            // Restating it after the merge is not a change: the merged-away profile's entry is the person's.
+            var again = Message.track("Page Viewed", userId: "u9", at: t0 + 20, messageId: "t2")
+            again.context = ["consent": ["personalization": "denied"]]
+            _ = try await test.database.ingest([again], planner: IngestPlanner())
+            let ledger = try await ConsentService(stores: test.stores, clock: ManualClock(t0 + 60)).ledger(of: .identity(Identity(.user, "u9")))
+            #expect(ledger.history.count == 1 && ledger.current[.personalization]?.status == .denied)
+        }
+    }
+}

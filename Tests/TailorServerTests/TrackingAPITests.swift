@@ -68,6 +68,32 @@ struct TrackingAPITests {
         }
     }
 
+    /// Consent sent with tracked messages (docs/PRIVACY.md) reaches the ledger; an unreadable decision is a
+    /// 400 naming its place, and nothing of its batch is stored.
+    @Test(arguments: TestBackend.available)
+    func consentInMessagesIsRecordedAndBadDecisionsAreRefused(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            try await makeApp(test.database).test(.router) { client in
+                let identify = #"{"userId":"u1","traits":{"consent":{"email_marketing":true}},"context":{"ip":"192.0.2.1"},"messageId":"i1"}"#
+                #expect(try await client.execute(uri: "/v1/identify", method: .post, headers: basic(writeKey), body: ByteBuffer(string: identify)).status == .ok)
+                let bad = #"{"batch":[{"type":"track","userId":"u1","event":"Viewed","messageId":"t1"},"#
+                    + #"{"type":"page","userId":"u1","name":"Home","messageId":"p1","context":{"consent":{"categoryPreferences":{"Analytics":"yes"}}}}]}"#
+                let refused = try await client.execute(uri: "/v1/batch", method: .post, headers: basic(writeKey), body: ByteBuffer(string: bad))
+                #expect(refused.status == .badRequest)
+                #expect(try json(refused)[keys: "error", "path"] == "batch[1].context.consent.categoryPreferences.Analytics")
+                let good = bad.replacingOccurrences(of: #""Analytics":"yes""#, with: #""Analytics":false"#)
+                #expect(try await client.execute(uri: "/v1/batch", method: .post, headers: basic(writeKey), body: ByteBuffer(string: good)).status == .ok)
+                let ledger = try json(try await client.execute(uri: "/v1/profiles/user:u1/consent", method: .get, headers: bearer))
+                #expect(ledger[path: "history"]?.arrayValue?.count == 2)
+                #expect(ledger[keys: "current", "email_marketing", "status"] == "granted")
+                #expect(ledger[keys: "current", "email_marketing", "proof", "ip"] == "192.0.2.1")
+                #expect(ledger[keys: "current", "analytics", "status"] == "denied")
+                let events = try json(try await client.execute(uri: "/v1/profiles/user:u1/events", method: .get, headers: bearer))
+                #expect(events[path: "events"]?.arrayValue?.count == 3)
+            }
+        }
+    }
+
     @Test func retriedBatchIsStoredOnce() async throws {
         try await TestDatabase.with(.sqlite) { test in
             try await makeApp(test.database).test(.router) { client in

@@ -124,6 +124,15 @@ public struct MessageDecoder: Sendable {
         if let field = message.fieldWithNUL {
             throw Error(path: at(field), reason: "must not contain the NUL character (U+0000)")
         }
+        // Consent decisions are recorded inside the ingest transaction (docs/PRIVACY.md): one that cannot be
+        // read is refused here, where it can still be answered with its place.
+        if ConsentCapture.carriesConsent(message) {
+            do {
+                _ = try ConsentCapture.entries(in: message, profile: ProfileID(""))
+            } catch {
+                throw Error(path: at(error.path), reason: error.reason)
+            }
+        }
         return message
     }
 

@@ -25,6 +25,7 @@ struct Runtime {
         }
         // Segments are evaluated at the configured clock (TAILOR_NOW when set).
         stores.segments.useSegmentClock(settings.clock)
+        stores.installEventSteps()
         return Runtime(settings: settings, stores: stores, clock: settings.clock,
                        links: TrackingLinks(baseURL: settings.publicURL, signer: LinkSigner(masterKey: key)))
     }
