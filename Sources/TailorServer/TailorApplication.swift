@@ -43,14 +43,16 @@ public func buildApplication(
     logger: Logger = Logger(label: "tailor.server"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(settings: settings, stores: stores, ingest: ingest, clock: clock, metrics: metrics)
+    let wakeups = JourneyWakeups()
+    let router = buildRouter(settings: settings, stores: stores, ingest: ingest, clock: clock, metrics: metrics, journeyWakeups: wakeups)
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: TimeAmount(RequestTimeouts.idle))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Tailor"),
-        // Segment timers and the RFM schedule run beside the server.
+        // Segment timers and the RFM schedule run beside the server; with mail configured, campaigns and journeys too.
         services: [ingest, SegmentService(stores: stores, clock: clock)]
-            + (settings.campaigns.map { [CampaignRunner(service: CampaignService(stores: stores, clock: clock), settings: $0)] } ?? [])
+            + (settings.campaigns.map { [CampaignRunner(service: CampaignService(stores: stores, clock: clock), settings: $0),
+                                         JourneyRunner(service: JourneyService(stores: stores, clock: clock), settings: $0, wakeups: wakeups)] } ?? [])
             + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger
@@ -63,9 +65,10 @@ public func buildRouter(
     stores: Stores,
     ingest: IngestService,
     clock: any WallClock = SystemClock(),
-    metrics: PrometheusCollectorRegistry? = nil
+    metrics: PrometheusCollectorRegistry? = nil,
+    journeyWakeups: JourneyWakeups = JourneyWakeups()
 ) -> Router<BasicRequestContext> {
-    stores.installEventSteps()
+    stores.installEventSteps(journeyWakeups: journeyWakeups)
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ServerErrorMiddleware())

@@ -23,13 +23,16 @@ public struct Stores: Sendable {
     public var consent: any ConsentStore
     /// What campaign reports read.
     public var reports: any ReportStore
+    /// Journeys and their runs.
+    public var journeys: any JourneyStore
     /// Migrations, counts, closing.
     public var lifecycle: any StoreLifecycle
 
     public init(events: any EventStore, profiles: any ProfileStore, products: any ProductStore, segments: any SegmentStore,
                 outbox: any OutboxStore, suppressions: any SuppressionStore, mail: any MailStore, settings: any SettingsStore,
                 computedTraits: any ComputedTraitStore, interactions: any InteractionStore, templates: any TemplateStore,
-                campaigns: any CampaignStore, consent: any ConsentStore, reports: any ReportStore, lifecycle: any StoreLifecycle) {
+                campaigns: any CampaignStore, consent: any ConsentStore, reports: any ReportStore, journeys: any JourneyStore,
+                lifecycle: any StoreLifecycle) {
         self.events = events
         self.profiles = profiles
         self.products = products
@@ -44,6 +47,7 @@ public struct Stores: Sendable {
         self.campaigns = campaigns
         self.consent = consent
         self.reports = reports
+        self.journeys = journeys
         self.lifecycle = lifecycle
     }
 
@@ -51,7 +55,8 @@ public struct Stores: Sendable {
     public init(_ database: any TailorDatabase) {
         self.init(events: database, profiles: database, products: database, segments: database, outbox: database,
                   suppressions: database, mail: database, settings: database, computedTraits: database, interactions: database,
-                  templates: database, campaigns: database, consent: database, reports: database, lifecycle: database)
+                  templates: database, campaigns: database, consent: database, reports: database, journeys: database,
+                  lifecycle: database)
     }
 
     /// Applies the migrations not applied yet; returns their names.

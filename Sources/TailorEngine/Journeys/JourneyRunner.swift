@@ -1,0 +1,49 @@
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+public import TailorCore
+public import TailorStore
+
+/// The journey work of a running server: sleeps until the next run is due (or the trigger step sets an
+/// earlier time), then moves due runs on. A step runs within moments of its time, without polling for it;
+/// a look every `interval` catches what other processes or a restart left.
+public struct JourneyRunner: Service {
+    let service: JourneyService
+    let settings: CampaignSettings
+    let wakeups: JourneyWakeups
+    let interval: Duration
+    let logger: Logger
+
+    public init(service: JourneyService, settings: CampaignSettings, wakeups: JourneyWakeups, interval: Duration = .seconds(5),
+                logger: Logger = Logger(label: "tailor.journeys")) {
+        self.service = service
+        self.settings = settings
+        self.wakeups = wakeups
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            var next: Date?
+            do {
+                _ = wakeups.take()
+                while try await service.runDue(settings: settings) > 0 {}
+                next = try await service.stores.journeys.nextJourneyDue()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("journey run failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            }
+            let now = service.clock.now()
+            let sleep = min(next.map { max(0, $0.timeIntervalSince(now)) } ?? .infinity, Double(interval.components.seconds))
+            // Wakes at the earliest of: the next due time, a new due time from the trigger step, the interval.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(sleep * 1000))) } }
+                group.addTask { await wakeups.wait() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}

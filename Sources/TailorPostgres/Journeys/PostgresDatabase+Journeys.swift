@@ -1,0 +1,133 @@
+public import Foundation
+import PostgresNIO
+public import TailorCore
+public import TailorStore
+
+// MARK: - JourneyStore
+
+extension PostgresDatabase {
+    public func saveJourney(_ record: JourneyRecord) async throws {
+        let definition = JSONWriter.string(record.definition.json)
+        try await withContext("saving a journey") {
+            try await self.client.withConnection { conn in
+                try await conn.query("""
+                    INSERT INTO journeys (id, name, definition, state, created_at, updated_at)
+                    VALUES (\(record.id), \(record.name), \(PostgresText.clean(definition)), \(record.state.rawValue),
+                            \(record.createdAt.millisecondsSince1970), \(record.updatedAt.millisecondsSince1970))
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, definition = excluded.definition, state = excluded.state,
+                      updated_at = excluded.updated_at
+                    """, logger: self.logger)
+            }
+        }
+    }
+
+    public func journeys() async throws -> [JourneyRecord] {
+        try await withContext("reading journeys") {
+            try await self.client.withConnection { conn in
+                try await self.rows("SELECT id, name, definition, state, created_at, updated_at FROM journeys ORDER BY name", on: conn).map {
+                    try JourneyRecordCoding.record(id: try $0[0].decode(String.self), name: try $0[1].decode(String.self),
+                                                   definition: try $0[2].decode(String.self), state: try $0[3].decode(String.self),
+                                                   createdAt: try $0[4].decode(Int64.self), updatedAt: try $0[5].decode(Int64.self))
+                }
+            }
+        }
+    }
+
+    @discardableResult
+    public func setJourneyState(_ id: String, _ state: JourneyState, at now: Date) async throws -> Bool {
+        let nowMs = now.millisecondsSince1970
+        return try await withContext("changing a journey's state") {
+            try await self.transaction { conn in
+                let found = try await self.rows("UPDATE journeys SET state = \(state.rawValue), updated_at = \(nowMs) WHERE id = \(id) RETURNING id",
+                                                on: conn)
+                guard !found.isEmpty else { return false }
+                if state == .archived {
+                    try await conn.query("""
+                        UPDATE journey_runs SET state = 'exited', exit_reason = 'archived', due_at = NULL, updated_at = \(nowMs)
+                        WHERE journey_id = \(id) AND state = 'active'
+                        """, logger: self.logger)
+                }
+                return true
+            }
+        }
+    }
+
+    public func dueJourneyRuns(at now: Date, limit: Int) async throws -> [JourneyRun] {
+        try await withContext("reading due journey runs") {
+            try await self.client.withConnection { conn in
+                try await self.rows("""
+                    SELECT r.id, r.journey_id, r.profile_id, r.run_key, r.state, r.step, r.due_at, r.entered_at, r.trigger_message, r.exit_reason
+                    FROM journey_runs r JOIN journeys j ON j.id = r.journey_id
+                    WHERE r.state = 'active' AND r.due_at <= \(now.millisecondsSince1970) AND j.state = 'active'
+                    ORDER BY r.due_at LIMIT \(Int64(limit))
+                    """, on: conn).map(Self.journeyRun)
+            }
+        }
+    }
+
+    public func nextJourneyDue() async throws -> Date? {
+        try await withContext("reading the next journey step") {
+            try await self.client.withConnection { conn in
+                try await self.rows("""
+                    SELECT MIN(r.due_at) FROM journey_runs r JOIN journeys j ON j.id = r.journey_id
+                    WHERE r.state = 'active' AND j.state = 'active'
+                    """, on: conn).first.flatMap { try $0[0].decode(Int64?.self) }.map(Date.init(millisecondsSince1970:))
+            }
+        }
+    }
+
+    public func advanceJourneyRun(_ move: JourneyMove, mail: [OutboxMessage], at now: Date) async throws -> Bool {
+        let nowMs = now.millisecondsSince1970
+        return try await withContext("moving a journey run") {
+            try await self.retrying {
+                try await self.transaction { conn in
+                    let moved = try await self.rows("""
+                        UPDATE journey_runs SET step = \(Int64(move.to)), due_at = \(move.dueAt?.millisecondsSince1970),
+                          state = \((move.endState ?? .active).rawValue), exit_reason = \(move.endReason), updated_at = \(nowMs)
+                        WHERE id = \(move.run) AND step = \(Int64(move.from)) AND state = 'active'
+                        RETURNING id
+                        """, on: conn)
+                    guard !moved.isEmpty else { return false }
+                    _ = try await self.insertOutbox(mail, nowMs: nowMs, on: conn)
+                    return true
+                }
+            }
+        }
+    }
+
+    public func journeyRuns(of profile: ProfileID) async throws -> [JourneyRun] {
+        try await withContext("reading journey runs") {
+            try await self.client.withConnection { conn in
+                try await self.rows("""
+                    SELECT \(unescaped: JourneyRecordCoding.runColumns) FROM journey_runs WHERE profile_id = \(profile.rawValue) ORDER BY id
+                    """, on: conn).map(Self.journeyRun)
+            }
+        }
+    }
+
+    public func journeyCounts(_ journey: String) async throws -> JourneyCounts {
+        try await withContext("counting journey runs") {
+            try await self.client.withConnection { conn in
+                var counts = JourneyCounts()
+                for r in try await self.rows("""
+                    SELECT state, step, exit_reason, COUNT(*) FROM journey_runs WHERE journey_id = \(journey) GROUP BY state, step, exit_reason
+                    """, on: conn) {
+                    let n = Int(try r[3].decode(Int64.self))
+                    switch try r[0].decode(String.self) {
+                    case "active": counts.activeAtStep[Int(try r[1].decode(Int32.self)), default: 0] += n
+                    case "completed": counts.completed += n
+                    default: counts.exited[try r[2].decode(String?.self) ?? "exit", default: 0] += n
+                    }
+                }
+                return counts
+            }
+        }
+    }
+
+    static func journeyRun(_ r: PostgresRandomAccessRow) throws -> JourneyRun {
+        try JourneyRecordCoding.run(id: try r[0].decode(Int64.self), journey: try r[1].decode(String.self), profile: try r[2].decode(String.self),
+                                    key: try r[3].decode(String.self), state: try r[4].decode(String.self), step: Int64(try r[5].decode(Int32.self)),
+                                    dueAt: try r[6].decode(Int64?.self), enteredAt: try r[7].decode(Int64.self),
+                                    triggerMessage: try r[8].decode(String?.self), exitReason: try r[9].decode(String?.self))
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import TailorCore
+import TailorEngine
+import TailorMail
+import TailorStore
+import TailorTesting
+
+@Suite("Journeys")
+struct JourneyTests {
+    let t0 = Date(millisecondsSince1970: 1_780_000_000_000)
+
+    func cart(_ user: String, _ product: String, at: Date, id: String) -> TailorCore.Message {
+        .track("Product Added", userId: user, properties: ["product_id": .string(product), "price": 12.5, "quantity": 1, "name": "Mug"],
+               at: at, messageId: id)
+    }
+
+    /// The seeds' case: a cart abandoned gets one email with its items once the wait is over; a newer cart
+    /// event restarts the wait; an order first means no email; a second run of the runner sends nothing more.
+    @Test(arguments: TestBackend.available)
+    func anAbandonedCartGetsOneEmailAndAnOrderFirstGetsNone(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let clock = ManualClock(t0)
+            test.stores.segments.useSegmentClock(clock)
+            test.stores.installEventSteps()
+            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
+            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
+            let journeys = JourneyService(stores: test.stores, clock: clock)
+            let journey = try await journeys.create(name: nil, fromTemplate: "abandoned-cart", parameters: ["wait": "5m"])
+            #expect(journey.id == "abandoned-cart" && journey.definition.trigger.within == 300)
+            _ = try await test.database.ingest([
+                .identify(userId: "u1", traits: ["email": "ana@example.test", "first_name": "Ana"], at: t0, messageId: "i1"),
+                .identify(userId: "u2", traits: ["email": "bo@example.test"], at: t0, messageId: "i2"),
+                cart("u1", "p1", at: t0, id: "c1"),
+                cart("u2", "p2", at: t0, id: "c2"),
+            ], planner: IngestPlanner())
+            let u1 = try #require(try await test.database.profile(.identity(Identity(.user, "u1")))).id
+            let u2 = try #require(try await test.database.profile(.identity(Identity(.user, "u2")))).id
+            #expect(try await test.stores.journeys.nextJourneyDue() == t0 + 300)
+
+            // u2 orders within the wait: their run ends at once.
+            clock.advance(by: 60)
+            _ = try await test.database.ingest([.track("Order Completed", userId: "u2", properties: ["revenue": 12.5], at: t0 + 60, messageId: "o2")],
+                                               planner: IngestPlanner())
+            #expect(try await test.stores.journeys.journeyRuns(of: u2).map(\.exitReason) == ["goal"])
+            // u1 adds another item at 4 minutes: the wait starts again.
+            clock.advance(by: 180)
+            _ = try await test.database.ingest([cart("u1", "p2", at: t0 + 240, id: "c3")], planner: IngestPlanner())
+            clock.advance(by: 120)  // 6 minutes: the first wait would have ended
+            #expect(try await journeys.runDue(settings: settings) == 0)
+            clock.advance(by: 180)  // 9 minutes: 5 after the last cart event
+            #expect(try await journeys.runDue(settings: settings) == 1)
+            #expect(try await journeys.runDue(settings: settings) == 0)
+
+            let runs = try await test.stores.journeys.journeyRuns(of: u1)
+            #expect(runs.count == 1 && runs[0].state == .completed && runs[0].triggerMessage == "c1")
+            let key = JourneyService.messageKey(run: runs[0].id, journey: "abandoned-cart", step: 0)
+            #expect(try await test.stores.outbox.outboxRecord(key: key)?.profileID == u1)
+            #expect(try await test.stores.outbox.outboxCounts()[.queued] == 1)
+            let claimed = try await test.stores.outbox.claim(limit: 10, worker: "w", lease: .seconds(60), at: clock.now())
+            let body = String(decoding: try #require(claimed.first).data, as: UTF8.self)
+            #expect(body.contains("Ana, you left something behind") && body.contains("X-Tailor-Journey: abandoned-cart"))
+            #expect(body.contains("Mug") && body.contains("List-Unsubscribe"))
+
+            let (_, counts) = try await journeys.counts("abandoned-cart")
+            #expect(counts.completed == 1 && counts.exited == ["goal": 1] && counts.activeAtStep.isEmpty)
+            // A run that moved on is not moved again (a second runner, a retry after a crash).
+            #expect(try await !test.stores.journeys.advanceJourneyRun(JourneyMove(run: runs[0].id, from: 0, to: 1, dueAt: nil), mail: [],
+                                                                       at: clock.now()))
+        }
+    }
+
+    /// A goal ends a run whatever step it waits in; pausing holds runs and resuming lets them go on; archiving
+    /// ends them.
+    @Test(arguments: TestBackend.available)
+    func goalsEndRunsAtOnceAndTheLifecycleHoldsThem(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let clock = ManualClock(t0)
+            test.stores.segments.useSegmentClock(clock)
+            test.stores.installEventSteps()
+            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
+            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
+            let journeys = JourneyService(stores: test.stores, clock: clock)
+            try await journeys.create(name: "Welcome", fromTemplate: "welcome", parameters: ["second": "1h", "third": "1h"])
+            _ = try await test.database.ingest([.identify(userId: "u1", traits: ["email": "ana@example.test"], at: t0, messageId: "i1"),
+                                                .identify(userId: "u2", traits: ["email": "bo@example.test"], at: t0, messageId: "i2")],
+                                               planner: IngestPlanner())
+            #expect(try await journeys.runDue(settings: settings) == 4)  // each: the first email, then the wait
+            try await journeys.setState("welcome", .paused)
+            clock.advance(by: 3600)
+            #expect(try await journeys.runDue(settings: settings) == 0)
+            // u1 orders while paused, waiting at the second email: their run ends; no email follows.
+            _ = try await test.database.ingest([.track("Order Completed", userId: "u1", at: t0 + 3600, messageId: "o1")], planner: IngestPlanner())
+            try await journeys.setState("welcome", .active)
+            #expect(try await journeys.runDue(settings: settings) == 2)  // u2: the second email, then the wait
+            // Identifying again does not enter anyone twice (once ever).
+            _ = try await test.database.ingest([.identify(userId: "u1", traits: ["city": "Oslo"], at: t0 + 3601, messageId: "i3")], planner: IngestPlanner())
+            let (_, counts) = try await journeys.counts("welcome")
+            #expect(counts.exited == ["goal": 1] && counts.activeAtStep == [4: 1])
+            try await journeys.setState("welcome", .archived)
+            let (_, after) = try await journeys.counts("welcome")
+            #expect(after.exited == ["goal": 1, "archived": 1])
+            await #expect(throws: RequestError.self) { try await journeys.setState("welcome", .active) }
+            #expect(try await test.stores.outbox.outboxCounts()[.queued] == 3)
+        }
+    }
+
+    @Test func definitionsAreRefusedWithThePath() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            let journeys = JourneyService(stores: test.stores, clock: ManualClock(t0))
+            func refused(_ text: String) async -> String? {
+                do {
+                    _ = try await journeys.create(name: "J", json: try JSONParser.parse(text))
+                    return nil
+                } catch let e as RequestError {
+                    return e.field
+                } catch {
+                    return "?"
+                }
+            }
+            #expect(await refused(#"{"trigger": {"event": "A"}, "steps": [{"wait": "5m"}, {"wait": "5 minutes"}]}"#) == "steps[1].wait")
+            #expect(await refused(#"{"trigger": {"event": "A"}, "steps": [{"send": {"template": "nope"}}]}"#) == "steps[0].send.template")
+            #expect(await refused(#"{"trigger": {"event": "A"}, "steps": [{"exit": true}, {"wait": "1d"}]}"#) == "steps[1]")
+            #expect(await refused(#"{"trigger": {"event": "A", "not_followed_by": "B"}, "steps": [{"wait": "1d"}]}"#) == "trigger.within")
+            #expect(await refused(#"{"trigger": {"event": "A"}, "steps": []}"#) == "steps")
+            #expect(await refused(#"{"trigger": {"event": "A"}, "steps": [{"wait": "1d"}], "reentry": "twice"}"#) == "reentry")
+            #expect(await refused(#"{"steps": [{"wait": "1d"}]}"#) == "trigger")
+        }
+    }
+}
