@@ -22,16 +22,21 @@ public struct SegmentFuzz {
 
     // MARK: Conditions
 
-    /// A random condition; `full` adds forms only the round trip needs (RFM, segment references).
-    public mutating func condition(depth: Int = 3, full: Bool = false) -> Condition {
+    /// A random condition; `full` adds forms only the round trip needs (RFM, segment references), `computed`
+    /// conditions on computed traits (``computedCondition()``; give the profiles ``computedTraits(of:)``).
+    /// Without `computed`, a seed gives the conditions it always gave.
+    public mutating func condition(depth: Int = 3, full: Bool = false, computed: Bool = false) -> Condition {
         if depth > 0, rng.chance(0.45) {
             switch rng.int(3) {
-            case 0: return .all((0..<(2 + rng.int(2))).map { _ in condition(depth: depth - 1, full: full) })
-            case 1: return .any((0..<(2 + rng.int(2))).map { _ in condition(depth: depth - 1, full: full) })
-            default: return .not(condition(depth: depth - 1, full: full))
+            case 0: return .all((0..<(2 + rng.int(2))).map { _ in condition(depth: depth - 1, full: full, computed: computed) })
+            case 1: return .any((0..<(2 + rng.int(2))).map { _ in condition(depth: depth - 1, full: full, computed: computed) })
+            default: return .not(condition(depth: depth - 1, full: full, computed: computed))
             }
         }
-        switch rng.int(full ? 7 : 5) {
+        let kinds = full ? 7 : 5
+        let kind = rng.int(kinds + (computed ? 2 : 0))
+        if kind >= kinds { return computedCondition() }
+        switch kind {
         case 0, 1: return traitCondition()
         case 2: return profileCondition()
         case 3: return eventCondition(full: full)

@@ -182,6 +182,37 @@ struct MLCLITests {
         #expect(tooMany.status != 0 && tooMany.stderr.contains("--k must be at least 2"))
     }
 
+    @Test func segmentsOnComputedTraitsFollowEachComputation() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = environment(dir)
+        try await loadShop(dir, env)
+        // Created before the models ran: nobody has a cluster yet.
+        let loyal = try await tailor(["segment", "create", "Loyal", "--where", "computed.cluster = 0"], in: dir, environment: env)
+        #expect(loyal.status == 0, "\(loyal.stderr)")
+        #expect(loyal.stdout.contains("segment loyal (Loyal): 0 members"), "\(loyal.stdout)")
+        let typo = try await tailor(["segment", "create", "Typo", "--where", "computed.clustr = 0"], in: dir, environment: env)
+        #expect(typo.status != 0 && typo.stderr.contains("--where:1:10: unknown computed trait; known: cluster, cluster_label"), "\(typo.stderr)")
+
+        // Clustering re-evaluates the segment: the six loyal customers (cluster 0, see above) enter.
+        let run = try await tailor(["ml", "clusters", "--k", "2", "--seed", "3"], in: dir, environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let segments = try #require(try jsonObject(run)["segments"] as? [String: Int])
+        #expect(segments == ["evaluated": 13, "entered": 6, "exited": 0])
+        let stored = try await tailor(["segment", "members", "loyal", "--stored"], in: dir, environment: env)
+        #expect(stored.stdout.split(separator: "\n") == ["v1", "v2", "v3", "v4", "v5", "v6"], "\(stored.stdout)")
+        let computedNow = try await tailor(["segment", "members", "loyal", "--count"], in: dir, environment: env)
+        #expect(computedNow.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "6")
+        // A segment created afterwards counts its members at once; every customer has a label, the browser none.
+        let oneOff = try await tailor(["segment", "create", "One-off", "--where", "computed.cluster = 1"], in: dir, environment: env)
+        #expect(oneOff.stdout.contains("segment one-off (One-off): 6 members"), "\(oneOff.stdout) \(oneOff.stderr)")
+        let labelled = try await tailor(["segment", "count", "--where", "computed.cluster_label exists"], in: dir, environment: env)
+        #expect(labelled.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "12", "\(labelled.stdout) \(labelled.stderr)")
+        // Engagement scores re-evaluate nothing here: no segment reads them.
+        let scores = try jsonObject(try await tailor(["ml", "scores"], in: dir, environment: env))
+        #expect(scores["segments"] as? [String: Int] == ["evaluated": 0, "entered": 0, "exited": 0], "\(scores)")
+    }
+
     @Test func clvFitsBothModelsOnTheStore() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

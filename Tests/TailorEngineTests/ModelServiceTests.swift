@@ -169,7 +169,7 @@ struct ModelServiceTests {
             // A customer whose first order is today: T is a fraction of a day, never 0.
             let fresh = Message.track("Order Completed", userId: "fresh", properties: ["revenue": 30], at: now - 3600, messageId: "f1")
             _ = try await test.database.ingest([fresh], planner: IngestPlanner())
-            let service = ComputedTraitService(stores: test.stores)
+            let service = ComputedTraitService(stores: test.stores, clock: ManualClock(now))
             let clusters = try await service.computeClusters(settings: ClusterSettings(), now: now)
             let value = try await service.computeLifetimeValue(settings: LifetimeSettings(horizonDays: 180), now: now)
             let scores = try await service.computeEngagement(settings: EngagementSettings(), now: now)

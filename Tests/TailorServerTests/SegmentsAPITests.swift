@@ -98,4 +98,39 @@ struct SegmentsAPITests {
             }
         }
     }
+
+    @Test func aSegmentOnComputedTraitsCountsTheScoredProfiles() async throws {
+        try await TestDatabase.with(.sqlite) { test in
+            try await makeApp(test.database).test(.router) { client in
+                let batch = #"{"batch": [{"type": "identify", "userId": "u1", "messageId": "i1"}, {"type": "identify", "userId": "u2", "messageId": "i2"}, "#
+                    + #"{"type": "identify", "userId": "u3", "messageId": "i3"}, {"type": "identify", "userId": "u4", "messageId": "i4"}]}"#
+                #expect(try await client.execute(uri: "/v1/batch", method: .post, headers: basic(writeKey), body: ByteBuffer(string: batch)).status == .ok)
+                // Scores as `tailor ml scores` writes them: 75, 60 and 59.5; u4 has none.
+                var traits: [ComputedTrait] = []
+                for (user, score) in [("u1", 75.0), ("u2", 60), ("u3", 59.5)] {
+                    let id = try #require(try await test.database.profile(.identity(Identity(.user, user)))).id
+                    traits.append(ComputedTrait(profileId: id, name: "engagement_score", number: score))
+                }
+                try await test.stores.computedTraits.writeComputedTraits(traits, at: Date())
+
+                let created = try await client.execute(uri: "/v1/segments", method: .post, headers: adminJSON,
+                                                       body: ByteBuffer(string: #"{"name": "Engaged", "where": "computed.engagement_score >= 60"}"#))
+                #expect(created.status == .created)
+                let c = try json(created)
+                #expect(c[path: "size"] == 2)
+                #expect(c[path: "where.field"] == "computed.engagement_score")
+                let members = try json(try await client.execute(uri: "/v1/segments/engaged/members", method: .get, headers: bearer))
+                #expect(members[path: "members"]?.arrayValue?.compactMap { $0[path: "user_id"]?.stringValue }.sorted() == ["u1", "u2"])
+                let explain = try json(try await client.execute(uri: "/v1/segments/engaged/explain/user:u3", method: .get, headers: bearer))
+                #expect(explain[path: "member"] == false)
+                #expect(explain[path: "explanation.value"] == "59.5")
+
+                let typo = try await client.execute(uri: "/v1/segments", method: .post, headers: adminJSON,
+                                                    body: ByteBuffer(string: #"{"name": "Typo", "where": "computed.engagement >= 60"}"#))
+                #expect(typo.status == .badRequest)
+                let message = try json(typo)[path: "error.message"]?.stringValue ?? ""
+                #expect(message.contains("line 1, column 10") && message.contains("unknown computed trait"), "\(message)")
+            }
+        }
+    }
 }

@@ -9,7 +9,7 @@ public indirect enum Condition: Sendable, Hashable {
     case all([Condition])
     case any([Condition])
     case not(Condition)
-    /// A profile value (a trait, a computed state value, an RFM score) compared.
+    /// A profile value (a trait, a computed state value, an RFM score, a model's computed trait) compared.
     case field(Field, Comparison)
     /// An aggregate of the profile's events compared: `count("Order Completed" in last 30 days) > 5`.
     case event(EventAggregate, Comparison)
@@ -87,13 +87,16 @@ public enum Field: Sendable, Hashable {
     case profile(ProfileField)
     /// An RFM score or group.
     case rfm(RFMField)
+    /// A trait the models compute (`computed.cluster`), see ``ComputedField``.
+    case computed(ComputedField)
 
-    /// The dotted name of the field (`traits.city`, `profile.order_count`, `rfm.group`).
+    /// The dotted name of the field (`traits.city`, `profile.order_count`, `rfm.group`, `computed.cluster`).
     public var name: String {
         switch self {
         case .trait(let path): "traits." + path.joined(separator: ".")
         case .profile(let f): "profile." + f.rawValue
         case .rfm(let f): "rfm." + f.rawValue
+        case .computed(let f): "computed." + f.rawValue
         }
     }
 }
@@ -128,6 +131,24 @@ public enum ProfileField: String, Sendable, Hashable, CaseIterable {
 /// RFM scores (1–5) and the named group, see ``RFMScore``.
 public enum RFMField: String, Sendable, Hashable, CaseIterable {
     case recency, frequency, monetary, score, group
+}
+
+/// The traits the models compute and store per profile (`tailor ml clusters|clv|scores`), by the names
+/// they are stored under: the names the email render context gives them too (`computed.cluster`).
+/// A profile the models did not score has no value (every comparison is false, as for a missing trait).
+public enum ComputedField: String, Sendable, Hashable, CaseIterable {
+    /// The k-means cluster number (0 is the most valuable).
+    case cluster
+    /// The cluster's centre in words ("high frequency, recent, high spend").
+    case clusterLabel = "cluster_label"
+    /// BG/NBD + Gamma-Gamma lifetime value over the horizon.
+    case predictedCLV = "predicted_clv"
+    /// BG/NBD probability that the customer is still active (0–1).
+    case probabilityAlive = "probability_alive"
+    /// BG/NBD expected number of purchases in the next 90 days.
+    case expectedPurchases90d = "expected_purchases_90d"
+    /// The decayed behavioural score.
+    case engagementScore = "engagement_score"
 }
 
 /// How a value is tested.

@@ -56,7 +56,7 @@ enum ConditionJSONCoder {
         switch f {
         case .trait(let p):
             return p.contains(where: { $0.contains(".") }) ? .array((["traits"] + p).map { .string($0) }) : .string(f.name)
-        case .profile, .rfm: return .string(f.name)
+        case .profile, .rfm, .computed: return .string(f.name)
         }
     }
 
@@ -198,7 +198,12 @@ enum ConditionJSONCoder {
                 throw fail(p, "unknown RFM field; known: " + RFMField.allCases.map(\.rawValue).joined(separator: ", "))
             }
             return .rfm(f)
-        default: throw fail(p, "a field starts with traits., profile. or rfm.")
+        case "computed":
+            guard parts.count == 2, let f = ComputedField(rawValue: parts[1]) else {
+                throw fail(p, "unknown computed trait; known: " + ComputedField.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return .computed(f)
+        default: throw fail(p, "a field starts with traits., profile., rfm. or computed.")
         }
     }
 

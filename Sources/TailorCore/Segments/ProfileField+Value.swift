@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The value of a computed profile field or an RFM field: the one definition the condition evaluator and
+/// The value of a computed profile field, an RFM field or a computed trait: the one definition the condition evaluator and
 /// the email render context both read, so that `profile.cart_value` means the same in a segment and in a
 /// template.
 public enum FieldValue: Sendable, Hashable {
@@ -45,6 +45,27 @@ extension RFMField {
         case .monetary: return .number(Double(score.monetary))
         case .score: return .text(score.code)
         case .group: return .text(score.group.rawValue)
+        }
+    }
+}
+
+extension ComputedField {
+    /// This trait among a profile's computed values (keyed by name, as ``SegmentSubject/computed`` holds them).
+    public func value(of computed: [String: FieldValue]) -> FieldValue {
+        computed[rawValue] ?? .missing
+    }
+}
+
+extension FieldValue {
+    /// A stored computed trait's value: its number, else its text, else missing (the order in which the
+    /// store's `ComputedTrait.json` and the SQL compiler read the two columns).
+    public init(computedNumber number: Double?, text: String?) {
+        if let number {
+            self = .number(number)
+        } else if let text {
+            self = .text(text)
+        } else {
+            self = .missing
         }
     }
 }

@@ -72,6 +72,8 @@ public struct SegmentDependencies: Sendable, Hashable {
     public var anyMessage = false
     /// Reads RFM scores (changed by the RFM job, not by events).
     public var rfm = false
+    /// The computed traits read (changed when the models recompute them, not by events).
+    public var computed: Set<ComputedField> = []
 
     public init() {}
 
@@ -81,6 +83,7 @@ public struct SegmentDependencies: Sendable, Hashable {
         traitKeys.formUnion(o.traitKeys)
         anyMessage = anyMessage || o.anyMessage
         rfm = rfm || o.rfm
+        computed.formUnion(o.computed)
     }
 
     /// Whether a message may change the result.
@@ -116,6 +119,7 @@ public struct SegmentCatalog: Sendable {
         }
         dependencies = deps
         eventNeeds = Self.eventNeeds(of: defs)
+        readsComputed = deps.values.contains { !$0.computed.isEmpty }
     }
 
     public var sorted: [SegmentDefinition] { order.map { definitions[$0]! } }
@@ -156,6 +160,16 @@ public struct SegmentCatalog: Sendable {
 
     /// Computed once with the catalog: ingest reads it in every transaction.
     public let eventNeeds: EventNeeds
+
+    /// Whether some condition reads `computed.*`: stores load the computed traits of the profiles they evaluate
+    /// only then (computed once with the catalog, as ``eventNeeds``).
+    public let readsComputed: Bool
+
+    /// The segments whose result may change when these computed traits change (those that read one of them,
+    /// directly or through a segment they refer to).
+    public func readers(of computed: Set<ComputedField>) -> Set<String> {
+        Set(dependencies.filter { !$0.value.computed.isDisjoint(with: computed) }.keys)
+    }
 
     static func eventNeeds(of definitions: [String: SegmentDefinition]) -> EventNeeds {
         var needs = EventNeeds()
@@ -268,6 +282,7 @@ public struct SegmentCatalog: Sendable {
             switch f {
             case .trait(let path): if let k = path.first { d.traitKeys.insert(k) }
             case .rfm: d.rfm = true
+            case .computed(let c): d.computed.insert(c)
             case .profile(let p):
                 switch p {
                 case .createdAt: break

@@ -29,23 +29,27 @@ public struct SubjectEvent: Sendable, Hashable {
     }
 }
 
-/// What a segment's condition is evaluated on: one profile's plain traits, computed state, RFM scores and
-/// the events the conditions look at (any order).
+/// What a segment's condition is evaluated on: one profile's plain traits, computed state, RFM scores, the
+/// models' computed traits and the events the conditions look at (any order).
 public struct SegmentSubject: Sendable {
     public var profileId: ProfileID
     public var createdAt: Date
     public var traits: JSONObject
     public var state: ProfileState
     public var rfm: RFMScore?
+    /// The models' computed traits by stored name (`cluster`, `engagement_score`); stores fill it only when some
+    /// condition reads `computed.*` (or for explain).
+    public var computed: [String: FieldValue]
     public var events: [SubjectEvent]
 
     public init(profileId: ProfileID, createdAt: Date, traits: JSONObject, state: ProfileState, rfm: RFMScore? = nil,
-                events: [SubjectEvent]) {
+                computed: [String: FieldValue] = [:], events: [SubjectEvent]) {
         self.profileId = profileId
         self.createdAt = createdAt
         self.traits = traits
         self.state = state
         self.rfm = rfm
+        self.computed = computed
         self.events = events
     }
 }
@@ -243,6 +247,8 @@ private struct Run {
             return Self.operand(p.value(of: subject.state, createdAt: subject.createdAt))
         case .rfm(let r):
             return Self.operand(r.value(of: subject.rfm))
+        case .computed(let c):
+            return Self.operand(c.value(of: subject.computed))
         }
     }
 

@@ -7,7 +7,7 @@ public struct MembershipChange: Sendable, Hashable {
     public var segmentName: String
     public var entered: Bool
     public var at: Date
-    /// Why: `event <messageId>`, `time`, `definition`, `rfm`, `merge`, `deleted`.
+    /// Why: `event <messageId>`, `time`, `definition`, `rfm`, `computed`, `merge`, `deleted`.
     public var reason: String
 
     public init(profile: ProfileID, segmentId: String, segmentName: String, entered: Bool, at: Date, reason: String) {

@@ -3,14 +3,15 @@ public import TailorCore
 public import TailorML
 public import TailorStore
 
-/// The names of the computed traits the models write.
+/// The names of the computed traits the models write: the condition language's `computed.*` names
+/// (``ComputedField``), which the email render context uses too.
 public enum ComputedTraitName {
-    public static let cluster = "cluster"
-    public static let clusterLabel = "cluster_label"
-    public static let predictedCLV = "predicted_clv"
-    public static let probabilityAlive = "probability_alive"
-    public static let expectedPurchases90d = "expected_purchases_90d"
-    public static let engagementScore = "engagement_score"
+    public static let cluster = ComputedField.cluster.rawValue
+    public static let clusterLabel = ComputedField.clusterLabel.rawValue
+    public static let predictedCLV = ComputedField.predictedCLV.rawValue
+    public static let probabilityAlive = ComputedField.probabilityAlive.rawValue
+    public static let expectedPurchases90d = ComputedField.expectedPurchases90d.rawValue
+    public static let engagementScore = ComputedField.engagementScore.rawValue
 }
 
 /// How clusters are found.
@@ -70,6 +71,8 @@ public struct ClusterReport: Sendable {
     public var profiles: Int
     /// Silhouette per k tried (empty when k was given).
     public var candidates: [(k: Int, silhouette: Double)]
+    /// What re-evaluating the segments that read `computed.cluster` or `computed.cluster_label` changed.
+    public var refresh = SegmentRefresh()
 }
 
 /// The result of ``ComputedTraitService/computeLifetimeValue(settings:now:)``.
@@ -83,6 +86,8 @@ public struct LifetimeReport: Sendable {
     public var clv: [Double]
     public var probabilityAlive: [Double]
     public var horizonDays: Double
+    /// What re-evaluating the segments that read the traits written changed.
+    public var refresh = SegmentRefresh()
 
     /// The q-quantile (0...1) of sorted values, by the nearest rank below.
     public static func quantile(_ sorted: [Double], _ q: Double) -> Double? {
@@ -96,23 +101,33 @@ public struct EngagementReport: Sendable {
     public var profiles: Int
     /// Scores, sorted.
     public var scores: [Double]
+    /// What re-evaluating the segments that read `computed.engagement_score` changed.
+    public var refresh = SegmentRefresh()
 }
 
 /// Computes the traits the models give every profile with orders (clusters, predicted value) or with
-/// activity (engagement score), from the store, and writes them to its `computed_traits`.
+/// activity (engagement score), from the store, and writes them to its `computed_traits`; then re-evaluates
+/// the segments that read the traits written (`computed.*`), as the RFM refresh does for `rfm.*`.
 public struct ComputedTraitService: Sendable {
     public let interactions: any InteractionStore
     public let computedTraits: any ComputedTraitStore
+    /// Re-evaluates the segments that read what was written; nil leaves memberships as they are (they then
+    /// follow the new values only at the next re-evaluation).
+    public let segments: SegmentService?
     /// Rows written per call to the store.
     public var writeBatch = 5_000
 
-    public init(interactions: any InteractionStore, computedTraits: any ComputedTraitStore) {
+    public init(interactions: any InteractionStore, computedTraits: any ComputedTraitStore, segments: SegmentService?) {
         self.interactions = interactions
         self.computedTraits = computedTraits
+        self.segments = segments
     }
 
-    /// The ports it uses, from a database's.
-    public init(stores: Stores) { self.init(interactions: stores.interactions, computedTraits: stores.computedTraits) }
+    /// The ports it uses, from a database's, and the segment workflows on the same database with `clock`
+    /// (the time memberships change at).
+    public init(stores: Stores, clock: any WallClock) {
+        self.init(interactions: stores.interactions, computedTraits: stores.computedTraits, segments: SegmentService(stores: stores, clock: clock))
+    }
 
     static let day = 86_400.0
 
@@ -189,9 +204,9 @@ public struct ComputedTraitService: Sendable {
             traits.append(ComputedTrait(profileId: s.profileId, name: ComputedTraitName.cluster, number: Double(number[c])))
             traits.append(ComputedTrait(profileId: s.profileId, name: ComputedTraitName.clusterLabel, text: words[c]))
         }
-        try await write(traits, at: now)
+        let refresh = try await write(traits, at: now)
         return ClusterReport(k: model.k, silhouette: silhouette, inertia: model.inertia, clusters: clusters, profiles: summaries.count,
-                             candidates: candidates)
+                             candidates: candidates, refresh: refresh)
     }
 
     // MARK: - Predicted value
@@ -236,9 +251,9 @@ public struct ComputedTraitService: Sendable {
                 traits.append(ComputedTrait(profileId: id, name: ComputedTraitName.predictedCLV, number: value))
             }
         }
-        try await write(traits, at: now)
+        let refresh = try await write(traits, at: now)
         return LifetimeReport(transactions: bgnbd, value: gamma, customers: customers.count, repeatCustomers: repeatIndices.count,
-                              clv: clv.sorted(), probabilityAlive: alive.sorted(), horizonDays: settings.horizonDays)
+                              clv: clv.sorted(), probabilityAlive: alive.sorted(), horizonDays: settings.horizonDays, refresh: refresh)
     }
 
     // MARK: - Engagement
@@ -260,14 +275,17 @@ public struct ComputedTraitService: Sendable {
         } while cursor != nil
         let nowDays = now.timeIntervalSince1970 / Self.day
         let values = scores.map { ($0.key, $0.value.value(at: nowDays, rule: rule)) }.sorted { $0.0.rawValue < $1.0.rawValue }
-        try await write(values.map { ComputedTrait(profileId: $0.0, name: ComputedTraitName.engagementScore, number: $0.1) }, at: now)
-        return EngagementReport(profiles: values.count, scores: values.map(\.1).sorted())
+        let refresh = try await write(values.map { ComputedTrait(profileId: $0.0, name: ComputedTraitName.engagementScore, number: $0.1) }, at: now)
+        return EngagementReport(profiles: values.count, scores: values.map(\.1).sorted(), refresh: refresh)
     }
 
-    func write(_ traits: [ComputedTrait], at now: Date) async throws {
+    /// Writes the traits, then re-evaluates the segments that read the names written.
+    func write(_ traits: [ComputedTrait], at now: Date) async throws -> SegmentRefresh {
         let store = computedTraits
         for start in stride(from: 0, to: traits.count, by: max(1, writeBatch)) {
             try await store.writeComputedTraits(Array(traits[start..<min(start + max(1, writeBatch), traits.count)]), at: now)
         }
+        guard let segments else { return SegmentRefresh() }
+        return try await segments.refreshComputedReaders(of: Set(traits.compactMap { ComputedField(rawValue: $0.name) }))
     }
 }

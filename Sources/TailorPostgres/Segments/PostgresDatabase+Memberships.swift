@@ -45,6 +45,7 @@ extension PostgresDatabase {
         var current: [ProfileID: Set<String>] = [:]
         var timers: [ProfileID: Date] = [:]
         var rfm: [ProfileID: RFMScore] = [:]
+        var computed: [ProfileID: [String: FieldValue]] = [:]
         let needs = catalog.eventNeeds
         var bindings = PostgresBindings()
         bindings.append(raw)
@@ -59,16 +60,23 @@ extension PostgresDatabase {
             case .members: preconditionFailure("the event filter binds no segment's members")
             }
         }
-        // One round trip reads the events, memberships, timers and (when read) RFM scores, tagged by kind.
+        // One round trip reads the events, memberships, timers and (when read) RFM scores and computed traits,
+        // tagged by kind.
         var parts = [
-            "SELECT 1 AS k, profile_id, segment_id AS a, NULL::text AS b, NULL::int8 AS t, NULL::text AS pr FROM segment_members WHERE profile_id = ANY($1::text[])",
-            "SELECT 2, profile_id, NULL, NULL, due_at, NULL FROM segment_timers WHERE profile_id = ANY($1::text[])",
+            "SELECT 1 AS k, profile_id, segment_id AS a, NULL::text AS b, NULL::int8 AS t, NULL::text AS pr, NULL::float8 AS n "
+                + "FROM segment_members WHERE profile_id = ANY($1::text[])",
+            "SELECT 2, profile_id, NULL, NULL, due_at, NULL, NULL FROM segment_timers WHERE profile_id = ANY($1::text[])",
         ]
         if let filter {
-            parts.append("SELECT 0, profile_id, type, name, timestamp, properties::text FROM events WHERE profile_id = ANY($1::text[]) AND \(filter)")
+            parts.append("SELECT 0, profile_id, type, name, timestamp, properties::text, NULL FROM events "
+                         + "WHERE profile_id = ANY($1::text[]) AND \(filter)")
         }
         if SegmentRecord.usesRFM(catalog) || allEvents {
-            parts.append("SELECT 3, profile_id, recency || ',' || frequency || ',' || monetary, NULL, NULL, NULL FROM rfm_scores WHERE profile_id = ANY($1::text[])")
+            parts.append("SELECT 3, profile_id, recency || ',' || frequency || ',' || monetary, NULL, NULL, NULL, NULL FROM rfm_scores "
+                         + "WHERE profile_id = ANY($1::text[])")
+        }
+        if catalog.readsComputed || allEvents {
+            parts.append("SELECT 4, profile_id, name, text, NULL, NULL, number FROM computed_traits WHERE profile_id = ANY($1::text[])")
         }
         for r in try await rows(PostgresQuery(unsafeSQL: parts.joined(separator: " UNION ALL "), binds: bindings), on: conn) {
             let profile = ProfileID(try r[1].decode(String.self))
@@ -83,6 +91,9 @@ extension PostgresDatabase {
                 events[profile, default: []].append(SubjectEvent(type: type, name: name, milliseconds: timestamp, properties: properties))
             case 1: current[profile, default: []].insert(try r[2].decode(String.self))
             case 2: timers[profile] = Date(millisecondsSince1970: try r[4].decode(Int64.self))
+            case 4:
+                computed[profile, default: [:]][try r[2].decode(String.self)] =
+                    FieldValue(computedNumber: try r[6].decode(Double?.self), text: try r[3].decode(String?.self))
             default:
                 let v = try r[2].decode(String.self).split(separator: ",").compactMap { Int($0) }
                 if v.count == 3 { rfm[profile] = RFMScore(recency: v[0], frequency: v[1], monetary: v[2]) }
@@ -91,7 +102,7 @@ extension PostgresDatabase {
         return ids.compactMap { id in
             guard let a = aggregates[id] else { return nil }
             let subject = SegmentSubject(profileId: id, createdAt: a.createdAt, traits: a.traits.values, state: a.state, rfm: rfm[id],
-                                         events: events[id] ?? [])
+                                         computed: computed[id] ?? [:], events: events[id] ?? [])
             return MembershipInput(subject: subject, current: current[id] ?? [], affected: affected(id), timer: timers[id])
         }
     }

@@ -17,7 +17,7 @@ import TailorStore
 /// no email identities (they are stored as blind indexes only).
 ///
 /// It also keeps what the membership step read of each profile besides its row (``MembershipFacts``: the
-/// events the segment conditions look at, the profile's segments, timer and RFM scores), for the catalog
+/// events the segment conditions look at, the profile's segments, timer, RFM scores and computed traits), for the catalog
 /// of the time: the next transaction then appends the batch's own events and applies its own membership
 /// changes instead of reading them again (reading the touched profiles' histories was 42 % of the
 /// writer's time with the seed segments, and grows with the histories).
@@ -39,12 +39,17 @@ final class SQLiteIngestCache: Sendable {
         var segments: Set<String>
         var timer: Date?
         var rfm: RFMScore?
+        /// Empty unless the catalog reads computed traits. Rewriting them (`tailor ml …`) is a write besides
+        /// ingest, so it empties the whole cache (see above).
+        var computed: [String: FieldValue] = [:]
     }
 
-    /// What facts were read for: the events the catalog selects, and whether its conditions read RFM scores.
+    /// What facts were read for: the events the catalog selects, and whether its conditions read RFM scores
+    /// and computed traits.
     struct FactsKey: Equatable, Sendable {
         var needs: SegmentCatalog.EventNeeds
         var rfm: Bool
+        var computed: Bool
     }
 
     /// What an ingest transaction's membership step knows of its profiles after it.

@@ -109,7 +109,8 @@ extension SQLiteDatabase {
             var inputs = try self.membershipInputs(db, catalog: catalog, aggregates: aggregates, now: self.segmentRuntime.now,
                                                    affected: { _ in nil })
             guard var input = inputs.popLast() else { return nil }
-            // Explain shows values of any event, not only those the catalog reads.
+            // Explain shows values of any event and computed trait, not only those the catalog reads.
+            input.subject.computed = try Self.computedValues(db, list: "?", arguments: [profile.rawValue])[profile] ?? [:]
             let rows = try Row.fetchAll(db, sql: "SELECT type, name, timestamp, properties FROM events WHERE profile_id = ?", arguments: [profile.rawValue])
             input.subject.events = rows.compactMap { r in
                 MessageType(rawValue: r[0]).map { SubjectEvent(type: $0, name: r[1], milliseconds: r[2], properties: SegmentRecord.properties(r[3])) }

@@ -22,7 +22,7 @@ extension SQLiteDatabase {
         let nowMs = now.millisecondsSince1970
         let needs = catalog.eventNeeds
         let touched = MembershipPlanner.touched(catalog, plan: plan, live: Set(aggregates.keys))
-        var update = SQLiteIngestCache.FactsUpdate(key: .init(needs: needs, rfm: SegmentRecord.usesRFM(catalog)))
+        var update = SQLiteIngestCache.FactsUpdate(key: .init(needs: needs, rfm: SegmentRecord.usesRFM(catalog), computed: catalog.readsComputed))
         var outcome = MembershipOutcome()
         for id in touched.mergedAway {
             let rows = try String.fetchAll(db, sql: "SELECT segment_id FROM segment_members WHERE profile_id = ?", arguments: [id.rawValue])
@@ -72,7 +72,8 @@ extension SQLiteDatabase {
                 let id = input.subject.profileId
                 update.facts[id] = SQLiteIngestCache.MembershipFacts(
                     events: input.subject.events, segments: input.current,
-                    timer: outcome.timers[id].map { $0?.atStoredPrecision } ?? input.timer, rfm: input.subject.rfm)
+                    timer: outcome.timers[id].map { $0?.atStoredPrecision } ?? input.timer, rfm: input.subject.rfm,
+                    computed: input.subject.computed)
             }
             for c in outcome.changes {
                 if c.entered { update.facts[c.profile]?.segments.insert(c.segmentId) } else { update.facts[c.profile]?.segments.remove(c.segmentId) }
@@ -90,7 +91,8 @@ extension SQLiteDatabase {
     }
 
     /// Reads what the planner needs of some profiles: their events (those the catalog looks at), RFM
-    /// scores, current memberships and timers. The profiles in `known` are not read: their facts are given.
+    /// scores and computed traits (when conditions read them), current memberships and timers. The profiles in
+    /// `known` are not read: their facts are given.
     func membershipInputs(_ db: Database, catalog: SegmentCatalog, aggregates: [ProfileID: ProfileAggregate], now: Date,
                           affected: (ProfileID) -> Set<String>?, known: [ProfileID: SQLiteIngestCache.MembershipFacts] = [:])
         throws -> [MembershipInput]
@@ -99,6 +101,7 @@ extension SQLiteDatabase {
         var current: [ProfileID: Set<String>] = [:]
         var timers: [ProfileID: Date] = [:]
         var rfm: [ProfileID: RFMScore] = [:]
+        var computed: [ProfileID: [String: FieldValue]] = [:]
         let needs = catalog.eventNeeds
         var filterBinds: [SQLBind] = []
         let nowMs = now.millisecondsSince1970
@@ -133,15 +136,29 @@ extension SQLiteDatabase {
                     rfm[ProfileID(r[0] as String)] = RFMScore(recency: r[1], frequency: r[2], monetary: r[3])
                 }
             }
+            if catalog.readsComputed {
+                computed.merge(try Self.computedValues(db, list: list, arguments: args)) { $1 }
+            }
         }
         return aggregates.keys.sorted().compactMap { id in
             guard let a = aggregates[id] else { return nil }
             let held = known[id]
             let subject = SegmentSubject(profileId: id, createdAt: a.createdAt, traits: a.traits.values, state: a.state,
-                                         rfm: held.map(\.rfm) ?? rfm[id], events: held?.events ?? events[id] ?? [])
+                                         rfm: held.map(\.rfm) ?? rfm[id], computed: held?.computed ?? computed[id] ?? [:],
+                                         events: held?.events ?? events[id] ?? [])
             return MembershipInput(subject: subject, current: held?.segments ?? current[id] ?? [], affected: affected(id),
                                    timer: held.map(\.timer) ?? timers[id])
         }
+    }
+
+    /// The computed traits of the profiles `list` (placeholders) and `arguments` name, as the evaluator reads them.
+    static func computedValues(_ db: Database, list: String, arguments: StatementArguments) throws -> [ProfileID: [String: FieldValue]] {
+        var out: [ProfileID: [String: FieldValue]] = [:]
+        let sql = "SELECT profile_id, name, number, text FROM computed_traits WHERE profile_id IN (\(list))"
+        for r in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+            out[ProfileID(r[0] as String), default: [:]][r[1] as String] = FieldValue(computedNumber: r[2], text: r[3])
+        }
+        return out
     }
 
     /// Writes membership changes (members, history, the events in the profiles' streams) and timers.

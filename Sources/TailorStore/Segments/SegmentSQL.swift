@@ -121,6 +121,7 @@ public struct SegmentSQL: Sendable {
         case .segment(let id):
             guard depth < 32, let inner = segments[id] else { return falseSQL }
             return reference(id, inner, depth: depth)
+        case .field(.computed(let c), let cmp): return atom(computedAtom(c, cmp))
         case .field(let f, let cmp): return atom(compare(cmp, operand(f)))
         case .event(let agg, let cmp): return atom(eventAtom(agg, cmp))
         case .notFollowed(let seq): return atom(sequence(seq))
@@ -131,7 +132,7 @@ public struct SegmentSQL: Sendable {
         func cost(_ c: Condition) -> Int {
             switch c {
             case .field(.profile, _), .field(.rfm, _): 0
-            case .field(.trait, _): 1
+            case .field(.trait, _), .field(.computed, _): 1
             case .not(let inner): cost(inner)
             default: 2
             }
@@ -161,9 +162,12 @@ public struct SegmentSQL: Sendable {
         case json(base: String, path: [String])
     }
 
+    /// The operand of a field read from the profile's own row or its RFM scores; a computed trait is a
+    /// subquery of its own (``computedAtom(_:_:)``).
     package func operand(_ f: Field) -> Operand {
         switch f {
         case .trait(let path): return .json(base: "p.traits", path: path)
+        case .computed: preconditionFailure("computed traits are compiled by computedAtom")
         case .rfm(let r):
             switch r {
             case .recency: return .number("r.recency")

@@ -26,7 +26,7 @@ extension Demo {
                 print("    serving \(model.strategy == .als ? "ALS" : "popularity in the favourite category") "
                       + "(held-out last 20%: ALS \(figures(e.metrics)); popular in category \(figures(e.categoryBaseline)))")
             }
-            let traits = ComputedTraitService(stores: stores)
+            let traits = ComputedTraitService(stores: stores, clock: runtime.clock)
             let clusters = try await traits.computeClusters(settings: ClusterSettings(), now: now)
             print("  clusters (k = \(clusters.k) by silhouette \(String(format: "%.2f", clusters.silhouette)), \(clusters.profiles) customers):")
             for c in clusters.clusters {

@@ -25,7 +25,8 @@ struct MLCLVCommand: AsyncParsableCommand {
         let runtime = try await Runtime.open(try global.settings())
         let report: LifetimeReport
         do {
-            report = try await ComputedTraitService(stores: runtime.stores).computeLifetimeValue(settings: settings, now: runtime.clock.now())
+            report = try await ComputedTraitService(stores: runtime.stores, clock: runtime.clock)
+                .computeLifetimeValue(settings: settings, now: runtime.clock.now())
         } catch {
             await runtime.close()
             throw error
@@ -50,7 +51,7 @@ extension LifetimeReport {
             "customers": customers, "repeat_customers": repeatCustomers, "horizon_days": horizonDays,
             "bgnbd": ["r": transactions.r, "alpha": transactions.alpha, "a": transactions.a, "b": transactions.b,
                       "log_likelihood": transactions.logLikelihood],
-            "probability_alive": Self.quantiles(probabilityAlive),
+            "probability_alive": Self.quantiles(probabilityAlive), "segments": MLOutput.json(refresh),
         ]
         if let value {
             out["gamma_gamma"] = ["p": value.p, "q": value.q, "v": value.v, "log_likelihood": value.logLikelihood]

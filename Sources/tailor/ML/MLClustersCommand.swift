@@ -27,7 +27,8 @@ struct MLClustersCommand: AsyncParsableCommand {
         let runtime = try await Runtime.open(try global.settings())
         let report: ClusterReport
         do {
-            report = try await ComputedTraitService(stores: runtime.stores).computeClusters(settings: settings, now: runtime.clock.now())
+            report = try await ComputedTraitService(stores: runtime.stores, clock: runtime.clock)
+                .computeClusters(settings: settings, now: runtime.clock.now())
         } catch {
             await runtime.close()
             throw error
@@ -40,7 +41,7 @@ struct MLClustersCommand: AsyncParsableCommand {
 extension ClusterReport {
     var json: [String: Any] {
         [
-            "k": k, "silhouette": silhouette, "inertia": inertia, "profiles": profiles,
+            "k": k, "silhouette": silhouette, "inertia": inertia, "profiles": profiles, "segments": MLOutput.json(refresh),
             "candidates": candidates.map { ["k": $0.k, "silhouette": $0.silhouette] },
             "clusters": clusters.map {
                 ["cluster": $0.id, "size": $0.size, "description": $0.label,

@@ -21,13 +21,14 @@ struct MLScoresCommand: AsyncParsableCommand {
         let runtime = try await Runtime.open(try global.settings())
         let report: EngagementReport
         do {
-            report = try await ComputedTraitService(stores: runtime.stores)
+            report = try await ComputedTraitService(stores: runtime.stores, clock: runtime.clock)
                 .computeEngagement(settings: EngagementSettings(halfLifeDays: halfLife), now: runtime.clock.now())
         } catch {
             await runtime.close()
             throw error
         }
         await runtime.close()
-        try MLOutput.print(["profiles": report.profiles, "half_life_days": halfLife, "engagement_score": LifetimeReport.quantiles(report.scores)])
+        try MLOutput.print(["profiles": report.profiles, "half_life_days": halfLife, "engagement_score": LifetimeReport.quantiles(report.scores),
+                            "segments": MLOutput.json(report.refresh)])
     }
 }

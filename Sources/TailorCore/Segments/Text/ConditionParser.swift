@@ -121,7 +121,7 @@ struct ConditionParser {
         if peekWord() == "activity" {
             return try parseSequence()
         }
-        if let w = peekWord(), ["traits", "profile", "rfm"].contains(w) {
+        if let w = peekWord(), ["traits", "profile", "rfm", "computed"].contains(w) {
             let f = try parseField()
             return .field(f, try parseComparison())
         }
@@ -158,6 +158,12 @@ struct ConditionParser {
             }
             index += 1
             return .rfm(f)
+        case "computed":
+            guard let name = peekWord(), let f = ComputedField(rawValue: name) else {
+                throw error("unknown computed trait; known: " + ComputedField.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            index += 1
+            return .computed(f)
         default:
             index = start
             throw error("unknown field namespace")

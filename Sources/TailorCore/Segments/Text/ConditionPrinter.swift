@@ -32,6 +32,7 @@ enum ConditionPrinter {
         case .trait(let path): "traits." + path.map(pathComponent).joined(separator: ".")
         case .profile(let p): "profile." + p.rawValue
         case .rfm(let r): "rfm." + r.rawValue
+        case .computed(let c): "computed." + c.rawValue
         }
     }
 
