@@ -18,6 +18,7 @@ struct Tailor: AsyncParsableCommand {
             MailCommand.self,
             SegmentCommand.self,
             CampaignCommand.self,
+            JourneyCommand.self,
             ReportCommand.self,
             StatsCommand.self,
         ]

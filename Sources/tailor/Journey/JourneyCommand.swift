@@ -1,0 +1,204 @@
+import ArgumentParser
+import Foundation
+import TailorCore
+import TailorEngine
+import TailorStore
+
+/// `tailor journey …`: triggered, multi-step emails (docs/JOURNEYS.md).
+struct JourneyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journey",
+        abstract: "Create journeys (from a JSON file or a seed template), follow them, pause, resume and archive them.",
+        discussion: "A running `tailor serve` with mail configured moves runs on as their steps come due; `journey run-due` does it once.",
+        subcommands: [JourneyCreateCommand.self, JourneyTemplatesCommand.self, JourneyListCommand.self, JourneyShowCommand.self,
+                      JourneyPauseCommand.self, JourneyResumeCommand.self, JourneyArchiveCommand.self, JourneyRunDueCommand.self]
+    )
+}
+
+struct JourneyCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a journey; it is active at once.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The journey's name (its id is the name in lower case with dashes).") var name: String
+    @Option(help: "The definition, a JSON file (docs/JOURNEYS.md).") var file: String?
+    @Option(name: .customLong("from-template"), help: "A seed journey (see `tailor journey templates`).") var template: String?
+    @Option(help: "A seed journey's parameter, KEY=VALUE (repeatable), like wait=10m.") var param: [String] = []
+    @Flag(help: "Replace the definition of the journey of that name.") var replace = false
+
+    func run() async throws {
+        guard (file == nil) != (template == nil) else { throw ValidationError("give either --file or --from-template") }
+        var parameters: [String: String] = [:]
+        for p in param {
+            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else { throw ValidationError("--param is KEY=VALUE, not \(p)") }
+            parameters[String(p[..<eq])] = String(p[p.index(after: eq)...])
+        }
+        if !parameters.isEmpty && template == nil { throw ValidationError("--param goes with --from-template") }
+        let json: JSONValue? = try file.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("--file: cannot read \(path)") }
+            do {
+                return try JSONParser.parse(Array(data))
+            } catch let e as JSONParser.Error {
+                throw ValidationError("\(path):\(e.line):\(e.column): \(e.reason)")
+            }
+        }
+        try await withCampaignRuntime(global) { runtime in
+            let service = JourneyService(stores: runtime.stores, clock: runtime.clock)
+            let record: JourneyRecord
+            if let json {
+                do {
+                    record = try await service.create(name: name, json: json, replacing: replace)
+                } catch let e as RequestError where e.field != nil {
+                    throw ValidationError("\(file ?? ""): \(e.field ?? ""): \(e.message)")
+                }
+            } else {
+                record = try await service.create(name: name, fromTemplate: template ?? "", parameters: parameters)
+            }
+            print("created journey \(record.id) (\(record.state.rawValue)): \(JourneyText.summary(record.definition))")
+        }
+    }
+}
+
+struct JourneyTemplatesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "templates", abstract: "List the seed journeys and their parameters.")
+
+    func run() async throws {
+        for t in JourneyTemplates.all {
+            let params = t.parameters.map { "\($0.name)=\($0.default)" }.joined(separator: " ")
+            print("\(t.id)\t\(t.description)\t\(params)")
+        }
+    }
+}
+
+struct JourneyListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List journeys with their state and active runs.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        try await withCampaignRuntime(global) { runtime in
+            let service = JourneyService(stores: runtime.stores, clock: runtime.clock)
+            let all = try await service.list()
+            var items: [JSONValue] = []
+            for j in all {
+                let (_, counts) = try await service.counts(j.id)
+                if json { items.append(.object(JourneyText.json(j, counts))) } else {
+                    print("\(j.id)\t\(j.state.rawValue)\tactive \(counts.activeAtStep.values.reduce(0, +))\t\(JourneyText.summary(j.definition))")
+                }
+            }
+            if json { print(JSONWriter.string(.array(items))) } else if all.isEmpty {
+                print("no journeys; create one with `tailor journey create NAME --from-template abandoned-cart`")
+            }
+        }
+    }
+}
+
+struct JourneyShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A journey's definition and its runs counted per step.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The journey's id or name.") var name: String
+    @Flag(help: "Print JSON: the definition, state and counts.") var json = false
+
+    func run() async throws {
+        try await withCampaignRuntime(global) { runtime in
+            let (j, counts) = try await JourneyService(stores: runtime.stores, clock: runtime.clock).counts(name)
+            if json {
+                print(JSONWriter.string(.object(JourneyText.json(j, counts))))
+                return
+            }
+            print("journey \(j.id) (\(j.name)): \(j.state.rawValue)")
+            print("trigger: \(JourneyText.summary(j.definition))")
+            for (i, step) in j.definition.steps.enumerated() {
+                print("  \(i). \(JourneyText.describe(step))\twaiting \(counts.activeAtStep[i] ?? 0)")
+            }
+            print("completed \(counts.completed)")
+            for (reason, n) in counts.exited.sorted(by: { $0.key < $1.key }) { print("exited \(reason): \(n)") }
+        }
+    }
+}
+
+/// Pause, resume and archive.
+protocol JourneyStateCommand: AsyncParsableCommand {
+    var global: GlobalOptions { get }
+    var name: String { get }
+    static var target: JourneyState { get }
+}
+
+extension JourneyStateCommand {
+    func run() async throws {
+        try await withCampaignRuntime(global) { runtime in
+            let j = try await JourneyService(stores: runtime.stores, clock: runtime.clock).setState(name, Self.target)
+            print("journey \(j.id) is \(j.state.rawValue)")
+        }
+    }
+}
+
+struct JourneyPauseCommand: JourneyStateCommand {
+    static let configuration = CommandConfiguration(commandName: "pause", abstract: "Start no runs and move none on until resumed.")
+    static let target = JourneyState.paused
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The journey's id or name.") var name: String
+}
+
+struct JourneyResumeCommand: JourneyStateCommand {
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Start runs and move them on again.")
+    static let target = JourneyState.active
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The journey's id or name.") var name: String
+}
+
+struct JourneyArchiveCommand: JourneyStateCommand {
+    static let configuration = CommandConfiguration(commandName: "archive", abstract: "End the journey and its active runs for good.")
+    static let target = JourneyState.archived
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The journey's id or name.") var name: String
+}
+
+struct JourneyRunDueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run-due", abstract: "Move on every run whose step is due now (what `tailor serve` does as they come due).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await withCampaignRuntime(global) { runtime in
+            let service = JourneyService(stores: runtime.stores, clock: runtime.clock)
+            let settings = try runtime.campaignSettings()
+            var steps = 0
+            while true {
+                let n = try await service.runDue(settings: settings)
+                steps += n
+                if n == 0 { break }
+            }
+            print("ran \(steps) journey step\(steps == 1 ? "" : "s")")
+        }
+    }
+}
+
+/// How journeys read at a terminal and in JSON.
+enum JourneyText {
+    static func summary(_ d: JourneyDefinition) -> String {
+        var s = "on \(d.trigger.event)"
+        if let b = d.trigger.notFollowedBy, let w = d.trigger.within { s += " not followed by \(b) within \(DurationText.format(w))" }
+        if let goal = d.goal { s += ", goal \(goal)" }
+        return s + ", \(d.steps.count) step\(d.steps.count == 1 ? "" : "s")"
+    }
+
+    static func describe(_ step: JourneyDefinition.Step) -> String {
+        switch step {
+        case .wait(let d): "wait \(DurationText.format(d))"
+        case .send(let template, let transactional): "send \(template)\(transactional ? " (transactional)" : "")"
+        case .exit: "exit"
+        }
+    }
+
+    static func json(_ j: JourneyRecord, _ counts: JourneyCounts) -> JSONObject {
+        var steps: [JSONValue] = []
+        for i in j.definition.steps.indices { steps.append(.number(Double(counts.activeAtStep[i] ?? 0))) }
+        var exited: JSONObject = [:]
+        for (reason, n) in counts.exited { exited[reason] = .number(Double(n)) }
+        return ["id": .string(j.id), "name": .string(j.name), "state": .string(j.state.rawValue), "definition": j.definition.json,
+                "counts": .object(["waiting_at_step": .array(steps), "completed": .number(Double(counts.completed)), "exited": .object(exited)])]
+    }
+}
