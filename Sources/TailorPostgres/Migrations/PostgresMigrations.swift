@@ -187,5 +187,6 @@ enum PostgresMigrations {
         models,
         campaigns,
         consent,
+        dashboard,
     ]
 }

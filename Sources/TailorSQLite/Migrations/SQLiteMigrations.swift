@@ -142,6 +142,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("0005_models") { db in try db.execute(sql: SQLiteMigrations.models) }
         migrator.registerMigration("0006_campaigns") { db in try db.execute(sql: SQLiteMigrations.campaigns) }
         migrator.registerMigration("0007_consent") { db in try db.execute(sql: SQLiteMigrations.consent) }
+        migrator.registerMigration("0009_dashboard") { db in try db.execute(sql: SQLiteMigrations.dashboard) }
         return migrator
     }
 }

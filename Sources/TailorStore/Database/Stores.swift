@@ -23,13 +23,18 @@ public struct Stores: Sendable {
     public var consent: any ConsentStore
     /// What campaign reports read.
     public var reports: any ReportStore
+    /// Finding profiles by name (the dashboard's search).
+    public var profileSearch: any ProfileSearchStore
+    /// The dashboard's users and sessions.
+    public var dashboard: any DashboardStore
     /// Migrations, counts, closing.
     public var lifecycle: any StoreLifecycle
 
     public init(events: any EventStore, profiles: any ProfileStore, products: any ProductStore, segments: any SegmentStore,
                 outbox: any OutboxStore, suppressions: any SuppressionStore, mail: any MailStore, settings: any SettingsStore,
                 computedTraits: any ComputedTraitStore, interactions: any InteractionStore, templates: any TemplateStore,
-                campaigns: any CampaignStore, consent: any ConsentStore, reports: any ReportStore, lifecycle: any StoreLifecycle) {
+                campaigns: any CampaignStore, consent: any ConsentStore, reports: any ReportStore, profileSearch: any ProfileSearchStore,
+                dashboard: any DashboardStore, lifecycle: any StoreLifecycle) {
         self.events = events
         self.profiles = profiles
         self.products = products
@@ -44,6 +49,8 @@ public struct Stores: Sendable {
         self.campaigns = campaigns
         self.consent = consent
         self.reports = reports
+        self.profileSearch = profileSearch
+        self.dashboard = dashboard
         self.lifecycle = lifecycle
     }
 
@@ -51,7 +58,8 @@ public struct Stores: Sendable {
     public init(_ database: any TailorDatabase) {
         self.init(events: database, profiles: database, products: database, segments: database, outbox: database,
                   suppressions: database, mail: database, settings: database, computedTraits: database, interactions: database,
-                  templates: database, campaigns: database, consent: database, reports: database, lifecycle: database)
+                  templates: database, campaigns: database, consent: database, reports: database,
+                  profileSearch: database, dashboard: database, lifecycle: database)
     }
 
     /// Applies the migrations not applied yet; returns their names.

@@ -9,4 +9,5 @@ public protocol StoreLifecycle: Sendable {
 /// A database Tailor runs on, SQLite (embedded) or PostgreSQL: every port in one value. Each adapter's
 /// database type is one; ``Stores`` hands its ports out one by one, and callers take only those they use.
 public protocol TailorDatabase: StoreLifecycle, EventStore, ProfileEventAppender, ProfileStore, ProductStore, SegmentStore,
-    OutboxStore, SuppressionStore, SettingsStore, ComputedTraitStore, InteractionStore, TemplateStore, CampaignStore, ConsentStore, ReportStore {}
+    OutboxStore, SuppressionStore, SettingsStore, ComputedTraitStore, InteractionStore, TemplateStore, CampaignStore, ConsentStore, ReportStore,
+    ProfileSearchStore, DashboardStore {}
