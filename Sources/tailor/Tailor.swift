@@ -20,6 +20,7 @@ struct Tailor: AsyncParsableCommand {
             CampaignCommand.self,
             ReportCommand.self,
             StatsCommand.self,
+            UsersCommand.self,
         ]
     )
 }
