@@ -20,6 +20,8 @@ public struct ServerSettings: Sendable {
     /// What campaign sends and template previews use, when mail is configured (`TAILOR_MAIL_FROM`); without
     /// it no campaign runner runs and previews show placeholder links.
     public var campaigns: CampaignSettings? = nil
+    /// The dashboard under `/app` (cookies, session lifetime, bcrypt cost).
+    public var dashboard = DashboardSettings()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -98,6 +100,7 @@ public func buildRouter(
         .addRoutes(to: admin)
     CampaignsController(service: campaigns).addRoutes(to: admin)
     ConsentController(service: ConsentService(stores: stores, clock: clock)).addRoutes(to: admin)
+    DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     if let campaignSettings = settings.campaigns {
         EmailWebVersionController(links: campaignSettings.composer.links, campaigns: campaigns, settings: campaignSettings).addRoutes(to: router)
