@@ -6,7 +6,10 @@ import TailorCore
 enum DashboardFormat {
     static func time(_ date: Date?) -> String {
         guard let date else { return "—" }
-        return ISO8601.format(date).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: ".000Z", with: "Z")
+        // To the second, in UTC: "2026-11-05 14:03:09 UTC".
+        var text = ISO8601.format(date).replacingOccurrences(of: "T", with: " ")
+        if let dot = text.firstIndex(of: ".") { text = String(text[..<dot]) } else if text.hasSuffix("Z") { text.removeLast() }
+        return text + " UTC"
     }
 
     static func number(_ value: Double) -> String {

@@ -53,6 +53,7 @@ enum DashboardPage {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(title) · Tailor</title>
+            <link rel="icon" href="data:,">
             <link rel="stylesheet" href="/app/assets/dashboard.css">
             \(scriptTags)
             </head>
