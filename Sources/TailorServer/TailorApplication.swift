@@ -87,8 +87,7 @@ public func buildRouter(
         .addRoutes(to: router)
     // The admin API: every route of this group needs the secret key.
     let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys))
-    ProfilesController(profiles: stores.profiles, events: stores.events, computedTraits: stores.computedTraits, segments: stores.segments,
-                       consent: stores.consent).addRoutes(to: admin)
+    ProfilesController(profiles: stores.profiles, events: stores.events, service: ProfileService(stores: stores)).addRoutes(to: admin)
     SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock))
         .addRoutes(to: admin)
     RecommendationsController(service: RecommendationService(stores: stores),
