@@ -31,6 +31,7 @@ enum DashboardAssets {
         main:focus { outline: none; }
         h1 { font-size: 1.5rem; margin: .25rem 0 1rem; }
         h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
+        .narrow { max-width: 30rem; }
         .card > h2:first-child { margin-top: 0; }
         .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
         .grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); }

@@ -6,7 +6,7 @@ enum SignInView {
         } ?? .empty
         let described: HTML = notice == .failed ? #" aria-describedby="sign-in-error" aria-invalid="true""# : ""
         let first: HTML = firstRun ? """
-            <div class="card" id="first-user">
+            <div class="card narrow" id="first-user">
               <h2>No one can sign in yet</h2>
               <p>Create the first user on the machine that runs Tailor, with the same database settings as <code>tailor serve</code>:</p>
               <pre><code>tailor users create you@example.com --role admin</code></pre>
@@ -17,7 +17,7 @@ enum SignInView {
             <h1>Sign in to Tailor</h1>
             \(message)
             \(first)
-            <form class="card" method="post" action="/app/sign-in">
+            <form class="card narrow" method="post" action="/app/sign-in">
               <input type="hidden" name="csrf_token" value="\(csrf)">
               <label for="email">Email</label>
               <input id="email" name="email" type="email" autocomplete="username" required autofocus value="\(email)"\(described)>
