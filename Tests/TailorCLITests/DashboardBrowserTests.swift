@@ -107,7 +107,9 @@ struct DashboardBrowserTests {
         try await browser.wait("the live check's error") { try await browser.bodyText().contains("Line 1, column") }
         try await shoot(browser, "segment-builder-live-error")
         try await browser.click(try await browser.find(#"button[value="save"]"#))
-        try await browser.wait("the refused form") { try await browser.script("return document.querySelector('#condition-error') !== null") as? Bool == true }
+        try await browser.wait("the refused form") {
+            try await browser.script("return document.querySelector('#condition-error') !== null") as? Bool == true
+        }
         let refused = try await browser.bodyText()
         #expect(refused.contains("Line 1, column 57: "), "\(refused.prefix(800))")
         #expect(try await browser.script("return document.querySelector('#condition').getAttribute('aria-invalid')") as? String == "true")

@@ -32,7 +32,8 @@ extension PostgresDatabase {
                 var byID: [String: ProfileSummary] = [:]
                 for r in try await self.rows("SELECT id, personal, last_seen FROM profiles WHERE id = ANY(\(ids.map(\.rawValue)))", on: conn) {
                     let id = try r[0].decode(String.self)
-                    byID[id] = ProfileSummary(id: ProfileID(id), userIds: [], personal: Personal(try self.cipher.openJSON(try r[1].decode(Data?.self))),
+                    let personal = try self.cipher.openJSON(try r[1].decode(Data?.self))
+                    byID[id] = ProfileSummary(id: ProfileID(id), userIds: [], personal: Personal(personal),
                                               lastSeen: try r[2].decode(Int64?.self).map(Date.init(millisecondsSince1970:)))
                 }
                 return try await self.withUserIds(ids.compactMap { byID[$0.rawValue] }, on: conn)

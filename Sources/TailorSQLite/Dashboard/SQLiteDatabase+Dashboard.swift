@@ -31,7 +31,8 @@ extension SQLiteDatabase {
 
     public func removeDashboardUser(email: String) async throws -> Bool {
         try await durableWrite { db in
-            try db.execute(sql: "DELETE FROM dashboard_sessions WHERE user_id IN (SELECT id FROM dashboard_users WHERE email = ?)", arguments: [email])
+            try db.execute(sql: "DELETE FROM dashboard_sessions WHERE user_id IN (SELECT id FROM dashboard_users WHERE email = ?)",
+                           arguments: [email])
             try db.execute(sql: "DELETE FROM dashboard_users WHERE email = ?", arguments: [email])
             return db.changesCount > 0
         }

@@ -47,8 +47,8 @@ extension SQLiteDatabase {
     static func userIds(_ db: Database, _ ids: [String]) throws -> [String: [String]] {
         var out: [String: [String]] = [:]
         for chunk in ids.chunked(400) {
-            for row in try Row.fetchAll(db, sql: "SELECT profile_id, value FROM identities WHERE kind = 'user' AND profile_id IN (\(placeholders(chunk.count))) ORDER BY value",
-                                        arguments: StatementArguments(Array(chunk))) {
+            let sql = "SELECT profile_id, value FROM identities WHERE kind = 'user' AND profile_id IN (\(placeholders(chunk.count))) ORDER BY value"
+            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(Array(chunk))) {
                 out[row[0], default: []].append(row[1])
             }
         }

@@ -46,7 +46,8 @@ enum DashboardAssets {
           width: 100%; max-width: 40rem; font: inherit; padding: .5rem .6rem; border: 1px solid #9aa3b2; border-radius: 6px; background: #fff; }
         textarea { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; min-height: 8rem; }
         [aria-invalid="true"] { border-color: var(--bad); }
-        button, .button { font: inherit; padding: .5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
+        button, .button { font: inherit; padding: .5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent);
+                          color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
         button.secondary { background: #fff; color: var(--accent); }
         button.link { background: none; border: none; padding: 0; text-decoration: underline; }
         .actions { display: flex; flex-wrap: wrap; gap: .75rem; margin-top: 1rem; align-items: center; }

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import TailorCore
 
 /// How a dashboard request ends early: back to sign-in, refused, not found or malformed. Each answers for
 /// itself with a small HTML page (or a redirect), never with JSON and never echoing what was sent.
@@ -21,7 +22,13 @@ struct DashboardError: HTTPResponseError, Sendable {
     static func notFound(_ message: String) -> DashboardError { DashboardError(kind: .notFound(message)) }
     static func badRequest(_ message: String) -> DashboardError { DashboardError(kind: .badRequest(message)) }
 
-    static let badCSRF = DashboardError.forbidden("The form was out of date or did not come from this dashboard. Go back, reload the page and try again.")
+    /// A role that may not do an action: which role it is, and which one may.
+    static func refused(_ role: DashboardRole, _ action: DashboardAction) -> DashboardError {
+        .forbidden("Your role (\(role.rawValue)) may not do this. Ask an admin for the \(action.minimumRole.rawValue) role.")
+    }
+
+    static let badCSRF = DashboardError.forbidden(
+        "The form was out of date or did not come from this dashboard. Go back, reload the page and try again.")
 
     var status: HTTPResponse.Status {
         switch kind {

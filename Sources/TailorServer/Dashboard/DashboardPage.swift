@@ -16,7 +16,8 @@ enum DashboardPage {
     /// leaking a search (the query may be an email address) to other sites.
     static var securityHeaders: HTTPFields {
         [
-            .contentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            .contentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+                + "frame-ancestors 'none'; base-uri 'none'",
             .xContentTypeOptions: "nosniff",
             HTTPField.Name("Referrer-Policy")!: "same-origin",
             HTTPField.Name("X-Frame-Options")!: "DENY",

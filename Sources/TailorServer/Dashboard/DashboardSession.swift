@@ -31,7 +31,7 @@ struct DashboardGate: Sendable {
         guard let user = try await service.user(session: token) else { throw DashboardError.signIn(.expired) }
         let session = DashboardSession(user: user, token: token)
         guard session.may(action) else {
-            throw DashboardError.forbidden("Your role (\(user.role.rawValue)) may not do this. Ask an admin for the \(action.minimumRole.rawValue) role.")
+            throw DashboardError.refused(user.role, action)
         }
         return session
     }
@@ -43,7 +43,7 @@ struct DashboardGate: Sendable {
         let form = try await DashboardForm.read(request)
         guard let sent = form["csrf_token"], DashboardToken.equal(sent, session.csrfToken) else { throw DashboardError.badCSRF }
         guard session.may(action) else {
-            throw DashboardError.forbidden("Your role (\(session.user.role.rawValue)) may not do this. Ask an admin for the \(action.minimumRole.rawValue) role.")
+            throw DashboardError.refused(session.user.role, action)
         }
         return (session, form)
     }

@@ -130,7 +130,8 @@ enum ProfileViews {
     static func segments(_ memberships: [ProfileDetails.Membership]) -> HTML {
         guard !memberships.isEmpty else { return "<p class=\"muted\">In no segment.</p>" }
         let items = memberships.map { m -> HTML in
-            "<li><a href=\"/app/segments/\(HTML.urlComponent(m.segmentId))\">\(m.segmentName ?? m.segmentId)</a> <span class=\"hint\">since \(DashboardFormat.timeHTML(m.since))</span></li>"
+            let link: HTML = "<a href=\"/app/segments/\(HTML.urlComponent(m.segmentId))\">\(m.segmentName ?? m.segmentId)</a>"
+            return "<li>\(link) <span class=\"hint\">since \(DashboardFormat.timeHTML(m.since))</span></li>"
         }
         return "<ul>\(items)</ul>"
     }
@@ -139,7 +140,8 @@ enum ProfileViews {
         let rows = ConsentPurpose.allCases.map { purpose -> HTML in
             guard let entry = decisions[purpose] else { return "<dt>\(purpose.rawValue)</dt><dd class=\"muted\">no decision</dd>" }
             let expires: HTML = entry.expiresAt.map { "; expires \(DashboardFormat.timeHTML($0))" } ?? .empty
-            return "<dt>\(purpose.rawValue)</dt><dd>\(entry.status.rawValue) <span class=\"hint\">\(DashboardFormat.timeHTML(entry.at)) · \(entry.source.rawValue)\(expires)</span></dd>"
+            let when: HTML = "\(DashboardFormat.timeHTML(entry.at)) · \(entry.source.rawValue)\(expires)"
+            return "<dt>\(purpose.rawValue)</dt><dd>\(entry.status.rawValue) <span class=\"hint\">\(when)</span></dd>"
         }
         return "<dl>\(rows)</dl>"
     }
@@ -159,7 +161,9 @@ enum ProfileViews {
                 </tr>
                 """
         }
-        let pager: HTML = next.map { "<p class=\"pager\"><a href=\"/app/profiles/\(HTML.urlComponent(profile.rawValue))?before=\($0)#events-h\">Older events</a></p>" } ?? .empty
+        let pager: HTML = next.map { cursor in
+            "<p class=\"pager\"><a href=\"/app/profiles/\(HTML.urlComponent(profile.rawValue))?before=\(cursor)#events-h\">Older events</a></p>"
+        } ?? .empty
         return """
             <table class="stack">
               <thead><tr><th scope="col">Time</th><th scope="col">Type</th><th scope="col">Event</th><th scope="col">Details</th></tr></thead>

@@ -25,7 +25,7 @@ struct SegmentPagesController: Sendable {
         router.post("/app/segments") { request, _ in
             let (session, form) = try await gate.post(request, may: .editMarketing)
             let draft = SegmentViews.Draft(name: form["name"] ?? "", description: form["description"] ?? "", condition: form["condition"] ?? "")
-            let outcome = await check(draft)
+            let outcome = try await check(draft)
             guard case .valid(let condition, let preview) = outcome else {
                 return DashboardPage.response(SegmentViews.builder(session: session, draft: draft, outcome: outcome), status: .unprocessableContent)
             }
@@ -43,7 +43,7 @@ struct SegmentPagesController: Sendable {
         }
         router.post("/app/segments/check") { request, _ in
             let (_, form) = try await gate.post(request, may: .editMarketing)
-            switch await check(SegmentViews.Draft(name: "", description: "", condition: form["condition"] ?? "")) {
+            switch try await check(SegmentViews.Draft(name: "", description: "", condition: form["condition"] ?? "")) {
             case .valid(_, let preview):
                 return JSONResponse.make(["ok": true, "count": .number(Double(preview.count))])
             case .syntax(let error):
@@ -66,7 +66,8 @@ struct SegmentPagesController: Sendable {
     }
 
     /// Parses and checks a draft's condition as saving would, and counts what it selects now.
-    func check(_ draft: SegmentViews.Draft) async -> SegmentViews.Outcome {
+    /// - Throws: what the store throws (a failure of the database is not the condition's fault).
+    func check(_ draft: SegmentViews.Draft) async throws -> SegmentViews.Outcome {
         let text = draft.condition.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return .refused("Type a condition.", field: "condition") }
         let condition: Condition
@@ -79,8 +80,6 @@ struct SegmentPagesController: Sendable {
             return .valid(condition, try await segments.preview(condition, sample: Self.sampleSize))
         } catch let error as SegmentDefinitionError {
             return .refused(error.message, field: "condition")
-        } catch {
-            return .refused("The condition could not be counted.", field: "condition")
         }
     }
 }

@@ -39,7 +39,8 @@ enum SegmentViews {
             }
             body = """
                 <table class="stack">
-                  <thead><tr><th scope="col">Name</th><th scope="col" class="num">Members</th><th scope="col">Description</th><th scope="col">Updated</th></tr></thead>
+                  <thead><tr><th scope="col">Name</th><th scope="col" class="num">Members</th><th scope="col">Description</th>
+                    <th scope="col">Updated</th></tr></thead>
                   <tbody>\(rows)</tbody>
                 </table>
                 """
@@ -90,7 +91,8 @@ enum SegmentViews {
         case .valid(_, let result)?:
             let members: HTML = sample.isEmpty ? .empty : "<h2>Sample members</h2>\(ProfileViews.summaryTable(sample))"
             preview = """
-                <div class="card" role="status"><p class="ok"><strong id="preview-count">\(result.count)</strong> \(result.count == 1 ? "profile matches" : "profiles match") now.</p></div>
+                <div class="card" role="status"><p class="ok"><strong id="preview-count">\(result.count)</strong>
+                  \(result.count == 1 ? "profile matches" : "profiles match") now.</p></div>
                 \(members)
                 """
         case nil:

@@ -2,7 +2,9 @@
 enum SignInView {
     static func page(notice: SignInNotice?, email: String, csrf: String, firstRun: Bool) -> HTML {
         let message: HTML = notice.map { n in
-            n.isError ? "<p class=\"notice error\" role=\"alert\" id=\"sign-in-error\">\(n.message)</p>" : "<p class=\"notice\" role=\"status\">\(n.message)</p>"
+            n.isError
+                ? "<p class=\"notice error\" role=\"alert\" id=\"sign-in-error\">\(n.message)</p>"
+                : "<p class=\"notice\" role=\"status\">\(n.message)</p>"
         } ?? .empty
         let described: HTML = notice == .failed ? #" aria-describedby="sign-in-error" aria-invalid="true""# : ""
         let first: HTML = firstRun ? """
