@@ -31,6 +31,8 @@ struct DashboardBrowserTests {
         let created = try await tailor(["users", "create", "mia@shop.test", "--role", "marketer", "--password-stdin"], in: dir,
                                        stdin: "browser test secret\n")
         #expect(created.status == 0, "\(created.stderr)")
+        let admin = try await tailor(["users", "create", "ada@shop.test", "--role", "admin", "--password-stdin"], in: dir, stdin: "browser admin secret\n")
+        #expect(admin.status == 0, "\(admin.stderr)")
 
         let port = 20_000 + Int.random(in: 0..<10_000)
         let server = tailorProcess(["serve", "--port", String(port)], in: dir, environment: ["TAILOR_ADMIN_KEY": "ak_b", "TAILOR_WRITE_KEY": "wk_b"])
@@ -138,6 +140,16 @@ struct DashboardBrowserTests {
         try await browser.wait("the sign-in page") { try await browser.bodyText().contains("You are signed out.") }
         try await browser.go(base + "/app/profiles")
         try await browser.wait("the sign-in page again") { try await browser.bodyText().contains("Sign in to continue.") }
+
+        // An admin sees the users page, with both users.
+        try await browser.type(try await browser.find("#email"), "ada@shop.test")
+        try await browser.type(try await browser.find("#password"), "browser admin secret" + WebDriver.enter)
+        try await browser.wait("the admin's profiles page") { try await browser.currentURL().hasSuffix("/app/profiles") }
+        try await browser.click(try await browser.find(#"a[href="/app/users"]"#))
+        try await browser.wait("the users page") { try await browser.bodyText().contains("mia@shop.test") }
+        try await shoot(browser, "users")
+        let adminErrors = try await browser.consoleErrors()
+        #expect(adminErrors.isEmpty, "the browser console reported errors: \(adminErrors)")
     }
 
     /// A screenshot of the page at a laptop's width and a phone's, then back to the laptop's.

@@ -148,3 +148,47 @@ struct DashboardSignInTests {
 enum DashboardSessionCookie {
     static let name = "tailor_session"
 }
+
+@Suite("Dashboard: users page")
+struct DashboardUsersPageTests {
+    @Test(arguments: TestBackend.available)
+    func adminsAddAndRemoveUsersOthersMayNot(_ backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            try await addDashboardUser(test.stores, "ada@shop.test", .admin)
+            try await addDashboardUser(test.stores, "mia@shop.test", .marketer)
+            try await makeDashboardApp(stores: test.stores).test(.router) { client in
+                var marketer = DashboardBrowser(client)
+                #expect(try await marketer.signIn("mia@shop.test").status == .seeOther)
+                #expect(!String(buffer: try await marketer.get("/app/profiles").body).contains(#"href="/app/users""#))
+                #expect(try await marketer.get("/app/users").status == .forbidden)
+                #expect(try await marketer.post("/app/users", [("email", "eve@shop.test"), ("role", "admin"), ("password", dashboardPassword)])
+                    .status == .forbidden)
+                #expect(try await marketer.post("/app/users/delete", [("email", "ada@shop.test")]).status == .forbidden)
+
+                var admin = DashboardBrowser(client)
+                #expect(try await admin.signIn("ada@shop.test").status == .seeOther)
+                let page = String(buffer: try await admin.get("/app/users").body)
+                #expect(page.contains(#"href="/app/users""#) && page.contains("mia@shop.test"))
+
+                let short = try await admin.post("/app/users", [("email", "Vic@Shop.test"), ("role", "viewer"), ("password", "short")])
+                #expect(short.status == .unprocessableContent)
+                let shortBody = String(buffer: short.body)
+                #expect(shortBody.contains("A password has 10 to 72 bytes.") && shortBody.contains(#"value="Vic@Shop.test""#))
+                #expect(!shortBody.contains("short\""), "the password is never sent back")
+                let added = try await admin.post("/app/users", [("email", "Vic@Shop.test"), ("role", "viewer"), ("password", dashboardPassword)])
+                #expect(added.headers[.location] == "/app/users?done=added")
+                #expect(try await test.stores.dashboard.dashboardUsers().map(\.email) == ["ada@shop.test", "mia@shop.test", "vic@shop.test"])
+                #expect(try await admin.post("/app/users", [("email", "vic@shop.test"), ("role", "admin"), ("password", dashboardPassword)])
+                    .status == .conflict)
+
+                // Removing a user ends their sessions at once; an admin cannot remove themselves here.
+                _ = try await admin.get("/app/users")
+                #expect(try await admin.post("/app/users/delete", [("email", "mia@shop.test")]).headers[.location] == "/app/users?done=removed")
+                #expect(try await marketer.get("/app/profiles").headers[.location] == "/app?notice=expired")
+                #expect(try await admin.post("/app/users/delete", [("email", "ada@shop.test")]).status == .forbidden)
+                #expect(try await admin.post("/app/users/delete", [("email", "nobody@shop.test")]).status == .notFound)
+                #expect(try await test.stores.dashboard.dashboardUsers().map(\.email) == ["ada@shop.test", "vic@shop.test"])
+            }
+        }
+    }
+}

@@ -44,6 +44,8 @@ enum DashboardAssets {
         label { display: block; font-weight: 600; margin: .75rem 0 .25rem; }
         input[type=text], input[type=email], input[type=password], input[type=search], textarea {
           width: 100%; max-width: 40rem; font: inherit; padding: .5rem .6rem; border: 1px solid #9aa3b2; border-radius: 6px; background: #fff; }
+        select { font: inherit; padding: .45rem .5rem; border: 1px solid #9aa3b2; border-radius: 6px; background: #fff; }
+        td form { margin: 0; }
         textarea { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; min-height: 8rem; }
         [aria-invalid="true"] { border-color: var(--bad); }
         button, .button { font: inherit; padding: .5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent);

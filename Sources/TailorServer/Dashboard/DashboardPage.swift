@@ -1,15 +1,18 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import TailorCore
 
 /// The frame every dashboard page shares: the document, the skip link, the navigation, the signed-in user
 /// with the sign-out form, and the headers every page is sent with.
 enum DashboardPage {
     enum Section: String, CaseIterable, Sendable {
-        case profiles, segments
+        case profiles, segments, users
 
-        var title: String { self == .profiles ? "Profiles" : "Segments" }
+        var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
         var path: String { "/app/" + rawValue }
+        /// What a role must be allowed to see the section in the navigation.
+        var action: DashboardAction { self == .users ? .manageUsers : .read }
     }
 
     /// No inline script or style, nothing from another origin, never framed, never cached, no referrer
@@ -29,7 +32,7 @@ enum DashboardPage {
     static func document(title: String, session: DashboardSession? = nil, active: Section? = nil, main: HTML, scripts: [String] = []) -> HTML {
         let nav: HTML
         if let session {
-            let links = Section.allCases.map { section -> HTML in
+            let links = Section.allCases.filter { session.may($0.action) }.map { section -> HTML in
                 let current: HTML = section == active ? #" aria-current="page""# : ""
                 return "<li><a href=\"\(section.path)\"\(current)>\(section.title)</a></li>"
             }

@@ -11,6 +11,7 @@ enum DashboardRoutes {
         let profiles = ProfileService(stores: stores)
         SignInController(gate: gate).addRoutes(to: router)
         ProfilePagesController(gate: gate, profiles: profiles).addRoutes(to: router)
+        UserPagesController(gate: gate).addRoutes(to: router)
         SegmentPagesController(gate: gate, segments: SegmentService(stores: stores, clock: clock), profiles: profiles).addRoutes(to: router)
     }
 }
