@@ -58,15 +58,16 @@ struct DashboardBrowserTests {
         #expect(batch.status == 200, "\(batch.body)")
 
         let (driverProcess, browser) = try await WebDriver.start(port: port + 1)
-        defer { driverProcess.terminate() }
         do {
             try await run(browser, base: base)
         } catch {
             try? await browser.screenshot(to: Self.output.appendingPathComponent("failure.png"))
             await browser.quit()
+            await WebDriver.stop(driverProcess, base: browser.base)
             throw error
         }
         await browser.quit()
+        await WebDriver.stop(driverProcess, base: browser.base)
     }
 
     func run(_ browser: WebDriver, base: String) async throws {

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A W3C WebDriver client over plain HTTP (curl) to Debian's chromedriver driving headless Chromium.
 /// Just what the dashboard's browser test needs: pages, elements, keys, scripts, window sizes, screenshots.
 struct WebDriver: Sendable {
@@ -113,6 +117,14 @@ struct WebDriver: Sendable {
     }
 
     func quit() async { _ = try? await command("DELETE", "") }
+
+    /// Stops a chromedriver started by ``start(port:)``: its shutdown command, then SIGKILL if it is still there
+    /// (a child of the test process inherits its blocked signals, so SIGTERM may never arrive).
+    static func stop(_ process: Process, base: String) async {
+        _ = try? await request("GET", base + "/shutdown")
+        for _ in 0..<20 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
 
     /// An HTTP request through curl (no URLSession on every Linux toolchain): status and the JSON `value`.
     static func request(_ method: String, _ url: String, _ body: [String: Any]? = nil) async throws -> (Int, Any?) {
