@@ -20,6 +20,8 @@ public struct ServerSettings: Sendable {
     /// What campaign sends and template previews use, when mail is configured (`TAILOR_MAIL_FROM`); without
     /// it no campaign runner runs and previews show placeholder links.
     public var campaigns: CampaignSettings? = nil
+    /// The dashboard under `/app` (cookies, session lifetime, bcrypt cost).
+    public var dashboard = DashboardSettings()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -89,8 +91,7 @@ public func buildRouter(
         .addRoutes(to: router)
     // The admin API: every route of this group needs the secret key.
     let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys))
-    ProfilesController(profiles: stores.profiles, events: stores.events, computedTraits: stores.computedTraits, segments: stores.segments,
-                       consent: stores.consent).addRoutes(to: admin)
+    ProfilesController(profiles: stores.profiles, events: stores.events, service: ProfileService(stores: stores)).addRoutes(to: admin)
     SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock))
         .addRoutes(to: admin)
     RecommendationsController(service: RecommendationService(stores: stores),
@@ -102,6 +103,7 @@ public func buildRouter(
         .addRoutes(to: admin)
     CampaignsController(service: campaigns).addRoutes(to: admin)
     ConsentController(service: ConsentService(stores: stores, clock: clock)).addRoutes(to: admin)
+    DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     if let campaignSettings = settings.campaigns {
         EmailWebVersionController(links: campaignSettings.composer.links, campaigns: campaigns, settings: campaignSettings).addRoutes(to: router)

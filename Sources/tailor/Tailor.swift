@@ -21,6 +21,7 @@ struct Tailor: AsyncParsableCommand {
             JourneyCommand.self,
             ReportCommand.self,
             StatsCommand.self,
+            UsersCommand.self,
         ]
     )
 }

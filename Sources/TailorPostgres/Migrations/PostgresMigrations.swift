@@ -188,5 +188,6 @@ enum PostgresMigrations {
         campaigns,
         consent,
         journeys,
+        dashboard,
     ]
 }

@@ -143,6 +143,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("0006_campaigns") { db in try db.execute(sql: SQLiteMigrations.campaigns) }
         migrator.registerMigration("0007_consent") { db in try db.execute(sql: SQLiteMigrations.consent) }
         migrator.registerMigration("0008_journeys") { db in try db.execute(sql: SQLiteMigrations.journeys) }
+        migrator.registerMigration("0009_dashboard") { db in try db.execute(sql: SQLiteMigrations.dashboard) }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TailorCore
+import TailorEngine
 import TailorStore
 
 /// The admin API for profiles (secret key, `Authorization: Bearer`).
@@ -10,21 +11,20 @@ import TailorStore
 struct ProfilesController: Sendable {
     let profiles: any ProfileStore
     let events: any EventStore
-    let computedTraits: any ComputedTraitStore
-    let segments: any SegmentStore
-    let consent: any ConsentStore
+    let service: ProfileService
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.get("/v1/profiles/:id") { request, context in
-            let reference = try Self.reference(context)
-            guard let view = try await profiles.profile(reference) else { throw APIError.notFound }
-            let merges = try await profiles.merges(into: view.id)
-            var body = ProfileJSON.profile(view, merges: merges)
-            ProfileJSON.addComputedTraits(try await computedTraits.computedTraits(of: view.id), to: &body)
-            body["segments"] = try await Self.memberships(of: view.id, in: segments)
-            body["rfm"] = ProfileJSON.rfm(try await segments.rfmScore(of: view.id))
+            // The same engine call as the dashboard's profile page, so page and API agree.
+            guard let details = try await service.details(try Self.reference(context)) else { throw APIError.notFound }
+            var body = ProfileJSON.profile(details.view, merges: details.merges)
+            ProfileJSON.addComputedTraits(details.computedTraits, to: &body)
+            body["segments"] = .array(details.segments.map { m in
+                .object(["id": .string(m.segmentId), "name": m.segmentName.map { .string($0) } ?? .null, "since": ProfileJSON.time(m.since)])
+            })
+            body["rfm"] = ProfileJSON.rfm(details.rfm)
             var decisions: JSONObject = [:]
-            for (purpose, entry) in ConsentLedger.current(try await consent.consentHistory(of: view.id)) {
+            for (purpose, entry) in details.consent {
                 decisions[purpose.rawValue] = .object(["status": .string(entry.status.rawValue), "at": ProfileJSON.time(entry.at),
                                                        "expires_at": ProfileJSON.time(entry.expiresAt)])
             }
@@ -46,21 +46,6 @@ struct ProfilesController: Sendable {
             if events.count == limit, let last = events.last { body["next"] = .string(String(last.sequence)) }
             return JSONResponse.make(.object(body))
         }
-    }
-
-    /// The segments a profile is in, each with its name and since when (its latest entry).
-    static func memberships(of profile: ProfileID, in segments: any SegmentStore) async throws -> JSONValue {
-        let current = Set(try await segments.memberships(of: profile))
-        guard !current.isEmpty else { return .array([]) }
-        var since: [String: MembershipChange] = [:]
-        for change in try await segments.membershipHistory(segment: nil, profile: profile, limit: 10_000)
-        where change.entered && current.contains(change.segmentId) && since[change.segmentId] == nil {
-            since[change.segmentId] = change  // newest first: the latest entry
-        }
-        return .array(current.sorted().map { id in
-            .object(["id": .string(id), "name": since[id].map { .string($0.segmentName) } ?? .null,
-                     "since": ProfileJSON.time(since[id]?.at)])
-        })
     }
 
     /// The profile named by a route parameter (`id` unless told).

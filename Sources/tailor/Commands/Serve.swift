@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
         var limits = MessageDecoder.Limits()
         limits.maxFutureSkew = TimeInterval(settings.maxFutureSeconds)
         var serverSettings = ServerSettings(host: settings.host, port: settings.port, keys: keys, limits: limits)
+        var dashboard = DashboardService.Options()
+        dashboard.sessionLifetime = TimeInterval(settings.dashboardSessionHours * 3600)
+        serverSettings.dashboard = DashboardSettings(secureCookies: settings.dashboardSecureCookies, options: dashboard)
         let mail = try MailSetup(settings: settings, runtime: runtime, logger: logger)
         serverSettings.mailTracking = mail?.engagement
         // Campaigns are sent by this server when it knows their sender.
@@ -56,6 +59,7 @@ struct Serve: AsyncParsableCommand {
             stores: runtime.stores, ingest: ingest, clock: runtime.clock, metrics: registry, services: mail?.services ?? [], logger: logger,
             onServerRunning: { port in
                 Console.note("tailor is listening on http://\(settings.host):\(port) (database \(Self.redacted(settings.databaseURL)))")
+                Console.note("dashboard: http://\(settings.host):\(port)/app")
             })
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

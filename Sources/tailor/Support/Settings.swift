@@ -68,6 +68,10 @@ struct Settings: Sendable {
     /// Names of traits and properties to treat as personal beside Tailor's list (`TAILOR_PERSONAL_FIELDS`,
     /// comma-separated; see `PersonalDataPolicy`).
     var personalFields: [String] = []
+    /// Dashboard cookies are `Secure` when Tailor is reached over HTTPS (`TAILOR_PUBLIC_URL`), unless
+    /// `TAILOR_DASHBOARD_SECURE_COOKIES` (true/false) says otherwise; sessions last `TAILOR_DASHBOARD_SESSION_HOURS`.
+    var dashboardSecureCookies = false
+    var dashboardSessionHours = 12
 
     init(config: ConfigReader, defaultDatabase: String) throws {
         databaseURL = config.string(forKey: "tailor.database.url", default: defaultDatabase)
@@ -103,6 +107,11 @@ struct Settings: Sendable {
         maxFutureSeconds = config.int(forKey: "tailor.max.future.seconds", default: maxFutureSeconds)
         personalFields = config.string(forKey: "tailor.personal.fields", default: "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let secure = config.string(forKey: "tailor.dashboard.secure.cookies", default: publicURL.hasPrefix("https://") ? "true" : "false")
+        guard secure == "true" || secure == "false" else { throw ValidationError("TAILOR_DASHBOARD_SECURE_COOKIES is true or false") }
+        dashboardSecureCookies = secure == "true"
+        dashboardSessionHours = config.int(forKey: "tailor.dashboard.session.hours", default: dashboardSessionHours)
+        guard (1...720).contains(dashboardSessionHours) else { throw ValidationError("TAILOR_DASHBOARD_SESSION_HOURS must be 1...720") }
         guard maxFutureSeconds >= 0 else { throw ValidationError("TAILOR_MAX_FUTURE_SECONDS must be 0 or more") }
         guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("TAILOR_PORT / --port must be 0...65535") }
     }
