@@ -24,6 +24,9 @@ public struct JourneyService: Sendable {
             throw RequestError(.invalid, "a journey needs a name of 1 to 200 characters", field: "name")
         }
         let id = SegmentDefinition.slug(name)
+        guard SegmentDefinition.isValidID(id) else {
+            throw RequestError(.invalid, "a journey's name needs letters or digits (its id is the name in lower case with dashes)", field: "name")
+        }
         let definition: JourneyDefinition
         do {
             definition = try JourneyDefinition(json: json, id: id, name: name)
@@ -83,5 +86,29 @@ public struct JourneyService: Sendable {
         try await stores.journeys.setJourneyState(j.id, state, at: clock.now())
         j.state = state
         return j
+    }
+}
+
+extension JourneyService {
+    /// A journey with its runs counted, as the API and `journey show --json` print it.
+    public struct Status: Sendable {
+        public var journey: JourneyRecord
+        public var counts: JourneyCounts
+
+        /// `{"id", "name", "state", "definition", "counts": {"waiting_at_step": [n per step], "completed", "exited": {reason: n}}}`.
+        public var json: JSONObject {
+            var waiting: [JSONValue] = []
+            for i in journey.definition.steps.indices { waiting.append(.number(Double(counts.activeAtStep[i] ?? 0))) }
+            var exited: JSONObject = [:]
+            for (reason, n) in counts.exited { exited[reason] = .number(Double(n)) }
+            return ["id": .string(journey.id), "name": .string(journey.name), "state": .string(journey.state.rawValue),
+                    "definition": journey.definition.json,
+                    "counts": .object(["waiting_at_step": .array(waiting), "completed": .number(Double(counts.completed)), "exited": .object(exited)])]
+        }
+    }
+
+    public func status(_ idOrName: String) async throws -> Status {
+        let (j, counts) = try await counts(idOrName)
+        return Status(journey: j, counts: counts)
     }
 }

@@ -2525,6 +2525,384 @@ enum OpenAPIDocument {
     ]
    }
   },
+  "/v1/journeys": {
+   "get": {
+    "summary": "Journeys with their runs counted",
+    "tags": [
+     "journeys"
+    ],
+    "operationId": "listJourneys",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "journeys",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "summary": "Create a journey from a definition or a seed template",
+    "tags": [
+     "journeys"
+    ],
+    "operationId": "createJourney",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "created",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/JourneyStatus"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed body",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "unknown email template or seed journey",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "exists",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "invalid definition (the path names the place)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/JourneyRequest"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/journeys/{id}": {
+   "get": {
+    "summary": "A journey's definition and its runs counted per step",
+    "tags": [
+     "journeys"
+    ],
+    "operationId": "getJourney",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the journey",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/JourneyStatus"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such journey",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the journey's id or name",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/journeys/{id}/pause": {
+   "post": {
+    "summary": "Pause a journey",
+    "tags": [
+     "journeys"
+    ],
+    "operationId": "pauseJourney",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the journey",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/JourneyStatus"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such journey",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "the journey is archived",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the journey's id or name",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/journeys/{id}/resume": {
+   "post": {
+    "summary": "Resume a journey",
+    "tags": [
+     "journeys"
+    ],
+    "operationId": "resumeJourney",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the journey",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/JourneyStatus"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such journey",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "the journey is archived",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the journey's id or name",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/journeys/{id}/archive": {
+   "post": {
+    "summary": "Archive a journey and end its runs",
+    "tags": [
+     "journeys"
+    ],
+    "operationId": "archiveJourney",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the journey",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/JourneyStatus"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such journey",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "the journey is archived",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the journey's id or name",
+      "required": true
+     }
+    ]
+   }
+  },
   "/v1/campaigns/{id}/schedule": {
    "post": {
     "summary": "Schedule a campaign",
@@ -3399,6 +3777,84 @@ enum OpenAPIDocument {
      },
      "click_to_open_rate": {
       "type": "number"
+     }
+    }
+   },
+   "JourneyRequest": {
+    "type": "object",
+    "required": [
+     "name"
+    ],
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "definition": {
+      "type": "object",
+      "description": "the journey's definition (docs/JOURNEYS.md); or from_template"
+     },
+     "from_template": {
+      "type": "string",
+      "enum": [
+       "abandoned-cart",
+       "welcome",
+       "post-purchase"
+      ]
+     },
+     "params": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "string"
+      }
+     }
+    }
+   },
+   "JourneyStatus": {
+    "type": "object",
+    "required": [
+     "id",
+     "name",
+     "state",
+     "definition",
+     "counts"
+    ],
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "name": {
+      "type": "string"
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "active",
+       "paused",
+       "archived"
+      ]
+     },
+     "definition": {
+      "type": "object"
+     },
+     "counts": {
+      "type": "object",
+      "properties": {
+       "waiting_at_step": {
+        "type": "array",
+        "items": {
+         "type": "integer"
+        }
+       },
+       "completed": {
+        "type": "integer"
+       },
+       "exited": {
+        "type": "object",
+        "additionalProperties": {
+         "type": "integer"
+        }
+       }
+      }
      }
     }
    }

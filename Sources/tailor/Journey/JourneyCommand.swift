@@ -81,8 +81,9 @@ struct JourneyListCommand: AsyncParsableCommand {
             let all = try await service.list()
             var items: [JSONValue] = []
             for j in all {
-                let (_, counts) = try await service.counts(j.id)
-                if json { items.append(.object(JourneyText.json(j, counts))) } else {
+                let status = try await service.status(j.id)
+                let counts = status.counts
+                if json { items.append(.object(status.json)) } else {
                     print("\(j.id)\t\(j.state.rawValue)\tactive \(counts.activeAtStep.values.reduce(0, +))\t\(JourneyText.summary(j.definition))")
                 }
             }
@@ -102,9 +103,10 @@ struct JourneyShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withCampaignRuntime(global) { runtime in
-            let (j, counts) = try await JourneyService(stores: runtime.stores, clock: runtime.clock).counts(name)
+            let status = try await JourneyService(stores: runtime.stores, clock: runtime.clock).status(name)
+            let (j, counts) = (status.journey, status.counts)
             if json {
-                print(JSONWriter.string(.object(JourneyText.json(j, counts))))
+                print(JSONWriter.string(.object(status.json)))
                 return
             }
             print("journey \(j.id) (\(j.name)): \(j.state.rawValue)")
@@ -191,14 +193,5 @@ enum JourneyText {
         case .send(let template, let transactional): "send \(template)\(transactional ? " (transactional)" : "")"
         case .exit: "exit"
         }
-    }
-
-    static func json(_ j: JourneyRecord, _ counts: JourneyCounts) -> JSONObject {
-        var steps: [JSONValue] = []
-        for i in j.definition.steps.indices { steps.append(.number(Double(counts.activeAtStep[i] ?? 0))) }
-        var exited: JSONObject = [:]
-        for (reason, n) in counts.exited { exited[reason] = .number(Double(n)) }
-        return ["id": .string(j.id), "name": .string(j.name), "state": .string(j.state.rawValue), "definition": j.definition.json,
-                "counts": .object(["waiting_at_step": .array(steps), "completed": .number(Double(counts.completed)), "exited": .object(exited)])]
     }
 }
