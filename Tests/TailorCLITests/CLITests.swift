@@ -79,6 +79,13 @@ struct CLITests {
         let delivered = try #require(campaignLine.firstRange(of: "delivered ").map { Int(campaignLine[$0.upperBound...].prefix { $0.isNumber }) } ?? nil)
         let mail = dir.appendingPathComponent("tailor-demo-mail")
         #expect(delivered > 0 && emlFiles(mail).count == delivered, "\(campaignLine)")
+        // The seed journeys ran over the shop's last day: their emails in their own folder, each journey counted.
+        let journeyLine = try #require(demo.stdout.split(separator: "\n").first { $0.hasPrefix("journeys (") }, "\(demo.stdout)")
+        let journeyMail = try #require(journeyLine.firstRange(of: "steps ran, ").map { Int(journeyLine[$0.upperBound...].prefix { $0.isNumber }) } ?? nil)
+        #expect(emlFiles(mail.appendingPathComponent("journeys")).count == journeyMail, "\(journeyLine)")
+        #expect(["abandoned-cart", "welcome", "post-purchase"].allSatisfy { id in
+            demo.stdout.split(separator: "\n").contains { $0.hasPrefix("  \(id) ") && $0.contains("waiting per step") }
+        }, "\(demo.stdout)")
         let bySegment = demo.stdout.split(separator: "\n").filter { $0.hasSuffix(" members") }
         #expect(bySegment.count == 7 && bySegment.contains { $0.contains("lapsed") }, "\(demo.stdout)")
         let opened = try #require(demo.stdout.split(separator: "\n").first { $0.hasPrefix("Open one: ") })

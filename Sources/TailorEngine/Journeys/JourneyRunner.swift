@@ -27,20 +27,22 @@ public struct JourneyRunner: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             var next: Date?
             do {
-                _ = wakeups.take()
+                let told = wakeups.take()
                 while try await service.runDue(settings: settings) > 0 {}
-                next = try await service.stores.journeys.nextJourneyDue()
+                next = [try await service.stores.journeys.nextJourneyDue(), told].compactMap { $0 }.min()
             } catch is CancellationError {
                 return
             } catch {
                 logger.error("journey run failed", metadata: ["error": "\(String(describing: type(of: error)))"])
             }
             let now = service.clock.now()
-            let sleep = min(next.map { max(0, $0.timeIntervalSince(now)) } ?? .infinity, Double(interval.components.seconds))
+            // A due time told but not yet found (its transaction was committing) is looked at again shortly.
+            let sleep = min(next.map { max(0.01, $0.timeIntervalSince(now)) } ?? .infinity, Double(interval.components.seconds))
+            let wake = now.addingTimeInterval(sleep)
             // Wakes at the earliest of: the next due time, a new due time from the trigger step, the interval.
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(sleep * 1000))) } }
-                group.addTask { await wakeups.wait() }
+                group.addTask { await wakeups.wait(until: wake) }
                 await group.next()
                 group.cancelAll()
             }

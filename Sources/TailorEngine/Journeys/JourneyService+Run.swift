@@ -78,7 +78,8 @@ extension JourneyService {
             }
             guard let loader else { return .failure(SkipError(SkipReason.renderFailed)) }
             if prepared[template] == nil {
-                prepared[template] = try await TemplateService(stores: stores, clock: service.clock)
+                // A template deleted or broken since the journey was saved ends the run, not the runner.
+                prepared[template] = try? await TemplateService(stores: stores, clock: service.clock)
                     .prepare(template, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url))
             }
             guard let email = prepared[template] else { return .failure(SkipError(SkipReason.renderFailed)) }

@@ -104,36 +104,53 @@ public final class JourneyTriggerStep: EventStep {
 }
 
 /// Due times set by the trigger step, for the runner to wake at (in-process; other processes find runs at
-/// their next look).
+/// their next look). The runner says until when it sleeps; only an earlier due time wakes it, so a busy
+/// ingest of carts due minutes from now does not wake it on every batch.
 public final class JourneyWakeups: Sendable {
-    private let state = Mutex<(earliest: Date?, waiter: CheckedContinuation<Void, Never>?)>((nil, nil))
+    private struct State {
+        var earlier = false
+        /// The earliest due time told since the runner last took it.
+        var told: Date?
+        var sleepsUntil: Date?
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     /// A run is due at `date`: wakes a runner sleeping past it.
     public func due(_ date: Date) {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            s.earliest = min(s.earliest ?? date, date)
+            guard date < (s.sleepsUntil ?? .distantFuture) else { return nil }
+            s.told = min(s.told ?? date, date)
+            s.earlier = true
             defer { s.waiter = nil }
             return s.waiter
         }
         waiter?.resume()
     }
 
-    /// Takes the earliest due time told since the last call.
+    /// The earliest due time told since the last call. The trigger step tells it before its transaction
+    /// commits, so the runner may not find the run yet: it looks again at that time instead of sleeping on.
     func take() -> Date? {
         state.withLock { s in
-            defer { s.earliest = nil }
-            return s.earliest
+            defer { s.told = nil }
+            return s.told
         }
     }
 
-    /// Waits until told of a due time (returns at once if one was told and not taken), or cancelled.
-    func wait() async {
+    /// Waits until told of a due time before `until`, or cancelled (returns at once if one was told since the
+    /// last wait began).
+    func wait(until: Date) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let ready = state.withLock { s -> Bool in
-                    if s.earliest != nil { return true }
+                    if s.earlier {
+                        s.earlier = false
+                        return true
+                    }
+                    s.sleepsUntil = until
                     s.waiter?.resume()
                     s.waiter = c
                     return false
@@ -146,6 +163,10 @@ public final class JourneyWakeups: Sendable {
                 return s.waiter
             }
             waiter?.resume()
+        }
+        state.withLock { s in
+            s.sleepsUntil = nil
+            s.earlier = false
         }
     }
 }

@@ -18,8 +18,9 @@ extension SQLiteDatabase {
                     case .read(let query):
                         rows = try Row.fetchAll(db, sql: query.sql, arguments: arguments(query.values)).map(Self.stepRow)
                     case .write(let statements):
+                        // Writes repeat the same text (one INSERT per row): prepared once per connection.
                         for statement in statements {
-                            try db.execute(sql: statement.sql, arguments: arguments(statement.values))
+                            try db.cachedStatement(sql: statement.sql).execute(arguments: arguments(statement.values))
                         }
                         rows = []
                     case .done:

@@ -41,6 +41,7 @@ struct Demo: AsyncParsableCommand {
         let progress = Console.Progress("loading customers")
         let outcome: DemoLoader.Outcome
         do {
+            try await createJourneys(runtime)
             outcome = try await DemoLoader(ingest: ingest, products: runtime.stores.products).load(shop) { progress.update($0, $1) }
         } catch {
             loop.cancel()
@@ -62,6 +63,7 @@ struct Demo: AsyncParsableCommand {
         print("")
         await Self.showModels(runtime: runtime, settings: settings, shop: shop)
         do {
+            try await runJourneys(runtime, settings: settings)
             try await sendCampaign(runtime, settings: settings)
         } catch {
             await runtime.close()

@@ -1,0 +1,46 @@
+import Foundation
+import TailorCore
+import TailorEngine
+import TailorMail
+import TailorStore
+
+extension Demo {
+    /// The seed journeys, created before the shop is loaded so that its last day's events start runs as they
+    /// are stored (older events start none: docs/JOURNEYS.md).
+    func createJourneys(_ runtime: Runtime) async throws {
+        let service = JourneyService(stores: runtime.stores, clock: runtime.clock)
+        for template in JourneyTemplates.all {
+            try await service.create(name: nil, fromTemplate: template.id, parameters: [:])
+        }
+    }
+
+    /// Runs the journeys' due steps, delivers their emails into `journeys/` of the demo's mail folder, and
+    /// prints each journey's runs per step.
+    func runJourneys(_ runtime: Runtime, settings: Settings) async throws {
+        let stores = runtime.stores
+        let service = JourneyService(stores: stores, clock: runtime.clock)
+        let journeySettings = try runtime.campaignSettings(from: try settings.mailFrom.map { try MailAddress(parsing: $0) }
+            ?? MailAddress("news@shop.example.com", name: "Demo Shop"))
+        var steps = 0
+        while true {
+            let n = try await service.runDue(settings: journeySettings)
+            steps += n
+            if n == 0 { break }
+        }
+        let folder = Self.mailFolder + "/journeys"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var configuration = OutboxWorker.Configuration(workerID: "demo")
+        configuration.consent = runtime.deliveryConsent
+        let delivered = try await OutboxWorker(store: stores.mail, configuration: configuration, clock: runtime.clock)
+            .drain(using: try FileSink(directory: URL(fileURLWithPath: folder)))
+        print("")
+        print("journeys (`tailor journey show NAME`): \(steps) steps ran, \(delivered.sent) emails delivered into \(folder)/")
+        for journey in try await service.list() {
+            let status = try await service.status(journey.id)
+            let waiting = journey.definition.steps.indices.map { "\(status.counts.activeAtStep[$0] ?? 0)" }.joined(separator: "/")
+            let exited = status.counts.exited.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            print("  \(journey.id.padding(toLength: 16, withPad: " ", startingAt: 0)) waiting per step \(waiting); completed \(status.counts.completed)"
+                  + (exited.isEmpty ? "" : "; ended: \(exited)"))
+        }
+    }
+}
