@@ -128,3 +128,49 @@ struct JourneyTests {
         }
     }
 }
+
+@Suite("Win-back journey")
+struct WinBackJourneyTests {
+    let t0 = Date(millisecondsSince1970: 1_780_000_000_000)
+
+    /// Entering the segment starts the run; the code is set as a trait before the email that shows it; the
+    /// reminder follows the wait unless an order ends the run first.
+    @Test(arguments: TestBackend.available)
+    func enteringASegmentSendsAUniqueCodeAndTheReminderStopsAtAnOrder(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let clock = ManualClock(t0)
+            test.stores.segments.useSegmentClock(clock)
+            test.stores.installEventSteps()
+            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
+            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
+            let segments = SegmentService(stores: test.stores, clock: clock)
+            _ = try await segments.define(name: "Sleepy", condition: try Condition(text: "profile.last_activity more than 1 hour ago"))
+            let journeys = JourneyService(stores: test.stores, clock: clock)
+            await #expect(throws: RequestError.self) {
+                try await journeys.create(name: "Nope", fromTemplate: "win-back", parameters: ["segment": "missing"])
+            }
+            try await journeys.create(name: "Win back", fromTemplate: "win-back", parameters: ["segment": "sleepy", "wait": "1d"])
+            _ = try await test.database.ingest([.identify(userId: "u1", traits: ["email": "ana@example.test", "first_name": "Ana"], at: t0, messageId: "i1"),
+                                                .identify(userId: "u2", traits: ["email": "bo@example.test"], at: t0, messageId: "i2"),
+                                                .track("Viewed", userId: "u1", at: t0, messageId: "v1"), .track("Viewed", userId: "u2", at: t0, messageId: "v2")],
+                                               planner: IngestPlanner())
+            clock.advance(by: 2 * 3600)
+            _ = try await segments.runDueTimers()  // both fall asleep: Segment Entered starts their runs
+            #expect(try await journeys.runDue(settings: settings) == 6)  // each: the code, the email, the wait
+            let u1 = try #require(try await test.database.profile(.identity(Identity(.user, "u1"))))
+            let code = try #require(u1.traits["winback_code"]?.stringValue)
+            #expect(code.count == 10)
+            let u2 = try #require(try await test.database.profile(.identity(Identity(.user, "u2"))))
+            #expect(u2.traits["winback_code"]?.stringValue != code)
+            let claimed = try await test.stores.outbox.claim(limit: 10, worker: "w", lease: .seconds(60), at: clock.now())
+            let ana = try #require(claimed.first { $0.profileID == u1.id })
+            #expect(String(decoding: ana.data, as: UTF8.self).contains(code))
+            // u1 orders; a day later only u2 gets the reminder.
+            _ = try await test.database.ingest([.track("Order Completed", userId: "u1", at: t0 + 3 * 3600, messageId: "o1")], planner: IngestPlanner())
+            clock.advance(by: 86_400)
+            #expect(try await journeys.runDue(settings: settings) == 1)
+            let (_, counts) = try await journeys.counts("win-back")
+            #expect(counts.completed == 1 && counts.exited == ["goal": 1])
+        }
+    }
+}

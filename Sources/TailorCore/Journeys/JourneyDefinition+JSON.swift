@@ -22,10 +22,34 @@ extension JourneyDefinition {
             throw JourneyDefinitionError(key, "unknown field")
         }
         guard case .object(let t)? = o["trigger"] else { throw JourneyDefinitionError("trigger", "is required: an object") }
-        guard let event = t["event"]?.stringValue, !event.isEmpty else { throw JourneyDefinitionError("trigger.event", "is required: an event name") }
-        var trigger = Trigger(event: event)
-        for key in t.keys where !["event", "not_followed_by", "within", "key"].contains(key) {
+        for key in t.keys where !["event", "where", "segment_entered", "segment_exited", "not_followed_by", "within", "key"].contains(key) {
             throw JourneyDefinitionError("trigger.\(key)", "unknown field")
+        }
+        var trigger: Trigger
+        let segmentForms = [("segment_entered", TailorEvent.segmentEntered), ("segment_exited", TailorEvent.segmentExited)].filter { t[$0.0] != nil }
+        if let (field, event) = segmentForms.first {
+            guard segmentForms.count == 1, t["event"] == nil, t["where"] == nil else {
+                throw JourneyDefinitionError("trigger.\(field)", "goes alone: not with event, where or the other segment trigger")
+            }
+            guard let id = t[field]?.stringValue, !id.isEmpty else { throw JourneyDefinitionError("trigger.\(field)", "expected a segment id") }
+            do {
+                trigger = Trigger(event: event, filter: try .segment(id, event: event))
+            } catch {
+                throw JourneyDefinitionError("trigger.\(field)", "expected a segment id")
+            }
+        } else {
+            guard let event = t["event"]?.stringValue, !event.isEmpty else {
+                throw JourneyDefinitionError("trigger.event", "is required: an event name (or segment_entered, segment_exited)")
+            }
+            trigger = Trigger(event: event)
+            if let w = t["where"], w != .null {
+                guard let text = w.stringValue else { throw JourneyDefinitionError("trigger.where", "expected conditions on the event's properties") }
+                do {
+                    trigger.filter = try TriggerFilter(event: event, text: text)
+                } catch {
+                    throw JourneyDefinitionError("trigger.where", "\(error)")
+                }
+            }
         }
         if let b = t["not_followed_by"] {
             guard let s = b.stringValue, !s.isEmpty else { throw JourneyDefinitionError("trigger.not_followed_by", "expected an event name") }
@@ -78,11 +102,20 @@ extension JourneyDefinition {
                     transactional = b
                 }
                 steps.append(.send(template: template, transactional: transactional))
+            } else if let set = so["set_trait"] {
+                guard case .object(let setObject) = set, let name = setObject["name"]?.stringValue, !name.isEmpty, !name.utf8.contains(0) else {
+                    throw JourneyDefinitionError("\(path).set_trait", "expected {\"name\": TRAIT, \"value\": VALUE} or {\"name\": TRAIT, \"code\": true}")
+                }
+                switch (setObject["value"], setObject["code"]) {
+                case (let value?, nil): steps.append(.setTrait(name: name, value: value))
+                case (nil, .bool(true)?): steps.append(.setTrait(name: name, value: nil))
+                default: throw JourneyDefinitionError("\(path).set_trait", "give either value or \"code\": true")
+                }
             } else if so["exit"] != nil {
                 steps.append(.exit)
                 if i != list.count - 1 { throw JourneyDefinitionError("steps[\(i + 1)]", "is unreachable: it follows an exit") }
             } else {
-                throw JourneyDefinitionError(path, "expected one of wait, send, exit")
+                throw JourneyDefinitionError(path, "expected one of wait, send, set_trait, exit")
             }
         }
         self.init(id: id, name: name, trigger: trigger, goal: goal, reentry: reentry, steps: steps)
@@ -91,6 +124,7 @@ extension JourneyDefinition {
     /// The JSON form, as stored and shown.
     public var json: JSONValue {
         var t: JSONObject = ["event": .string(trigger.event)]
+        if let filter = trigger.filter { t["where"] = .string(filter.text) }
         if let b = trigger.notFollowedBy { t["not_followed_by"] = .string(b) }
         if let w = trigger.within { t["within"] = .string(DurationText.format(w)) }
         switch trigger.key {
@@ -108,6 +142,8 @@ extension JourneyDefinition {
             switch step {
             case .wait(let d): .object(["wait": .string(DurationText.format(d))])
             case .send(let template, let transactional): .object(["send": .object(["template": .string(template), "transactional": .bool(transactional)])])
+            case .setTrait(let name, let value?): .object(["set_trait": .object(["name": .string(name), "value": value])])
+            case .setTrait(let name, nil): .object(["set_trait": .object(["name": .string(name), "code": .bool(true)])])
             case .exit: .object(["exit": .bool(true)])
             }
         })

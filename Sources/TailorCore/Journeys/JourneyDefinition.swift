@@ -30,12 +30,47 @@ public struct JourneyDefinition: Sendable, Hashable {
         public var within: TimeInterval?
         /// What a run is kept per: the profile, or a property of the trigger event (`cart_id`).
         public var key: Key
+        /// Conditions on the trigger event's properties, in the condition language's `where` form
+        /// (`total >= 100 and currency = "USD"`); nil: every such event.
+        public var filter: TriggerFilter?
 
-        public init(event: String, notFollowedBy: String? = nil, within: TimeInterval? = nil, key: Key = .profile) {
+        public init(event: String, notFollowedBy: String? = nil, within: TimeInterval? = nil, key: Key = .profile, filter: TriggerFilter? = nil) {
             self.event = event
             self.notFollowedBy = notFollowedBy
             self.within = within
             self.key = key
+            self.filter = filter
+        }
+
+        /// Whether a stored message starts (or restarts) a run.
+        public func matches(_ message: Message) -> Bool {
+            guard message.eventName == event else { return false }
+            return filter?.holds(for: message) ?? true
+        }
+    }
+
+    /// A trigger's conditions on its event's properties, kept as written and compiled once.
+    public struct TriggerFilter: Sendable, Hashable {
+        /// As written: `total >= 100 and currency = "USD"`.
+        public var text: String
+        let condition: Condition
+
+        /// - Throws: ``SegmentDefinitionError`` with the place in `text`.
+        public init(event: String, text: String) throws {
+            self.text = text
+            let quoted = JSONWriter.string(.string(event))
+            condition = try Condition(text: "count(\(quoted) where \(text)) >= 1")
+        }
+
+        /// The filter of a segment trigger: the segment's id.
+        static func segment(_ id: String, event: String) throws -> TriggerFilter {
+            try TriggerFilter(event: event, text: "segment_id = \(JSONWriter.string(.string(id)))")
+        }
+
+        func holds(for message: Message) -> Bool {
+            let subject = SegmentSubject(profileId: ProfileID(""), createdAt: message.timestamp, traits: [:], state: ProfileState(),
+                                         events: [SubjectEvent(message)])
+            return SegmentEvaluator().evaluate(condition, subject, now: message.timestamp)
         }
     }
 
@@ -58,6 +93,8 @@ public struct JourneyDefinition: Sendable, Hashable {
         case wait(TimeInterval)
         /// Send a stored email template; `transactional` skips frequency caps, quiet hours and marketing consent.
         case send(template: String, transactional: Bool)
+        /// Set a trait on the profile: a value, or (`value` nil) a unique code for this run (a discount code).
+        case setTrait(name: String, value: JSONValue?)
         case exit
     }
 

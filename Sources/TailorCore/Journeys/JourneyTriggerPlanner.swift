@@ -94,7 +94,7 @@ public enum JourneyTriggerPlanner {
                     }
                     for i in activeFresh(j.id, profile) where key == nil || key == fresh[i].key { fresh[i].exitReason = "not_followed_by" }
                 }
-                guard j.trigger.event == name, !paused.contains(j.id), let key = j.runKey(message), message.timestamp >= now - freshness else {
+                guard j.trigger.matches(message), !paused.contains(j.id), let key = j.runKey(message), message.timestamp >= now - freshness else {
                     continue
                 }
                 let due = message.timestamp + (j.trigger.within ?? 0)
@@ -109,8 +109,9 @@ public enum JourneyTriggerPlanner {
                     if j.trigger.within != nil, let current = fresh[i].dueAt, due > current { fresh[i].dueAt = due }
                     continue
                 }
-                let entered = stored.filter { $0.journey == j.id && $0.profile == profile }.map(\.enteredAt)
-                    + fresh.filter { $0.journey == j.id && $0.profile == profile }.map(\.enteredAt)
+                // Re-entry is counted per profile and key, as runs are kept.
+                let entered = stored.filter { $0.journey == j.id && $0.profile == profile && $0.key == key }.map(\.enteredAt)
+                    + fresh.filter { $0.journey == j.id && $0.profile == profile && $0.key == key }.map(\.enteredAt)
                 switch j.reentry {
                 case .everyTime: break
                 case .once: if !entered.isEmpty { continue }

@@ -4,8 +4,18 @@ public import TailorCore
 public import TailorStore
 
 extension JourneyService {
-    /// The idempotency key of the email a run's step sends.
+    /// The idempotency key of the email a run's step sends (and the message id of a trait it sets).
     public static func messageKey(run: Int64, journey: String, step: Int) -> String { "journey:\(journey):\(run):\(step)" }
+
+    /// A run's unique code (`set_trait` with `code`): ten characters from a keyed signature of the step's key,
+    /// so it cannot be guessed from the run and is the same each time the step runs.
+    static func code(for key: String, links: TrackingLinks) -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        let bytes = Array(links.signer.signature("journey-code:" + key).utf8)
+        var out = ""
+        for b in bytes.prefix(10) { out.append(alphabet[Int(b) % alphabet.count]) }
+        return out
+    }
 
     /// Moves every due run on, as far as it goes now: a wait sets the next due time, a send renders and
     /// queues its email in the same transaction that moves the run past it (so it is queued exactly once,
@@ -62,6 +72,14 @@ extension JourneyService {
                 return (onward(due: (run.dueAt ?? now).addingTimeInterval(duration)), [])
             case .exit:
                 return (JourneyMove(run: run.id, from: i, to: next, dueAt: nil, endState: .exited, endReason: "exit_step"), [])
+            case .setTrait(let name, let value):
+                // An identify appended to the profile, keyed by the run and step: stored once, however often the
+                // step runs again after a crash; a generated code is derived from them the same way.
+                let key = JourneyService.messageKey(run: run.id, journey: journey.id, step: i)
+                let trait = value ?? .string(JourneyService.code(for: key, links: settings.composer.links))
+                let message = Message(type: .identify, messageId: key, traits: [name: trait], timestamp: now, receivedAt: now)
+                _ = try await service.stores.mail.appendEvents([(run.profile, message)])
+                return (onward(due: nil), [])
             case .send(let template, let transactional):
                 switch try await email(run, journey: journey, step: i, template: template, transactional: transactional, now: now) {
                 case .success(let message): return (onward(due: nil), [message])

@@ -33,6 +33,13 @@ public struct JourneyService: Sendable {
         } catch {
             throw RequestError(.invalid, error.reason, field: error.path)
         }
+        if case .object(let t)? = json.objectValue?["trigger"] {
+            for field in ["segment_entered", "segment_exited"] {
+                if let segment = t[field]?.stringValue, try await stores.segments.segment(segment) == nil {
+                    throw RequestError(.notFound, "no segment \(segment)", field: "trigger.\(field)")
+                }
+            }
+        }
         let templates = Set(try await stores.templates.templates().filter { $0.kind == .email }.map(\.name))
         for (i, step) in definition.steps.enumerated() {
             if case .send(let template, _) = step, !templates.contains(template) {

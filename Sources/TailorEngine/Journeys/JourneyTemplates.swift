@@ -39,7 +39,7 @@ struct SeedEmail: Sendable {
 }
 
 public enum JourneyTemplates {
-    public static let all: [JourneyTemplate] = [abandonedCart, welcome, postPurchase]
+    public static let all: [JourneyTemplate] = [abandonedCart, winBack, welcome, postPurchase]
 
     public static func named(_ id: String) -> JourneyTemplate? { all.first { $0.id == id } }
 
@@ -58,6 +58,25 @@ public enum JourneyTemplates {
             <ul>{% for item in cart.items %}<li>{% if item.url %}<a href="{{ item.url }}">{{ item.name | default: item.product_id }}</a>{% else %}{{ item.name | default: item.product_id }}{% endif %} × {{ item.quantity }}{% if item.price %} — {{ item.price | money }}{% endif %}</li>{% endfor %}</ul>
             {% if cart.value > 0 %}<p>Total: {{ cart.value | money }}</p>{% endif %}
             {% if recommendations.size > 0 %}<h2>You may also like</h2>
+            <ul>{% for p in recommendations %}<li><a href="{{ p.url }}">{{ p.name }}</a></li>{% endfor %}</ul>{% endif %}
+            <p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>
+            """)])
+
+    static let winBack = JourneyTemplate(
+        id: "win-back", name: "Win-back",
+        description: "Entering [segment]: an email with a unique discount code (kept as the trait winback_code), then after [wait] a reminder; ends at an order",
+        parameters: [("segment", "lapsed"), ("wait", "7d"), ("template", "win-back")],
+        build: { p in
+            .object(["trigger": .object(["segment_entered": .string(p["segment"]!)]), "goal": .object(["event": "Order Completed"]),
+                     "reentry": .object(["once_per": "90d"]),
+                     "steps": .array([.object(["set_trait": .object(["name": "winback_code", "code": true])]),
+                                      .object(["send": .object(["template": .string(p["template"]!)])]), .object(["wait": .string(p["wait"]!)]),
+                                      .object(["send": .object(["template": .string(p["template"]!)])])])])
+        },
+        seedEmails: [SeedEmail(name: "win-back", subject: #"{{ traits.first_name | default: "Hi" }}, we miss you: 15% off"#, html: """
+            <h1>It has been a while{% if traits.first_name %}, {{ traits.first_name }}{% endif %}</h1>
+            <p>Here is 15% off your next order with the code <strong>{{ traits.winback_code }}</strong>.</p>
+            {% if recommendations.size > 0 %}<p>Picked for you:</p>
             <ul>{% for p in recommendations %}<li><a href="{{ p.url }}">{{ p.name }}</a></li>{% endfor %}</ul>{% endif %}
             <p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>
             """)])

@@ -191,6 +191,8 @@ enum JourneyText {
         switch step {
         case .wait(let d): "wait \(DurationText.format(d))"
         case .send(let template, let transactional): "send \(template)\(transactional ? " (transactional)" : "")"
+        case .setTrait(let name, let value?): "set \(name) = \(JSONWriter.string(value))"
+        case .setTrait(let name, nil): "set \(name) to a unique code"
         case .exit: "exit"
         }
     }
