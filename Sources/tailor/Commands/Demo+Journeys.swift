@@ -5,13 +5,19 @@ import TailorMail
 import TailorStore
 
 extension Demo {
-    /// The seed journeys, created before the shop is loaded so that its last day's events start runs as they
-    /// are stored (older events start none: docs/JOURNEYS.md).
+    /// The seed journeys triggered by events, created before the shop is loaded so that its last day's events
+    /// start runs as they are stored (older events start none: docs/JOURNEYS.md).
     func createJourneys(_ runtime: Runtime) async throws {
         let service = JourneyService(stores: runtime.stores, clock: runtime.clock)
-        for template in JourneyTemplates.all {
+        for template in JourneyTemplates.all where template.id != "win-back" {
             try await service.create(name: nil, fromTemplate: template.id, parameters: [:])
         }
+    }
+
+    /// Win-back follows entries into the `lapsed` seed segment, so it is created once the segments exist: it
+    /// starts with the next profiles to lapse.
+    func createSegmentJourneys(_ runtime: Runtime) async throws {
+        try await JourneyService(stores: runtime.stores, clock: runtime.clock).create(name: nil, fromTemplate: "win-back", parameters: [:])
     }
 
     /// Runs the journeys' due steps, delivers their emails into `journeys/` of the demo's mail folder, and

@@ -60,6 +60,7 @@ struct Demo: AsyncParsableCommand {
               + "\(Int(Double(outcome.messages) / max(outcome.seconds, 0.001))) events/s")
         print("database: \(counts.profiles) profiles, \(counts.events) events, \(counts.products) products, \(counts.merges) identity merges")
         try await showSegments(runtime)
+        try await createSegmentJourneys(runtime)
         print("")
         await Self.showModels(runtime: runtime, settings: settings, shop: shop)
         do {
