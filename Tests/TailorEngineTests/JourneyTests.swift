@@ -174,3 +174,49 @@ struct WinBackJourneyTests {
         }
     }
 }
+
+@Suite("Journeys under concurrent runners")
+struct JourneyConcurrencyTests {
+    let t0 = Date(millisecondsSince1970: 1_780_000_000_000)
+
+    /// Two runners (two servers on one PostgreSQL) move the same due runs at once: every step runs once and
+    /// every email is queued once.
+    @Test(arguments: TestBackend.available)
+    func twoRunnersAtOnceSendEachEmailOnce(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let clock = ManualClock(t0)
+            test.stores.segments.useSegmentClock(clock)
+            test.stores.installEventSteps()
+            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
+            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
+            try await JourneyService(stores: test.stores, clock: clock).create(name: nil, fromTemplate: "abandoned-cart", parameters: ["wait": "1m"])
+            var messages: [TailorCore.Message] = []
+            for i in 0..<60 {
+                messages.append(.identify(userId: "u\(i)", traits: ["email": .string("u\(i)@example.test")], at: t0, messageId: "i\(i)"))
+                messages.append(.track("Product Added", userId: "u\(i)", properties: ["product_id": "p1", "price": 3], at: t0, messageId: "c\(i)"))
+            }
+            _ = try await test.database.ingest(messages, planner: IngestPlanner())
+            clock.advance(by: 120)
+            // Each runner reads the same due runs and races the other to move them, a few at a time.
+            let ran = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        let runner = JourneyService(stores: test.stores, clock: clock)
+                        var total = 0
+                        while true {
+                            let n = try await runner.runDue(settings: settings, limit: 7)
+                            total += n
+                            if n == 0 { break }
+                        }
+                        return total
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(ran == 60)
+            #expect(try await test.stores.outbox.outboxCounts()[.queued] == 60)
+            let (_, counts) = try await JourneyService(stores: test.stores, clock: clock).counts("abandoned-cart")
+            #expect(counts.completed == 60 && counts.activeAtStep.isEmpty)
+        }
+    }
+}
