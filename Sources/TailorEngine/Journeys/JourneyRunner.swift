@@ -28,7 +28,7 @@ public struct JourneyRunner: Service {
             var next: Date?
             do {
                 let told = wakeups.take()
-                while try await service.runDue(settings: settings) > 0 {}
+                try await service.runDue(settings: settings)
                 next = [try await service.stores.journeys.nextJourneyDue(), told].compactMap { $0 }.min()
             } catch is CancellationError {
                 return

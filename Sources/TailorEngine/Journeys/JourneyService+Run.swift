@@ -17,121 +17,153 @@ extension JourneyService {
         return out
     }
 
-    /// Moves every due run on, as far as it goes now: a wait sets the next due time, a send renders and
-    /// queues its email in the same transaction that moves the run past it (so it is queued exactly once,
-    /// whatever crashes), an exit or the last step ends the run. Returns how many steps ran.
+    /// Moves every due run on, as far as it goes now, a page at a time; returns how many steps ran.
     @discardableResult
     public func runDue(settings: CampaignSettings, limit: Int = 500) async throws -> Int {
+        var total = 0
+        while true {
+            let moved = try await runPage(settings: settings, limit: limit)
+            if moved == 0 { return total }
+            total += moved
+        }
+    }
+
+    /// Moves a page of due runs one step on: a wait sets the next due time, a send renders and queues its
+    /// email, a trait step appends it to the profile, an exit or the last step ends the run. The emails are
+    /// queued in the same transaction that moves their runs past the step, and only for runs still at that
+    /// step (a compare-and-set), so a crash, a restart or a second runner never queues one twice. Recipients
+    /// are read several at once and emails rendered on every core. Returns how many runs moved (a run whose
+    /// next step is due at once moves again on the next page).
+    func runPage(settings: CampaignSettings, limit: Int) async throws -> Int {
         let now = clock.now()
         let due = try await stores.journeys.dueJourneyRuns(at: now, limit: limit)
         guard !due.isEmpty else { return 0 }
         let journeys = Dictionary(try await stores.journeys.journeys().map { ($0.id, $0.definition) }, uniquingKeysWith: { a, _ in a })
-        var sender = Sender(service: self, settings: settings)
-        var ran = 0
-        for var run in due {
+        var moves: [JourneyMove] = []
+        var sends: [PendingSend] = []
+        var traits: [(profile: ProfileID, message: TailorCore.Message)] = []
+        for run in due {
             guard let journey = journeys[run.journey] else { continue }
-            // A run goes on through the steps that are due now (a send, then the next wait).
-            while run.state == .active, let at = run.dueAt, at <= now {
-                let move = try await sender.move(run, in: journey, now: now)
-                guard try await stores.journeys.advanceJourneyRun(move.move, mail: move.mail, at: now) else { break }
-                ran += 1
-                run.step = move.move.to
-                run.dueAt = move.move.dueAt
-                run.state = move.move.endState ?? .active
-            }
-        }
-        return ran
-    }
-
-    /// What running a run's due step does.
-    struct Sender {
-        let service: JourneyService
-        let settings: CampaignSettings
-        var loader: RecipientLoader?
-        var prepared: [String: PreparedEmail] = [:]
-
-        init(service: JourneyService, settings: CampaignSettings) {
-            self.service = service
-            self.settings = settings
-        }
-
-        mutating func move(_ run: JourneyRun, in journey: JourneyDefinition, now: Date) async throws -> (move: JourneyMove, mail: [OutboxMessage]) {
             let i = run.step
             guard i < journey.steps.count else {
-                return (JourneyMove(run: run.id, from: i, to: i, dueAt: nil, endState: .completed), [])
-            }
-            let next = i + 1
-            let last = next >= journey.steps.count
-            func onward(due: Date?) -> JourneyMove {
-                last && due == nil ? JourneyMove(run: run.id, from: i, to: next, dueAt: nil, endState: .completed)
-                    : JourneyMove(run: run.id, from: i, to: next, dueAt: due ?? now)
+                moves.append(JourneyMove(run: run.id, from: i, to: i, dueAt: nil, endState: .completed))
+                continue
             }
             switch journey.steps[i] {
             case .wait(let duration):
                 // Waits chain from the time the step was due, so a journey's times do not drift with the runner.
-                return (onward(due: (run.dueAt ?? now).addingTimeInterval(duration)), [])
+                moves.append(Self.onward(run, in: journey, due: (run.dueAt ?? now).addingTimeInterval(duration), now: now))
             case .exit:
-                return (JourneyMove(run: run.id, from: i, to: next, dueAt: nil, endState: .exited, endReason: "exit_step"), [])
+                moves.append(JourneyMove(run: run.id, from: i, to: i + 1, dueAt: nil, endState: .exited, endReason: "exit_step"))
             case .setTrait(let name, let value):
-                // An identify appended to the profile, keyed by the run and step: stored once, however often the
-                // step runs again after a crash; a generated code is derived from them the same way.
-                let key = JourneyService.messageKey(run: run.id, journey: journey.id, step: i)
-                let trait = value ?? .string(JourneyService.code(for: key, links: settings.composer.links))
-                let message = Message(type: .identify, messageId: key, traits: [name: trait], timestamp: now, receivedAt: now)
-                _ = try await service.stores.mail.appendEvents([(run.profile, message)])
-                return (onward(due: nil), [])
+                // An identify appended to the profile, keyed by the run and step: stored once however often the
+                // step runs again after a crash; a generated code is derived from the same key.
+                let key = Self.messageKey(run: run.id, journey: journey.id, step: i)
+                let trait = value ?? .string(Self.code(for: key, links: settings.composer.links))
+                traits.append((run.profile, TailorCore.Message(type: .identify, messageId: key, traits: [name: trait], timestamp: now, receivedAt: now)))
+                moves.append(Self.onward(run, in: journey, due: nil, now: now))
             case .send(let template, let transactional):
-                switch try await email(run, journey: journey, step: i, template: template, transactional: transactional, now: now) {
-                case .success(let message): return (onward(due: nil), [message])
-                case .failure(let skip): return (JourneyMove(run: run.id, from: i, to: next, dueAt: nil, endState: .exited, endReason: skip.reason), [])
+                sends.append(PendingSend(run: run, journey: journey.id, step: i, template: template, transactional: transactional))
+            }
+        }
+        if !traits.isEmpty { _ = try await stores.mail.appendEvents(traits) }
+        var mail: [Int64: [OutboxMessage]] = [:]
+        if !sends.isEmpty {
+            let results = try await emails(sends, settings: settings, now: now)
+            for send in sends {
+                let run = send.run
+                switch results[run.id] {
+                case .success(let message)?:
+                    mail[run.id] = [message]
+                    moves.append(Self.onward(run, in: journeys[run.journey]!, due: nil, now: now))
+                case .failure(let skip)?:
+                    moves.append(JourneyMove(run: run.id, from: run.step, to: run.step + 1, dueAt: nil, endState: .exited, endReason: skip.reason))
+                case nil:
+                    continue
                 }
             }
         }
+        return try await stores.journeys.advanceJourneyRuns(moves, mail: mail, at: now).count
+    }
 
-        mutating func email(_ run: JourneyRun, journey: JourneyDefinition, step: Int, template: String, transactional: Bool,
-                            now: Date) async throws -> Result<OutboxMessage, SkipError> {
-            let stores = service.stores
-            if loader == nil {
-                loader = try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath, needsRecommendations: true)
+    /// The move past a run's step to the next, due at `due` (now when nil), or the end after the last step.
+    static func onward(_ run: JourneyRun, in journey: JourneyDefinition, due: Date?, now: Date) -> JourneyMove {
+        let next = run.step + 1
+        if next >= journey.steps.count, due == nil { return JourneyMove(run: run.id, from: run.step, to: next, dueAt: nil, endState: .completed) }
+        return JourneyMove(run: run.id, from: run.step, to: next, dueAt: due ?? now)
+    }
+
+    struct PendingSend: Sendable {
+        var run: JourneyRun
+        var journey: String
+        var step: Int
+        var template: String
+        var transactional: Bool
+    }
+
+    /// The emails of a page of send steps, each rendered for its run's profile, or why it cannot be sent.
+    func emails(_ sends: [PendingSend], settings: CampaignSettings, now: Date) async throws -> [Int64: Result<OutboxMessage, SkipError>] {
+        let loader = try await loaders.loader(at: now) {
+            try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath, needsRecommendations: true)
+        }
+        var prepared: [String: PreparedEmail] = [:]
+        for name in Set(sends.map(\.template)) {
+            // A template deleted or broken since the journey was saved ends those runs, not the runner.
+            prepared[name] = try? await TemplateService(stores: stores, clock: clock)
+                .prepare(name, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url))
+        }
+        let counts = prepared.mapValues(\.template.recommendationCount)
+        let loaded = try await Concurrently.map(sends, width: CampaignService.readWidth) { send -> EmailRecipient? in
+            try await loader.load(send.run.profile, recommendations: counts[send.template] ?? 0)
+        }
+        var recipients: [Int64: EmailRecipient] = [:]
+        for (send, recipient) in zip(sends, loaded) { if let recipient { recipients[send.run.id] = recipient } }
+        let keys = recipients.compactMapValues { $0.email.map { stores.suppressions.suppressionKey(forAddress: $0) } }
+        let suppressed = try await stores.suppressions.suppressions(keys: Array(Set(keys.values)))
+        let marketing = Array(Set(sends.filter { !$0.transactional }.map(\.run.profile)))
+        let permitted = marketing.isEmpty ? [] : try await settings.consent?.permitsMarketing(marketing) ?? Set(marketing)
+
+        var out: [Int64: Result<OutboxMessage, SkipError>] = [:]
+        var ready: [(send: PendingSend, recipient: EmailRecipient, address: String, email: PreparedEmail)] = []
+        for send in sends {
+            let id = send.run.id
+            guard let email = prepared[send.template] else { out[id] = .failure(SkipError(SkipReason.renderFailed)); continue }
+            guard let recipient = recipients[id], let address = recipient.email else { out[id] = .failure(SkipError(SkipReason.noEmail)); continue }
+            if let entry = keys[id].flatMap({ suppressed[$0] }) {
+                out[id] = .failure(SkipError(entry.reason == .unsubscribe ? SkipReason.unsubscribed : SkipReason.suppressed))
+            } else if !send.transactional, !permitted.contains(send.run.profile) {
+                out[id] = .failure(SkipError(SkipReason.noConsent))
+            } else {
+                ready.append((send, recipient, address, email))
             }
-            guard let loader else { return .failure(SkipError(SkipReason.renderFailed)) }
-            if prepared[template] == nil {
-                // A template deleted or broken since the journey was saved ends the run, not the runner.
-                prepared[template] = try? await TemplateService(stores: stores, clock: service.clock)
-                    .prepare(template, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url))
-            }
-            guard let email = prepared[template] else { return .failure(SkipError(SkipReason.renderFailed)) }
-            guard let recipient = try await loader.load(run.profile, recommendations: email.template.recommendationCount),
-                  let address = recipient.email else { return .failure(SkipError(SkipReason.noEmail)) }
-            let key = stores.suppressions.suppressionKey(forAddress: address)
-            if let entry = try await stores.suppressions.suppressions(keys: [key])[key] {
-                return .failure(SkipError(entry.reason == .unsubscribe ? SkipReason.unsubscribed : SkipReason.suppressed))
-            }
-            if !transactional, let consent = settings.consent, try await !consent.permitsMarketing([run.profile]).contains(run.profile) {
-                return .failure(SkipError(SkipReason.noConsent))
-            }
-            let timeZone = recipient.timeZone(fallback: settings.defaultTimeZone)
-            let messageKey = JourneyService.messageKey(run: run.id, journey: journey.id, step: step)
-            let token = TrackingToken(profileID: run.profile, campaign: nil, messageKey: messageKey)
-            let context = EmailContext.make(recipient, catalog: loader.catalog, send: EmailContext.Send(
+        }
+        let catalog = loader.catalog
+        let built = try await Concurrently.map(ready, width: CampaignService.renderWidth) { w -> (Int64, Result<OutboxMessage, SkipError>) in
+            let run = w.send.run
+            let timeZone = w.recipient.timeZone(fallback: settings.defaultTimeZone)
+            let key = Self.messageKey(run: run.id, journey: w.send.journey, step: w.send.step)
+            let token = TrackingToken(profileID: run.profile, campaign: nil, messageKey: key)
+            let context = EmailContext.make(w.recipient, catalog: catalog, send: EmailContext.Send(
                 unsubscribeURL: settings.composer.links.unsubscribeURL(token), viewURL: settings.composer.links.viewURL(token),
                 currency: settings.currency))
-            guard let rendered = try? email.render(context, timeZone: timeZone) else { return .failure(SkipError(SkipReason.renderFailed)) }
+            guard let rendered = try? w.email.render(context, timeZone: timeZone) else { return (run.id, .failure(SkipError(SkipReason.renderFailed))) }
             var notBefore: Date?
-            if !transactional, let quiet = settings.quietHours {
+            if !w.send.transactional, let quiet = settings.quietHours {
                 let release = quiet.release(now, in: timeZone)
                 if release > now { notBefore = release }
             }
             do {
-                let sender = try email.template.from.map { try MailAddress($0) }
-                return .success(try settings.composer.compose(rendered, to: address, profile: run.profile, campaign: nil, key: messageKey,
-                                                              from: sender, headers: [HeaderField("X-Tailor-Journey", journey.id)],
-                                                              notBefore: notBefore, at: now))
+                let sender = try w.email.template.from.map { try MailAddress($0) }
+                return (run.id, .success(try settings.composer.compose(rendered, to: w.address, profile: run.profile, campaign: nil, key: key,
+                                                                       from: sender, headers: [HeaderField("X-Tailor-Journey", w.send.journey)],
+                                                                       notBefore: notBefore, at: now)))
             } catch let error as MailError where error.code == .invalidAddress {
-                return .failure(SkipError(SkipReason.noEmail))
+                return (run.id, .failure(SkipError(SkipReason.noEmail)))
             } catch {
-                return .failure(SkipError(SkipReason.renderFailed))
+                return (run.id, .failure(SkipError(SkipReason.renderFailed)))
             }
         }
+        for (id, result) in built { out[id] = result }
+        return out
     }
 }

@@ -8,6 +8,9 @@ public import TailorStore
 public struct JourneyService: Sendable {
     public let stores: Stores
     public let clock: any WallClock
+    /// What sending reads once for many pages: the catalog and the recommendations' model or popularity
+    /// list (which reads every interaction), kept for a minute.
+    let loaders = RecipientLoaderCache(lifetime: 60)
 
     public init(stores: Stores, clock: any WallClock = SystemClock()) {
         self.stores = stores

@@ -76,20 +76,26 @@ extension PostgresDatabase {
         }
     }
 
-    public func advanceJourneyRun(_ move: JourneyMove, mail: [OutboxMessage], at now: Date) async throws -> Bool {
+    public func advanceJourneyRuns(_ moves: [JourneyMove], mail: [Int64: [OutboxMessage]], at now: Date) async throws -> Set<Int64> {
+        guard !moves.isEmpty else { return [] }
         let nowMs = now.millisecondsSince1970
-        return try await withContext("moving a journey run") {
+        return try await withContext("moving journey runs") {
             try await self.retrying {
                 try await self.transaction { conn in
+                    // One statement for every move: each row updated only if still active at its step.
                     let moved = try await self.rows("""
-                        UPDATE journey_runs SET step = \(Int64(move.to)), due_at = \(move.dueAt?.millisecondsSince1970),
-                          state = \((move.endState ?? .active).rawValue), exit_reason = \(move.endReason), updated_at = \(nowMs)
-                        WHERE id = \(move.run) AND step = \(Int64(move.from)) AND state = 'active'
-                        RETURNING id
-                        """, on: conn)
-                    guard !moved.isEmpty else { return false }
-                    _ = try await self.insertOutbox(mail, nowMs: nowMs, on: conn)
-                    return true
+                        UPDATE journey_runs r SET step = m.t, due_at = m.d, state = m.s, exit_reason = m.x, updated_at = \(nowMs)
+                        FROM UNNEST(\(moves.map(\.run))::int8[], \(moves.map { Int64($0.from) })::int8[], \(moves.map { Int64($0.to) })::int8[],
+                                    \(PostgresArray(moves.map { $0.dueAt?.millisecondsSince1970 }))::int8[],
+                                    \(moves.map { ($0.endState ?? .active).rawValue })::text[], \(PostgresArray(moves.map(\.endReason)))::text[])
+                          AS m(id, f, t, d, s, x)
+                        WHERE r.id = m.id AND r.step = m.f AND r.state = 'active'
+                        RETURNING r.id
+                        """, on: conn).map { try $0[0].decode(Int64.self) }
+                    let done = Set(moved)
+                    let queued = moves.filter { done.contains($0.run) }.flatMap { mail[$0.run] ?? [] }
+                    _ = try await self.insertOutbox(queued, nowMs: nowMs, on: conn)
+                    return done
                 }
             }
         }

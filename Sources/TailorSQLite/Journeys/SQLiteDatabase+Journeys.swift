@@ -62,18 +62,24 @@ extension SQLiteDatabase {
         }
     }
 
-    public func advanceJourneyRun(_ move: JourneyMove, mail: [OutboxMessage], at now: Date) async throws -> Bool {
-        let sealed = try sealOutbox(mail)
+    public func advanceJourneyRuns(_ moves: [JourneyMove], mail: [Int64: [OutboxMessage]], at now: Date) async throws -> Set<Int64> {
+        guard !moves.isEmpty else { return [] }
+        let sealed = try mail.mapValues { try sealOutbox($0) }
         let nowMs = now.millisecondsSince1970
         return try await durableWrite { db in
-            try db.execute(sql: """
+            let update = try db.cachedStatement(sql: """
                 UPDATE journey_runs SET step = ?, due_at = ?, state = ?, exit_reason = ?, updated_at = ?
                 WHERE id = ? AND step = ? AND state = 'active'
-                """, arguments: [move.to, move.dueAt?.millisecondsSince1970, (move.endState ?? .active).rawValue, move.endReason, nowMs,
-                                 move.run, move.from])
-            guard db.changesCount > 0 else { return false }
-            _ = try Self.insertOutbox(sealed, nowMs: nowMs, db: db)
-            return true
+                """)
+            var moved = Set<Int64>()
+            for move in moves {
+                try update.execute(arguments: [move.to, move.dueAt?.millisecondsSince1970, (move.endState ?? .active).rawValue, move.endReason,
+                                                nowMs, move.run, move.from])
+                guard db.changesCount > 0 else { continue }
+                moved.insert(move.run)
+                if let rows = sealed[move.run] { _ = try Self.insertOutbox(rows, nowMs: nowMs, db: db) }
+            }
+            return moved
         }
     }
 

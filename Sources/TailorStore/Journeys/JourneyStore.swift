@@ -13,9 +13,10 @@ public protocol JourneyStore: Sendable {
     func dueJourneyRuns(at now: Date, limit: Int) async throws -> [JourneyRun]
     /// The earliest due time of an active run of an active journey.
     func nextJourneyDue() async throws -> Date?
-    /// Moves a run on and queues `mail` in one transaction, if the run is still active at `move.from`; returns
-    /// whether it was (a run that a goal ended, or that another runner moved, is left alone and nothing is queued).
-    func advanceJourneyRun(_ move: JourneyMove, mail: [OutboxMessage], at now: Date) async throws -> Bool
+    /// Moves runs on and queues their `mail` (by run id) in one transaction, each only if its run is still
+    /// active at `move.from`; returns the runs that moved (a run that a goal ended, or that another runner
+    /// moved, is left alone and its mail is not queued).
+    func advanceJourneyRuns(_ moves: [JourneyMove], mail: [Int64: [OutboxMessage]], at now: Date) async throws -> Set<Int64>
     func journeyRuns(of profile: ProfileID) async throws -> [JourneyRun]
     func journeyCounts(_ journey: String) async throws -> JourneyCounts
 }

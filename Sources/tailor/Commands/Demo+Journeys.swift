@@ -27,12 +27,7 @@ extension Demo {
         let service = JourneyService(stores: stores, clock: runtime.clock)
         let journeySettings = try runtime.campaignSettings(from: try settings.mailFrom.map { try MailAddress(parsing: $0) }
             ?? MailAddress("news@shop.example.com", name: "Demo Shop"))
-        var steps = 0
-        while true {
-            let n = try await service.runDue(settings: journeySettings)
-            steps += n
-            if n == 0 { break }
-        }
+        let steps = try await service.runDue(settings: journeySettings)
         let folder = Self.mailFolder + "/journeys"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var configuration = OutboxWorker.Configuration(workerID: "demo")

@@ -167,12 +167,7 @@ struct JourneyRunDueCommand: AsyncParsableCommand {
         try await withCampaignRuntime(global) { runtime in
             let service = JourneyService(stores: runtime.stores, clock: runtime.clock)
             let settings = try runtime.campaignSettings()
-            var steps = 0
-            while true {
-                let n = try await service.runDue(settings: settings)
-                steps += n
-                if n == 0 { break }
-            }
+            let steps = try await service.runDue(settings: settings)
             print("ran \(steps) journey step\(steps == 1 ? "" : "s")")
         }
     }
