@@ -103,6 +103,7 @@ public func buildRouter(
         .addRoutes(to: admin)
     CampaignsController(service: campaigns).addRoutes(to: admin)
     JourneysController(service: JourneyService(stores: stores, clock: clock)).addRoutes(to: admin)
+    PrivacyController(service: PrivacyService(stores: stores, clock: clock)).addRoutes(to: admin)
     ConsentController(service: ConsentService(stores: stores, clock: clock)).addRoutes(to: admin)
     DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }

@@ -1,6 +1,6 @@
 public import Foundation
 import PostgresNIO
-import TailorCore
+public import TailorCore
 public import TailorStore
 
 // MARK: - Outbox
@@ -134,6 +134,18 @@ extension PostgresDatabase {
                 try await self.rows("""
                     SELECT \(unescaped: Self.outboxColumns) FROM mail_outbox WHERE status = \(status.rawValue) AND id > \(after ?? 0)
                     ORDER BY id LIMIT \(Int64(max(0, limit)))
+                    """, on: conn).map(Self.outboxRecord)
+            }
+        }
+    }
+
+    public func outboxRecords(of profile: ProfileID) async throws -> [OutboxRecord] {
+        try await withContext("listing a profile's mail") {
+            try await self.client.withConnection { conn in
+                try await self.rows("""
+                    SELECT \(unescaped: Self.outboxColumns) FROM mail_outbox
+                    WHERE profile_id = \(profile.rawValue) OR profile_id IN (SELECT id FROM profiles WHERE merged_into = \(profile.rawValue))
+                    ORDER BY id
                     """, on: conn).map(Self.outboxRecord)
             }
         }

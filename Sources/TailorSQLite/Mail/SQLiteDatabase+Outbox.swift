@@ -1,6 +1,6 @@
 public import Foundation
 import GRDB
-import TailorCore
+public import TailorCore
 public import TailorStore
 
 // MARK: - Outbox
@@ -142,6 +142,15 @@ extension SQLiteDatabase {
             try Row.fetchAll(db, sql: """
                 SELECT \(Self.outboxColumns) FROM mail_outbox WHERE status = ? AND id > ? ORDER BY id LIMIT ?
                 """, arguments: [status.rawValue, after ?? 0, limit]).map(Self.outboxRecord)
+        }
+    }
+
+    public func outboxRecords(of profile: ProfileID) async throws -> [OutboxRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.outboxColumns) FROM mail_outbox
+                WHERE profile_id = ? OR profile_id IN (SELECT id FROM profiles WHERE merged_into = ?) ORDER BY id
+                """, arguments: [profile.rawValue, profile.rawValue]).map(Self.outboxRecord)
         }
     }
 

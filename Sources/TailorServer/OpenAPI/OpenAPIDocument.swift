@@ -2903,6 +2903,117 @@ enum OpenAPIDocument {
     ]
    }
   },
+  "/v1/privacy/export/{id}": {
+   "get": {
+    "summary": "Everything Tailor holds about a person, as one JSON document",
+    "tags": [
+     "privacy"
+    ],
+    "operationId": "exportPerson",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the export: profile, events, segment_history, consent_history, journeys, messages",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "profile",
+          "events",
+          "consent_history"
+         ],
+         "properties": {
+          "exported_at": {
+           "type": "string",
+           "format": "date-time"
+          },
+          "profile": {
+           "type": "object"
+          },
+          "events": {
+           "type": "array",
+           "items": {
+            "type": "object"
+           }
+          },
+          "segment_history": {
+           "type": "array",
+           "items": {
+            "type": "object"
+           }
+          },
+          "consent_history": {
+           "type": "array",
+           "items": {
+            "type": "object"
+           }
+          },
+          "journeys": {
+           "type": "array",
+           "items": {
+            "type": "object"
+           }
+          },
+          "messages": {
+           "type": "array",
+           "items": {
+            "type": "object"
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed profile reference",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the person: p_…, user:ID, email:ADDRESS or anonymous:ID",
+      "required": true
+     }
+    ]
+   }
+  },
   "/v1/campaigns/{id}/schedule": {
    "post": {
     "summary": "Schedule a campaign",

@@ -33,6 +33,9 @@ public protocol OutboxStore: Sendable {
 
     /// The records in one state, oldest first (`after` is the last id of the previous page).
     func outboxRecords(status: OutboxStatus, after: Int64?, limit: Int) async throws -> [OutboxRecord]
+
+    /// Every message queued for a profile (and those merged into it), oldest first.
+    func outboxRecords(of profile: ProfileID) async throws -> [OutboxRecord]
 }
 
 /// A message to queue.
