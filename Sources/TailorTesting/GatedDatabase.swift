@@ -44,6 +44,8 @@ public final class GatedDatabase: EventStore {
     public func rebuildProfiles(progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int { try await base.rebuildProfiles(progress: progress) }
 
     public var eventSteps: EventStepRegistry { base.eventSteps }
+
+    public func events(messageIds: [String]) async throws -> [String: StoredEvent] { try await base.events(messageIds: messageIds) }
 }
 
 extension Stores {

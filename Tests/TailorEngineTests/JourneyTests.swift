@@ -214,3 +214,34 @@ struct JourneyConcurrencyTests {
         }
     }
 }
+
+@Suite("Journey email context")
+struct JourneyEmailContextTests {
+    let t0 = Date(millisecondsSince1970: 1_780_000_000_000)
+
+    /// A journey's email reads the event that started the run and the journey's name.
+    @Test(arguments: TestBackend.available)
+    func theTriggerEventAndTheJourneyAreInTheContext(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            let clock = ManualClock(t0)
+            test.stores.segments.useSegmentClock(clock)
+            test.stores.installEventSteps()
+            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
+            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
+            try await TemplateService(stores: test.stores, clock: clock).create(EmailTemplate(
+                name: "picked", subject: "{{ event.properties.product_id }} from {{ journey.name }}",
+                html: "<p>{{ event.name }} at {{ event.timestamp }}</p>", createdAt: t0))
+            try await JourneyService(stores: test.stores, clock: clock).create(name: "Picks", json: try JSONParser.parse(
+                #"{"trigger": {"event": "Product Added", "where": "price > 10"}, "steps": [{"send": {"template": "picked"}}]}"#))
+            _ = try await test.database.ingest([
+                .identify(userId: "u1", traits: ["email": "ana@example.test"], at: t0, messageId: "i1"),
+                .track("Product Added", userId: "u1", properties: ["product_id": "cheap", "price": 5], at: t0, messageId: "c0"),
+                .track("Product Added", userId: "u1", properties: ["product_id": "p7", "price": 12], at: t0, messageId: "c1"),
+            ], planner: IngestPlanner())
+            #expect(try await JourneyService(stores: test.stores, clock: clock).runDue(settings: settings) == 1)
+            let claimed = try await test.stores.outbox.claim(limit: 10, worker: "w", lease: .seconds(60), at: clock.now())
+            let body = String(decoding: try #require(claimed.first).data, as: UTF8.self)
+            #expect(claimed.count == 1 && body.contains("Subject: p7 from Picks") && body.contains("Product Added at 2026-"), "\(body)")
+        }
+    }
+}

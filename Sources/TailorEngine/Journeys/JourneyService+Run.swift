@@ -112,6 +112,9 @@ extension JourneyService {
             prepared[name] = try? await TemplateService(stores: stores, clock: clock)
                 .prepare(name, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url))
         }
+        // The events that started the runs, for `event` in the context (an event no longer stored leaves it empty).
+        let triggers = try await stores.events.events(messageIds: sends.compactMap(\.run.triggerMessage))
+        let names = Dictionary(try await stores.journeys.journeys().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let counts = prepared.mapValues(\.template.recommendationCount)
         let loaded = try await Concurrently.map(sends, width: CampaignService.readWidth) { send -> EmailRecipient? in
             try await loader.load(send.run.profile, recommendations: counts[send.template] ?? 0)
@@ -145,7 +148,8 @@ extension JourneyService {
             let token = TrackingToken(profileID: run.profile, campaign: nil, messageKey: key)
             let context = EmailContext.make(w.recipient, catalog: catalog, send: EmailContext.Send(
                 unsubscribeURL: settings.composer.links.unsubscribeURL(token), viewURL: settings.composer.links.viewURL(token),
-                currency: settings.currency))
+                currency: settings.currency, journeyID: w.send.journey, journeyName: names[w.send.journey],
+                event: run.triggerMessage.flatMap { triggers[$0]?.message }))
             guard let rendered = try? w.email.render(context, timeZone: timeZone) else { return (run.id, .failure(SkipError(SkipReason.renderFailed))) }
             var notBefore: Date?
             if !w.send.transactional, let quiet = settings.quietHours {

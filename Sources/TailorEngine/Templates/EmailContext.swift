@@ -55,14 +55,21 @@ public enum EmailContext {
         /// The email's web version.
         public var viewURL: String
         public var currency: String
+        /// The journey sending it, and the event that started the run (`event.properties.cart_id` …).
+        public var journeyID: String?
+        public var journeyName: String?
+        public var event: Message?
 
         public init(campaignID: String? = nil, campaignName: String? = nil, unsubscribeURL: String = "", viewURL: String = "",
-                    currency: String = "USD") {
+                    currency: String = "USD", journeyID: String? = nil, journeyName: String? = nil, event: Message? = nil) {
             self.campaignID = campaignID
             self.campaignName = campaignName
             self.unsubscribeURL = unsubscribeURL
             self.viewURL = viewURL
             self.currency = currency
+            self.journeyID = journeyID
+            self.journeyName = journeyName
+            self.event = event
         }
     }
 
@@ -106,6 +113,19 @@ public enum EmailContext {
         campaign["id"] = send.campaignID.map { .string($0) } ?? .null
         campaign["name"] = send.campaignName.map { .string($0) } ?? .null
         context["campaign"] = .object(campaign)
+        if let journeyID = send.journeyID {
+            var journey = LiquidObject()
+            journey["id"] = .string(journeyID)
+            journey["name"] = send.journeyName.map { .string($0) } ?? .null
+            context["journey"] = .object(journey)
+        }
+        if let e = send.event {
+            var event = LiquidObject()
+            event["name"] = .string(e.eventName)
+            event["timestamp"] = .string(ISO8601.format(e.timestamp))
+            event["properties"] = value(.object(e.properties))
+            context["event"] = .object(event)
+        }
         context["unsubscribe_url"] = .string(send.unsubscribeURL)
         context["preferences_url"] = .string(send.unsubscribeURL)
         context["view_in_browser_url"] = .string(send.viewURL)

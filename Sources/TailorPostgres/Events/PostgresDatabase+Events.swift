@@ -22,6 +22,22 @@ extension PostgresDatabase {
     }
 
 
+    public func events(messageIds: [String]) async throws -> [String: StoredEvent] {
+        guard !messageIds.isEmpty else { return [:] }
+        let ids = Array(Set(messageIds.map { PostgresText.clean($0) }))
+        return try await withContext("reading events") {
+            try await self.client.withConnection { conn in
+                var out: [String: StoredEvent] = [:]
+                for r in try await self.rows("SELECT \(unescaped: Self.eventColumns), seq FROM events WHERE message_id = ANY(\(ids))", on: conn) {
+                    let message = try Self.eventRow(r).message(cipher: self.cipher)
+                    out[message.messageId] = StoredEvent(sequence: try r[11].decode(Int64.self), profileId: ProfileID(try r[1].decode(String.self)),
+                                                         message: message)
+                }
+                return out
+            }
+        }
+    }
+
     /// Recomputes profiles from their events, 500 at a time, each chunk in a transaction that locks its
     /// profiles so that a concurrent ingest waits rather than being overwritten.
     public func rebuildProfiles(progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int {

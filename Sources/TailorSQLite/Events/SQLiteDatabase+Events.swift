@@ -19,6 +19,25 @@ extension SQLiteDatabase {
         }
     }
 
+    public func events(messageIds: [String]) async throws -> [String: StoredEvent] {
+        guard !messageIds.isEmpty else { return [:] }
+        let cipher = self.cipher
+        return try await pool.read { db in
+            var out: [String: StoredEvent] = [:]
+            for chunk in Array(Set(messageIds)).chunked(400) {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT message_id, profile_id, type, name, timestamp, received_at, user_id, anonymous_id, properties, traits, personal, seq
+                    FROM events WHERE message_id IN (\(Self.placeholders(chunk.count)))
+                    """, arguments: StatementArguments(chunk))
+                for row in rows {
+                    let message = try Self.eventRow(row).message(cipher: cipher)
+                    out[message.messageId] = StoredEvent(sequence: row[11], profileId: ProfileID(row[1] as String), message: message)
+                }
+            }
+            return out
+        }
+    }
+
     public func rebuildProfiles(progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int {
         let total = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM profiles WHERE merged_into IS NULL") ?? 0 }
         var done = 0

@@ -24,6 +24,9 @@ public protocol EventStore: Sendable {
     /// A profile's events, newest first, before the `before` sequence number when given.
     func events(of profile: ProfileID, before: Int64?, limit: Int) async throws -> [StoredEvent]
 
+    /// The stored events with these message ids (those not stored are absent).
+    func events(messageIds: [String]) async throws -> [String: StoredEvent]
+
     /// Recomputes every profile's traits and state from its events; returns how many profiles.
     func rebuildProfiles(progress: (@Sendable (Int, Int) -> Void)?) async throws -> Int
 
