@@ -34,6 +34,10 @@ enum DashboardAssets {
         .narrow { max-width: 30rem; }
         .card > h2:first-child { margin-top: 0; }
         .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
+        form.inline { display: inline-block; margin: 0.5rem 0.5rem 0 0; }
+        .journey-flow { margin: 0 0 1rem; }
+        .journey-flow svg { max-width: 100%; height: auto; }
+        .journey-flow figcaption ol { margin: 0.5rem 0 0; }
         .grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); }
         table { width: 100%; border-collapse: collapse; background: var(--card); }
         th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }

@@ -7,7 +7,7 @@ import TailorCore
 /// with the sign-out form, and the headers every page is sent with.
 enum DashboardPage {
     enum Section: String, CaseIterable, Sendable {
-        case profiles, segments, users
+        case profiles, segments, journeys, users
 
         var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
         var path: String { "/app/" + rawValue }

@@ -13,5 +13,6 @@ enum DashboardRoutes {
         ProfilePagesController(gate: gate, profiles: profiles).addRoutes(to: router)
         UserPagesController(gate: gate).addRoutes(to: router)
         SegmentPagesController(gate: gate, segments: SegmentService(stores: stores, clock: clock), profiles: profiles).addRoutes(to: router)
+        JourneyPagesController(gate: gate, journeys: JourneyService(stores: stores, clock: clock)).addRoutes(to: router)
     }
 }

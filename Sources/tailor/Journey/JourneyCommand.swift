@@ -53,7 +53,7 @@ struct JourneyCreateCommand: AsyncParsableCommand {
             } else {
                 record = try await service.create(name: name, fromTemplate: template ?? "", parameters: parameters)
             }
-            print("created journey \(record.id) (\(record.state.rawValue)): \(JourneyText.summary(record.definition))")
+            print("created journey \(record.id) (\(record.state.rawValue)): \(record.definition.summary)")
         }
     }
 }
@@ -84,7 +84,7 @@ struct JourneyListCommand: AsyncParsableCommand {
                 let status = try await service.status(j.id)
                 let counts = status.counts
                 if json { items.append(.object(status.json)) } else {
-                    print("\(j.id)\t\(j.state.rawValue)\tactive \(counts.activeAtStep.values.reduce(0, +))\t\(JourneyText.summary(j.definition))")
+                    print("\(j.id)\t\(j.state.rawValue)\tactive \(counts.activeAtStep.values.reduce(0, +))\t\(j.definition.summary)")
                 }
             }
             if json { print(JSONWriter.string(.array(items))) } else if all.isEmpty {
@@ -110,9 +110,9 @@ struct JourneyShowCommand: AsyncParsableCommand {
                 return
             }
             print("journey \(j.id) (\(j.name)): \(j.state.rawValue)")
-            print("trigger: \(JourneyText.summary(j.definition))")
+            print("trigger: \(j.definition.summary)")
             for (i, step) in j.definition.steps.enumerated() {
-                print("  \(i). \(JourneyText.describe(step))\twaiting \(counts.activeAtStep[i] ?? 0)")
+                print("  \(i). \(step.summary)\twaiting \(counts.activeAtStep[i] ?? 0)")
             }
             print("completed \(counts.completed)")
             for (reason, n) in counts.exited.sorted(by: { $0.key < $1.key }) { print("exited \(reason): \(n)") }
@@ -169,26 +169,6 @@ struct JourneyRunDueCommand: AsyncParsableCommand {
             let settings = try runtime.campaignSettings()
             let steps = try await service.runDue(settings: settings)
             print("ran \(steps) journey step\(steps == 1 ? "" : "s")")
-        }
-    }
-}
-
-/// How journeys read at a terminal and in JSON.
-enum JourneyText {
-    static func summary(_ d: JourneyDefinition) -> String {
-        var s = "on \(d.trigger.event)"
-        if let b = d.trigger.notFollowedBy, let w = d.trigger.within { s += " not followed by \(b) within \(DurationText.format(w))" }
-        if let goal = d.goal { s += ", goal \(goal)" }
-        return s + ", \(d.steps.count) step\(d.steps.count == 1 ? "" : "s")"
-    }
-
-    static func describe(_ step: JourneyDefinition.Step) -> String {
-        switch step {
-        case .wait(let d): "wait \(DurationText.format(d))"
-        case .send(let template, let transactional): "send \(template)\(transactional ? " (transactional)" : "")"
-        case .setTrait(let name, let value?): "set \(name) = \(JSONWriter.string(value))"
-        case .setTrait(let name, nil): "set \(name) to a unique code"
-        case .exit: "exit"
         }
     }
 }

@@ -1,0 +1,26 @@
+public import TailorCore
+
+extension JourneyDefinition {
+    /// One line on what starts a run and what ends it early: `on Product Added not followed by Order
+    /// Completed within 5m, goal Order Completed, 1 step`.
+    public var summary: String {
+        var s = "on \(trigger.event)"
+        if let filter = trigger.filter { s += " where \(filter.text)" }
+        if let b = trigger.notFollowedBy, let w = trigger.within { s += " not followed by \(b) within \(DurationText.format(w))" }
+        if let goal { s += ", goal \(goal)" }
+        return s + ", \(steps.count) step\(steps.count == 1 ? "" : "s")"
+    }
+}
+
+extension JourneyDefinition.Step {
+    /// What the step does, in a few words: `wait 2d`, `send abandoned-cart`, `set winback_code to a unique code`.
+    public var summary: String {
+        switch self {
+        case .wait(let d): "wait \(DurationText.format(d))"
+        case .send(let template, let transactional): "send \(template)\(transactional ? " (transactional)" : "")"
+        case .setTrait(let name, let value?): "set \(name) = \(JSONWriter.string(value))"
+        case .setTrait(let name, nil): "set \(name) to a unique code"
+        case .exit: "exit"
+        }
+    }
+}
