@@ -6,6 +6,15 @@ import TailorMail
 import TailorStore
 import TailorTesting
 
+/// A database with the event steps installed and the segment clock at `t0`, and the settings journeys send with.
+func journeyWorld(_ test: TestDatabase, at t0: Date) throws -> (clock: ManualClock, settings: CampaignSettings) {
+    let clock = ManualClock(t0)
+    test.stores.segments.useSegmentClock(clock)
+    test.stores.installEventSteps()
+    let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
+    return (clock, CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links)))
+}
+
 @Suite("Journeys")
 struct JourneyTests {
     let t0 = Date(millisecondsSince1970: 1_780_000_000_000)
@@ -20,11 +29,7 @@ struct JourneyTests {
     @Test(arguments: TestBackend.available)
     func anAbandonedCartGetsOneEmailAndAnOrderFirstGetsNone(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
-            let clock = ManualClock(t0)
-            test.stores.segments.useSegmentClock(clock)
-            test.stores.installEventSteps()
-            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
-            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
+            let (clock, settings) = try journeyWorld(test, at: t0)
             let journeys = JourneyService(stores: test.stores, clock: clock)
             let journey = try await journeys.create(name: nil, fromTemplate: "abandoned-cart", parameters: ["wait": "5m"])
             #expect(journey.id == "abandoned-cart" && journey.definition.trigger.within == 300)
@@ -75,11 +80,7 @@ struct JourneyTests {
     @Test(arguments: TestBackend.available)
     func goalsEndRunsAtOnceAndTheLifecycleHoldsThem(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
-            let clock = ManualClock(t0)
-            test.stores.segments.useSegmentClock(clock)
-            test.stores.installEventSteps()
-            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
-            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
+            let (clock, settings) = try journeyWorld(test, at: t0)
             let journeys = JourneyService(stores: test.stores, clock: clock)
             try await journeys.create(name: "Welcome", fromTemplate: "welcome", parameters: ["second": "1h", "third": "1h"])
             _ = try await test.database.ingest([.identify(userId: "u1", traits: ["email": "ana@example.test"], at: t0, messageId: "i1"),
@@ -138,11 +139,7 @@ struct WinBackJourneyTests {
     @Test(arguments: TestBackend.available)
     func enteringASegmentSendsAUniqueCodeAndTheReminderStopsAtAnOrder(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
-            let clock = ManualClock(t0)
-            test.stores.segments.useSegmentClock(clock)
-            test.stores.installEventSteps()
-            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
-            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
+            let (clock, settings) = try journeyWorld(test, at: t0)
             let segments = SegmentService(stores: test.stores, clock: clock)
             _ = try await segments.define(name: "Sleepy", condition: try Condition(text: "profile.last_activity more than 1 hour ago"))
             let journeys = JourneyService(stores: test.stores, clock: clock)
@@ -184,11 +181,7 @@ struct JourneyConcurrencyTests {
     @Test(arguments: TestBackend.available)
     func twoRunnersAtOnceSendEachEmailOnce(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
-            let clock = ManualClock(t0)
-            test.stores.segments.useSegmentClock(clock)
-            test.stores.installEventSteps()
-            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
-            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
+            let (clock, settings) = try journeyWorld(test, at: t0)
             try await JourneyService(stores: test.stores, clock: clock).create(name: nil, fromTemplate: "abandoned-cart", parameters: ["wait": "1m"])
             var messages: [TailorCore.Message] = []
             for i in 0..<60 {
@@ -223,11 +216,7 @@ struct JourneyEmailContextTests {
     @Test(arguments: TestBackend.available)
     func theTriggerEventAndTheJourneyAreInTheContext(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
-            let clock = ManualClock(t0)
-            test.stores.segments.useSegmentClock(clock)
-            test.stores.installEventSteps()
-            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
-            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
+            let (clock, settings) = try journeyWorld(test, at: t0)
             try await TemplateService(stores: test.stores, clock: clock).create(EmailTemplate(
                 name: "picked", subject: "{{ event.properties.product_id }} from {{ journey.name }}",
                 html: "<p>{{ event.name }} at {{ event.timestamp }}</p>", createdAt: t0))

@@ -15,12 +15,8 @@ struct PrivacyExportTests {
     @Test(arguments: TestBackend.available)
     func theExportHoldsEveryEventAndTheConsentHistory(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
-            let clock = ManualClock(t0)
-            test.stores.segments.useSegmentClock(clock)
-            test.stores.installEventSteps()
+            let (clock, settings) = try journeyWorld(test, at: t0)
             _ = try await SegmentService(stores: test.stores, clock: clock).define(name: "Oslo", condition: try Condition(text: #"traits.city = "Oslo""#))
-            let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
-            let settings = CampaignSettings(composer: EmailComposer(from: try MailAddress("shop@shop.test"), links: links))
             let journeys = JourneyService(stores: test.stores, clock: clock)
             try await journeys.create(name: nil, fromTemplate: "welcome", parameters: [:])
             var visit = Message.track("Page Viewed", anonymousId: "a1", at: t0 - 60, messageId: "v1")
