@@ -69,8 +69,20 @@ struct JourneyTests {
 
             let (_, counts) = try await journeys.counts("abandoned-cart")
             #expect(counts.completed == 1 && counts.exited == ["goal": 1] && counts.activeAtStep.isEmpty)
+            // The journeys' own events reach the profiles' streams once appended (and only once).
+            #expect(try await journeys.appendPendingEvents() == 5)
+            #expect(try await journeys.appendPendingEvents() == 0)
+            func journeyEvents(_ p: ProfileID) async throws -> [String] {
+                try await test.database.events(of: p, before: nil, limit: 50).reversed().map(\.message)
+                    .filter { $0.eventName.hasPrefix("Journey") }.map { "\($0.eventName) \($0.properties["reason"]?.stringValue ?? $0.properties["step_type"]?.stringValue ?? "")" }
+            }
+            #expect(try await journeyEvents(u1) == ["Journey Entered ", "Journey Step Completed send", "Journey Exited completed"])
+            #expect(try await journeyEvents(u2) == ["Journey Entered ", "Journey Exited goal"])
+            // Segments read them like any event.
+            let goalReached = try Condition(text: #"count("Journey Exited" where reason = "goal") >= 1"#)
+            #expect(try await test.stores.segments.audienceCount(goalReached) == 1)
             // A run that moved on is not moved again (a second runner, a retry after a crash).
-            #expect(try await test.stores.journeys.advanceJourneyRuns([JourneyMove(run: runs[0].id, from: 0, to: 1, dueAt: nil)], mail: [:],
+            #expect(try await test.stores.journeys.advanceJourneyRuns([JourneyMove(run: runs[0].id, from: 0, to: 1, dueAt: nil)], mail: [:], events: [:],
                                                                       at: clock.now()).isEmpty)
         }
     }
@@ -101,6 +113,10 @@ struct JourneyTests {
             try await journeys.setState("welcome", .archived)
             let (_, after) = try await journeys.counts("welcome")
             #expect(after.exited == ["goal": 1, "archived": 1])
+            try await journeys.appendPendingEvents()
+            let u2 = try #require(try await test.database.profile(.identity(Identity(.user, "u2")))).id
+            let exits = try await test.database.events(of: u2, before: nil, limit: 50).filter { $0.message.eventName == "Journey Exited" }
+            #expect(exits.map { $0.message.properties["reason"] } == ["archived"])
             await #expect(throws: RequestError.self) { try await journeys.setState("welcome", .active) }
             #expect(try await test.stores.outbox.outboxCounts()[.queued] == 3)
         }

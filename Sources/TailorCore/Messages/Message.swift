@@ -122,7 +122,11 @@ public enum TailorEvent {
     public static let unsubscribed = "Unsubscribed"
     public static let segmentEntered = "Segment Entered"
     public static let segmentExited = "Segment Exited"
+    public static let journeyEntered = "Journey Entered"
+    public static let journeyStepCompleted = "Journey Step Completed"
+    public static let journeyExited = "Journey Exited"
 
     /// Events that are Tailor's bookkeeping, not something the customer did: they never count as activity.
-    public static let notActivity: Set<String> = [emailSent, emailDelivered, emailBounced, segmentEntered, segmentExited]
+    public static let notActivity: Set<String> = [emailSent, emailDelivered, emailBounced, segmentEntered, segmentExited,
+                                                  journeyEntered, journeyStepCompleted, journeyExited]
 }

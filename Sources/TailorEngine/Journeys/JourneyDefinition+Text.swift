@@ -24,3 +24,15 @@ extension JourneyDefinition.Step {
         }
     }
 }
+
+extension JourneyDefinition.Step {
+    /// The step's type as events and reports name it: `wait`, `send`, `set_trait`, `exit`.
+    public var kind: String {
+        switch self {
+        case .wait: "wait"
+        case .send: "send"
+        case .setTrait: "set_trait"
+        case .exit: "exit"
+        }
+    }
+}

@@ -29,6 +29,7 @@ public struct JourneyRunner: Service {
             do {
                 let told = wakeups.take()
                 try await service.runDue(settings: settings)
+                try await service.appendPendingEvents()
                 next = [try await service.stores.journeys.nextJourneyDue(), told].compactMap { $0 }.min()
             } catch is CancellationError {
                 return

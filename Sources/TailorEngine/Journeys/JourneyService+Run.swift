@@ -83,7 +83,37 @@ extension JourneyService {
                 }
             }
         }
-        return try await stores.journeys.advanceJourneyRuns(moves, mail: mail, at: now).count
+        // Each move's `Journey Step Completed` (a step that ran), and `Journey Exited` when it ends the run.
+        let byId = Dictionary(due.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var events: [Int64: [TailorCore.Message]] = [:]
+        for move in moves {
+            guard let run = byId[move.run], let journey = journeys[run.journey] else { continue }
+            var list: [TailorCore.Message] = []
+            if move.from < journey.steps.count, move.endReason == nil || move.endReason == "exit_step" {
+                list.append(JourneyEvents.stepCompleted(journey: journey.id, run: run.id, step: move.from, kind: journey.steps[move.from].kind, at: now))
+            }
+            if let end = move.endState {
+                list.append(JourneyEvents.exited(journey: journey.id, profile: run.profile, key: run.key, enteredAt: run.enteredAt,
+                                                 reason: move.endReason ?? end.rawValue, at: now))
+            }
+            events[run.id] = list
+        }
+        return try await stores.journeys.advanceJourneyRuns(moves, mail: mail, events: events, at: now).count
+    }
+
+    /// Appends the events journeys recorded (`Journey Entered`, `Journey Step Completed`, `Journey Exited`) to
+    /// their profiles' streams, where segments and reports read them, and removes them; returns how many.
+    @discardableResult
+    public func appendPendingEvents(limit: Int = 1000) async throws -> Int {
+        var total = 0
+        while true {
+            let pending = try await stores.pendingEvents.pendingEvents(limit: limit)
+            guard !pending.isEmpty else { return total }
+            _ = try await stores.mail.appendEvents(pending.map { ($0.profile, $0.message) })
+            try await stores.pendingEvents.removePendingEvents(pending.map(\.id))
+            total += pending.count
+            if pending.count < limit { return total }
+        }
     }
 
     /// The move past a run's step to the next, due at `due` (now when nil), or the end after the last step.

@@ -72,10 +72,31 @@ public final class JourneyTriggerStep: EventStep {
                 let plan = JourneyTriggerPlanner.plan(journeys, paused: paused, events: input.events.map { ($0.profile, $0.message) }, runs: runs, now: input.now)
                 guard !plan.isEmpty else { return .done }
                 if let due = plan.earliestDue { step.wakeups.due(due) }
-                return .write(Self.statements(plan, now: input.now))
+                return .write(Self.statements(plan, now: input.now) + Self.journeyEvents(plan, runs: runs, now: input.now))
             default:
                 return .done
             }
+        }
+
+        /// `Journey Entered` and `Journey Exited` for what the plan starts and ends, recorded as pending events (this
+        /// transaction may not write the event log) and appended to the profiles just after.
+        static func journeyEvents(_ plan: JourneyTriggerPlanner.Plan, runs: [JourneyTriggerPlanner.Run], now: Date) -> [StepSQL] {
+            var out: [StepSQL] = []
+            for e in plan.entries {
+                out.append(PendingEventRecord.insert(e.profile, JourneyEvents.entered(journey: e.journey, profile: e.profile, key: e.key, at: e.enteredAt),
+                                                     now: now))
+                if let reason = e.exitReason {
+                    out.append(PendingEventRecord.insert(e.profile, JourneyEvents.exited(journey: e.journey, profile: e.profile, key: e.key,
+                                                                                         enteredAt: e.enteredAt, reason: reason, at: now), now: now))
+                }
+            }
+            let byId = Dictionary(runs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for (id, reason) in plan.exits.sorted(by: { $0.key < $1.key }) {
+                guard let r = byId[id] else { continue }
+                out.append(PendingEventRecord.insert(r.profile, JourneyEvents.exited(journey: r.journey, profile: r.profile, key: r.key,
+                                                                                     enteredAt: r.enteredAt, reason: reason, at: now), now: now))
+            }
+            return out
         }
 
         static func statements(_ plan: JourneyTriggerPlanner.Plan, now: Date) -> [StepSQL] {

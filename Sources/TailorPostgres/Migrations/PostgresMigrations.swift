@@ -189,5 +189,6 @@ enum PostgresMigrations {
         consent,
         journeys,
         dashboard,
+        pendingEvents,
     ]
 }

@@ -25,6 +25,8 @@ public struct Stores: Sendable {
     public var reports: any ReportStore
     /// Journeys and their runs.
     public var journeys: any JourneyStore
+    /// Events recorded in transactions that may not write the log, appended just after.
+    public var pendingEvents: any PendingEventStore
     /// Finding profiles by name (the dashboard's search).
     public var profileSearch: any ProfileSearchStore
     /// The dashboard's users and sessions.
@@ -36,7 +38,7 @@ public struct Stores: Sendable {
                 outbox: any OutboxStore, suppressions: any SuppressionStore, mail: any MailStore, settings: any SettingsStore,
                 computedTraits: any ComputedTraitStore, interactions: any InteractionStore, templates: any TemplateStore,
                 campaigns: any CampaignStore, consent: any ConsentStore, reports: any ReportStore, journeys: any JourneyStore,
-                profileSearch: any ProfileSearchStore, dashboard: any DashboardStore, lifecycle: any StoreLifecycle) {
+                pendingEvents: any PendingEventStore, profileSearch: any ProfileSearchStore, dashboard: any DashboardStore, lifecycle: any StoreLifecycle) {
         self.events = events
         self.profiles = profiles
         self.products = products
@@ -52,6 +54,7 @@ public struct Stores: Sendable {
         self.consent = consent
         self.reports = reports
         self.journeys = journeys
+        self.pendingEvents = pendingEvents
         self.profileSearch = profileSearch
         self.dashboard = dashboard
         self.lifecycle = lifecycle
@@ -62,7 +65,7 @@ public struct Stores: Sendable {
         self.init(events: database, profiles: database, products: database, segments: database, outbox: database,
                   suppressions: database, mail: database, settings: database, computedTraits: database, interactions: database,
                   templates: database, campaigns: database, consent: database, reports: database, journeys: database,
-                  profileSearch: database, dashboard: database, lifecycle: database)
+                  pendingEvents: database, profileSearch: database, dashboard: database, lifecycle: database)
     }
 
     /// Applies the migrations not applied yet; returns their names.

@@ -28,6 +28,7 @@ extension Demo {
         let journeySettings = try runtime.campaignSettings(from: try settings.mailFrom.map { try MailAddress(parsing: $0) }
             ?? MailAddress("news@shop.example.com", name: "Demo Shop"))
         let steps = try await service.runDue(settings: journeySettings)
+        try await service.appendPendingEvents()
         let folder = Self.mailFolder + "/journeys"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var configuration = OutboxWorker.Configuration(workerID: "demo")

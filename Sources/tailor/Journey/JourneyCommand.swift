@@ -168,6 +168,7 @@ struct JourneyRunDueCommand: AsyncParsableCommand {
             let service = JourneyService(stores: runtime.stores, clock: runtime.clock)
             let settings = try runtime.campaignSettings()
             let steps = try await service.runDue(settings: settings)
+            try await service.appendPendingEvents()
             print("ran \(steps) journey step\(steps == 1 ? "" : "s")")
         }
     }
