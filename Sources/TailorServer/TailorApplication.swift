@@ -108,7 +108,8 @@ public func buildRouter(
     DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     if let campaignSettings = settings.campaigns {
-        EmailWebVersionController(links: campaignSettings.composer.links, campaigns: campaigns, settings: campaignSettings).addRoutes(to: router)
+        EmailWebVersionController(links: campaignSettings.composer.links, campaigns: campaigns,
+                                  journeys: JourneyService(stores: stores, clock: clock), settings: campaignSettings).addRoutes(to: router)
     }
     return router
 }

@@ -247,6 +247,20 @@ struct JourneyEmailContextTests {
             let claimed = try await test.stores.outbox.claim(limit: 10, worker: "w", lease: .seconds(60), at: clock.now())
             let body = String(decoding: try #require(claimed.first).data, as: UTF8.self)
             #expect(claimed.count == 1 && body.contains("Subject: p7 from Picks") && body.contains("Product Added at 2026-"), "\(body)")
+            // Its web version renders the same for the recipient; a withdrawal while it waits stops it at the outbox.
+            let journeys = JourneyService(stores: test.stores, clock: clock)
+            let email = try #require(claimed.first)
+            let web = try await journeys.webVersion(key: email.idempotencyKey, profile: email.profileID, settings: settings)
+            #expect(web.subject == "p7 from Picks" && web.html.contains("Product Added at 2026-"))
+            await #expect(throws: RequestError.self) {
+                _ = try await journeys.webVersion(key: "journey:picks:999:7", profile: email.profileID, settings: settings)
+            }
+            let delivery = LedgerDeliveryConsent(campaigns: test.stores.campaigns,
+                                                 consent: LedgerConsent(store: test.stores.consent, policy: .optOut, clock: clock), journeys: journeys)
+            #expect(try await delivery.refused(claimed).isEmpty)
+            try await ConsentService(stores: test.stores, clock: clock).record([
+                ConsentEntry(profileID: email.profileID, purpose: .emailMarketing, status: .withdrawn, at: t0, source: .preferencePage)])
+            #expect(try await delivery.refused(claimed) == [email.id])
         }
     }
 }

@@ -110,6 +110,18 @@ struct CampaignsAPITests {
                 #expect(web.status == .ok && String(buffer: web.body).contains("Hi Ana"))
                 #expect(web.headers[.contentType]?.hasPrefix("text/html") == true)
                 #expect(try await client.execute(uri: viewPath + "x", method: .get).status == .badRequest)
+                // A journey email's web version: its link names the journey's step by the message key.
+                let journey = try await send(client, .post, "/v1/journeys", ["name": "Hello again", "definition": [
+                    "trigger": ["event": "Waved"], "steps": [["send": ["template": "news"]]]]])
+                #expect(journey.status == .created)
+                let journeyPath = { (key: String) in
+                    String(campaignSettings.composer.links.viewURL(TrackingToken(profileID: ana, campaign: nil, messageKey: key))
+                        .dropFirst("https://mail.shop.test".count))
+                }
+                let journeyWeb = try await client.execute(uri: journeyPath("journey:hello-again:1:0"), method: .get)
+                #expect(journeyWeb.status == .ok && String(buffer: journeyWeb.body).contains("Hi Ana"))
+                #expect(try await client.execute(uri: journeyPath("journey:hello-again:1:5"), method: .get).status == .notFound)
+                #expect(try await client.execute(uri: journeyPath("sample:1"), method: .get).status == .badRequest)
                 #expect(try await send(client, .post, "/v1/campaigns/spring/pause").status == .ok)
                 let twice = try await send(client, .post, "/v1/campaigns/spring/pause")
                 #expect(try twice.status == .conflict && json(twice)[path: "code"] == "illegal_state")

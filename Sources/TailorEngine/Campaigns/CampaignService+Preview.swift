@@ -18,7 +18,8 @@ extension CampaignService {
         return try await render(template: c.template, profile: .id(profile), campaign: c, settings: settings)
     }
 
-    func render(template name: String, profile reference: ProfileReference, campaign c: Campaign?, settings: CampaignSettings) async throws -> RenderedEmail {
+    func render(template name: String, profile reference: ProfileReference, campaign c: Campaign?, settings: CampaignSettings,
+                journey: (id: String, name: String, event: Message?)? = nil) async throws -> RenderedEmail {
         guard let view = try await stores.profiles.profile(reference) else { throw RequestError(.notFound, "no such profile", field: "profile") }
         let needs = Self.readsRecommendations(name, in: try await stores.templates.templates())
         let loader = try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath, needsRecommendations: needs)
@@ -31,7 +32,7 @@ extension CampaignService {
         let links = settings.composer.links
         let context = EmailContext.make(recipient, catalog: loader.catalog, send: EmailContext.Send(
             campaignID: c?.id, campaignName: c?.name, unsubscribeURL: links.unsubscribeURL(token), viewURL: links.viewURL(token),
-            currency: settings.currency))
+            currency: settings.currency, journeyID: journey?.id, journeyName: journey?.name, event: journey?.event ?? nil))
         do {
             return try prepared.render(context, timeZone: recipient.timeZone(fallback: settings.defaultTimeZone))
         } catch let e as LiquidError {

@@ -3,12 +3,13 @@ import Hummingbird
 import NIOCore
 import TailorEngine
 
-/// `GET /t/v/<token>`: a campaign's email in a browser (`view_in_browser_url`), rendered again for the
-/// recipient the signed token names. A malformed or tampered token is a 400; a campaign or profile that is
+/// `GET /t/v/<token>`: a campaign's or journey's email in a browser (`view_in_browser_url`), rendered again
+/// for the recipient the signed token names. A malformed or tampered token is a 400; a campaign or profile that is
 /// gone is a 404.
 struct EmailWebVersionController: Sendable {
     let links: TrackingLinks
     let campaigns: CampaignService
+    let journeys: JourneyService
     let settings: CampaignSettings
 
     func addRoutes(to router: Router<BasicRequestContext>) {
@@ -19,8 +20,14 @@ struct EmailWebVersionController: Sendable {
             } catch let error as TrackingLinkError {
                 throw APIError(.badRequest, code: "invalid_link", message: error.description)
             }
-            guard let campaign = token.campaign else { throw APIError(.badRequest, code: "invalid_link", message: "the link names no campaign") }
-            let email = try await campaigns.webVersion(campaign: campaign, profile: token.profileID, settings: settings)
+            let email: RenderedEmail
+            if let campaign = token.campaign {
+                email = try await campaigns.webVersion(campaign: campaign, profile: token.profileID, settings: settings)
+            } else if let key = token.messageKey, key.hasPrefix("journey:") {
+                email = try await journeys.webVersion(key: key, profile: token.profileID, settings: settings)
+            } else {
+                throw APIError(.badRequest, code: "invalid_link", message: "the link names no campaign or journey email")
+            }
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                                                    .init("X-Robots-Tag")!: "noindex"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: email.html)))

@@ -49,6 +49,7 @@ extension Runtime {
     /// The outbox's last check: marketing email goes only with consent under `TAILOR_EMAIL_CONSENT`.
     var deliveryConsent: LedgerDeliveryConsent {
         LedgerDeliveryConsent(campaigns: stores.campaigns,
-                              consent: LedgerConsent(store: stores.consent, policy: settings.emailConsent, clock: clock))
+                              consent: LedgerConsent(store: stores.consent, policy: settings.emailConsent, clock: clock),
+                              journeys: JourneyService(stores: stores, clock: clock))
     }
 }
