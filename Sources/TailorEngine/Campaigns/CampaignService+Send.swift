@@ -145,7 +145,7 @@ extension CampaignService {
                 continue
             }
             if let entry = keys[id].flatMap({ suppressed[$0] }) {
-                skipped[id] = entry.reason == .unsubscribe ? SkipReason.unsubscribed : SkipReason.suppressed
+                skipped[id] = SkipReason.suppression(entry)
             } else if !c.transactional, !permitted.contains(id) {
                 skipped[id] = SkipReason.noConsent
             } else if let cap = settings.frequencyCap, !c.transactional, (capped[id] ?? 0) >= cap.count {
@@ -157,26 +157,15 @@ extension CampaignService {
         let catalog = loader.catalog
         let built = try await Concurrently.map(works, width: Self.renderWidth) { w -> (ProfileID, Result<OutboxMessage, SkipError>) in
             let timeZone = w.recipient.timeZone(fallback: settings.defaultTimeZone)
-            let key = Self.messageKey(campaign: c.id, profile: w.id)
-            let token = TrackingToken(profileID: w.id, campaign: c.id, messageKey: key)
-            let context = EmailContext.make(w.recipient, catalog: catalog, send: EmailContext.Send(
-                campaignID: c.id, campaignName: c.name, unsubscribeURL: settings.composer.links.unsubscribeURL(token),
-                viewURL: settings.composer.links.viewURL(token), currency: settings.currency))
-            guard let rendered = try? email.render(context, timeZone: timeZone) else { return (w.id, .failure(SkipError(SkipReason.renderFailed))) }
             var due = now
             if let optimizer { due = optimizer.due(opens: opens[w.id] ?? [], timeZone: timeZone, now: now) }
             if let rate = c.ratePerSecond, let started = c.startedAt {
                 due = max(due, started.addingTimeInterval(Double(position + w.index) / Double(rate)))
             }
             if let quiet = settings.quietHours, !c.transactional { due = quiet.release(due, in: timeZone) }
-            do {
-                return (w.id, .success(try settings.composer.compose(rendered, to: w.address, profile: w.id, campaign: c.id, key: key, from: sender,
-                                                                     notBefore: due > now ? due : nil, at: now)))
-            } catch let error as MailError where error.code == .invalidAddress {
-                return (w.id, .failure(SkipError(SkipReason.noEmail)))
-            } catch {
-                return (w.id, .failure(SkipError(SkipReason.renderFailed)))
-            }
+            return (w.id, settings.email(email, for: w.recipient, profile: w.id, address: w.address, key: Self.messageKey(campaign: c.id, profile: w.id),
+                                         campaign: c.id, context: EmailContext.Send(campaignID: c.id, campaignName: c.name), catalog: catalog,
+                                         from: sender, notBefore: due > now ? due : nil, at: now))
         }
         var results: [ProfileID: Result<OutboxMessage, SkipError>] = [:]
         for (id, result) in built { results[id] = result }

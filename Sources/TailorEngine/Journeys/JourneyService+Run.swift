@@ -63,7 +63,8 @@ extension JourneyService {
                 traits.append((run.profile, TailorCore.Message(type: .identify, messageId: key, traits: [name: trait], timestamp: now, receivedAt: now)))
                 moves.append(Self.onward(run, in: journey, due: nil, now: now))
             case .send(let template, let transactional):
-                sends.append(PendingSend(run: run, journey: journey.id, step: i, template: template, transactional: transactional))
+                sends.append(PendingSend(run: run, journey: journey.id, journeyName: journey.name, step: i, template: template,
+                                         transactional: transactional))
             }
         }
         if !traits.isEmpty { _ = try await stores.mail.appendEvents(traits) }
@@ -85,7 +86,7 @@ extension JourneyService {
         }
         // Each move's `Journey Step Completed` (a step that ran), and `Journey Exited` when it ends the run.
         let byId = Dictionary(due.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var events: [Int64: [TailorCore.Message]] = [:]
+        var events: [Int64: [(profile: ProfileID, message: TailorCore.Message)]] = [:]
         for move in moves {
             guard let run = byId[move.run], let journey = journeys[run.journey] else { continue }
             var list: [TailorCore.Message] = []
@@ -96,7 +97,7 @@ extension JourneyService {
                 list.append(JourneyEvents.exited(journey: journey.id, profile: run.profile, key: run.key, enteredAt: run.enteredAt,
                                                  reason: move.endReason ?? end.rawValue, at: now))
             }
-            events[run.id] = list
+            events[run.id] = list.map { (run.profile, $0) }
         }
         return try await stores.journeys.advanceJourneyRuns(moves, mail: mail, events: events, at: now).count
     }
@@ -126,6 +127,7 @@ extension JourneyService {
     struct PendingSend: Sendable {
         var run: JourneyRun
         var journey: String
+        var journeyName: String
         var step: Int
         var template: String
         var transactional: Bool
@@ -144,7 +146,6 @@ extension JourneyService {
         }
         // The events that started the runs, for `event` in the context (an event no longer stored leaves it empty).
         let triggers = try await stores.events.events(messageIds: sends.compactMap(\.run.triggerMessage))
-        let names = Dictionary(try await stores.journeys.journeys().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let counts = prepared.mapValues(\.template.recommendationCount)
         let loaded = try await Concurrently.map(sends, width: CampaignService.readWidth) { send -> EmailRecipient? in
             try await loader.load(send.run.profile, recommendations: counts[send.template] ?? 0)
@@ -163,7 +164,7 @@ extension JourneyService {
             guard let email = prepared[send.template] else { out[id] = .failure(SkipError(SkipReason.renderFailed)); continue }
             guard let recipient = recipients[id], let address = recipient.email else { out[id] = .failure(SkipError(SkipReason.noEmail)); continue }
             if let entry = keys[id].flatMap({ suppressed[$0] }) {
-                out[id] = .failure(SkipError(entry.reason == .unsubscribe ? SkipReason.unsubscribed : SkipReason.suppressed))
+                out[id] = .failure(SkipError(SkipReason.suppression(entry)))
             } else if !send.transactional, !permitted.contains(send.run.profile) {
                 out[id] = .failure(SkipError(SkipReason.noConsent))
             } else {
@@ -174,28 +175,24 @@ extension JourneyService {
         let built = try await Concurrently.map(ready, width: CampaignService.renderWidth) { w -> (Int64, Result<OutboxMessage, SkipError>) in
             let run = w.send.run
             let timeZone = w.recipient.timeZone(fallback: settings.defaultTimeZone)
-            let key = Self.messageKey(run: run.id, journey: w.send.journey, step: w.send.step)
-            let token = TrackingToken(profileID: run.profile, campaign: nil, messageKey: key)
-            let context = EmailContext.make(w.recipient, catalog: catalog, send: EmailContext.Send(
-                unsubscribeURL: settings.composer.links.unsubscribeURL(token), viewURL: settings.composer.links.viewURL(token),
-                currency: settings.currency, journeyID: w.send.journey, journeyName: names[w.send.journey],
-                event: run.triggerMessage.flatMap { triggers[$0]?.message }))
-            guard let rendered = try? w.email.render(context, timeZone: timeZone) else { return (run.id, .failure(SkipError(SkipReason.renderFailed))) }
             var notBefore: Date?
             if !w.send.transactional, let quiet = settings.quietHours {
                 let release = quiet.release(now, in: timeZone)
                 if release > now { notBefore = release }
             }
+            // A sender the template names that does not parse fails the email, not the page.
+            let sender: MailAddress?
             do {
-                let sender = try w.email.template.from.map { try MailAddress($0) }
-                return (run.id, .success(try settings.composer.compose(rendered, to: w.address, profile: run.profile, campaign: nil, key: key,
-                                                                       from: sender, headers: [HeaderField("X-Tailor-Journey", w.send.journey)],
-                                                                       notBefore: notBefore, at: now)))
-            } catch let error as MailError where error.code == .invalidAddress {
-                return (run.id, .failure(SkipError(SkipReason.noEmail)))
+                sender = try w.email.template.from.map { try MailAddress(parsing: $0) }
             } catch {
                 return (run.id, .failure(SkipError(SkipReason.renderFailed)))
             }
+            let context = EmailContext.Send(journeyID: w.send.journey, journeyName: w.send.journeyName,
+                                            event: run.triggerMessage.flatMap { triggers[$0]?.message })
+            return (run.id, settings.email(w.email, for: w.recipient, profile: run.profile, address: w.address,
+                                           key: Self.messageKey(run: run.id, journey: w.send.journey, step: w.send.step), campaign: nil,
+                                           context: context, catalog: catalog, from: sender,
+                                           headers: [HeaderField("X-Tailor-Journey", w.send.journey)], notBefore: notBefore, at: now))
         }
         for (id, result) in built { out[id] = result }
         return out

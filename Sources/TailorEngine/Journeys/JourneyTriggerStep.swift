@@ -129,7 +129,6 @@ public final class JourneyTriggerStep: EventStep {
 /// ingest of carts due minutes from now does not wake it on every batch.
 public final class JourneyWakeups: Sendable {
     private struct State {
-        var earlier = false
         /// The earliest due time told since the runner last took it.
         var told: Date?
         var sleepsUntil: Date?
@@ -145,7 +144,6 @@ public final class JourneyWakeups: Sendable {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
             guard date < (s.sleepsUntil ?? .distantFuture) else { return nil }
             s.told = min(s.told ?? date, date)
-            s.earlier = true
             defer { s.waiter = nil }
             return s.waiter
         }
@@ -161,16 +159,13 @@ public final class JourneyWakeups: Sendable {
         }
     }
 
-    /// Waits until told of a due time before `until`, or cancelled (returns at once if one was told since the
-    /// last wait began).
+    /// Waits until told of a due time before `until`, or cancelled (returns at once if one was told and not
+    /// taken yet).
     func wait(until: Date) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let ready = state.withLock { s -> Bool in
-                    if s.earlier {
-                        s.earlier = false
-                        return true
-                    }
+                    if s.told != nil { return true }
                     s.sleepsUntil = until
                     s.waiter?.resume()
                     s.waiter = c
@@ -185,9 +180,6 @@ public final class JourneyWakeups: Sendable {
             }
             waiter?.resume()
         }
-        state.withLock { s in
-            s.sleepsUntil = nil
-            s.earlier = false
-        }
+        state.withLock { $0.sleepsUntil = nil }
     }
 }

@@ -30,14 +30,14 @@ extension PostgresDatabase {
     }
 
     /// Records events on the caller's connection (its transaction), for appending just after it.
-    func recordPending(_ events: [(ProfileID, Message)], now: Date, on conn: PostgresConnection) async throws {
+    func recordPending(_ events: [(profile: ProfileID, message: Message)], now: Date, on conn: PostgresConnection) async throws {
         guard !events.isEmpty else { return }
         try await conn.query("""
             INSERT INTO pending_events (\(unescaped: PendingEventRecord.columns))
-            SELECT * FROM UNNEST(\(events.map { PostgresText.clean($0.1.messageId) })::text[], \(events.map(\.0.rawValue))::text[],
-                                 \(events.map { PostgresText.clean($0.1.eventName) })::text[],
-                                 \(events.map { PostgresText.json(JSONWriter.string(.object($0.1.properties))) })::text[],
-                                 \(events.map { $0.1.timestamp.millisecondsSince1970 })::int8[],
+            SELECT * FROM UNNEST(\(events.map { PostgresText.clean($0.message.messageId) })::text[], \(events.map(\.profile.rawValue))::text[],
+                                 \(events.map { PostgresText.clean($0.message.eventName) })::text[],
+                                 \(events.map { PostgresText.json(JSONWriter.string(.object($0.message.properties))) })::text[],
+                                 \(events.map { $0.message.timestamp.millisecondsSince1970 })::int8[],
                                  \(Array(repeating: now.millisecondsSince1970, count: events.count))::int8[])
             ON CONFLICT (message_id) DO NOTHING
             """, logger: logger)

@@ -46,7 +46,7 @@ extension PostgresDatabase {
                         UPDATE journey_runs SET state = 'exited', exit_reason = 'archived', due_at = NULL, updated_at = \(nowMs)
                         WHERE journey_id = \(id) AND state = 'active'
                         RETURNING profile_id, run_key, entered_at
-                        """, on: conn).map { r -> (ProfileID, Message) in
+                        """, on: conn).map { r -> (profile: ProfileID, message: Message) in
                         let profile = ProfileID(try r[0].decode(String.self))
                         return (profile, JourneyEvents.exited(journey: id, profile: profile, key: try r[1].decode(String.self),
                                                               enteredAt: Date(millisecondsSince1970: try r[2].decode(Int64.self)), reason: "archived", at: now))
@@ -83,7 +83,8 @@ extension PostgresDatabase {
         }
     }
 
-    public func advanceJourneyRuns(_ moves: [JourneyMove], mail: [Int64: [OutboxMessage]], events: [Int64: [Message]], at now: Date) async throws
+    public func advanceJourneyRuns(_ moves: [JourneyMove], mail: [Int64: [OutboxMessage]], events: [Int64: [(profile: ProfileID, message: Message)]],
+                                   at now: Date) async throws
         -> Set<Int64>
     {
         guard !moves.isEmpty else { return [] }
@@ -99,11 +100,10 @@ extension PostgresDatabase {
                                     \(moves.map { ($0.endState ?? .active).rawValue })::text[], \(PostgresArray(moves.map(\.endReason)))::text[])
                           AS m(id, f, t, d, s, x)
                         WHERE r.id = m.id AND r.step = m.f AND r.state = 'active'
-                        RETURNING r.id, r.profile_id
-                        """, on: conn).map { (try $0[0].decode(Int64.self), ProfileID(try $0[1].decode(String.self))) }
-                    let done = Set(moved.map(\.0))
-                    let pending = moved.flatMap { run, profile in (events[run] ?? []).map { (profile, $0) } }
-                    try await self.recordPending(pending, now: now, on: conn)
+                        RETURNING r.id
+                        """, on: conn).map { try $0[0].decode(Int64.self) }
+                    let done = Set(moved)
+                    try await self.recordPending(moved.flatMap { events[$0] ?? [] }, now: now, on: conn)
                     let queued = moves.filter { done.contains($0.run) }.flatMap { mail[$0.run] ?? [] }
                     _ = try await self.insertOutbox(queued, nowMs: nowMs, on: conn)
                     return done

@@ -25,16 +25,10 @@ extension SQLiteDatabase {
     }
 
     /// Records events in the caller's write transaction, for appending just after it.
-    static func recordPending(_ events: [(ProfileID, Message)], now: Date, db: Database) throws {
+    func recordPending(_ events: [(profile: ProfileID, message: Message)], now: Date, db: Database) throws {
         for (profile, message) in events {
             let insert = PendingEventRecord.insert(profile, message, now: now)
-            try db.cachedStatement(sql: insert.sql).execute(arguments: StatementArguments(insert.values.map { value -> (any DatabaseValueConvertible)? in
-                switch value {
-                case .text(let s): s
-                case .integer(let i): i
-                default: nil
-                }
-            }))
+            try db.cachedStatement(sql: insert.sql).execute(arguments: stepArguments(insert.values))
         }
     }
 }

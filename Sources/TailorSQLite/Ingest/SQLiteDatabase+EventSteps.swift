@@ -16,11 +16,11 @@ extension SQLiteDatabase {
                 loop: while true {
                     switch try run.next(rows) {
                     case .read(let query):
-                        rows = try Row.fetchAll(db, sql: query.sql, arguments: arguments(query.values)).map(Self.stepRow)
+                        rows = try Row.fetchAll(db, sql: query.sql, arguments: stepArguments(query.values)).map(Self.stepRow)
                     case .write(let statements):
                         // Writes repeat the same text (one INSERT per row): prepared once per connection.
                         for statement in statements {
-                            try db.cachedStatement(sql: statement.sql).execute(arguments: arguments(statement.values))
+                            try db.cachedStatement(sql: statement.sql).execute(arguments: stepArguments(statement.values))
                         }
                         rows = []
                     case .done:
@@ -35,7 +35,8 @@ extension SQLiteDatabase {
         }
     }
 
-    private func arguments(_ values: [StepValue]) throws -> StatementArguments {
+    /// A step's values as GRDB binds them (personal ones sealed).
+    func stepArguments(_ values: [StepValue]) throws -> StatementArguments {
         StatementArguments(try values.map { value -> (any DatabaseValueConvertible)? in
             switch value {
             case .null: nil

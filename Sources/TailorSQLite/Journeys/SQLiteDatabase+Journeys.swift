@@ -35,12 +35,12 @@ extension SQLiteDatabase {
             if state == .archived {
                 // Their `Journey Exited` events, appended just after (pending events).
                 let ended = try Row.fetchAll(db, sql: "SELECT profile_id, run_key, entered_at FROM journey_runs WHERE journey_id = ? AND state = 'active'",
-                                             arguments: [id]).map { r -> (ProfileID, Message) in
+                                             arguments: [id]).map { r -> (profile: ProfileID, message: Message) in
                     let profile = ProfileID(r[0] as String)
                     return (profile, JourneyEvents.exited(journey: id, profile: profile, key: r[1], enteredAt: Date(millisecondsSince1970: r[2]),
                                                           reason: "archived", at: now))
                 }
-                try Self.recordPending(ended, now: now, db: db)
+                try self.recordPending(ended, now: now, db: db)
                 try db.execute(sql: """
                     UPDATE journey_runs SET state = 'exited', exit_reason = 'archived', due_at = NULL, updated_at = ?
                     WHERE journey_id = ? AND state = 'active'
@@ -70,7 +70,8 @@ extension SQLiteDatabase {
         }
     }
 
-    public func advanceJourneyRuns(_ moves: [JourneyMove], mail: [Int64: [OutboxMessage]], events: [Int64: [Message]], at now: Date) async throws
+    public func advanceJourneyRuns(_ moves: [JourneyMove], mail: [Int64: [OutboxMessage]], events: [Int64: [(profile: ProfileID, message: Message)]],
+                                   at now: Date) async throws
         -> Set<Int64>
     {
         guard !moves.isEmpty else { return [] }
@@ -82,25 +83,13 @@ extension SQLiteDatabase {
                 WHERE id = ? AND step = ? AND state = 'active'
                 """)
             var moved = Set<Int64>()
-            // The runs' profiles, for their events.
-            var profiles: [Int64: ProfileID] = [:]
-            if !events.isEmpty {
-                for chunk in Array(events.keys).chunked(400) {
-                    for r in try Row.fetchAll(db, sql: "SELECT id, profile_id FROM journey_runs WHERE id IN (\(Self.placeholders(chunk.count)))",
-                                              arguments: StatementArguments(chunk)) {
-                        profiles[r[0]] = ProfileID(r[1] as String)
-                    }
-                }
-            }
             for move in moves {
                 try update.execute(arguments: [move.to, move.dueAt?.millisecondsSince1970, (move.endState ?? .active).rawValue, move.endReason,
                                                 nowMs, move.run, move.from])
                 guard db.changesCount > 0 else { continue }
                 moved.insert(move.run)
                 if let rows = sealed[move.run] { _ = try Self.insertOutbox(rows, nowMs: nowMs, db: db) }
-                if let list = events[move.run], let profile = profiles[move.run] {
-                    try Self.recordPending(list.map { (profile, $0) }, now: now, db: db)
-                }
+                if let list = events[move.run] { try self.recordPending(list, now: now, db: db) }
             }
             return moved
         }

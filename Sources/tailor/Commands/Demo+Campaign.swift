@@ -20,19 +20,13 @@ extension Demo {
         let service = CampaignService(stores: stores, clock: runtime.clock)
         try await service.create(.init(name: "Demo Picks", template: "demo-picks", segments: included))
 
-        let campaignSettings = try runtime.campaignSettings(from: try settings.mailFrom.map { try MailAddress(parsing: $0) }
-            ?? MailAddress("news@shop.example.com", name: "Demo Shop"))
+        let campaignSettings = try mailSettings(runtime, settings: settings)
         let progress = Console.Progress("rendering the campaign")
         let started = Date()
         let status = try await service.send("demo-picks", settings: campaignSettings) { progress.update($0, $1) }
         let rendered = Date().timeIntervalSince(started)
 
-        try FileManager.default.createDirectory(atPath: Self.mailFolder, withIntermediateDirectories: true)
-        var configuration = OutboxWorker.Configuration(workerID: "demo")
-        configuration.consent = runtime.deliveryConsent
-        let worker = OutboxWorker(store: stores.mail, configuration: configuration, clock: runtime.clock)
-        let sink = try FileSink(directory: URL(fileURLWithPath: Self.mailFolder))
-        let delivered = try await worker.drain(using: sink)
+        let delivered = try await deliver(runtime, into: Self.mailFolder)
         let final = try await service.status("demo-picks")
 
         print("")
@@ -60,6 +54,22 @@ extension Demo {
         if let one = files.first {
             print("Open one: \(Self.mailFolder)/\(one)   (any mail client opens .eml files)")
         }
+    }
+
+
+    /// How the demo sends: `TAILOR_MAIL_FROM`, else the demo shop's address.
+    func mailSettings(_ runtime: Runtime, settings: Settings) throws -> CampaignSettings {
+        try runtime.campaignSettings(from: try settings.mailFrom.map { try MailAddress(parsing: $0) }
+            ?? MailAddress("news@shop.example.com", name: "Demo Shop"))
+    }
+
+    /// Delivers what the outbox holds into a file sink folder (one `.eml` per email), asking consent as a server would.
+    func deliver(_ runtime: Runtime, into folder: String) async throws -> OutboxWorker.Summary {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var configuration = OutboxWorker.Configuration(workerID: "demo")
+        configuration.consent = runtime.deliveryConsent
+        return try await OutboxWorker(store: runtime.stores.mail, configuration: configuration, clock: runtime.clock)
+            .drain(using: try FileSink(directory: URL(fileURLWithPath: folder)))
     }
 }
 

@@ -25,16 +25,10 @@ extension Demo {
     func runJourneys(_ runtime: Runtime, settings: Settings) async throws {
         let stores = runtime.stores
         let service = JourneyService(stores: stores, clock: runtime.clock)
-        let journeySettings = try runtime.campaignSettings(from: try settings.mailFrom.map { try MailAddress(parsing: $0) }
-            ?? MailAddress("news@shop.example.com", name: "Demo Shop"))
-        let steps = try await service.runDue(settings: journeySettings)
+        let steps = try await service.runDue(settings: try mailSettings(runtime, settings: settings))
         try await service.appendPendingEvents()
         let folder = Self.mailFolder + "/journeys"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var configuration = OutboxWorker.Configuration(workerID: "demo")
-        configuration.consent = runtime.deliveryConsent
-        let delivered = try await OutboxWorker(store: stores.mail, configuration: configuration, clock: runtime.clock)
-            .drain(using: try FileSink(directory: URL(fileURLWithPath: folder)))
+        let delivered = try await deliver(runtime, into: folder)
         print("")
         print("journeys (`tailor journey show NAME`): \(steps) steps ran, \(delivered.sent) emails delivered into \(folder)/")
         for journey in try await service.list() {

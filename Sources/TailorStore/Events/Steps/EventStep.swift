@@ -54,11 +54,6 @@ public struct EventStepInput: Sendable {
     /// The transaction's clock (the segment clock: tests move it).
     public var now: Date
 
-    public init(events: [StepEvent], now: Date) {
-        self.events = events
-        self.now = now
-    }
-
     /// The input of a transaction that stored `events` and made `changes` to memberships.
     public init(events: [(profile: ProfileID, message: Message)], changes: [MembershipChange], now: Date) {
         self.events = events.map { StepEvent(profile: $0.profile, message: $0.message) }

@@ -27,13 +27,6 @@ public enum StepValue: Sendable, Hashable {
 
     public var integer: Int64? { if case .integer(let i) = self { i } else { nil } }
     public var text: String? { if case .text(let s) = self { s } else { nil } }
-    public var real: Double? {
-        switch self {
-        case .real(let d): d
-        case .integer(let i): Double(i)
-        default: nil
-        }
-    }
 }
 
 /// One row a step's read returned: its columns in select order.
