@@ -36,7 +36,7 @@ struct JourneyDefinitionTests {
         (#"{"trigger": {"segment_entered": "x", "event": "A"}, "steps": [{"wait": "1d"}]}"#, "trigger.segment_entered"),
         (#"{"trigger": {"event": "A", "colour": 1}, "steps": [{"wait": "1d"}]}"#, "trigger.colour"),
         (#"{"trigger": {"event": "A"}, "steps": [{"set_trait": {"name": "x"}}]}"#, "steps[0].set_trait"),
-        (#"{"trigger": {"event": "A"}, "steps": [{"fly": true}]}"#, "steps[0]"),
+        (#"{"trigger": {"event": "A"}, "steps": [{"fly": true}]}"#, "steps[0].fly"),
         (#"{"trigger": {"event": "A", "key": "cart"}, "steps": [{"wait": "1d"}]}"#, "trigger.key"),
     ])
     func badDefinitionsNameTheirPlace(text: String, path: String) {

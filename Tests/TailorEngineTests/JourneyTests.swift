@@ -82,7 +82,7 @@ struct JourneyTests {
             let goalReached = try Condition(text: #"count("Journey Exited" where reason = "goal") >= 1"#)
             #expect(try await test.stores.segments.audienceCount(goalReached) == 1)
             // A run that moved on is not moved again (a second runner, a retry after a crash).
-            #expect(try await test.stores.journeys.advanceJourneyRuns([JourneyMove(run: runs[0].id, from: 0, to: 1, dueAt: nil)], mail: [:], events: [:],
+            #expect(try await test.stores.journeys.advanceJourneyRuns([JourneyMove(run: runs[0].id, from: 0, to: 1, dueAt: nil)], effects: [:],
                                                                       at: clock.now()).isEmpty)
         }
     }

@@ -86,39 +86,9 @@ extension JourneyDefinition {
             }
         }
         guard let list = o["steps"]?.arrayValue, !list.isEmpty else { throw JourneyDefinitionError("steps", "is required: a non-empty list") }
-        var steps: [Step] = []
-        for (i, s) in list.enumerated() {
-            let path = "steps[\(i)]"
-            guard case .object(let so) = s, so.count >= 1 else { throw JourneyDefinitionError(path, "expected an object") }
-            if let w = so["wait"] {
-                steps.append(.wait(try Self.duration(w, path: "\(path).wait")))
-            } else if let send = so["send"] {
-                guard case .object(let sendObject) = send, let template = sendObject["template"]?.stringValue, !template.isEmpty else {
-                    throw JourneyDefinitionError("\(path).send", "expected {\"template\": NAME}")
-                }
-                var transactional = false
-                if let tr = sendObject["transactional"] {
-                    guard case .bool(let b) = tr else { throw JourneyDefinitionError("\(path).send.transactional", "expected true or false") }
-                    transactional = b
-                }
-                steps.append(.send(template: template, transactional: transactional))
-            } else if let set = so["set_trait"] {
-                guard case .object(let setObject) = set, let name = setObject["name"]?.stringValue, !name.isEmpty, !name.utf8.contains(0) else {
-                    throw JourneyDefinitionError("\(path).set_trait", "expected {\"name\": TRAIT, \"value\": VALUE} or {\"name\": TRAIT, \"code\": true}")
-                }
-                switch (setObject["value"], setObject["code"]) {
-                case (let value?, nil): steps.append(.setTrait(name: name, value: value))
-                case (nil, .bool(true)?): steps.append(.setTrait(name: name, value: nil))
-                default: throw JourneyDefinitionError("\(path).set_trait", "give either value or \"code\": true")
-                }
-            } else if so["exit"] != nil {
-                steps.append(.exit)
-                if i != list.count - 1 { throw JourneyDefinitionError("steps[\(i + 1)]", "is unreachable: it follows an exit") }
-            } else {
-                throw JourneyDefinitionError(path, "expected one of wait, send, set_trait, exit")
-            }
-        }
-        self.init(id: id, name: name, trigger: trigger, goal: goal, reentry: reentry, steps: steps)
+        let (steps, flow) = try Self.steps(list)
+        self.init(id: id, name: name, trigger: trigger, goal: goal, reentry: reentry, steps: steps, flow: flow)
+        try checkFlow()
     }
 
     /// The JSON form, as stored and shown.
@@ -138,19 +108,11 @@ extension JourneyDefinition {
         case .once: o["reentry"] = "once"
         case .oncePer(let d): o["reentry"] = .object(["once_per": .string(DurationText.format(d))])
         }
-        o["steps"] = .array(steps.map { step in
-            switch step {
-            case .wait(let d): .object(["wait": .string(DurationText.format(d))])
-            case .send(let template, let transactional): .object(["send": .object(["template": .string(template), "transactional": .bool(transactional)])])
-            case .setTrait(let name, let value?): .object(["set_trait": .object(["name": .string(name), "value": value])])
-            case .setTrait(let name, nil): .object(["set_trait": .object(["name": .string(name), "code": .bool(true)])])
-            case .exit: .object(["exit": .bool(true)])
-            }
-        })
+        o["steps"] = .array(steps.indices.map(stepJSON))
         return .object(o)
     }
 
-    private static func duration(_ value: JSONValue, path: String) throws(JourneyDefinitionError) -> TimeInterval {
+    static func duration(_ value: JSONValue, path: String) throws(JourneyDefinitionError) -> TimeInterval {
         guard let s = value.stringValue, let d = DurationText.parse(s) else {
             throw JourneyDefinitionError(path, "expected a duration such as 90s, 5m, 2h or 7d")
         }

@@ -17,9 +17,12 @@ public enum JourneyEvents {
                 properties: ["journey_id": .string(journey), "reason": .string(reason)] + keyProperty(key), at: at)
     }
 
-    public static func stepCompleted(journey: String, run: Int64, step: Int, kind: String, at: Date) -> Message {
-        message(TailorEvent.journeyStepCompleted, id: "journey-step:\(journey):\(run):\(step)",
-                properties: ["journey_id": .string(journey), "step": .number(Double(step)), "step_type": .string(kind)], at: at)
+    /// A step ran; `outcome` says where a branch, split or wait sent the run (`then`, a path's name, `event`,
+    /// `condition`, `timeout`).
+    public static func stepCompleted(journey: String, run: Int64, step: Int, kind: String, outcome: String? = nil, at: Date) -> Message {
+        var properties: JSONObject = ["journey_id": .string(journey), "step": .number(Double(step)), "step_type": .string(kind)]
+        if let outcome { properties["outcome"] = .string(outcome) }
+        return message(TailorEvent.journeyStepCompleted, id: "journey-step:\(journey):\(run):\(step)", properties: properties, at: at)
     }
 
     static func keyProperty(_ key: String) -> JSONObject { key.isEmpty ? [:] : ["key": .string(key)] }

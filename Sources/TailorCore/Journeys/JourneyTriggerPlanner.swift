@@ -47,12 +47,26 @@ public enum JourneyTriggerPlanner {
         public var restarts: [Int64: Date] = [:]
         /// Stored runs that end: id → reason.
         public var exits: [Int64: String] = [:]
+        /// Stored runs whose awaited event came (`wait_for` an event): they go on at once to the step the wait
+        /// names for it.
+        public var advances: [Int64: Advance] = [:]
+        /// Stored runs waiting for a condition on a profile that changed: due at once, for the runner to check.
+        public var rechecks: [Int64: Int] = [:]
+        /// When the transaction happens: what advances and rechecks are due at.
+        public var now: Date = .distantPast
 
-        public var isEmpty: Bool { entries.isEmpty && restarts.isEmpty && exits.isEmpty }
+        public var isEmpty: Bool { entries.isEmpty && restarts.isEmpty && exits.isEmpty && advances.isEmpty && rechecks.isEmpty }
         /// The earliest due time it sets (for waking the runner).
         public var earliestDue: Date? {
-            (entries.filter { $0.exitReason == nil }.compactMap(\.dueAt) + restarts.values).min()
+            let moved: [Date] = advances.isEmpty && rechecks.isEmpty ? [] : [now]
+            return (entries.filter { $0.exitReason == nil }.compactMap(\.dueAt) + restarts.values + moved).min()
         }
+    }
+
+    /// A run at a `wait_for` step moving on because the event came.
+    public struct Advance: Sendable, Hashable {
+        public var from: Int
+        public var to: Int
     }
 
     /// How old a trigger event may be (against the transaction's clock) and still start a run: imports of
@@ -63,6 +77,7 @@ public enum JourneyTriggerPlanner {
     public static func plan(_ journeys: [JourneyDefinition], paused: Set<String> = [], events: [(profile: ProfileID, message: Message)],
                             runs: [Run], now: Date) -> Plan {
         var plan = Plan()
+        plan.now = now
         var stored = runs
         // New runs live here until the end, addressed by a negative index.
         var fresh: [Entry] = []
@@ -81,6 +96,8 @@ public enum JourneyTriggerPlanner {
                         stored[i].active = false
                         plan.exits[stored[i].id] = "goal"
                         plan.restarts[stored[i].id] = nil
+                        plan.advances[stored[i].id] = nil
+                        plan.rechecks[stored[i].id] = nil
                     }
                     for i in activeFresh(j.id, profile) { fresh[i].exitReason = "goal" }
                 }
@@ -93,6 +110,18 @@ public enum JourneyTriggerPlanner {
                         plan.restarts[stored[i].id] = nil
                     }
                     for i in activeFresh(j.id, profile) where key == nil || key == fresh[i].key { fresh[i].exitReason = "not_followed_by" }
+                }
+                // A run waiting for this event (or for a condition on this profile) goes on, or is checked, now.
+                for i in activeRuns(j.id, profile) where stored[i].step < j.steps.count && plan.advances[stored[i].id] == nil {
+                    guard case .waitFor(let w) = j.steps[stored[i].step] else { continue }
+                    switch w.awaited {
+                    case .event(let awaited, let filter):
+                        guard awaited == name, filter?.holds(for: message) ?? true else { continue }
+                        plan.advances[stored[i].id] = Advance(from: stored[i].step, to: w.then)
+                        plan.rechecks[stored[i].id] = nil
+                    case .condition:
+                        plan.rechecks[stored[i].id] = stored[i].step
+                    }
                 }
                 guard j.trigger.matches(message), !paused.contains(j.id), let key = j.runKey(message), message.timestamp >= now - freshness else {
                     continue

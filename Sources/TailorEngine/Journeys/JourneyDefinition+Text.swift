@@ -1,4 +1,5 @@
 public import TailorCore
+import Foundation
 
 extension JourneyDefinition {
     /// One line on what starts a run and what ends it early: `on Product Added not followed by Order
@@ -17,6 +18,17 @@ extension JourneyDefinition.Step {
     public var summary: String {
         switch self {
         case .wait(let d): "wait \(DurationText.format(d))"
+        case .waitUntil(.timeOfDay(let t)): "wait until \(t) local time"
+        case .waitUntil(.trait(let name, let offset, _)):
+            "wait until \(name)" + (offset == 0 ? "" : " \(offset < 0 ? "-" : "+") \(DurationText.format(abs(offset)))")
+        case .waitFor(let w):
+            switch w.awaited {
+            case .event(let name, let filter): "wait for \(name)\(filter.map { " where \($0.text)" } ?? "") at most \(DurationText.format(w.timeout))"
+            case .condition(let c): "wait until \(c.text) at most \(DurationText.format(w.timeout))"
+            }
+        case .branch(let c, _, _): "if \(c.text)"
+        case .split(let paths): "split " + paths.map { "\($0.name) \(JSONWriter.string(.number($0.weight)))" }.joined(separator: " / ")
+        case .webhook(let url, _): "webhook \(URL(string: url)?.host ?? url)"
         case .send(let template, let transactional): "send \(template)\(transactional ? " (transactional)" : "")"
         case .setTrait(let name, let value?): "set \(name) = \(JSONWriter.string(value))"
         case .setTrait(let name, nil): "set \(name) to a unique code"
@@ -29,7 +41,11 @@ extension JourneyDefinition.Step {
     /// The step's type as events and reports name it: `wait`, `send`, `set_trait`, `exit`.
     public var kind: String {
         switch self {
-        case .wait: "wait"
+        case .wait, .waitUntil: "wait"
+        case .waitFor: "wait_for"
+        case .branch: "branch"
+        case .split: "split"
+        case .webhook: "webhook"
         case .send: "send"
         case .setTrait: "set_trait"
         case .exit: "exit"

@@ -28,8 +28,9 @@ extension JourneyService {
         }
     }
 
-    /// Moves a page of due runs one step on: a wait sets the next due time, a send renders and queues its
-    /// email, a trait step appends it to the profile, an exit or the last step ends the run. The emails are
+    /// Moves a page of due runs one step on: a wait sets the next due time, a branch, split or awaited
+    /// condition picks the step to go on at, a send renders and queues its email, a webhook queues its call,
+    /// a trait step appends it to the profile, an exit or the last step ends the run. Mail and calls are
     /// queued in the same transaction that moves their runs past the step, and only for runs still at that
     /// step (a compare-and-set), so a crash, a restart or a second runner never queues one twice. Recipients
     /// are read several at once and emails rendered on every core. Returns how many runs moved (a run whose
@@ -39,8 +40,11 @@ extension JourneyService {
         let due = try await stores.journeys.dueJourneyRuns(at: now, limit: limit)
         guard !due.isEmpty else { return 0 }
         let journeys = Dictionary(try await stores.journeys.journeys().map { ($0.id, $0.definition) }, uniquingKeysWith: { a, _ in a })
+        let (subjects, evaluator) = try await self.subjects(of: due, in: journeys)
         var moves: [JourneyMove] = []
+        var effects: [Int64: JourneyEffects] = [:]
         var sends: [PendingSend] = []
+        var hooks: [(run: JourneyRun, journey: JourneyDefinition, step: Int, url: String, secret: String)] = []
         var traits: [(profile: ProfileID, message: TailorCore.Message)] = []
         for run in due {
             guard let journey = journeys[run.journey] else { continue }
@@ -49,34 +53,47 @@ extension JourneyService {
                 moves.append(JourneyMove(run: run.id, from: i, to: i, dueAt: nil, endState: .completed))
                 continue
             }
+            if let move = Self.decide(run, in: journey, subject: subjects[run.profile], evaluator: evaluator, settings: settings, now: now) {
+                moves.append(move)
+                continue
+            }
             switch journey.steps[i] {
-            case .wait(let duration):
-                // Waits chain from the time the step was due, so a journey's times do not drift with the runner.
-                moves.append(Self.onward(run, in: journey, due: (run.dueAt ?? now).addingTimeInterval(duration), now: now))
-            case .exit:
-                moves.append(JourneyMove(run: run.id, from: i, to: i + 1, dueAt: nil, endState: .exited, endReason: "exit_step"))
             case .setTrait(let name, let value):
                 // An identify appended to the profile, keyed by the run and step: stored once however often the
                 // step runs again after a crash; a generated code is derived from the same key.
                 let key = Self.messageKey(run: run.id, journey: journey.id, step: i)
                 let trait = value ?? .string(Self.code(for: key, links: settings.composer.links))
                 traits.append((run.profile, TailorCore.Message(type: .identify, messageId: key, traits: [name: trait], timestamp: now, receivedAt: now)))
-                moves.append(Self.onward(run, in: journey, due: nil, now: now))
+                moves.append(Self.onward(run, in: journey, to: journey.successor(of: i), due: nil, now: now))
             case .send(let template, let transactional):
                 sends.append(PendingSend(run: run, journey: journey.id, journeyName: journey.name, step: i, template: template,
                                          transactional: transactional))
+            case .webhook(let url, let secret):
+                hooks.append((run, journey, i, url, secret))
+                moves.append(Self.onward(run, in: journey, to: journey.successor(of: i), due: nil, now: now))
+            default:
+                continue
             }
         }
         if !traits.isEmpty { _ = try await stores.mail.appendEvents(traits) }
-        var mail: [Int64: [OutboxMessage]] = [:]
+        if !hooks.isEmpty {
+            let triggers = try await stores.events.events(messageIds: hooks.compactMap(\.run.triggerMessage))
+            for h in hooks {
+                let key = Self.messageKey(run: h.run.id, journey: h.journey.id, step: h.step)
+                let body = Self.webhookBody(h.run, journey: h.journey, step: h.step, key: key, subject: subjects[h.run.profile],
+                                            trigger: h.run.triggerMessage.flatMap { triggers[$0]?.message }, now: now)
+                effects[h.run.id, default: JourneyEffects()].webhooks.append(WebhookCall(key: key, webhook: nil, journey: h.journey.id, url: h.url,
+                                                                                          secret: h.secret, body: body))
+            }
+        }
         if !sends.isEmpty {
             let results = try await emails(sends, settings: settings, now: now)
             for send in sends {
                 let run = send.run
                 switch results[run.id] {
                 case .success(let message)?:
-                    mail[run.id] = [message]
-                    moves.append(Self.onward(run, in: journeys[run.journey]!, due: nil, now: now))
+                    effects[run.id, default: JourneyEffects()].mail.append(message)
+                    moves.append(Self.onward(run, in: journeys[run.journey]!, to: journeys[run.journey]!.successor(of: run.step), due: nil, now: now))
                 case .failure(let skip)?:
                     moves.append(JourneyMove(run: run.id, from: run.step, to: run.step + 1, dueAt: nil, endState: .exited, endReason: skip.reason))
                 case nil:
@@ -84,22 +101,23 @@ extension JourneyService {
                 }
             }
         }
-        // Each move's `Journey Step Completed` (a step that ran), and `Journey Exited` when it ends the run.
+        // Each move's `Journey Step Completed` (a step that ran), and `Journey Exited` when it ends the run; a run
+        // that only waits on at its step records nothing.
         let byId = Dictionary(due.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var events: [Int64: [(profile: ProfileID, message: TailorCore.Message)]] = [:]
         for move in moves {
             guard let run = byId[move.run], let journey = journeys[run.journey] else { continue }
             var list: [TailorCore.Message] = []
-            if move.from < journey.steps.count, move.endReason == nil || move.endReason == "exit_step" {
-                list.append(JourneyEvents.stepCompleted(journey: journey.id, run: run.id, step: move.from, kind: journey.steps[move.from].kind, at: now))
+            if move.from < journey.steps.count, move.to != move.from || move.endState != nil, move.endReason == nil || move.endReason == "exit_step" {
+                list.append(JourneyEvents.stepCompleted(journey: journey.id, run: run.id, step: move.from, kind: journey.steps[move.from].kind,
+                                                        outcome: move.outcome, at: now))
             }
             if let end = move.endState {
                 list.append(JourneyEvents.exited(journey: journey.id, profile: run.profile, key: run.key, enteredAt: run.enteredAt,
                                                  reason: move.endReason ?? end.rawValue, at: now))
             }
-            events[run.id] = list.map { (run.profile, $0) }
+            effects[run.id, default: JourneyEffects()].events = list.map { (run.profile, $0) }
         }
-        return try await stores.journeys.advanceJourneyRuns(moves, mail: mail, events: events, at: now).count
+        return try await stores.journeys.advanceJourneyRuns(moves, effects: effects, at: now).count
     }
 
     /// Appends the events journeys recorded (`Journey Entered`, `Journey Step Completed`, `Journey Exited`) to
@@ -117,11 +135,13 @@ extension JourneyService {
         }
     }
 
-    /// The move past a run's step to the next, due at `due` (now when nil), or the end after the last step.
-    static func onward(_ run: JourneyRun, in journey: JourneyDefinition, due: Date?, now: Date) -> JourneyMove {
-        let next = run.step + 1
-        if next >= journey.steps.count, due == nil { return JourneyMove(run: run.id, from: run.step, to: next, dueAt: nil, endState: .completed) }
-        return JourneyMove(run: run.id, from: run.step, to: next, dueAt: due ?? now)
+    /// The move past a run's step to step `to`, due at `due` (now when nil), or the end of the journey
+    /// when `to` is past the last step and nothing is left to wait for.
+    static func onward(_ run: JourneyRun, in journey: JourneyDefinition, to next: Int, due: Date?, now: Date, outcome: String? = nil) -> JourneyMove {
+        if next >= journey.steps.count, due == nil {
+            return JourneyMove(run: run.id, from: run.step, to: next, dueAt: nil, endState: .completed, outcome: outcome)
+        }
+        return JourneyMove(run: run.id, from: run.step, to: next, dueAt: due ?? now, outcome: outcome)
     }
 
     struct PendingSend: Sendable {

@@ -53,8 +53,10 @@ public final class JourneyTriggerStep: EventStep {
                     return step.definition(id: id, name: name, updatedAt: at, json: json)
                 }
                 paused = Set(rows.compactMap { $0[4] == .text("paused") ? $0[0].text : nil })
-                let names = Set(journeys.flatMap { [$0.trigger.event, $0.goal, $0.trigger.notFollowedBy].compactMap { $0 } })
-                let profiles = Array(Set(input.events.filter { names.contains($0.message.eventName) }.map(\.profile.rawValue))).sorted()
+                // The profiles whose events start, end or move runs: with a wait for a condition, any event may.
+                let names = Set(journeys.flatMap { j in [j.trigger.event, j.goal, j.trigger.notFollowedBy].compactMap { $0 } + j.awaitedEvents })
+                let anyEvent = journeys.contains(where: \.awaitsConditions)
+                let profiles = Array(Set(input.events.filter { anyEvent || names.contains($0.message.eventName) }.map(\.profile.rawValue))).sorted()
                 guard !profiles.isEmpty else { return .done }
                 let list = Array(repeating: "?", count: profiles.count).joined(separator: ", ")
                 return .read(StepSQL("""
@@ -72,7 +74,7 @@ public final class JourneyTriggerStep: EventStep {
                 let plan = JourneyTriggerPlanner.plan(journeys, paused: paused, events: input.events.map { ($0.profile, $0.message) }, runs: runs, now: input.now)
                 guard !plan.isEmpty else { return .done }
                 if let due = plan.earliestDue { step.wakeups.due(due) }
-                return .write(Self.statements(plan, now: input.now) + Self.journeyEvents(plan, runs: runs, now: input.now))
+                return .write(Self.statements(plan, now: input.now) + Self.journeyEvents(plan, runs: runs, journeys: journeys, now: input.now))
             default:
                 return .done
             }
@@ -80,7 +82,8 @@ public final class JourneyTriggerStep: EventStep {
 
         /// `Journey Entered` and `Journey Exited` for what the plan starts and ends, recorded as pending events (this
         /// transaction may not write the event log) and appended to the profiles just after.
-        static func journeyEvents(_ plan: JourneyTriggerPlanner.Plan, runs: [JourneyTriggerPlanner.Run], now: Date) -> [StepSQL] {
+        static func journeyEvents(_ plan: JourneyTriggerPlanner.Plan, runs: [JourneyTriggerPlanner.Run], journeys: [JourneyDefinition],
+                                  now: Date) -> [StepSQL] {
             var out: [StepSQL] = []
             for e in plan.entries {
                 out.append(PendingEventRecord.insert(e.profile, JourneyEvents.entered(journey: e.journey, profile: e.profile, key: e.key, at: e.enteredAt),
@@ -96,6 +99,13 @@ public final class JourneyTriggerStep: EventStep {
                 out.append(PendingEventRecord.insert(r.profile, JourneyEvents.exited(journey: r.journey, profile: r.profile, key: r.key,
                                                                                      enteredAt: r.enteredAt, reason: reason, at: now), now: now))
             }
+            // A wait that its event ended.
+            for (id, advance) in plan.advances.sorted(by: { $0.key < $1.key }) {
+                guard let r = byId[id], let j = journeys.first(where: { $0.id == r.journey }), advance.from < j.steps.count else { continue }
+                out.append(PendingEventRecord.insert(r.profile, JourneyEvents.stepCompleted(journey: j.id, run: id, step: advance.from,
+                                                                                            kind: j.steps[advance.from].kind, outcome: "event", at: now),
+                                                     now: now))
+            }
             return out
         }
 
@@ -110,6 +120,15 @@ public final class JourneyTriggerStep: EventStep {
             for (id, due) in plan.restarts.sorted(by: { $0.key < $1.key }) {
                 out.append(StepSQL("UPDATE journey_runs SET due_at = ?, updated_at = ? WHERE id = ? AND state = 'active' AND step = 0",
                                    [.integer(due.millisecondsSince1970), .integer(nowMs), .integer(id)]))
+            }
+            for (id, advance) in plan.advances.sorted(by: { $0.key < $1.key }) {
+                out.append(StepSQL("""
+                    UPDATE journey_runs SET step = ?, due_at = ?, deadline_at = NULL, updated_at = ? WHERE id = ? AND state = 'active' AND step = ?
+                    """, [.integer(Int64(advance.to)), .integer(nowMs), .integer(nowMs), .integer(id), .integer(Int64(advance.from))]))
+            }
+            for (id, step) in plan.rechecks.sorted(by: { $0.key < $1.key }) {
+                out.append(StepSQL("UPDATE journey_runs SET due_at = ?, updated_at = ? WHERE id = ? AND state = 'active' AND step = ?",
+                                   [.integer(nowMs), .integer(nowMs), .integer(id), .integer(Int64(step))]))
             }
             for e in plan.entries {
                 out.append(StepSQL("""

@@ -30,7 +30,11 @@ public struct EmailRecipient: Sendable {
     /// The recipient's time zone: the `timezone` trait when it names one, else the country's when it has
     /// only one, else `fallback`.
     public func timeZone(fallback: TimeZone = EmailEnvironment.utc) -> TimeZone {
-        let traits = profile.traits.values
+        Self.timeZone(traits: profile.traits.values, fallback: fallback)
+    }
+
+    /// The time zone a profile's traits give (as ``timeZone(fallback:)``).
+    public static func timeZone(traits: JSONObject, fallback: TimeZone) -> TimeZone {
         for key in ["timezone", "time_zone"] {
             if let id = traits[key]?.stringValue, let zone = TimeZone(identifier: id) { return zone }
         }

@@ -63,7 +63,8 @@ extension PostgresDatabase {
         try await withContext("reading due journey runs") {
             try await self.client.withConnection { conn in
                 try await self.rows("""
-                    SELECT r.id, r.journey_id, r.profile_id, r.run_key, r.state, r.step, r.due_at, r.entered_at, r.trigger_message, r.exit_reason
+                    SELECT r.id, r.journey_id, r.profile_id, r.run_key, r.state, r.step, r.due_at, r.entered_at, r.trigger_message, r.exit_reason,
+                      r.deadline_at
                     FROM journey_runs r JOIN journeys j ON j.id = r.journey_id
                     WHERE r.state = 'active' AND r.due_at <= \(now.millisecondsSince1970) AND j.state = 'active'
                     ORDER BY r.due_at LIMIT \(Int64(limit))
@@ -83,30 +84,30 @@ extension PostgresDatabase {
         }
     }
 
-    public func advanceJourneyRuns(_ moves: [JourneyMove], mail: [Int64: [OutboxMessage]], events: [Int64: [(profile: ProfileID, message: Message)]],
-                                   at now: Date) async throws
-        -> Set<Int64>
-    {
+    public func advanceJourneyRuns(_ moves: [JourneyMove], effects: [Int64: JourneyEffects], at now: Date) async throws -> Set<Int64> {
         guard !moves.isEmpty else { return [] }
         let nowMs = now.millisecondsSince1970
         return try await withContext("moving journey runs") {
             try await self.retrying {
                 try await self.transaction { conn in
-                    // One statement for every move: each row updated only if still active at its step.
+                    // One statement for every move: each row updated only if still active at its step (and still due
+                    // when it was read, when the move says so).
                     let moved = try await self.rows("""
-                        UPDATE journey_runs r SET step = m.t, due_at = m.d, state = m.s, exit_reason = m.x, updated_at = \(nowMs)
+                        UPDATE journey_runs r SET step = m.t, due_at = m.d, deadline_at = m.l, state = m.s, exit_reason = m.x, updated_at = \(nowMs)
                         FROM UNNEST(\(moves.map(\.run))::int8[], \(moves.map { Int64($0.from) })::int8[], \(moves.map { Int64($0.to) })::int8[],
                                     \(PostgresArray(moves.map { $0.dueAt?.millisecondsSince1970 }))::int8[],
+                                    \(PostgresArray(moves.map { $0.deadlineAt?.millisecondsSince1970 }))::int8[],
+                                    \(PostgresArray(moves.map { $0.expectedDue?.millisecondsSince1970 }))::int8[],
                                     \(moves.map { ($0.endState ?? .active).rawValue })::text[], \(PostgresArray(moves.map(\.endReason)))::text[])
-                          AS m(id, f, t, d, s, x)
-                        WHERE r.id = m.id AND r.step = m.f AND r.state = 'active'
+                          AS m(id, f, t, d, l, e, s, x)
+                        WHERE r.id = m.id AND r.step = m.f AND r.state = 'active' AND (m.e IS NULL OR r.due_at = m.e)
                         RETURNING r.id
                         """, on: conn).map { try $0[0].decode(Int64.self) }
-                    let done = Set(moved)
-                    try await self.recordPending(moved.flatMap { events[$0] ?? [] }, now: now, on: conn)
-                    let queued = moves.filter { done.contains($0.run) }.flatMap { mail[$0.run] ?? [] }
-                    _ = try await self.insertOutbox(queued, nowMs: nowMs, on: conn)
-                    return done
+                    let done = moved.compactMap { effects[$0] }
+                    try await self.recordPending(done.flatMap(\.events), now: now, on: conn)
+                    _ = try await self.insertOutbox(done.flatMap(\.mail), nowMs: nowMs, on: conn)
+                    try await self.insertWebhookCalls(done.flatMap(\.webhooks), nowMs: nowMs, on: conn)
+                    return Set(moved)
                 }
             }
         }
@@ -145,6 +146,7 @@ extension PostgresDatabase {
         try JourneyRecordCoding.run(id: try r[0].decode(Int64.self), journey: try r[1].decode(String.self), profile: try r[2].decode(String.self),
                                     key: try r[3].decode(String.self), state: try r[4].decode(String.self), step: Int64(try r[5].decode(Int32.self)),
                                     dueAt: try r[6].decode(Int64?.self), enteredAt: try r[7].decode(Int64.self),
-                                    triggerMessage: try r[8].decode(String?.self), exitReason: try r[9].decode(String?.self))
+                                    triggerMessage: try r[8].decode(String?.self), exitReason: try r[9].decode(String?.self),
+                                    deadlineAt: try r[10].decode(Int64?.self))
     }
 }

@@ -53,7 +53,8 @@ extension SQLiteDatabase {
     public func dueJourneyRuns(at now: Date, limit: Int) async throws -> [JourneyRun] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT r.id, r.journey_id, r.profile_id, r.run_key, r.state, r.step, r.due_at, r.entered_at, r.trigger_message, r.exit_reason
+                SELECT r.id, r.journey_id, r.profile_id, r.run_key, r.state, r.step, r.due_at, r.entered_at, r.trigger_message, r.exit_reason,
+                  r.deadline_at
                 FROM journey_runs r JOIN journeys j ON j.id = r.journey_id
                 WHERE r.state = 'active' AND r.due_at <= ? AND j.state = 'active'
                 ORDER BY r.due_at LIMIT ?
@@ -70,26 +71,26 @@ extension SQLiteDatabase {
         }
     }
 
-    public func advanceJourneyRuns(_ moves: [JourneyMove], mail: [Int64: [OutboxMessage]], events: [Int64: [(profile: ProfileID, message: Message)]],
-                                   at now: Date) async throws
-        -> Set<Int64>
-    {
+    public func advanceJourneyRuns(_ moves: [JourneyMove], effects: [Int64: JourneyEffects], at now: Date) async throws -> Set<Int64> {
         guard !moves.isEmpty else { return [] }
-        let sealed = try mail.mapValues { try sealOutbox($0) }
+        let sealed = try effects.mapValues { try sealOutbox($0.mail) }
         let nowMs = now.millisecondsSince1970
         return try await durableWrite { db in
             let update = try db.cachedStatement(sql: """
-                UPDATE journey_runs SET step = ?, due_at = ?, state = ?, exit_reason = ?, updated_at = ?
-                WHERE id = ? AND step = ? AND state = 'active'
+                UPDATE journey_runs SET step = ?, due_at = ?, deadline_at = ?, state = ?, exit_reason = ?, updated_at = ?
+                WHERE id = ? AND step = ? AND state = 'active' AND (? IS NULL OR due_at = ?)
                 """)
             var moved = Set<Int64>()
             for move in moves {
-                try update.execute(arguments: [move.to, move.dueAt?.millisecondsSince1970, (move.endState ?? .active).rawValue, move.endReason,
-                                                nowMs, move.run, move.from])
+                let expected = move.expectedDue?.millisecondsSince1970
+                try update.execute(arguments: [move.to, move.dueAt?.millisecondsSince1970, move.deadlineAt?.millisecondsSince1970,
+                                                (move.endState ?? .active).rawValue, move.endReason, nowMs, move.run, move.from, expected, expected])
                 guard db.changesCount > 0 else { continue }
                 moved.insert(move.run)
-                if let rows = sealed[move.run] { _ = try Self.insertOutbox(rows, nowMs: nowMs, db: db) }
-                if let list = events[move.run] { try self.recordPending(list, now: now, db: db) }
+                guard let effect = effects[move.run] else { continue }
+                if let rows = sealed[move.run], !rows.isEmpty { _ = try Self.insertOutbox(rows, nowMs: nowMs, db: db) }
+                if !effect.events.isEmpty { try self.recordPending(effect.events, now: now, db: db) }
+                if !effect.webhooks.isEmpty { try self.insertWebhookCalls(effect.webhooks, nowMs: nowMs, db: db) }
             }
             return moved
         }
@@ -121,6 +122,6 @@ extension SQLiteDatabase {
 
     static func journeyRun(_ r: Row) throws -> JourneyRun {
         try JourneyRecordCoding.run(id: r[0], journey: r[1], profile: r[2], key: r[3], state: r[4], step: r[5], dueAt: r[6], enteredAt: r[7],
-                                    triggerMessage: r[8], exitReason: r[9])
+                                    triggerMessage: r[8], exitReason: r[9], deadlineAt: r[10])
     }
 }

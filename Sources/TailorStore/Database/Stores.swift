@@ -25,6 +25,8 @@ public struct Stores: Sendable {
     public var reports: any ReportStore
     /// Journeys and their runs.
     public var journeys: any JourneyStore
+    /// Outgoing webhooks: subscriptions and the queue of calls.
+    public var webhooks: any WebhookStore
     /// Events recorded in transactions that may not write the log, appended just after.
     public var pendingEvents: any PendingEventStore
     /// Finding profiles by name (the dashboard's search).
@@ -38,7 +40,7 @@ public struct Stores: Sendable {
                 outbox: any OutboxStore, suppressions: any SuppressionStore, mail: any MailStore, settings: any SettingsStore,
                 computedTraits: any ComputedTraitStore, interactions: any InteractionStore, templates: any TemplateStore,
                 campaigns: any CampaignStore, consent: any ConsentStore, reports: any ReportStore, journeys: any JourneyStore,
-                pendingEvents: any PendingEventStore, profileSearch: any ProfileSearchStore, dashboard: any DashboardStore, lifecycle: any StoreLifecycle) {
+                webhooks: any WebhookStore, pendingEvents: any PendingEventStore, profileSearch: any ProfileSearchStore, dashboard: any DashboardStore, lifecycle: any StoreLifecycle) {
         self.events = events
         self.profiles = profiles
         self.products = products
@@ -54,6 +56,7 @@ public struct Stores: Sendable {
         self.consent = consent
         self.reports = reports
         self.journeys = journeys
+        self.webhooks = webhooks
         self.pendingEvents = pendingEvents
         self.profileSearch = profileSearch
         self.dashboard = dashboard
@@ -65,7 +68,7 @@ public struct Stores: Sendable {
         self.init(events: database, profiles: database, products: database, segments: database, outbox: database,
                   suppressions: database, mail: database, settings: database, computedTraits: database, interactions: database,
                   templates: database, campaigns: database, consent: database, reports: database, journeys: database,
-                  pendingEvents: database, profileSearch: database, dashboard: database, lifecycle: database)
+                  webhooks: database, pendingEvents: database, profileSearch: database, dashboard: database, lifecycle: database)
     }
 
     /// Applies the migrations not applied yet; returns their names.

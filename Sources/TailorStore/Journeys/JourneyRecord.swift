@@ -51,9 +51,12 @@ public struct JourneyRun: Sendable, Hashable {
     /// The message id of the event that started it.
     public var triggerMessage: String?
     public var exitReason: String?
+    /// At a `wait_for` step: when its timeout ends (nil until the run has started waiting there).
+    public var deadlineAt: Date?
 
     public init(id: Int64, journey: String, profile: ProfileID, key: String, state: JourneyRunState, step: Int, dueAt: Date?,
-                enteredAt: Date, triggerMessage: String?, exitReason: String?) {
+                enteredAt: Date, triggerMessage: String?, exitReason: String?, deadlineAt: Date? = nil) {
+        self.deadlineAt = deadlineAt
         self.id = id
         self.journey = journey
         self.profile = profile
@@ -77,14 +80,39 @@ public struct JourneyMove: Sendable, Hashable {
     /// Set when the run ends with this move (`completed`, or `exited` with a reason).
     public var endState: JourneyRunState?
     public var endReason: String?
+    /// The timeout of the `wait_for` step the run is at after the move (nil elsewhere).
+    public var deadlineAt: Date?
+    /// When set, the move applies only if the run is still due at this time (a run whose due time an event
+    /// changed meanwhile is looked at again instead).
+    public var expectedDue: Date?
+    /// The path a split took, or how a wait ended (`event`, `condition`, `timeout`), for its step event.
+    public var outcome: String?
 
-    public init(run: Int64, from: Int, to: Int, dueAt: Date?, endState: JourneyRunState? = nil, endReason: String? = nil) {
+    public init(run: Int64, from: Int, to: Int, dueAt: Date?, endState: JourneyRunState? = nil, endReason: String? = nil,
+                deadlineAt: Date? = nil, expectedDue: Date? = nil, outcome: String? = nil) {
+        self.deadlineAt = deadlineAt
+        self.expectedDue = expectedDue
+        self.outcome = outcome
         self.run = run
         self.from = from
         self.to = to
         self.dueAt = dueAt
         self.endState = endState
         self.endReason = endReason
+    }
+}
+
+/// What a run's move does besides moving it, made only if it moves.
+public struct JourneyEffects: Sendable {
+    public var mail: [OutboxMessage] = []
+    public var webhooks: [WebhookCall] = []
+    /// Events for the run's profile (`Journey Step Completed`, `Journey Exited`, traits set), recorded as pending.
+    public var events: [(profile: ProfileID, message: Message)] = []
+
+    public init(mail: [OutboxMessage] = [], webhooks: [WebhookCall] = [], events: [(profile: ProfileID, message: Message)] = []) {
+        self.mail = mail
+        self.webhooks = webhooks
+        self.events = events
     }
 }
 
@@ -109,12 +137,12 @@ package enum JourneyRecordCoding {
     }
 
     package static func run(id: Int64, journey: String, profile: String, key: String, state: String, step: Int64, dueAt: Int64?,
-                            enteredAt: Int64, triggerMessage: String?, exitReason: String?) throws -> JourneyRun {
+                            enteredAt: Int64, triggerMessage: String?, exitReason: String?, deadlineAt: Int64?) throws -> JourneyRun {
         guard let state = JourneyRunState(rawValue: state) else { throw StoreError(.corruptRow, "journey run \(id): unknown state") }
         return JourneyRun(id: id, journey: journey, profile: ProfileID(profile), key: key, state: state, step: Int(step),
                           dueAt: dueAt.map(Date.init(millisecondsSince1970:)), enteredAt: Date(millisecondsSince1970: enteredAt),
-                          triggerMessage: triggerMessage, exitReason: exitReason)
+                          triggerMessage: triggerMessage, exitReason: exitReason, deadlineAt: deadlineAt.map(Date.init(millisecondsSince1970:)))
     }
 
-    package static let runColumns = "id, journey_id, profile_id, run_key, state, step, due_at, entered_at, trigger_message, exit_reason"
+    package static let runColumns = "id, journey_id, profile_id, run_key, state, step, due_at, entered_at, trigger_message, exit_reason, deadline_at"
 }

@@ -13,13 +13,11 @@ public protocol JourneyStore: Sendable {
     func dueJourneyRuns(at now: Date, limit: Int) async throws -> [JourneyRun]
     /// The earliest due time of an active run of an active journey.
     func nextJourneyDue() async throws -> Date?
-    /// Moves runs on, queues their `mail` and records their `events` (on the run's profile) as pending events,
-    /// both by run id, in one
-    /// transaction, each only if its run is still active at `move.from`; returns the runs that moved (a run
-    /// that a goal ended, or that another runner moved, is left alone: no mail, no event).
-    func advanceJourneyRuns(_ moves: [JourneyMove], mail: [Int64: [OutboxMessage]], events: [Int64: [(profile: ProfileID, message: Message)]],
-                            at now: Date) async throws
-        -> Set<Int64>
+    /// Moves runs on and, for each run that moved, makes its effects (queues its mail and webhook calls,
+    /// records its events as pending events on its profile), in one transaction. A move applies only if its run
+    /// is still active at `move.from` (and, when the move says so, still due when it was read); returns the
+    /// runs that moved (a run a goal ended, or another runner moved, is left alone: no mail, no event).
+    func advanceJourneyRuns(_ moves: [JourneyMove], effects: [Int64: JourneyEffects], at now: Date) async throws -> Set<Int64>
     func journeyRuns(of profile: ProfileID) async throws -> [JourneyRun]
     func journeyCounts(_ journey: String) async throws -> JourneyCounts
 }

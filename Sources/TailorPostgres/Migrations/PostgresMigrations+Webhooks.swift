@@ -1,0 +1,37 @@
+import TailorStore
+
+extension PostgresMigrations {
+    /// `0013_journey_waits_webhooks`: as SQLite's (`SQLiteMigrations.webhooks`).
+    static let webhooks = Migration(name: "0013_journey_waits_webhooks", statements: [
+        "ALTER TABLE journey_runs ADD COLUMN deadline_at BIGINT",
+        """
+        CREATE TABLE webhooks (
+          id TEXT COLLATE "C" PRIMARY KEY,
+          url TEXT NOT NULL,
+          events TEXT NOT NULL,
+          segment_id TEXT,
+          sealed BYTEA,
+          created_at BIGINT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE webhook_calls (
+          id BIGSERIAL PRIMARY KEY,
+          call_key TEXT COLLATE "C" NOT NULL UNIQUE,
+          webhook_id TEXT COLLATE "C",
+          journey_id TEXT,
+          url TEXT NOT NULL,
+          sealed BYTEA,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at BIGINT,
+          last_status INTEGER,
+          last_error TEXT,
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX webhook_calls_due ON webhook_calls(next_attempt_at) WHERE state = 'pending'",
+        "CREATE INDEX webhook_calls_webhook ON webhook_calls(webhook_id, id)",
+    ])
+}
