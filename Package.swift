@@ -25,6 +25,7 @@ let swiftSettings: [SwiftSetting] = [
 let dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -134,6 +135,11 @@ let tailorTargets: [Target] = [
             "TailorCore", "TailorStore", "TailorDemo", "Liquid", "TailorML", "TailorMail",
             // Dashboard passwords (bcrypt); the product is the C hash alone, without the auth middleware.
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            // Outgoing webhooks.
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

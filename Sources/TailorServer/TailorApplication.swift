@@ -51,8 +51,9 @@ public func buildApplication(
         router: router,
         server: .http1(configuration: .init(idleTimeout: TimeAmount(RequestTimeouts.idle))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Tailor"),
-        // Segment timers and the RFM schedule run beside the server; with mail configured, campaigns and journeys too.
-        services: [ingest, SegmentService(stores: stores, clock: clock)]
+        // Segment timers, the RFM schedule and webhook calls run beside the server; with mail configured, campaigns and
+        // journeys too.
+        services: [ingest, SegmentService(stores: stores, clock: clock), WebhookRunner(deliverer: WebhookDeliverer(stores: stores, clock: clock))]
             + (settings.campaigns.map { [CampaignRunner(service: CampaignService(stores: stores, clock: clock), settings: $0),
                                          JourneyRunner(service: JourneyService(stores: stores, clock: clock), settings: $0, wakeups: wakeups)] } ?? [])
             + services,

@@ -7,6 +7,6 @@ extension Stores {
     /// `wakeups` hears of every journey step due time the trigger step sets (the server's `JourneyRunner`
     /// sleeps on it).
     public func installEventSteps(journeyWakeups: JourneyWakeups = JourneyWakeups()) {
-        events.eventSteps.install([ConsentCaptureStep(), JourneyTriggerStep(wakeups: journeyWakeups)])
+        events.eventSteps.install([ConsentCaptureStep(), JourneyTriggerStep(wakeups: journeyWakeups), WebhookSubscriptionStep()])
     }
 }
