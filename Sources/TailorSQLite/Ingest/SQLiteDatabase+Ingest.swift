@@ -55,6 +55,7 @@ extension SQLiteDatabase {
                                    prepared: [String: EventRow], planner: IngestPlanner,
                                    cache: SQLiteIngestCache) throws -> (result: IngestResult, token: UInt64) {
         let now = Date()
+        let (messages, dropped) = try droppingErased(db, messages, keys: keys)
         var snapshot = IngestSnapshot()
         let marker = SQLiteIngestCache.Marker(dataVersion: try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0,
                                               totalChanges: db.totalChangesCount)
@@ -90,7 +91,24 @@ extension SQLiteDatabase {
         let token = cache.record(links: snapshot.links.merging(plan.links) { $1 }, saved: saved, stale: stale, facts: facts,
                                  mergesHappened: !plan.merges.isEmpty,
                                  marker: SQLiteIngestCache.Marker(dataVersion: marker.dataVersion, totalChanges: db.totalChangesCount))
-        return (IngestResult(plan: plan), token)
+        var result = IngestResult(plan: plan)
+        result.dropped = dropped.count
+        result.droppedMessageIds = dropped
+        return (result, token)
+    }
+
+    /// The messages that name no erased identity (``ErasedIdentities``), and the ids of those dropped.
+    private func droppingErased(_ db: Database, _ messages: [Message], keys: [Identity: String]) throws -> ([Message], Set<String>) {
+        guard try Bool.fetchOne(db.cachedStatement(sql: PrivacySQL.anyTombstone)) == true else { return (messages, []) }
+        let candidates = ErasedIdentities.candidates(messages, storageKeys: keys, hash: cipher.blindIndex)
+        var erased = Set<Identity>()
+        for chunk in Array(candidates.keys).chunked(400) {
+            for key in try String.fetchAll(db, sql: "SELECT identity_key FROM privacy_tombstones WHERE identity_key IN (\(Self.placeholders(chunk.count)))",
+                                           arguments: StatementArguments(chunk)) {
+                if let identity = candidates[key] { erased.insert(identity) }
+            }
+        }
+        return ErasedIdentities.dropping(messages, erased: erased)
     }
 
     /// Which of these message ids are stored. One prepared statement of a fixed width, reused (padded with
