@@ -48,6 +48,11 @@ struct PrivacyAPITests {
                 let refused = try await client.execute(uri: "/v1/profiles/user:u1", method: .get, headers: tooLong)
                 #expect(try refused.status == .badRequest && json(refused)[path: "error.path"] == "X-Tailor-Purpose", "\(String(buffer: refused.body))")
 
+                // A preview of an email for her reads her data too.
+                let template = #"{"name":"hello","subject":"Hi","html":"<p>Hi {{ traits.city }}</p>"}"#
+                #expect(try await client.execute(uri: "/v1/templates", method: .post, headers: bearer, body: ByteBuffer(string: template)).status == .created)
+                #expect(try await client.execute(uri: "/v1/templates/hello/preview?profile=user:u1", method: .get, headers: bearer).status == .ok)
+
                 // Rectification: the trait changes, and the profile answers it.
                 let rectified = try await client.execute(uri: "/v1/profiles/user:u1/traits", method: .patch, headers: bearer,
                                                          body: ByteBuffer(string: #"{"traits":{"city":"Bergen"}}"#))
@@ -62,7 +67,7 @@ struct PrivacyAPITests {
                 let erased = try await client.execute(uri: "/v1/privacy/erase/email:ann@example.test", method: .post, headers: bearer)
                 #expect(erased.status == .ok)
                 let receipt = try json(erased)
-                #expect(receipt[keys: "removed", "events"]?.doubleValue == 3)  // i1, t1 and the rectification
+                #expect(receipt[keys: "removed", "events"]?.doubleValue == 3, "\(receipt)")  // i1, t1 and the rectification
                 #expect(receipt[keys: "removed", "identities"]?.doubleValue == 2 && receipt[keys: "kept", "suppressed_addresses"]?.doubleValue == 1)
                 #expect(receipt[keys: "storage", "reclaimed_at"]?.stringValue != nil)
                 let again = try await client.execute(uri: "/v1/privacy/erase/user:u1", method: .post, headers: bearer)
@@ -81,7 +86,8 @@ struct PrivacyAPITests {
                 #expect(log.status == .ok)
                 let entries = try #require((try json(log))[path: "entries"]?.arrayValue)
                 #expect(entries.map { $0[path: "action"]?.stringValue } == [
-                    "GET /v1/profiles/{id}", "GET /v1/profiles/{id}/events", "PATCH /v1/profiles/{id}/traits", "POST /v1/privacy/erase/{id}",
+                    "GET /v1/profiles/{id}", "GET /v1/profiles/{id}/events", "GET /v1/templates/{name}/preview", "PATCH /v1/profiles/{id}/traits",
+                    "POST /v1/privacy/erase/{id}",
                     "POST /v1/privacy/erase/{id}",  // the second request, answered with the same receipt, is logged too
                 ])
                 #expect(entries.first?[path: "purpose"] == "support ticket 12" && entries.first?[path: "actor"] == "admin_key")
