@@ -55,7 +55,6 @@ extension SQLiteDatabase {
                                    prepared: [String: EventRow], planner: IngestPlanner,
                                    cache: SQLiteIngestCache) throws -> (result: IngestResult, token: UInt64) {
         let now = Date()
-        let (messages, dropped) = try droppingErased(db, messages, keys: keys)
         var snapshot = IngestSnapshot()
         let marker = SQLiteIngestCache.Marker(dataVersion: try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0,
                                               totalChanges: db.totalChangesCount)
@@ -75,6 +74,7 @@ extension SQLiteDatabase {
                 }
             }
         }
+        let (messages, dropped) = try droppingErased(db, messages, keys: keys, known: snapshot.links)
         let owners = Set(snapshot.links.values)
         snapshot.profiles = cache.profiles(owners)
         let unread = owners.filter { snapshot.profiles[$0] == nil }
@@ -98,9 +98,11 @@ extension SQLiteDatabase {
     }
 
     /// The messages that name no erased identity (``ErasedIdentities``), and the ids of those dropped.
-    private func droppingErased(_ db: Database, _ messages: [Message], keys: [Identity: String]) throws -> ([Message], Set<String>) {
+    private func droppingErased(_ db: Database, _ messages: [Message], keys: [Identity: String],
+                                known: [Identity: ProfileID]) throws -> ([Message], Set<String>) {
         guard try Bool.fetchOne(db.cachedStatement(sql: PrivacySQL.anyTombstone)) == true else { return (messages, []) }
-        let candidates = ErasedIdentities.candidates(messages, storageKeys: keys, hash: cipher.blindIndex)
+        let candidates = ErasedIdentities.candidates(messages, storageKeys: keys, known: known, hash: cipher.blindIndex)
+        guard !candidates.isEmpty else { return (messages, []) }
         var erased = Set<Identity>()
         for chunk in Array(candidates.keys).chunked(400) {
             for key in try String.fetchAll(db, sql: "SELECT identity_key FROM privacy_tombstones WHERE identity_key IN (\(Self.placeholders(chunk.count)))",

@@ -8,10 +8,14 @@ public import TailorCore
 /// imported again) gets a new profile, and the suppression entry the erasure left keeps marketing from
 /// reaching it.
 package enum ErasedIdentities {
-    /// The tombstone key of each user and anonymous id of `messages`, with the identity it stands for.
-    package static func candidates(_ messages: [Message], storageKeys: [Identity: String], hash: (String) -> String) -> [String: Identity] {
+    /// The tombstone key of each user and anonymous id of `messages` that no live profile holds (`known`: the
+    /// links the transaction read), with the identity it stands for. An identity that a profile holds cannot be
+    /// erased (an erasure deletes its link, and nothing links it again since its messages are dropped), so
+    /// returning visitors cost no hash: only ids seen for the first time, or erased, are looked up.
+    package static func candidates(_ messages: [Message], storageKeys: [Identity: String], known: [Identity: ProfileID],
+                                   hash: (String) -> String) -> [String: Identity] {
         var out: [String: Identity] = [:]
-        for identity in IngestPlanner.lookups(for: messages).identities where identity.kind != .email {
+        for identity in IngestPlanner.lookups(for: messages).identities where identity.kind != .email && known[identity] == nil {
             let storageKey = storageKeys[identity] ?? identity.value
             out[ErasureRun.tombstoneKey(kind: identity.kind.rawValue, storageKey: storageKey, hash: hash)] = identity
         }
