@@ -55,7 +55,8 @@ struct PrivacyCLITests {
         let noSet = try await tailor(["privacy", "rectify", "user:cleo-x81q", "--set", "=x"], in: dir, environment: env)
         #expect(noSet.status != 0 && noSet.stderr.contains("--set #1"), "\(noSet.stderr)")
 
-        let erased = try await tailor(["privacy", "erase", "email:cleo.x81q@example.test"], in: dir, environment: env)
+        let erased = try await tailor(["privacy", "erase", "email:cleo.x81q@example.test", "--purpose", "erasure request 9"], in: dir,
+                                      environment: env)
         #expect(erased.status == 0, "\(erased.stderr)")
         let receipt = try #require(try JSONSerialization.jsonObject(with: Data(erased.stdout.utf8)) as? [String: Any])
         let removed = try #require(receipt["removed"] as? [String: Int])
@@ -86,7 +87,7 @@ struct PrivacyCLITests {
         let lines = log.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasSuffix(": 4 reads") == true, "\(log.stdout)")
         #expect(lines.dropFirst().map { $0.split(separator: "\t").dropFirst().map(String.init) } == [
-            ["cli:dpo", "tailor privacy export", "access request 3"], ["cli:dpo", "tailor privacy rectify", "-"], ["cli:dpo", "tailor privacy erase", "-"],
+            ["cli:dpo", "tailor privacy export", "access request 3"], ["cli:dpo", "tailor privacy rectify", "-"], ["cli:dpo", "tailor privacy erase", "erasure request 9"],
             ["cli:dpo", "tailor privacy erase", "-"],  // the second request is logged too
         ])
         let logJSON = try await tailor(["privacy", "access-log", String(describing: receipt["profile_id"]!), "--json"], in: dir, environment: env)

@@ -168,4 +168,48 @@ struct PrivacyErasureTests {
             #expect(try PrivacyService.purpose("  ") == nil)
         }
     }
+
+    /// On PostgreSQL the check is a dump: after the erasure, `pg_dump` of the database holds none of the values
+    /// the person's rows kept in clear.
+    @Test(.enabled(if: TestBackend.available.contains(.postgres) && Self.pgDump != nil))
+    func aDumpAfterTheErasureHoldsNothingOfThePerson() async throws {
+        try await TestDatabase.with(.postgres) { test in
+            let url = try #require(test.postgresURL)
+            _ = try await test.database.ingest([
+                .identify(userId: "user-7f3k9qzx", anonymousId: "anon-5v8w2pdl",
+                          traits: ["email": "zelda.quist@example.test", "name": "Zelda Quist", "motto": "PLAINMARKER-TRAIT-Q7"], at: Self.t0,
+                          messageId: "msg-zelda-1"),
+                .track("Viewed", userId: "user-7f3k9qzx", properties: ["note": "PLAINMARKER-EVENT-Q7"], at: Self.t0 + 1, messageId: "msg-zelda-2"),
+                .identify(userId: "keep-1", traits: ["email": "keep@example.test"], at: Self.t0, messageId: "keep-1"),
+            ], planner: IngestPlanner())
+            let markers = ["user-7f3k9qzx", "anon-5v8w2pdl", "PLAINMARKER-TRAIT-Q7", "PLAINMARKER-EVENT-Q7", "msg-zelda-1", "msg-zelda-2"]
+            let before = try Self.dump(url)
+            #expect(markers.allSatisfy(before.contains) && before.contains("keep-1"))
+            let receipt = try await PrivacyService(stores: test.stores).erase(.identity(Identity(.user, "user-7f3k9qzx")))
+            #expect(receipt.reclaim?.hasPrefix("VACUUM ") == true)
+            let after = try Self.dump(url)
+            for marker in markers { #expect(!after.contains(marker), "\(marker) is in the dump") }
+            #expect(after.contains("keep-1"))
+        }
+    }
+
+    static let pgDump: String? = {
+        let candidates = ["/usr/bin/pg_dump"] + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/pg_dump" }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    static func dump(_ url: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(pgDump))
+        process.arguments = ["--no-owner", "--dbname", url]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self)
+    }
 }

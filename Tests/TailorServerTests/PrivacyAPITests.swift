@@ -43,6 +43,7 @@ struct PrivacyAPITests {
                 reading[.init("X-Tailor-Purpose")!] = "support ticket 12"
                 #expect(try await client.execute(uri: "/v1/profiles/user:u1", method: .get, headers: reading).status == .ok)
                 #expect(try await client.execute(uri: "/v1/profiles/user:u1/events", method: .get, headers: bearer).status == .ok)
+                #expect(try await client.execute(uri: "/v1/profiles/user:u1/consent", method: .get, headers: bearer).status == .ok)
                 var tooLong = bearer
                 tooLong[.init("X-Tailor-Purpose")!] = String(repeating: "x", count: 300)
                 let refused = try await client.execute(uri: "/v1/profiles/user:u1", method: .get, headers: tooLong)
@@ -86,7 +87,7 @@ struct PrivacyAPITests {
                 #expect(log.status == .ok)
                 let entries = try #require((try json(log))[path: "entries"]?.arrayValue)
                 #expect(entries.map { $0[path: "action"]?.stringValue } == [
-                    "GET /v1/profiles/{id}", "GET /v1/profiles/{id}/events", "GET /v1/templates/{name}/preview", "PATCH /v1/profiles/{id}/traits",
+                    "GET /v1/profiles/{id}", "GET /v1/profiles/{id}/events", "GET /v1/profiles/{id}/consent", "GET /v1/templates/{name}/preview", "PATCH /v1/profiles/{id}/traits",
                     "POST /v1/privacy/erase/{id}",
                     "POST /v1/privacy/erase/{id}",  // the second request, answered with the same receipt, is logged too
                 ])

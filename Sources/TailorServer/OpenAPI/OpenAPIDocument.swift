@@ -1002,6 +1002,16 @@ enum OpenAPIDocument {
       },
       "description": "Tailor's id (p_…), user:<userId>, email:<address> or anonymous:<id>",
       "required": true
+     },
+     {
+      "name": "X-Tailor-Purpose",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "maxLength": 200
+      },
+      "description": "why the person's data is read; kept in their access log"
      }
     ]
    }

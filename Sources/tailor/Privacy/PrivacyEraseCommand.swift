@@ -17,15 +17,17 @@ struct PrivacyEraseCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The person: a profile id (p_…), user:ID, email:ADDRESS or anonymous:ID.") var profile: String
+    @Option(help: "Why (kept in the access log).") var purpose: String?
 
     func run() async throws {
         guard let reference = ProfileReference(profile) else {
             throw ValidationError("name the person by a profile id (p_…), user:ID, email:ADDRESS or anonymous:ID")
         }
+        let why = try PrivacyCLI.purpose(purpose)
         try await withCampaignRuntime(global) { runtime in
             let service = PrivacyService(stores: runtime.stores, clock: runtime.clock)
             let receipt = try await service.erase(reference)
-            try await service.recordAccess(to: receipt.profileId, AccessContext.cli("tailor privacy erase", purpose: nil))
+            try await service.recordAccess(to: receipt.profileId, AccessContext.cli("tailor privacy erase", purpose: why))
             print(JSONWriter.string(.object(receipt.json)))
         }
     }
