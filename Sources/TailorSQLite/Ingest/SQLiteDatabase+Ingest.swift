@@ -105,8 +105,8 @@ extension SQLiteDatabase {
         guard !candidates.isEmpty else { return (messages, []) }
         var erased = Set<Identity>()
         for chunk in Array(candidates.keys).chunked(400) {
-            for key in try String.fetchAll(db, sql: "SELECT identity_key FROM privacy_tombstones WHERE identity_key IN (\(Self.placeholders(chunk.count)))",
-                                           arguments: StatementArguments(chunk)) {
+            let sql = "SELECT identity_key FROM privacy_tombstones WHERE identity_key IN (\(Self.placeholders(chunk.count)))"
+            for key in try String.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)) {
                 if let identity = candidates[key] { erased.insert(identity) }
             }
         }
