@@ -92,7 +92,9 @@ public func buildRouter(
         .addRoutes(to: router)
     // The admin API: every route of this group needs the secret key.
     let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys))
-    ProfilesController(profiles: stores.profiles, events: stores.events, service: ProfileService(stores: stores)).addRoutes(to: admin)
+    let privacy = PrivacyService(stores: stores, clock: clock)
+    ProfilesController(profiles: stores.profiles, events: stores.events, service: ProfileService(stores: stores), privacy: privacy)
+        .addRoutes(to: admin)
     SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock))
         .addRoutes(to: admin)
     RecommendationsController(service: RecommendationService(stores: stores),
@@ -100,12 +102,12 @@ public func buildRouter(
         .addRoutes(to: admin)
     let campaigns = CampaignService(stores: stores, clock: clock)
     TemplatesController(service: TemplateService(stores: stores, clock: clock), campaigns: campaigns,
-                        settings: settings.campaigns ?? .preview)
+                        settings: settings.campaigns ?? .preview, privacy: privacy)
         .addRoutes(to: admin)
     CampaignsController(service: campaigns).addRoutes(to: admin)
     JourneysController(service: JourneyService(stores: stores, clock: clock)).addRoutes(to: admin)
-    PrivacyController(service: PrivacyService(stores: stores, clock: clock)).addRoutes(to: admin)
-    ConsentController(service: ConsentService(stores: stores, clock: clock)).addRoutes(to: admin)
+    PrivacyController(service: privacy).addRoutes(to: admin)
+    ConsentController(service: ConsentService(stores: stores, clock: clock), privacy: privacy).addRoutes(to: admin)
     DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     if let campaignSettings = settings.campaigns {

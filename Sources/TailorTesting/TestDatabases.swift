@@ -34,14 +34,17 @@ public final class TestDatabase: Sendable {
     public let backend: TestBackend
     /// The SQLite file, for tests that read the raw bytes.
     public let sqlitePath: String?
+    /// The PostgreSQL database's URL, for tests that dump it.
+    public let postgresURL: String?
     let cleanup: @Sendable () async throws -> Void
 
-    init(database: any TailorDatabase, cipher: FieldCipher, backend: TestBackend, sqlitePath: String?,
+    init(database: any TailorDatabase, cipher: FieldCipher, backend: TestBackend, sqlitePath: String?, postgresURL: String? = nil,
          cleanup: @escaping @Sendable () async throws -> Void) {
         self.database = database
         self.cipher = cipher
         self.backend = backend
         self.sqlitePath = sqlitePath
+        self.postgresURL = postgresURL
         self.cleanup = cleanup
     }
 
@@ -74,9 +77,9 @@ public final class TestDatabase: Sendable {
             guard let url = TestBackend.postgresURL else {
                 throw StoreError(.backend, "TAILOR_TEST_POSTGRES_URL is not set: scripts/test starts a PostgreSQL for these tests")
             }
-            let (db, drop) = try await PostgresTestSupport.freshDatabase(serverURL: url, cipher: cipher)
+            let (db, drop, databaseURL) = try await PostgresTestSupport.freshDatabaseWithURL(serverURL: url, cipher: cipher)
             try await db.migrate()
-            return TestDatabase(database: db, cipher: cipher, backend: .postgres, sqlitePath: nil, cleanup: drop)
+            return TestDatabase(database: db, cipher: cipher, backend: .postgres, sqlitePath: nil, postgresURL: databaseURL, cleanup: drop)
         }
     }
 

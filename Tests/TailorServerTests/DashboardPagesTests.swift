@@ -50,6 +50,9 @@ struct DashboardPagesTests {
                     #expect(page.contains(expected), "profile page lacks \(expected)")
                 }
                 #expect(try await browser.get("/app/profiles/p_unknown").status == .notFound)
+                // Showing the page is a read of Ana's data: the access log names the user and the page.
+                let log = try await test.stores.privacy.accessLog(of: id)
+                #expect(log.map(\.actor) == ["dashboard:vic@shop.test"] && log.first?.action == "GET /app/profiles/{id}")
             }
         }
     }

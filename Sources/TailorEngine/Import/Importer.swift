@@ -31,6 +31,8 @@ public struct ImportReport: Sendable {
     public var messages = 0
     public var stored = 0
     public var duplicates = 0
+    /// Messages dropped because they name an erased person (docs/PRIVACY.md).
+    public var dropped = 0
     public var products = 0
     public var issues: [ImportIssue] = []
 }
@@ -170,6 +172,7 @@ public struct Importer: Sendable {
             let result = try await ingest.ingest(batch)
             report.stored += result.stored
             report.duplicates += result.duplicates
+            report.dropped += result.dropped
             done += batch.count
             progress?(done, messages.count)
         }

@@ -45,6 +45,8 @@ public final class IngestService: Service, Sendable {
     let eventsCounter = Counter(label: "tailor_ingest_events_total")
     let duplicatesCounter = Counter(label: "tailor_ingest_duplicates_total")
     let rejectedCounter = Counter(label: "tailor_ingest_rejected_total", dimensions: [("reason", "overload")])
+    /// Messages dropped because they name an erased person's user or anonymous id (docs/PRIVACY.md).
+    let erasedCounter = Counter(label: "tailor_ingest_dropped_total", dimensions: [("reason", "erased")])
     let transactionTimer = Timer(label: "tailor_ingest_transaction_seconds")
 
     public init(events: any EventStore, planner: IngestPlanner = IngestPlanner(), options: Options = Options(),
@@ -178,6 +180,7 @@ public final class IngestService: Service, Sendable {
         transactionTimer.recordInterval(since: start)
         eventsCounter.increment(by: result.stored)
         duplicatesCounter.increment(by: result.duplicates)
+        if result.dropped > 0 { erasedCounter.increment(by: result.dropped) }
     }
 }
 

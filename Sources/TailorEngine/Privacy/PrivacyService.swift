@@ -15,13 +15,15 @@ public struct PrivacyService: Sendable {
     /// A person's data as one JSON document: the profile (traits with personal ones opened, computed state and
     /// traits, identities, merges, segments, RFM, current consent), every event stored for them oldest first
     /// (identify calls and Tailor's own events included), their segment entries and exits, consent history,
-    /// journey runs, and the messages queued for them with their outcome.
+    /// journey runs, the messages queued for them with their outcome, and the access log (this export included
+    /// when `access` says who asks).
     /// - Throws: ``RequestError`` `.notFound` for an unknown profile.
-    public func export(_ reference: ProfileReference) async throws -> JSONObject {
+    public func export(_ reference: ProfileReference, access: AccessContext? = nil) async throws -> JSONObject {
         guard let details = try await ProfileService(stores: stores).details(reference) else {
             throw RequestError(.notFound, "no such profile", field: "profile")
         }
         let id = details.view.id
+        if let access { try await recordAccess(to: id, access) }
         var events: [StoredEvent] = []
         var cursor: Int64?
         while true {
@@ -34,6 +36,7 @@ public struct PrivacyService: Sendable {
         let consent = try await stores.consent.consentHistory(of: id)
         let runs = try await stores.journeys.journeyRuns(of: id)
         let mail = try await stores.outbox.outboxRecords(of: id)
+        let reads = try await stores.privacy.accessLog(of: id)
         return [
             "exported_at": ProfileJSON.time(clock.now()),
             "profile": .object(details.json),
@@ -51,6 +54,7 @@ public struct PrivacyService: Sendable {
                 .object(["id": .string(m.idempotencyKey), "campaign": m.campaign.map { .string($0) } ?? .null, "status": .string(m.status.rawValue),
                          "attempts": .number(Double(m.attempts)), "queued_at": ProfileJSON.time(m.createdAt), "sent_at": ProfileJSON.time(m.sentAt)])
             }),
+            "access_log": .array(reads.map { .object($0.json) }),
         ]
     }
 }

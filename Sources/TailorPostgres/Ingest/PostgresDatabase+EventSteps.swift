@@ -11,21 +11,8 @@ extension PostgresDatabase {
                        now: Date) async throws {
         let input = EventStepInput(events: events, changes: changes, now: now)
         for (name, var run) in eventSteps.runs(for: input) {
-            var rows: [StepRow] = []
             do {
-                loop: while true {
-                    switch try run.next(rows) {
-                    case .read(let query):
-                        rows = try await self.rows(try postgresQuery(query), on: conn).map(Self.stepRow)
-                    case .write(let statements):
-                        for statement in statements {
-                            try await conn.query(try postgresQuery(statement), logger: logger)
-                        }
-                        rows = []
-                    case .done:
-                        break loop
-                    }
-                }
+                try await drive(&run, conn)
             } catch let error as StoreError {
                 throw error
             } catch let error as PSQLError where Self.isConflict(error) {
@@ -37,7 +24,25 @@ extension PostgresDatabase {
         }
     }
 
-    private func postgresQuery(_ statement: StepSQL) throws -> PostgresQuery {
+    /// Answers a portable machine's reads and writes (``StepSQL``) on the transaction's connection until it is done.
+    func drive(_ run: inout some EventStepRun, _ conn: PostgresConnection) async throws {
+        var rows: [StepRow] = []
+        while true {
+            switch try run.next(rows) {
+            case .read(let query):
+                rows = try await self.rows(try postgresQuery(query), on: conn).map(Self.stepRow)
+            case .write(let statements):
+                for statement in statements {
+                    try await conn.query(try postgresQuery(statement), logger: logger)
+                }
+                rows = []
+            case .done:
+                return
+            }
+        }
+    }
+
+    func postgresQuery(_ statement: StepSQL) throws -> PostgresQuery {
         var bindings = PostgresBindings(capacity: statement.values.count)
         for value in statement.values {
             switch value {
@@ -53,7 +58,7 @@ extension PostgresDatabase {
         return PostgresQuery(unsafeSQL: statement.numberingPlaceholders { "$\($0)" }, binds: bindings)
     }
 
-    private static func stepRow(_ row: PostgresRandomAccessRow) throws -> StepRow {
+    static func stepRow(_ row: PostgresRandomAccessRow) throws -> StepRow {
         try (0..<row.count).map { i in
             let cell = row[i]
             guard cell.bytes != nil else { return .null }

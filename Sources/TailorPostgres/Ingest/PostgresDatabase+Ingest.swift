@@ -34,14 +34,35 @@ extension PostgresDatabase {
             try await self.retrying {
                 try await self.transaction { conn in
                     let snapshot = try await self.snapshot(conn, keys: keyed, messageIds: messageIds)
+                    let (messages, dropped) = try await self.droppingErased(conn, messages, keys: keyed, known: snapshot.links)
                     let plan = planner.plan(messages, snapshot: snapshot)
                     let saved = try await self.apply(plan, snapshot: snapshot, on: conn, prepared: prepared)
                     let changes = try await self.maintainSegments(conn, plan: plan, aggregates: saved)
                     try await self.runEventSteps(conn, events: plan.events, changes: changes, now: self.segmentRuntime.now)
-                    return IngestResult(plan: plan)
+                    var result = IngestResult(plan: plan)
+                    result.dropped = dropped.count
+                    result.droppedMessageIds = dropped
+                    return result
                 }
             }
         }
+    }
+
+    /// The messages that name no erased identity (``ErasedIdentities``), and the ids of those dropped.
+    func droppingErased(_ conn: PostgresConnection, _ messages: [Message], keys: [IdentityKey: Identity],
+                        known: [Identity: ProfileID]) async throws -> ([Message], Set<String>) {
+        // Every identity of the batch found a live profile: none can be erased, and the check costs nothing.
+        guard keys.values.contains(where: { $0.kind != .email && known[$0] == nil }) else { return (messages, []) }
+        let any = try await rows(PostgresQuery(unsafeSQL: PrivacySQL.anyTombstone), on: conn)
+        guard try any.first?[0].decode(Bool.self) == true else { return (messages, []) }
+        var storageKeys: [Identity: String] = [:]
+        for (key, identity) in keys { storageKeys[identity] = key.value }
+        let candidates = ErasedIdentities.candidates(messages, storageKeys: storageKeys, known: known, hash: cipher.blindIndex)
+        var erased = Set<Identity>()
+        for r in try await rows("SELECT identity_key FROM privacy_tombstones WHERE identity_key = ANY(\(Array(candidates.keys)))", on: conn) {
+            if let identity = candidates[try r[0].decode(String.self)] { erased.insert(identity) }
+        }
+        return ErasedIdentities.dropping(messages, erased: erased)
     }
 
     /// Reads what the planner needs, locking the profiles it may change.

@@ -190,6 +190,7 @@ enum PostgresMigrations {
         journeys,
         dashboard,
         pendingEvents,
+        privacy,
         webhooks,
     ]
 }

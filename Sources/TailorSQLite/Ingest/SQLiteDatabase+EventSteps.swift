@@ -11,26 +11,31 @@ extension SQLiteDatabase {
                        now: Date) throws {
         let input = EventStepInput(events: events, changes: changes, now: now)
         for (name, var run) in eventSteps.runs(for: input) {
-            var rows: [StepRow] = []
             do {
-                loop: while true {
-                    switch try run.next(rows) {
-                    case .read(let query):
-                        rows = try Row.fetchAll(db, sql: query.sql, arguments: stepArguments(query.values)).map(Self.stepRow)
-                    case .write(let statements):
-                        // Writes repeat the same text (one INSERT per row): prepared once per connection.
-                        for statement in statements {
-                            try db.cachedStatement(sql: statement.sql).execute(arguments: stepArguments(statement.values))
-                        }
-                        rows = []
-                    case .done:
-                        break loop
-                    }
-                }
+                try drive(&run, db)
             } catch let error as StoreError {
                 throw error
             } catch {
                 throw StoreError(.backend, "event step \(name): \(error)")
+            }
+        }
+    }
+
+    /// Answers a portable machine's reads and writes (``StepSQL``) inside the transaction until it is done.
+    func drive(_ run: inout some EventStepRun, _ db: Database) throws {
+        var rows: [StepRow] = []
+        while true {
+            switch try run.next(rows) {
+            case .read(let query):
+                rows = try Row.fetchAll(db, sql: query.sql, arguments: stepArguments(query.values)).map(Self.stepRow)
+            case .write(let statements):
+                // Writes repeat the same text (one INSERT per row): prepared once per connection.
+                for statement in statements {
+                    try db.cachedStatement(sql: statement.sql).execute(arguments: stepArguments(statement.values))
+                }
+                rows = []
+            case .done:
+                return
             }
         }
     }
@@ -49,7 +54,7 @@ extension SQLiteDatabase {
         })
     }
 
-    private static func stepRow(_ row: Row) -> StepRow {
+    static func stepRow(_ row: Row) -> StepRow {
         row.databaseValues.map { value in
             switch value.storage {
             case .null: .null

@@ -74,6 +74,7 @@ extension SQLiteDatabase {
                 }
             }
         }
+        let (messages, dropped) = try droppingErased(db, messages, keys: keys, known: snapshot.links)
         let owners = Set(snapshot.links.values)
         snapshot.profiles = cache.profiles(owners)
         let unread = owners.filter { snapshot.profiles[$0] == nil }
@@ -90,7 +91,26 @@ extension SQLiteDatabase {
         let token = cache.record(links: snapshot.links.merging(plan.links) { $1 }, saved: saved, stale: stale, facts: facts,
                                  mergesHappened: !plan.merges.isEmpty,
                                  marker: SQLiteIngestCache.Marker(dataVersion: marker.dataVersion, totalChanges: db.totalChangesCount))
-        return (IngestResult(plan: plan), token)
+        var result = IngestResult(plan: plan)
+        result.dropped = dropped.count
+        result.droppedMessageIds = dropped
+        return (result, token)
+    }
+
+    /// The messages that name no erased identity (``ErasedIdentities``), and the ids of those dropped.
+    private func droppingErased(_ db: Database, _ messages: [Message], keys: [Identity: String],
+                                known: [Identity: ProfileID]) throws -> ([Message], Set<String>) {
+        guard try Bool.fetchOne(db.cachedStatement(sql: PrivacySQL.anyTombstone)) == true else { return (messages, []) }
+        let candidates = ErasedIdentities.candidates(messages, storageKeys: keys, known: known, hash: cipher.blindIndex)
+        guard !candidates.isEmpty else { return (messages, []) }
+        var erased = Set<Identity>()
+        for chunk in Array(candidates.keys).chunked(400) {
+            let sql = "SELECT identity_key FROM privacy_tombstones WHERE identity_key IN (\(Self.placeholders(chunk.count)))"
+            for key in try String.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)) {
+                if let identity = candidates[key] { erased.insert(identity) }
+            }
+        }
+        return ErasedIdentities.dropping(messages, erased: erased)
     }
 
     /// Which of these message ids are stored. One prepared statement of a fixed width, reused (padded with

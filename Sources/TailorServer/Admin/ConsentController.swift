@@ -8,6 +8,8 @@ import TailorStore
 /// `GET /v1/profiles/{id}/consent` shows a person's current decisions and history.
 struct ConsentController: Sendable {
     let service: ConsentService
+    /// Records each read of a person's consent history (it holds their evidence) in the access log.
+    let privacy: PrivacyService
 
     static let maximumBody = 256 * 1024
 
@@ -38,8 +40,11 @@ struct ConsentController: Sendable {
             let ledger = try await service.ledger(of: .id(profile))
             return JSONResponse.make(.object(Self.json(ledger)), status: .created)
         }
-        router.get("/v1/profiles/:id/consent") { _, context in
-            JSONResponse.make(.object(Self.json(try await service.ledger(of: try ProfilesController.reference(context)))))
+        router.get("/v1/profiles/:id/consent") { request, context in
+            let access = try request.adminAccess("GET /v1/profiles/{id}/consent")
+            let ledger = try await service.ledger(of: try ProfilesController.reference(context))
+            try await privacy.recordAccess(to: ledger.profile, access)
+            return JSONResponse.make(.object(Self.json(ledger)))
         }
     }
 

@@ -12,15 +12,20 @@ struct ProfilesController: Sendable {
     let profiles: any ProfileStore
     let events: any EventStore
     let service: ProfileService
+    /// Records each read in the access log.
+    let privacy: PrivacyService
 
     func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         router.get("/v1/profiles/:id") { request, context in
             // The same engine call as the dashboard's profile page, so page and API agree.
+            let access = try request.adminAccess("GET /v1/profiles/{id}")
             guard let details = try await service.details(try Self.reference(context)) else { throw APIError.notFound }
+            try await privacy.recordAccess(to: details.view.id, access)
             return JSONResponse.make(.object(details.json))
         }
         router.get("/v1/profiles/:id/events") { request, context in
             let reference = try Self.reference(context)
+            let access = try request.adminAccess("GET /v1/profiles/{id}/events")
             guard let view = try await profiles.profile(reference) else { throw APIError.notFound }
             let limit = try Self.intParameter(request, "limit", default: 50, range: 1...1000)
             let before = try request.uri.queryParameters.get("before").map { text -> Int64 in
@@ -30,6 +35,7 @@ struct ProfilesController: Sendable {
                 return v
             }
             let events = try await events.events(of: view.id, before: before, limit: limit)
+            try await privacy.recordAccess(to: view.id, access)
             var body: JSONObject = ["profile_id": .string(view.id.rawValue), "events": .array(events.map(ProfileJSON.event))]
             if events.count == limit, let last = events.last { body["next"] = .string(String(last.sequence)) }
             return JSONResponse.make(.object(body))

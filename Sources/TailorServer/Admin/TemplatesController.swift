@@ -12,6 +12,8 @@ struct TemplatesController: Sendable {
     let campaigns: CampaignService
     /// What previews render with: the server's campaign settings, else placeholders (a preview sends nothing).
     let settings: CampaignSettings
+    /// Records each preview for a profile in the access log.
+    let privacy: PrivacyService
 
     static let maximumBody = 1 << 20
 
@@ -49,7 +51,9 @@ struct TemplatesController: Sendable {
                 throw APIError(.badRequest, code: "invalid_parameter", message: "profile names a profile by id, user:…, email:… or anonymous:…",
                                path: "profile")
             }
+            let access = try request.adminAccess("GET /v1/templates/{name}/preview")
             let email = try await campaigns.preview(template: try Self.name(context), profile: reference, settings: settings)
+            try await privacy.recordAccess(to: reference, access)
             return JSONResponse.make(["subject": .string(email.subject), "preheader": .string(email.preheader),
                                       "text": .string(email.plainText), "html": .string(email.html)])
         }

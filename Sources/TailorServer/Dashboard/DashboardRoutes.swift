@@ -10,7 +10,7 @@ enum DashboardRoutes {
         let gate = DashboardGate(service: DashboardService(stores: stores, clock: clock, options: settings.options), settings: settings)
         let profiles = ProfileService(stores: stores)
         SignInController(gate: gate).addRoutes(to: router)
-        ProfilePagesController(gate: gate, profiles: profiles).addRoutes(to: router)
+        ProfilePagesController(gate: gate, profiles: profiles, privacy: PrivacyService(stores: stores, clock: clock)).addRoutes(to: router)
         UserPagesController(gate: gate).addRoutes(to: router)
         SegmentPagesController(gate: gate, segments: SegmentService(stores: stores, clock: clock), profiles: profiles).addRoutes(to: router)
         JourneyPagesController(gate: gate, journeys: JourneyService(stores: stores, clock: clock)).addRoutes(to: router)

@@ -7,6 +7,8 @@ import TailorStore
 struct ProfilePagesController: Sendable {
     let gate: DashboardGate
     let profiles: ProfileService
+    /// Records each profile page shown in the access log.
+    let privacy: PrivacyService
 
     static let eventsPerPage = 25
 
@@ -27,6 +29,8 @@ struct ProfilePagesController: Sendable {
             let before = request.uri.queryParameters.get("before").flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
             let events = try await profiles.timeline(of: details.view.id, before: before, limit: Self.eventsPerPage)
             let next = events.count == Self.eventsPerPage ? events.last?.sequence : nil
+            try await privacy.recordAccess(to: details.view.id,
+                                           AccessContext(actor: "dashboard:" + session.user.email, action: "GET /app/profiles/{id}"))
             return DashboardPage.response(ProfileViews.profile(session: session, details: details, events: events, olderThan: next))
         }
     }

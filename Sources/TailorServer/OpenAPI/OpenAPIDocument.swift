@@ -752,6 +752,16 @@ enum OpenAPIDocument {
       },
       "description": "Tailor's id (p_…), user:<userId>, email:<address> or anonymous:<id>",
       "required": true
+     },
+     {
+      "name": "X-Tailor-Purpose",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "maxLength": 200
+      },
+      "description": "why the person's data is read; kept in their access log"
      }
     ]
    }
@@ -838,6 +848,16 @@ enum OpenAPIDocument {
       },
       "description": "the cursor of the previous page",
       "required": false
+     },
+     {
+      "name": "X-Tailor-Purpose",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "maxLength": 200
+      },
+      "description": "why the person's data is read; kept in their access log"
      }
     ]
    }
@@ -982,6 +1002,16 @@ enum OpenAPIDocument {
       },
       "description": "Tailor's id (p_…), user:<userId>, email:<address> or anonymous:<id>",
       "required": true
+     },
+     {
+      "name": "X-Tailor-Purpose",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "maxLength": 200
+      },
+      "description": "why the person's data is read; kept in their access log"
      }
     ]
    }
@@ -2001,6 +2031,16 @@ enum OpenAPIDocument {
       },
       "description": "a profile reference",
       "required": true
+     },
+     {
+      "name": "X-Tailor-Purpose",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "maxLength": 200
+      },
+      "description": "why the person's data is read; kept in their access log"
      }
     ]
    }
@@ -2917,7 +2957,7 @@ enum OpenAPIDocument {
     ],
     "responses": {
      "200": {
-      "description": "the export: profile, events, segment_history, consent_history, journeys, messages",
+      "description": "the export: profile, events, segment_history, consent_history, journeys, messages, access_log",
       "content": {
        "application/json": {
         "schema": {
@@ -2963,6 +3003,41 @@ enum OpenAPIDocument {
            "type": "array",
            "items": {
             "type": "object"
+           }
+          },
+          "access_log": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "required": [
+             "profile_id",
+             "at",
+             "actor",
+             "action"
+            ],
+            "properties": {
+             "profile_id": {
+              "type": "string"
+             },
+             "at": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "actor": {
+              "type": "string",
+              "description": "admin_key, dashboard:<user>, cli:<system user>"
+             },
+             "action": {
+              "type": "string",
+              "description": "the route pattern or the command"
+             },
+             "purpose": {
+              "type": [
+               "string",
+               "null"
+              ]
+             }
+            }
            }
           }
          }
@@ -3010,6 +3085,16 @@ enum OpenAPIDocument {
       },
       "description": "the person: p_…, user:ID, email:ADDRESS or anonymous:ID",
       "required": true
+     },
+     {
+      "name": "X-Tailor-Purpose",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "maxLength": 200
+      },
+      "description": "why the person's data is read; kept in their access log"
      }
     ]
    }
@@ -3389,6 +3474,366 @@ enum OpenAPIDocument {
      },
      "404": {
       "description": "the campaign or the profile is gone",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/privacy/erase/{id}": {
+   "post": {
+    "summary": "Erase everything Tailor holds about a person; answer the erasure receipt (the same receipt when erased before)",
+    "tags": [
+     "privacy"
+    ],
+    "operationId": "erasePerson",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the person: p_…, user:ID, email:ADDRESS or anonymous:ID",
+      "required": true
+     },
+     {
+      "name": "X-Tailor-Purpose",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "maxLength": 200
+      },
+      "description": "why the person's data is read; kept in their access log"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the erasure receipt: counts per kind removed, what is kept, how the freed space was reclaimed; no personal data",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "erasure_id",
+          "profile_id",
+          "erased_at",
+          "removed",
+          "kept",
+          "storage"
+         ],
+         "properties": {
+          "erasure_id": {
+           "type": "string"
+          },
+          "profile_id": {
+           "type": "string"
+          },
+          "erased_at": {
+           "type": "string",
+           "format": "date-time"
+          },
+          "removed": {
+           "type": "object",
+           "description": "rows removed, by kind",
+           "additionalProperties": {
+            "type": "integer"
+           }
+          },
+          "kept": {
+           "type": "object",
+           "properties": {
+            "suppressed_addresses": {
+             "type": "integer"
+            },
+            "tombstones": {
+             "type": "integer"
+            }
+           }
+          },
+          "storage": {
+           "type": "object",
+           "properties": {
+            "backend": {
+             "type": "string",
+             "enum": [
+              "sqlite",
+              "postgresql"
+             ]
+            },
+            "reclaim": {
+             "type": [
+              "string",
+              "null"
+             ]
+            },
+            "reclaimed_at": {
+             "type": [
+              "string",
+              "null"
+             ],
+             "format": "date-time"
+            },
+            "pending": {
+             "type": "string"
+            }
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed profile reference, or a purpose Tailor does not keep",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/privacy/access-log/{id}": {
+   "get": {
+    "summary": "Who read a person's data: when, who, through what, and why (an erased person's log too)",
+    "tags": [
+     "privacy"
+    ],
+    "operationId": "personAccessLog",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the person: p_…, user:ID, email:ADDRESS or anonymous:ID",
+      "required": true
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the entries, oldest first",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "profile_id",
+          "entries"
+         ],
+         "properties": {
+          "profile_id": {
+           "type": "string"
+          },
+          "entries": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "required": [
+             "profile_id",
+             "at",
+             "actor",
+             "action"
+            ],
+            "properties": {
+             "profile_id": {
+              "type": "string"
+             },
+             "at": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "actor": {
+              "type": "string",
+              "description": "admin_key, dashboard:<user>, cli:<system user>"
+             },
+             "action": {
+              "type": "string",
+              "description": "the route pattern or the command"
+             },
+             "purpose": {
+              "type": [
+               "string",
+               "null"
+              ]
+             }
+            }
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed profile reference, or a purpose Tailor does not keep",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/profiles/{id}/traits": {
+   "patch": {
+    "summary": "Rectify a person's traits: recorded as an identify on their profile; answers the profile",
+    "tags": [
+     "privacy"
+    ],
+    "operationId": "rectifyTraits",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the person: p_…, user:ID, email:ADDRESS or anonymous:ID",
+      "required": true
+     },
+     {
+      "name": "X-Tailor-Purpose",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "maxLength": 200
+      },
+      "description": "why the person's data is read; kept in their access log"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "required": [
+         "traits"
+        ],
+        "properties": {
+         "traits": {
+          "type": "object",
+          "description": "the traits to set; null clears one; consent is not a trait (POST /v1/consent)"
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "the profile after the change, as GET /v1/profiles/{id}",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed profile reference or body (traits is not an object)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "a trait that cannot be rectified, named in error.path",
       "content": {
        "application/json": {
         "schema": {

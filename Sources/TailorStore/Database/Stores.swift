@@ -33,6 +33,8 @@ public struct Stores: Sendable {
     public var profileSearch: any ProfileSearchStore
     /// The dashboard's users and sessions.
     public var dashboard: any DashboardStore
+    /// Erasure, its receipts and tombstones, and the access log.
+    public var privacy: any PrivacyStore
     /// Migrations, counts, closing.
     public var lifecycle: any StoreLifecycle
 
@@ -40,7 +42,8 @@ public struct Stores: Sendable {
                 outbox: any OutboxStore, suppressions: any SuppressionStore, mail: any MailStore, settings: any SettingsStore,
                 computedTraits: any ComputedTraitStore, interactions: any InteractionStore, templates: any TemplateStore,
                 campaigns: any CampaignStore, consent: any ConsentStore, reports: any ReportStore, journeys: any JourneyStore,
-                webhooks: any WebhookStore, pendingEvents: any PendingEventStore, profileSearch: any ProfileSearchStore, dashboard: any DashboardStore, lifecycle: any StoreLifecycle) {
+                webhooks: any WebhookStore, pendingEvents: any PendingEventStore, profileSearch: any ProfileSearchStore, dashboard: any DashboardStore, privacy: any PrivacyStore,
+                lifecycle: any StoreLifecycle) {
         self.events = events
         self.profiles = profiles
         self.products = products
@@ -60,6 +63,7 @@ public struct Stores: Sendable {
         self.pendingEvents = pendingEvents
         self.profileSearch = profileSearch
         self.dashboard = dashboard
+        self.privacy = privacy
         self.lifecycle = lifecycle
     }
 
@@ -68,7 +72,8 @@ public struct Stores: Sendable {
         self.init(events: database, profiles: database, products: database, segments: database, outbox: database,
                   suppressions: database, mail: database, settings: database, computedTraits: database, interactions: database,
                   templates: database, campaigns: database, consent: database, reports: database, journeys: database,
-                  webhooks: database, pendingEvents: database, profileSearch: database, dashboard: database, lifecycle: database)
+                  webhooks: database, pendingEvents: database, profileSearch: database, dashboard: database, privacy: database,
+                  lifecycle: database)
     }
 
     /// Applies the migrations not applied yet; returns their names.

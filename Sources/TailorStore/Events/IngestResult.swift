@@ -6,6 +6,10 @@ public struct IngestResult: Sendable, Equatable {
     public var duplicates: Int
     public var createdProfiles: Int
     public var merges: Int
+    /// Messages dropped because they name an erased identity (docs/PRIVACY.md, "Erasure").
+    public var dropped: Int = 0
+    /// The ids of the messages dropped as erased; not part of equality.
+    public var droppedMessageIds: Set<String> = []
     /// The ids of the messages stored (not those skipped as already there); not part of equality.
     public var storedMessageIds: Set<String> = []
 
@@ -28,20 +32,33 @@ public struct IngestResult: Sendable, Equatable {
     public func share(of messages: [Message]) -> IngestResult {
         var seen = Set<String>()
         var stored = 0
-        for m in messages where seen.insert(m.messageId).inserted && storedMessageIds.contains(m.messageId) { stored += 1 }
-        var result = IngestResult(stored: stored, duplicates: messages.count - stored, createdProfiles: createdProfiles, merges: merges)
+        var dropped = 0
+        for m in messages {
+            if droppedMessageIds.contains(m.messageId) {
+                dropped += 1
+            } else if seen.insert(m.messageId).inserted && storedMessageIds.contains(m.messageId) {
+                stored += 1
+            }
+        }
+        var result = IngestResult(stored: stored, duplicates: messages.count - stored - dropped, createdProfiles: createdProfiles,
+                                  merges: merges)
         result.storedMessageIds = storedMessageIds.intersection(seen)
+        result.dropped = dropped
+        result.droppedMessageIds = droppedMessageIds.intersection(messages.map(\.messageId))
         return result
     }
 
     public static func == (a: IngestResult, b: IngestResult) -> Bool {
         a.stored == b.stored && a.duplicates == b.duplicates && a.createdProfiles == b.createdProfiles && a.merges == b.merges
+            && a.dropped == b.dropped
     }
 
     public static func + (a: IngestResult, b: IngestResult) -> IngestResult {
         var sum = IngestResult(stored: a.stored + b.stored, duplicates: a.duplicates + b.duplicates,
                                createdProfiles: a.createdProfiles + b.createdProfiles, merges: a.merges + b.merges)
         sum.storedMessageIds = a.storedMessageIds.union(b.storedMessageIds)
+        sum.dropped = a.dropped + b.dropped
+        sum.droppedMessageIds = a.droppedMessageIds.union(b.droppedMessageIds)
         return sum
     }
 }

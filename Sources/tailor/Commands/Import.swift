@@ -82,8 +82,9 @@ struct Import: AsyncParsableCommand {
                   + "\(result.messages) decisions: \(result.stored) recorded, \(result.duplicates) already there")
         } else {
             print("\(result.rowsRead) rows read, \(result.rowsAccepted) accepted, \(result.issues.count) refused; "
-                  + "\(result.messages) messages: \(result.stored) stored, \(result.duplicates) already there "
-                  + "(\(String(format: "%.1f", seconds)) s)")
+                  + "\(result.messages) messages: \(result.stored) stored, \(result.duplicates) already there"
+                  + (result.dropped > 0 ? ", \(result.dropped) dropped (they name an erased person)" : "")
+                  + " (\(String(format: "%.1f", seconds)) s)")
         }
     }
 
