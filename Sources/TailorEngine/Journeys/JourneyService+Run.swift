@@ -82,7 +82,7 @@ extension JourneyService {
                 let key = Self.messageKey(run: h.run.id, journey: h.journey.id, step: h.step)
                 let body = Self.webhookBody(h.run, journey: h.journey, step: h.step, key: key, subject: subjects[h.run.profile],
                                             trigger: h.run.triggerMessage.flatMap { triggers[$0]?.message }, now: now)
-                effects[h.run.id, default: JourneyEffects()].webhooks.append(WebhookCall(key: key, webhook: nil, journey: h.journey.id, url: h.url,
+                effects[h.run.id, default: JourneyEffects()].webhooks.append(WebhookCall(key: key, webhook: nil, journey: h.journey.id, profile: h.run.profile, url: h.url,
                                                                                           secret: h.secret, body: body))
             }
         }

@@ -20,6 +20,7 @@ extension PostgresMigrations {
           call_key TEXT COLLATE "C" NOT NULL UNIQUE,
           webhook_id TEXT COLLATE "C",
           journey_id TEXT,
+          profile_id TEXT COLLATE "C",
           url TEXT NOT NULL,
           sealed BYTEA,
           state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),

@@ -58,13 +58,15 @@ extension PostgresDatabase {
         let keys = calls.map { PostgresText.clean($0.key) }
         let webhooks = PostgresArray(calls.map { $0.webhook.map(PostgresText.clean) })
         let journeys = PostgresArray(calls.map { $0.journey.map(PostgresText.clean) })
+        let profiles = PostgresArray(calls.map { $0.profile?.rawValue })
         let urls = calls.map { PostgresText.clean($0.url) }
         let sealed = PostgresArray(try calls.map { try cipher.sealJSON(WebhookRecord.sealedPart($0)) })
         _ = try await self.rows("""
-            INSERT INTO webhook_calls (call_key, webhook_id, journey_id, url, sealed, state, attempts, next_attempt_at, created_at, updated_at)
-            SELECT k, w, j, u, s, 'pending', 0, \(nowMs), \(nowMs), \(nowMs)
-            FROM UNNEST(\(keys)::text[], \(webhooks)::text[], \(journeys)::text[], \(urls)::text[], \(sealed)::bytea[])
-              WITH ORDINALITY AS c(k, w, j, u, s, ord)
+            INSERT INTO webhook_calls (call_key, webhook_id, journey_id, profile_id, url, sealed, state, attempts, next_attempt_at, created_at,
+                                       updated_at)
+            SELECT k, w, j, p, u, s, 'pending', 0, \(nowMs), \(nowMs), \(nowMs)
+            FROM UNNEST(\(keys)::text[], \(webhooks)::text[], \(journeys)::text[], \(profiles)::text[], \(urls)::text[], \(sealed)::bytea[])
+              WITH ORDINALITY AS c(k, w, j, p, u, s, ord)
             ORDER BY ord
             ON CONFLICT (call_key) DO NOTHING
             """, on: conn)

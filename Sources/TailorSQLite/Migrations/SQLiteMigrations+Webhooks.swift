@@ -16,6 +16,7 @@ extension SQLiteMigrations {
           call_key TEXT NOT NULL UNIQUE,
           webhook_id TEXT,
           journey_id TEXT,
+          profile_id TEXT,
           url TEXT NOT NULL,
           sealed BLOB,
           state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),

@@ -47,11 +47,12 @@ extension SQLiteDatabase {
     /// Queues calls in the caller's transaction, due at once; a key queued already is skipped.
     func insertWebhookCalls(_ calls: [WebhookCall], nowMs: Int64, db: Database) throws {
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO webhook_calls (call_key, webhook_id, journey_id, url, sealed, state, attempts, next_attempt_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (call_key) DO NOTHING
+            INSERT INTO webhook_calls (call_key, webhook_id, journey_id, profile_id, url, sealed, state, attempts, next_attempt_at, created_at,
+                                       updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (call_key) DO NOTHING
             """)
         for call in calls {
-            try insert.execute(arguments: [call.key, call.webhook, call.journey, call.url, try cipher.sealJSON(WebhookRecord.sealedPart(call)),
+            try insert.execute(arguments: [call.key, call.webhook, call.journey, call.profile?.rawValue, call.url, try cipher.sealJSON(WebhookRecord.sealedPart(call)),
                                            nowMs, nowMs, nowMs])
         }
     }

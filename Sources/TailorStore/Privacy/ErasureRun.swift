@@ -34,6 +34,7 @@ public struct ErasureRun: EventStepRun {
         ("messages", "mail_outbox", "profile_id IN (%)"),
         ("journey_runs", "journey_runs", "profile_id IN (%)"),
         ("pending_events", "pending_events", "profile_id IN (%)"),
+        ("webhook_calls", "webhook_calls", "profile_id IN (%)"),
         ("consent_entries", "consent_ledger", "profile_id IN (%)"),
         ("profiles", "profiles", "id IN (%)"),
     ]

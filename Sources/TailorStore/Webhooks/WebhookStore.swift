@@ -53,11 +53,14 @@ public struct WebhookCall: Sendable, Hashable {
     public var webhook: String?
     /// The journey id, for a journey's call.
     public var journey: String?
+    /// The person the call is about (an erasure removes their calls).
+    public var profile: ProfileID?
     public var url: String
     public var secret: String?
     public var body: JSONObject
 
-    public init(key: String, webhook: String?, journey: String?, url: String, secret: String?, body: JSONObject) {
+    public init(key: String, webhook: String?, journey: String?, profile: ProfileID?, url: String, secret: String?, body: JSONObject) {
+        self.profile = profile
         self.key = key
         self.webhook = webhook
         self.journey = journey
