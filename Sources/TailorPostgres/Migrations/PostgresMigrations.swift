@@ -190,5 +190,6 @@ enum PostgresMigrations {
         journeys,
         dashboard,
         pendingEvents,
+        experiments,
     ]
 }

@@ -145,6 +145,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("0008_journeys") { db in try db.execute(sql: SQLiteMigrations.journeys) }
         migrator.registerMigration("0009_dashboard") { db in try db.execute(sql: SQLiteMigrations.dashboard) }
         migrator.registerMigration("0010_pending_events") { db in try db.execute(sql: SQLiteMigrations.pendingEvents) }
+        migrator.registerMigration("0012_experiments") { db in try db.execute(sql: SQLiteMigrations.experiments) }
         return migrator
     }
 }
