@@ -115,6 +115,9 @@ struct CampaignExperimentTests {
             let h = rows.filter { $0.variant == VariantAssignment.holdout }
             try #require(a.count >= 2 && b.count >= 2 && h.count >= 2)
             let (a1, a2, b1, b2, h1, h2) = (a[0], a[1], b[0], b[1], h[0], h[1])
+            // The web version shows the variant the recipient got.
+            let web = try await shop.service.webVersion(campaign: "exp", profile: b1.profileID, variant: "B", settings: try shop.settings())
+            #expect(web.subject == "Beta, B")
             // a1: a machine open, a human open, a click, an order a day later (its conversion).
             try await shop.email("Email Opened", a1, at: 60, ["machine_open": true], campaign: "exp")
             try await shop.email("Email Opened", a1, at: Self.hour, ["machine_open": false], campaign: "exp")
