@@ -13,7 +13,8 @@ extension CampaignService {
     /// A campaign's email as its recipient got it (links to their own unsubscribe and web version; the
     /// experiment's variant they got), for the web version (`/t/v/<token>`).
     /// - Throws: ``RequestError`` `.notFound` for the campaign or the profile.
-    public func webVersion(campaign idOrName: String, profile: ProfileID, variant: String? = nil, settings: CampaignSettings) async throws -> RenderedEmail {
+    public func webVersion(campaign idOrName: String, profile: ProfileID, variant: String? = nil,
+                           settings: CampaignSettings) async throws -> RenderedEmail {
         let c = try await campaign(idOrName)
         let v = variant.flatMap { c.experiment?.variant(named: $0) }
         return try await render(template: v?.template ?? c.template, profile: .id(profile), campaign: c, settings: settings, variant: v)

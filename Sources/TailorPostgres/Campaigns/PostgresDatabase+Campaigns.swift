@@ -219,7 +219,8 @@ extension PostgresDatabase {
         return try await withContext("recording an experiment's check") {
             try await self.client.withConnection { conn in
                 try await self.rows("""
-                    INSERT INTO campaign_experiments (campaign_id, state, checked_at, analysis) VALUES (\(campaign), \(state.rawValue), \(nowMs), \(text)::jsonb)
+                    INSERT INTO campaign_experiments (campaign_id, state, checked_at, analysis)
+                    VALUES (\(campaign), \(state.rawValue), \(nowMs), \(text)::jsonb)
                     ON CONFLICT (campaign_id) DO UPDATE SET state = excluded.state, checked_at = excluded.checked_at, analysis = excluded.analysis
                     WHERE campaign_experiments.state IN ('testing', 'blocked')
                     RETURNING campaign_id
