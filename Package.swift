@@ -132,7 +132,7 @@ let tailorTargets: [Target] = [
     .target(
         name: "TailorEngine",
         dependencies: [
-            "TailorCore", "TailorStore", "TailorDemo", "Liquid", "TailorML", "TailorMail",
+            "TailorCore", "TailorStore", "TailorDemo", "Liquid", "TailorML", "TailorMail", "TailorStats",
             // Dashboard passwords (bcrypt); the product is the C hash alone, without the auth middleware.
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             // Outgoing webhooks.

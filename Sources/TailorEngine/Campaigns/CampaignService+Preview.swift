@@ -10,29 +10,35 @@ extension CampaignService {
         try await render(template: name, profile: reference, campaign: nil, settings: settings)
     }
 
-    /// A campaign's email as its recipient got it (links to their own unsubscribe and web version), for the
-    /// web version (`/t/v/<token>`).
+    /// A campaign's email as its recipient got it (links to their own unsubscribe and web version; the
+    /// experiment's variant they got), for the web version (`/t/v/<token>`).
     /// - Throws: ``RequestError`` `.notFound` for the campaign or the profile.
-    public func webVersion(campaign idOrName: String, profile: ProfileID, settings: CampaignSettings) async throws -> RenderedEmail {
+    public func webVersion(campaign idOrName: String, profile: ProfileID, variant: String? = nil,
+                           settings: CampaignSettings) async throws -> RenderedEmail {
         let c = try await campaign(idOrName)
-        return try await render(template: c.template, profile: .id(profile), campaign: c, settings: settings)
+        let v = variant.flatMap { c.experiment?.variant(named: $0) }
+        return try await render(template: v?.template ?? c.template, profile: .id(profile), campaign: c, settings: settings, variant: v)
     }
 
     func render(template name: String, profile reference: ProfileReference, campaign c: Campaign?, settings: CampaignSettings,
-                journey: (id: String, name: String, event: Message?)? = nil) async throws -> RenderedEmail {
+                journey: (id: String, name: String, event: Message?)? = nil, variant: CampaignExperiment.Variant? = nil) async throws -> RenderedEmail {
         guard let view = try await stores.profiles.profile(reference) else { throw RequestError(.notFound, "no such profile", field: "profile") }
         let needs = Self.readsRecommendations(name, in: try await stores.templates.templates())
         let loader = try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath, needsRecommendations: needs)
         let prepared = try await TemplateService(stores: stores, clock: clock)
-            .prepare(name, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url))
+            .prepare(name, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url), subject: variant?.subject,
+                     preheader: variant?.preheader)
         guard let recipient = try await loader.load(view.id, recommendations: needs ? prepared.template.recommendationCount : 0) else {
             throw RequestError(.notFound, "no such profile", field: "profile")
         }
-        let token = TrackingToken(profileID: view.id, campaign: c?.id, messageKey: c.map { Self.messageKey(campaign: $0.id, profile: view.id) })
+        let token = TrackingToken(profileID: view.id, campaign: c?.id, messageKey: c.map { Self.messageKey(campaign: $0.id, profile: view.id) },
+                                  variant: variant?.name)
         let links = settings.composer.links
-        let context = EmailContext.make(recipient, catalog: loader.catalog, send: EmailContext.Send(
+        var send = EmailContext.Send(
             campaignID: c?.id, campaignName: c?.name, unsubscribeURL: links.unsubscribeURL(token), viewURL: links.viewURL(token),
-            currency: settings.currency, journeyID: journey?.id, journeyName: journey?.name, event: journey?.event ?? nil))
+            currency: settings.currency, journeyID: journey?.id, journeyName: journey?.name, event: journey?.event ?? nil)
+        send.variant = variant?.name
+        let context = EmailContext.make(recipient, catalog: loader.catalog, send: send)
         do {
             return try prepared.render(context, timeZone: recipient.timeZone(fallback: settings.defaultTimeZone))
         } catch let e as LiquidError {

@@ -86,13 +86,12 @@ extension CampaignService {
         guard c.state == .sending, try await !stores.campaigns.pendingRecipients(of: c.id, after: nil, limit: 1).isEmpty else {
             return try await status(c.id)
         }
-        let needsRecommendations = Self.readsRecommendations(c.template, in: try await stores.templates.templates())
-        let loader = try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath, needsRecommendations: needsRecommendations)
-        let prepared = try await TemplateService(stores: stores, clock: clock)
-            .prepare(c.template, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url))
-        let recommendationCount = needsRecommendations ? prepared.template.recommendationCount : 0
-        let sender = try prepared.template.from.map { try MailAddress(parsing: $0) }
-        let optimizer = c.sendTime == .optimal ? try await sendTimeOptimizer(c, settings: settings) : nil
+        let emails = try await variantEmails(c, settings: settings)
+        let loader = try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath,
+                                                    needsRecommendations: emails.values.contains { $0.recommendations > 0 })
+        let optimizer = emails.values.contains { $0.sendTime == .optimal } ? try await sendTimeOptimizer(c, settings: settings) : nil
+        let assignment = c.experiment?.assignment(campaign: c.id)
+        let decision = c.experiment?.test == nil ? nil : try await stores.campaigns.experimentRecord(of: c.id)
         let audience = c.audience ?? 0
         var handled = audience - (try await stores.campaigns.campaignCounts(c.id).pending)
         var cursor: ProfileID?
@@ -102,14 +101,46 @@ extension CampaignService {
             let page = try await stores.campaigns.pendingRecipients(of: c.id, after: cursor, limit: settings.pageSize)
             guard let last = page.last else { break }
             cursor = last
-            let (outcomes, messages) = try await prepare(page, position: handled, campaign: c, email: prepared, sender: sender,
-                                                         loader: loader, recommendations: recommendationCount, optimizer: optimizer,
-                                                         settings: settings)
+            let plans = page.map { Self.plan($0, campaign: c, assignment: assignment, decision: decision) }
+            let (outcomes, messages) = try await prepare(page, plans: plans, position: handled, campaign: c, emails: emails, loader: loader,
+                                                         optimizer: optimizer, settings: settings)
             _ = try await stores.campaigns.recordRecipients(of: c.id, outcomes, messages: messages, at: clock.now())
             handled += page.count
             progress?(handled, audience)
         }
         return try await status(c.id)
+    }
+
+    /// One variant's email ready to render (the campaign's own under the key "").
+    struct VariantEmail: Sendable {
+        var email: PreparedEmail
+        var sender: MailAddress?
+        var recommendations: Int
+        var sendTime: SendTime
+        var sendAt: Date?
+    }
+
+    /// The emails of a campaign: its own, or one per variant with the variant's template, subject, preheader and send time.
+    func variantEmails(_ c: Campaign, settings: CampaignSettings) async throws -> [String: VariantEmail] {
+        let all = try await stores.templates.templates()
+        let catalog = try await stores.products.products()
+        let urls = Dictionary(catalog.compactMap { p in p.url.map { (p.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        let service = TemplateService(stores: stores, clock: clock)
+        func make(template: String, subject: String?, preheader: String?, sendTime: SendTime, sendAt: Date?) async throws -> VariantEmail {
+            let prepared = try await service.prepare(template, currency: settings.currency, productURLs: urls, subject: subject, preheader: preheader)
+            let needs = Self.readsRecommendations(template, in: all)
+            return VariantEmail(email: prepared, sender: try prepared.template.from.map { try MailAddress(parsing: $0) },
+                                recommendations: needs ? prepared.template.recommendationCount : 0, sendTime: sendTime, sendAt: sendAt)
+        }
+        guard let experiment = c.experiment else {
+            return ["": try await make(template: c.template, subject: nil, preheader: nil, sendTime: c.sendTime, sendAt: nil)]
+        }
+        var out: [String: VariantEmail] = [:]
+        for v in experiment.variants {
+            out[v.name] = try await make(template: v.template ?? c.template, subject: v.subject, preheader: v.preheader,
+                                         sendTime: v.sendTime ?? c.sendTime, sendAt: v.sendAt)
+        }
+        return out
     }
 
     /// The outcome of each recipient of a page, and the messages of those queued. `position` is how many
@@ -118,11 +149,28 @@ extension CampaignService {
     ///
     /// Recipients are read several at once, and their emails rendered, composed and signed on every core; the
     /// eligibility rules run in between, in page order.
-    func prepare(_ page: [ProfileID], position: Int, campaign c: Campaign, email: PreparedEmail, sender: MailAddress?, loader: RecipientLoader,
-                 recommendations: Int, optimizer: SendTimeOptimizer?, settings: CampaignSettings) async throws -> ([RecipientOutcome], [OutboxMessage]) {
+    func prepare(_ page: [ProfileID], plans: [RecipientPlan], position: Int, campaign c: Campaign, emails: [String: VariantEmail], loader: RecipientLoader,
+                 optimizer: SendTimeOptimizer?, settings: CampaignSettings) async throws -> ([RecipientOutcome], [OutboxMessage]) {
         let now = clock.now()
-        let opens = optimizer == nil ? [:] : try await stores.interactions.humanOpenTimes(of: page, limit: Self.opensPerRecipient)
-        let loaded = try await Concurrently.map(page, width: Self.readWidth) { id in (id, try await loader.load(id, recommendations: recommendations)) }
+        // Who is sent what: recipients held out, waiting or stopped are recorded without reading them.
+        var planned: [ProfileID: (variant: String?, phase: RecipientPhase?)] = [:]
+        var decided: [ProfileID: RecipientOutcome] = [:]
+        for (id, plan) in zip(page, plans) {
+            switch plan {
+            case .send(let variant, let phase): planned[id] = (variant, phase)
+            case .holdout(let phase): decided[id] = RecipientOutcome(id, .skipped(SkipReason.heldOut), variant: VariantAssignment.holdout, phase: phase)
+            case .wait: decided[id] = RecipientOutcome(id, .waiting, phase: .rest)
+            case .stop: decided[id] = RecipientOutcome(id, .skipped(SkipReason.experimentStopped), phase: .rest)
+            }
+        }
+        let sending = page.filter { planned[$0] != nil }
+        var chosen: [ProfileID: VariantEmail] = [:]
+        for id in sending { chosen[id] = emails[planned[id]?.variant ?? ""] ?? emails.values.first }
+        let emailOf = chosen
+        let opens = optimizer == nil ? [:] : try await stores.interactions.humanOpenTimes(of: sending, limit: Self.opensPerRecipient)
+        let loaded = try await Concurrently.map(sending, width: Self.readWidth) { id in
+            (id, try await loader.load(id, recommendations: emailOf[id]?.recommendations ?? 0))
+        }
         var recipients: [ProfileID: EmailRecipient] = [:]
         for case (let id, let recipient?) in loaded { recipients[id] = recipient }
         let addresses = recipients.compactMapValues(\.email)
@@ -135,11 +183,11 @@ extension CampaignService {
         let permitted = try await settings.consent?.permitsMarketing(Array(addresses.keys)) ?? Set(addresses.keys)
 
         struct Work: Sendable {
-            var index: Int, id: ProfileID, recipient: EmailRecipient, address: String
+            var index: Int, id: ProfileID, recipient: EmailRecipient, address: String, variant: String?, email: VariantEmail
         }
         var skipped: [ProfileID: String] = [:]
         var works: [Work] = []
-        for (index, id) in page.enumerated() {
+        for (index, id) in page.enumerated() where planned[id] != nil {
             guard let recipient = recipients[id], let address = addresses[id] else {
                 skipped[id] = SkipReason.noEmail
                 continue
@@ -151,34 +199,40 @@ extension CampaignService {
             } else if let cap = settings.frequencyCap, !c.transactional, (capped[id] ?? 0) >= cap.count {
                 skipped[id] = SkipReason.frequencyCap
             } else {
-                works.append(Work(index: index, id: id, recipient: recipient, address: address))
+                works.append(Work(index: index, id: id, recipient: recipient, address: address, variant: planned[id]?.variant, email: chosen[id]!))
             }
         }
         let catalog = loader.catalog
         let built = try await Concurrently.map(works, width: Self.renderWidth) { w -> (ProfileID, Result<OutboxMessage, SkipError>) in
             let timeZone = w.recipient.timeZone(fallback: settings.defaultTimeZone)
             var due = now
-            if let optimizer { due = optimizer.due(opens: opens[w.id] ?? [], timeZone: timeZone, now: now) }
+            if let optimizer, w.email.sendTime == .optimal { due = optimizer.due(opens: opens[w.id] ?? [], timeZone: timeZone, now: now) }
+            if let at = w.email.sendAt { due = max(due, at) }
             if let rate = c.ratePerSecond, let started = c.startedAt {
                 due = max(due, started.addingTimeInterval(Double(position + w.index) / Double(rate)))
             }
             if let quiet = settings.quietHours, !c.transactional { due = quiet.release(due, in: timeZone) }
-            return (w.id, settings.email(email, for: w.recipient, profile: w.id, address: w.address, key: Self.messageKey(campaign: c.id, profile: w.id),
-                                         campaign: c.id, context: EmailContext.Send(campaignID: c.id, campaignName: c.name), catalog: catalog,
-                                         from: sender, notBefore: due > now ? due : nil, at: now))
+            var send = EmailContext.Send(campaignID: c.id, campaignName: c.name)
+            send.variant = w.variant
+            return (w.id, settings.email(w.email.email, for: w.recipient, profile: w.id, address: w.address,
+                                         key: Self.messageKey(campaign: c.id, profile: w.id), campaign: c.id, context: send, catalog: catalog,
+                                         from: w.email.sender, notBefore: due > now ? due : nil, variant: w.variant, at: now))
         }
         var results: [ProfileID: Result<OutboxMessage, SkipError>] = [:]
         for (id, result) in built { results[id] = result }
         var outcomes: [RecipientOutcome] = []
         var messages: [OutboxMessage] = []
         for id in page {
-            if let reason = skipped[id] {
-                outcomes.append(RecipientOutcome(id, .skipped(reason)))
+            let variant = planned[id]?.variant, phase = planned[id]?.phase
+            if let outcome = decided[id] {
+                outcomes.append(outcome)
+            } else if let reason = skipped[id] {
+                outcomes.append(RecipientOutcome(id, .skipped(reason), variant: variant, phase: phase))
             } else if case .success(let message)? = results[id] {
                 messages.append(message)
-                outcomes.append(RecipientOutcome(id, .queued))
+                outcomes.append(RecipientOutcome(id, .queued, variant: variant, phase: phase))
             } else if case .failure(let skip)? = results[id] {
-                outcomes.append(RecipientOutcome(id, .skipped(skip.reason)))
+                outcomes.append(RecipientOutcome(id, .skipped(skip.reason), variant: variant, phase: phase))
             }
         }
         return (outcomes, messages)

@@ -27,9 +27,12 @@ public struct CampaignService: Sendable {
         public var scheduledAt: Date?
         public var ratePerSecond: Int?
         public var sendTime: SendTime
+        /// Variants, a holdout, a test phase (docs/EXPERIMENTS.md).
+        public var experiment: CampaignExperiment?
 
         public init(name: String, template: String, segments: [String], excluded: [String] = [], transactional: Bool = false,
-                    scheduledAt: Date? = nil, ratePerSecond: Int? = nil, sendTime: SendTime = .now) {
+                    scheduledAt: Date? = nil, ratePerSecond: Int? = nil, sendTime: SendTime = .now, experiment: CampaignExperiment? = nil) {
+            self.experiment = experiment
             self.name = name
             self.template = template
             self.segments = segments
@@ -45,6 +48,8 @@ public struct CampaignService: Sendable {
     public struct Status: Sendable {
         public var campaign: Campaign
         public var counts: CampaignCounts
+        /// The experiment's state and the analysis behind it, once checked.
+        public var experiment: ExperimentRecord?
 
         /// Recipients whose message waits in the outbox or is being sent.
         public var queued: Int { (counts.outbox[.queued] ?? 0) + (counts.outbox[.sending] ?? 0) }
@@ -60,11 +65,26 @@ public struct CampaignService: Sendable {
             return out
         }
 
-        /// `{"state", "audience", "queued", "sent", "failed", "skipped": {reason: n}}` and the campaign's settings.
+        /// Recipients per variant (the holdout's included) and per status: `{variant: {status: n}}`, with
+        /// `waiting` for those of the rest still waiting for the decision.
+        public var assignment: [String: [String: Int]] {
+            var out: [String: [String: Int]] = [:]
+            for v in counts.variants {
+                if let name = v.variant {
+                    out[name, default: [:]][v.status, default: 0] += v.count
+                } else if v.status == "pending" {
+                    out["waiting", default: [:]]["pending", default: 0] += v.count
+                }
+            }
+            return out
+        }
+
+        /// `{"state", "audience", "queued", "sent", "failed", "skipped": {reason: n}}` and the campaign's settings;
+        /// with an experiment, `experiment`: its design, the assignment counts and its state.
         public var json: JSONObject {
             var skippedJSON: JSONObject = [:]
             for (reason, n) in skipped { skippedJSON[reason] = .number(Double(n)) }
-            return [
+            var out: JSONObject = [
                 "id": .string(campaign.id), "name": .string(campaign.name), "template": .string(campaign.template),
                 "segments": .array(campaign.segments.map { .string($0) }), "excluded": .array(campaign.excluded.map { .string($0) }),
                 "transactional": .bool(campaign.transactional),
@@ -75,6 +95,21 @@ public struct CampaignService: Sendable {
                 "pending": .number(Double(counts.pending)), "queued": .number(Double(queued)), "sent": .number(Double(sent)),
                 "failed": .number(Double(failed)), "skipped": .object(skippedJSON),
             ]
+            if let design = campaign.experiment {
+                var e = design.json
+                var assigned: JSONObject = [:]
+                for (variant, statuses) in assignment {
+                    assigned[variant] = .object(statuses.mapValues { .number(Double($0)) })
+                }
+                e["assignment"] = .object(assigned)
+                e["state"] = .string(experiment?.state.rawValue ?? (design.test == nil ? "none" : "testing"))
+                e["winner"] = experiment?.winner.map { .string($0) } ?? .null
+                e["checked_at"] = experiment.map { .string(ISO8601.format($0.checkedAt)) } ?? .null
+                e["decided_at"] = experiment?.decidedAt.map { .string(ISO8601.format($0)) } ?? .null
+                e["analysis"] = experiment.map { .object($0.analysis) } ?? .null
+                out["experiment"] = .object(e)
+            }
+            return out
         }
     }
 
@@ -101,10 +136,12 @@ public struct CampaignService: Sendable {
         if let rate = draft.ratePerSecond, rate < 1 {
             throw RequestError(.invalid, "the rate is a whole number of emails a second, 1 or more", field: "rate")
         }
+        if let experiment = draft.experiment { try await check(experiment) }
         let now = clock.now()
         let campaign = Campaign(id: id, name: name, template: template.name, segments: segments, excluded: excluded,
                                 transactional: draft.transactional, scheduledAt: draft.scheduledAt, ratePerSecond: draft.ratePerSecond,
-                                sendTime: draft.sendTime, state: draft.scheduledAt == nil ? .draft : .scheduled, createdAt: now)
+                                sendTime: draft.sendTime, state: draft.scheduledAt == nil ? .draft : .scheduled, createdAt: now,
+                                experiment: draft.experiment)
         guard try await stores.campaigns.insertCampaign(campaign) else {
             throw RequestError(.exists, "a campaign named \(name) (id \(id)) exists")
         }
@@ -141,7 +178,8 @@ public struct CampaignService: Sendable {
             c = try await campaign(c.id)
             counts = try await stores.campaigns.campaignCounts(c.id)
         }
-        return Status(campaign: c, counts: counts)
+        let record = c.experiment?.test == nil ? nil : try await stores.campaigns.experimentRecord(of: c.id)
+        return Status(campaign: c, counts: counts, experiment: record)
     }
 
     // MARK: - Moves

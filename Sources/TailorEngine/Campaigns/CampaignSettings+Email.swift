@@ -9,8 +9,8 @@ extension CampaignSettings {
     /// An address that does not parse is `no_email`; anything else that fails is `render_failed`.
     func email(_ prepared: PreparedEmail, for recipient: EmailRecipient, profile: ProfileID, address: String, key: String, campaign: String?,
                context send: EmailContext.Send, catalog: [String: Product], from sender: MailAddress?, headers: [HeaderField] = [],
-               notBefore: Date?, at now: Date) -> Result<OutboxMessage, SkipError> {
-        let token = TrackingToken(profileID: profile, campaign: campaign, messageKey: key)
+               notBefore: Date?, variant: String? = nil, at now: Date) -> Result<OutboxMessage, SkipError> {
+        let token = TrackingToken(profileID: profile, campaign: campaign, messageKey: key, variant: variant)
         var send = send
         send.unsubscribeURL = composer.links.unsubscribeURL(token)
         send.viewURL = composer.links.viewURL(token)
@@ -21,7 +21,7 @@ extension CampaignSettings {
         }
         do {
             return .success(try composer.compose(rendered, to: address, profile: profile, campaign: campaign, key: key, from: sender,
-                                                 headers: headers, notBefore: notBefore, at: now))
+                                                 headers: headers, notBefore: notBefore, variant: variant, at: now))
         } catch let error as MailError where error.code == .invalidAddress {
             return .failure(SkipError(SkipReason.noEmail))
         } catch {

@@ -26,18 +26,19 @@ public struct EmailComposer: Sendable {
     /// - Throws: `MailError` for an address that cannot be used or a signing failure.
     public func compose(_ email: RenderedEmail, to address: String, profile: ProfileID, campaign: String?, key: String,
                         from templateSender: MailAddress? = nil, headers: [HeaderField] = [], notBefore: Date? = nil,
-                        at now: Date) throws -> OutboxMessage {
+                        variant: String? = nil, at now: Date) throws -> OutboxMessage {
         let recipient = try MailAddress(address)
-        let token = TrackingToken(profileID: profile, campaign: campaign, messageKey: key)
+        let token = TrackingToken(profileID: profile, campaign: campaign, messageKey: key, variant: variant)
         let sender = templateSender ?? from
         var message = Message(from: sender, to: [recipient], subject: email.subject,
                               text: email.plainText,
                               html: links.rewrite(html: email.html, token: token), date: now)
         message.listUnsubscribe = ListUnsubscribe(url: links.unsubscribeURL(token))
         if let campaign { message.headers.append(HeaderField("X-Tailor-Campaign", campaign)) }
+        if let variant { message.headers.append(HeaderField("X-Tailor-Variant", variant)) }
         message.headers += headers
         let mail = try OutgoingMail(message, signer: signer, at: now)
         return OutboxMessage(idempotencyKey: key, profileID: profile, campaign: campaign, sender: mail.envelope.sender,
-                             recipient: recipient.address, data: mail.data, notBefore: notBefore)
+                             recipient: recipient.address, data: mail.data, notBefore: notBefore, variant: variant)
     }
 }

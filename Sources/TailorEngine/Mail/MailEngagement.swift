@@ -114,6 +114,7 @@ public struct MailEngagement: Sendable {
     static func properties(_ token: TrackingToken) -> JSONObject {
         var properties: JSONObject = [:]
         if let campaign = token.campaign { properties["campaign_id"] = .string(campaign) }
+        if let variant = token.variant { properties["variant"] = .string(variant) }
         if let key = token.messageKey { properties["message_key"] = .string(key) }
         return properties
     }

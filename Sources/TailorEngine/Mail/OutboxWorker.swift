@@ -233,6 +233,7 @@ public final class OutboxWorker: Sendable {
     static func event(_ name: String, for message: ClaimedMessage, suffix: String, at date: Date) -> TailorCore.Message {
         var properties: JSONObject = ["outbox_id": .number(Double(message.id)), "message_key": .string(message.idempotencyKey)]
         if let campaign = message.campaign { properties["campaign_id"] = .string(campaign) }
+        if let variant = message.variant { properties["variant"] = .string(variant) }
         return TailorCore.Message(type: .track, messageId: "outbox-\(message.id)-\(suffix)", event: name, properties: properties, timestamp: date)
     }
 

@@ -10,11 +10,14 @@ public struct TrackingToken: Sendable, Hashable {
     public var campaign: String?
     /// The outbox message's idempotency key (needed to unsubscribe: it leads to the address's blind index).
     public var messageKey: String?
+    /// The campaign experiment's variant of the email, carried to its opens, clicks and unsubscribes as `variant`.
+    public var variant: String?
 
-    public init(profileID: ProfileID, campaign: String? = nil, messageKey: String? = nil) {
+    public init(profileID: ProfileID, campaign: String? = nil, messageKey: String? = nil, variant: String? = nil) {
         self.profileID = profileID
         self.campaign = campaign
         self.messageKey = messageKey
+        self.variant = variant
     }
 }
 
@@ -22,7 +25,7 @@ public struct TrackingToken: Sendable, Hashable {
 /// unsubscribe / preference page.
 ///
 /// A token is `<payload>.<signature>`: the payload is base64url JSON (`{"p": profile, "c": campaign,
-/// "k": message key}`), the signature an HMAC (``LinkSigner``) over the link's purpose and the payload,
+/// "k": message key, "v": variant}`), the signature an HMAC (``LinkSigner``) over the link's purpose and the payload,
 /// and for a click also over the target URL. So a token made for an open cannot unsubscribe, and a click
 /// link cannot be pointed at another site (no open redirect): changing any byte of the payload, the
 /// target or the signature gives ``TrackingLinkError``.
@@ -107,13 +110,15 @@ public struct TrackingLinks: Sendable {
         guard case .object(let object)? = try? JSONParser.parse(bytes), let profile = object["p"]?.stringValue, !profile.isEmpty else {
             throw TrackingLinkError.malformed
         }
-        return TrackingToken(profileID: ProfileID(profile), campaign: object["c"]?.stringValue, messageKey: object["k"]?.stringValue)
+        return TrackingToken(profileID: ProfileID(profile), campaign: object["c"]?.stringValue, messageKey: object["k"]?.stringValue,
+                             variant: object["v"]?.stringValue)
     }
 
     func sign(_ token: TrackingToken, _ purpose: Purpose, target: String? = nil) -> String {
         var object: JSONObject = ["p": .string(token.profileID.rawValue)]
         if let campaign = token.campaign { object["c"] = .string(campaign) }
         if let key = token.messageKey { object["k"] = .string(key) }
+        if let variant = token.variant { object["v"] = .string(variant) }
         let payload = Base64URL.encode(JSONWriter.bytes(.object(object)))
         return payload + "." + signer.signature(Self.signed(payload, purpose, target: target))
     }

@@ -54,6 +54,8 @@ public enum EmailContext {
     public struct Send: Sendable {
         public var campaignID: String?
         public var campaignName: String?
+        /// The campaign experiment's variant (`campaign.variant`).
+        public var variant: String?
         /// The recipient's unsubscribe and preference page.
         public var unsubscribeURL: String
         /// The email's web version.
@@ -116,6 +118,7 @@ public enum EmailContext {
         var campaign = LiquidObject()
         campaign["id"] = send.campaignID.map { .string($0) } ?? .null
         campaign["name"] = send.campaignName.map { .string($0) } ?? .null
+        campaign["variant"] = send.variant.map { .string($0) } ?? .null
         context["campaign"] = .object(campaign)
         if let journeyID = send.journeyID {
             var journey = LiquidObject()

@@ -70,11 +70,17 @@ public struct TemplateService: Sendable {
     }
 
     /// An email ready to render, with its layout and the partials stored now.
+    /// - Parameters:
+    ///   - subject: replaces the template's subject (a campaign variant's).
+    ///   - preheader: replaces the template's preheader.
     /// - Throws: ``RequestError`` `.notFound`, or `.invalid` when the template is a layout or a partial.
-    public func prepare(_ name: String, currency: String = "USD", productURLs: [String: String] = [:]) async throws -> PreparedEmail {
+    public func prepare(_ name: String, currency: String = "USD", productURLs: [String: String] = [:], subject: String? = nil,
+                        preheader: String? = nil) async throws -> PreparedEmail {
         let all = try await templates.templates()
-        guard let t = all.first(where: { $0.name == name }) else { throw Self.notFound(name) }
+        guard var t = all.first(where: { $0.name == name }) else { throw Self.notFound(name) }
         guard t.kind == .email else { throw RequestError(.invalid, "template \(name) is a \(t.kind.rawValue), not an email") }
+        if let subject { t.subject = subject }
+        if let preheader { t.preheader = preheader }
         let layout = t.layout.flatMap { l in all.first { $0.name == l } }
         return PreparedEmail(template: t, layout: layout, environment: EmailEnvironment(templates: all, currency: currency, productURLs: productURLs))
     }

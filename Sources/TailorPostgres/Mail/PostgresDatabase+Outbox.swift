@@ -27,16 +27,17 @@ extension PostgresDatabase {
         let keys = unique.map { PostgresText.clean($0.idempotencyKey) }
         let profiles = unique.map(\.profileID.rawValue)
         let campaigns = PostgresArray(unique.map { PostgresText.clean($0.campaign) })
+        let variants = PostgresArray(unique.map { PostgresText.clean($0.variant) })
         let indexes = unique.map { storageKey(Identity(.email, $0.recipient)) }
         let sealed = PostgresArray(try unique.map { Optional(try OutboxContent.seal($0, cipher: cipher)) })
         let due = unique.map { max(nowMs, $0.notBefore?.millisecondsSince1970 ?? nowMs) }
         let rows = try await self.rows("""
             INSERT INTO mail_outbox (idempotency_key, profile_id, campaign, recipient_index, sealed, status, attempts, next_attempt_at,
-                                     created_at, updated_at)
-            SELECT k, p, c, r, s, 'queued', 0, d, \(nowMs), \(nowMs)
+                                     created_at, updated_at, variant)
+            SELECT k, p, c, r, s, 'queued', 0, d, \(nowMs), \(nowMs), v
             FROM UNNEST(\(keys)::text[], \(profiles)::text[], \(campaigns)::text[], \(indexes)::text[], \(sealed)::bytea[],
-                        \(due)::int8[])
-              WITH ORDINALITY AS m(k, p, c, r, s, d, ord)
+                        \(due)::int8[], \(variants)::text[])
+              WITH ORDINALITY AS m(k, p, c, r, s, d, v, ord)
             ORDER BY ord
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING id
@@ -62,7 +63,7 @@ extension PostgresDatabase {
                     UPDATE mail_outbox AS m SET status = 'sending', lease_owner = \(worker), next_attempt_at = \(until),
                       attempts = m.attempts + 1, updated_at = \(nowMs)
                     FROM due WHERE m.id = due.id
-                    RETURNING m.id, m.idempotency_key, m.profile_id, m.campaign, m.recipient_index, m.sealed, m.attempts
+                    RETURNING m.id, m.idempotency_key, m.profile_id, m.campaign, m.recipient_index, m.sealed, m.attempts, m.variant
                     """, on: conn)
             }
         }
@@ -72,7 +73,8 @@ extension PostgresDatabase {
             return ClaimedMessage(
                 id: try r[0].decode(Int64.self), idempotencyKey: try r[1].decode(String.self), profileID: ProfileID(try r[2].decode(String.self)),
                 campaign: try r[3].decode(String?.self), sender: content.sender, recipient: content.recipient,
-                recipientIndex: try r[4].decode(String.self), data: content.data, attempts: Int(try r[6].decode(Int32.self)))
+                recipientIndex: try r[4].decode(String.self), data: content.data, attempts: Int(try r[6].decode(Int32.self)),
+                variant: try r[7].decode(String?.self))
         }.sorted { $0.id < $1.id }
     }
 

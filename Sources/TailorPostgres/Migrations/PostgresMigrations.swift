@@ -191,6 +191,7 @@ enum PostgresMigrations {
         dashboard,
         pendingEvents,
         privacy,
+        experiments,
         webhooks,
     ]
 }

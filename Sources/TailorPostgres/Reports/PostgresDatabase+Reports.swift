@@ -13,7 +13,7 @@ extension PostgresDatabase {
         try await withContext("reading a campaign's email events") {
             try await self.client.withConnection { conn in
                 try await self.rows("""
-                    SELECT profile_id, name, timestamp, properties->>'campaign_id', \(unescaped: Self.machineFlag) FROM events
+                    SELECT profile_id, name, timestamp, properties->>'campaign_id', \(unescaped: Self.machineFlag), properties->>'variant' FROM events
                     WHERE type = 'track' AND name IN (\(unescaped: Self.emailEventNames)) AND properties->>'campaign_id' = \(campaign)
                     ORDER BY timestamp, seq
                     """, on: conn).map(Self.emailEvent)
@@ -27,7 +27,7 @@ extension PostgresDatabase {
         return try await withContext("reading email clicks") {
             try await self.client.withConnection { conn in
                 try await self.rows("""
-                    SELECT profile_id, name, timestamp, properties->>'campaign_id', \(unescaped: Self.machineFlag) FROM events
+                    SELECT profile_id, name, timestamp, properties->>'campaign_id', \(unescaped: Self.machineFlag), properties->>'variant' FROM events
                     WHERE profile_id = ANY(\(ids)::text[]) AND type = 'track' AND name = 'Email Clicked'
                       AND timestamp BETWEEN \(from.millisecondsSince1970) AND \(to.millisecondsSince1970)
                     ORDER BY timestamp, seq
@@ -57,6 +57,6 @@ extension PostgresDatabase {
     static func emailEvent(_ r: PostgresRandomAccessRow) throws -> EmailEvent {
         EmailEvent(profileID: ProfileID(try r[0].decode(String.self)), name: try r[1].decode(String.self),
                    timestamp: Date(millisecondsSince1970: try r[2].decode(Int64.self)), campaign: try r[3].decode(String?.self),
-                   machine: try r[4].decode(Bool?.self) ?? false)
+                   machine: try r[4].decode(Bool?.self) ?? false, variant: try r[5].decode(String?.self))
     }
 }

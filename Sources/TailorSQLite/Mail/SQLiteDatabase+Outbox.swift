@@ -28,15 +28,15 @@ extension SQLiteDatabase {
     static func insertOutbox(_ rows: [SealedOutboxMessage], nowMs: Int64, db: Database) throws -> Int {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO mail_outbox (idempotency_key, profile_id, campaign, recipient_index, sealed, status, attempts, next_attempt_at,
-                                     created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                                     created_at, updated_at, variant)
+            VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)
             ON CONFLICT (idempotency_key) DO NOTHING
             """)
         var queued = 0
         for row in rows {
             let m = row.message
             try insert.execute(arguments: [m.idempotencyKey, m.profileID.rawValue, m.campaign, row.recipientIndex, row.sealed,
-                                           max(nowMs, m.notBefore?.millisecondsSince1970 ?? nowMs), nowMs, nowMs])
+                                           max(nowMs, m.notBefore?.millisecondsSince1970 ?? nowMs), nowMs, nowMs, m.variant])
             queued += db.changesCount
         }
         return queued
@@ -54,7 +54,7 @@ extension SQLiteDatabase {
         // quadratic in it (140-330 ms a claim with 51,000 queued; 1 ms through the due index).
         let rows = try await durableWrite { db -> [ClaimedRow] in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, idempotency_key, profile_id, campaign, recipient_index, sealed, attempts + 1
+                SELECT id, idempotency_key, profile_id, campaign, recipient_index, sealed, attempts + 1, variant
                 FROM mail_outbox INDEXED BY mail_outbox_due
                 WHERE status IN ('queued', 'sending') AND next_attempt_at <= ?
                   AND (campaign IS NULL OR campaign NOT IN (SELECT id FROM campaigns WHERE state IN ('paused', 'cancelled')))
@@ -67,14 +67,14 @@ extension SQLiteDatabase {
                 """)
             for row in rows { try update.execute(arguments: [worker, until, nowMs, row[0] as Int64]) }
             return rows.map { ClaimedRow(id: $0[0], idempotencyKey: $0[1], profileID: $0[2], campaign: $0[3], recipientIndex: $0[4],
-                                         sealed: $0[5], attempts: $0[6]) }
+                                         sealed: $0[5], attempts: $0[6], variant: $0[7]) }
         }
         return try rows.map { row in
             guard let sealed = row.sealed else { throw StoreError(.corruptRow, "a claimable outbox message has no content") }
             let content = try OutboxContent.open(sealed, cipher: cipher)
             return ClaimedMessage(id: row.id, idempotencyKey: row.idempotencyKey, profileID: ProfileID(row.profileID), campaign: row.campaign,
                                   sender: content.sender, recipient: content.recipient, recipientIndex: row.recipientIndex,
-                                  data: content.data, attempts: row.attempts)
+                                  data: content.data, attempts: row.attempts, variant: row.variant)
         }
     }
 
@@ -88,6 +88,7 @@ extension SQLiteDatabase {
     /// A leased outbox row as read in the write transaction, still sealed.
     private struct ClaimedRow: Sendable {
         var id: Int64, idempotencyKey: String, profileID: String, campaign: String?, recipientIndex: String, sealed: Data?, attempts: Int
+        var variant: String?
     }
 
     @discardableResult

@@ -146,6 +146,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("0009_dashboard") { db in try db.execute(sql: SQLiteMigrations.dashboard) }
         migrator.registerMigration("0010_pending_events") { db in try db.execute(sql: SQLiteMigrations.pendingEvents) }
         migrator.registerMigration("0011_privacy") { db in try db.execute(sql: SQLiteMigrations.privacy) }
+        migrator.registerMigration("0012_experiments") { db in try db.execute(sql: SQLiteMigrations.experiments) }
         migrator.registerMigration("0013_journey_waits_webhooks") { db in try db.execute(sql: SQLiteMigrations.webhooks) }
         return migrator
     }

@@ -12,7 +12,8 @@ extension SQLiteDatabase {
     public func emailEvents(ofCampaign campaign: String) async throws -> [EmailEvent] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT profile_id, name, timestamp, json_extract(properties, '$.campaign_id'), \(Self.machineFlag) FROM events
+                SELECT profile_id, name, timestamp, json_extract(properties, '$.campaign_id'), \(Self.machineFlag),
+                  CAST(json_extract(properties, '$.variant') AS TEXT) FROM events
                 WHERE type = 'track' AND name IN (\(Self.emailEventNames)) AND json_extract(properties, '$.campaign_id') = ?
                 ORDER BY timestamp, seq
                 """, arguments: [campaign]).map(Self.emailEvent)
@@ -22,7 +23,8 @@ extension SQLiteDatabase {
     public func emailClicks(of profiles: [ProfileID], from: Date, to: Date) async throws -> [EmailEvent] {
         try await chunked(profiles) { db, ids, list in
             try Row.fetchAll(db, sql: """
-                SELECT profile_id, name, timestamp, json_extract(properties, '$.campaign_id'), \(Self.machineFlag) FROM events
+                SELECT profile_id, name, timestamp, json_extract(properties, '$.campaign_id'), \(Self.machineFlag),
+                  CAST(json_extract(properties, '$.variant') AS TEXT) FROM events
                 WHERE profile_id IN (\(list)) AND type = 'track' AND name = 'Email Clicked' AND timestamp BETWEEN ? AND ?
                 ORDER BY timestamp, seq
                 """, arguments: StatementArguments(ids.map { $0 as any DatabaseValueConvertible } + [from.millisecondsSince1970, to.millisecondsSince1970]))
@@ -56,6 +58,6 @@ extension SQLiteDatabase {
 
     static func emailEvent(_ row: Row) -> EmailEvent {
         EmailEvent(profileID: ProfileID(row[0] as String), name: row[1], timestamp: Date(millisecondsSince1970: row[2]), campaign: row[3],
-                   machine: (row[4] as Int64?) == 1)
+                   machine: (row[4] as Int64?) == 1, variant: row[5])
     }
 }

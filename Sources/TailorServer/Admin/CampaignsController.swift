@@ -5,8 +5,8 @@ import TailorEngine
 import TailorStore
 
 /// The admin API for campaigns (docs/CAMPAIGNS.md): `GET/POST /v1/campaigns`, `GET /v1/campaigns/{id}`
-/// (its status), the moves `POST /v1/campaigns/{id}/send|schedule|pause|resume|cancel`, and the report
-/// `GET /v1/reports/campaigns/{id}`. Sending
+/// (its status), the moves `POST /v1/campaigns/{id}/send|schedule|pause|resume|cancel`, an experiment's decision
+/// `POST /v1/campaigns/{id}/decide`, and the report `GET /v1/reports/campaigns/{id}`. Sending
 /// starts the campaign (its audience snapshot) and answers 202: the server's campaign runner renders and
 /// queues the emails, and the outbox delivers them.
 struct CampaignsController: Sendable {
@@ -46,7 +46,22 @@ struct CampaignsController: Sendable {
         router.post("/v1/campaigns/:id/resume") { _, context in
             JSONResponse.make(.object(try await service.status(try await service.resume(try Self.id(context)).id).json))
         }
-        // `?window=5d` (how long after a touch an order counts), `?opens=true` (opens count as touches).
+        // `{"winner": "B"}` decides by hand; without a body, the test's statistics decide when they can.
+        router.post("/v1/campaigns/:id/decide") { request, context in
+            let body = try await request.jsonObject(upTo: Self.maximumBody, allowEmpty: true)
+            var winner: String?
+            if let w = body["winner"], w != .null {
+                guard let name = w.stringValue else {
+                    throw APIError(.badRequest, code: "invalid_campaign", message: "winner is a variant's name", path: "winner")
+                }
+                winner = name
+            }
+            let id = try Self.id(context)
+            _ = try await service.decide(id, winner: winner)
+            return JSONResponse.make(.object(try await service.status(id).json))
+        }
+        // `?window=5d` (how long after a touch an order counts), `?opens=true` (opens count as touches),
+        // `?by=variant|segment` (the same figures per variant, with the lift against the holdout, or per segment).
         router.get("/v1/reports/campaigns/:id") { request, context in
             let query = request.uri.queryParameters
             var window: TimeInterval = 5 * 86_400
@@ -56,8 +71,15 @@ struct CampaignsController: Sendable {
                 }
                 window = seconds
             }
+            var dimension: CampaignBreakdown.Dimension?
+            if let by = query.get("by") {
+                guard let d = CampaignBreakdown.Dimension(rawValue: String(by)) else {
+                    throw APIError(.badRequest, code: "invalid_parameter", message: "by is variant or segment", path: "by")
+                }
+                dimension = d
+            }
             let report = try await ReportService(stores: service.stores).campaign(try Self.id(context), window: window,
-                                                                                   opensCount: query.get("opens") == "true")
+                                                                                   opensCount: query.get("opens") == "true", by: dimension)
             return JSONResponse.make(.object(report.json))
         }
         router.post("/v1/campaigns/:id/cancel") { _, context in
@@ -101,6 +123,16 @@ struct CampaignsController: Sendable {
             draft.sendTime = m
         }
         if case .bool(let t)? = body["transactional"] { draft.transactional = t }
+        switch body["experiment"] {
+        case nil, .null?: break
+        case .object(let design)?:
+            do {
+                draft.experiment = try CampaignExperiment.parse(design)
+            } catch {
+                throw bad("experiment.\(error.field)", error.message)
+            }
+        default: throw bad("experiment", "experiment is an object: variants, holdout, test")
+        }
         return draft
     }
 }

@@ -22,7 +22,7 @@ struct EmailWebVersionController: Sendable {
             }
             let email: RenderedEmail
             if let campaign = token.campaign {
-                email = try await campaigns.webVersion(campaign: campaign, profile: token.profileID, settings: settings)
+                email = try await campaigns.webVersion(campaign: campaign, profile: token.profileID, variant: token.variant, settings: settings)
             } else if let key = token.messageKey, key.hasPrefix("journey:") {
                 email = try await journeys.webVersion(key: key, profile: token.profileID, settings: settings)
             } else {

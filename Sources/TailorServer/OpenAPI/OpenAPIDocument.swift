@@ -2565,6 +2565,99 @@ enum OpenAPIDocument {
     ]
    }
   },
+  "/v1/campaigns/{id}/decide": {
+   "post": {
+    "summary": "Check a campaign's experiment and decide it when due, or decide by hand",
+    "tags": [
+     "campaigns"
+    ],
+    "operationId": "decideCampaignExperiment",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the campaign's status with its experiment's state",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such campaign",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "not started, or decided already (with another winner)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "no test phase, or no such variant",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the campaign's id or name",
+      "required": true
+     }
+    ],
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "winner": {
+          "type": "string",
+          "description": "decide by hand: this variant goes to the rest"
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  },
   "/v1/journeys": {
    "get": {
     "summary": "Journeys with their runs counted",
@@ -3219,7 +3312,7 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "bad window",
+      "description": "bad window or by",
       "content": {
        "application/json": {
         "schema": {
@@ -3240,6 +3333,16 @@ enum OpenAPIDocument {
      },
      "401": {
       "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "by=variant for a campaign without variants",
       "content": {
        "application/json": {
         "schema": {
@@ -3275,6 +3378,19 @@ enum OpenAPIDocument {
        "type": "string"
       },
       "description": "true: opens count as touches",
+      "required": false
+     },
+     {
+      "name": "by",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "variant",
+        "segment"
+       ]
+      },
+      "description": "the same figures by variant (with the lift against the holdout) or by segment",
       "required": false
      }
     ]
@@ -4128,6 +4244,9 @@ enum OpenAPIDocument {
      },
      "transactional": {
       "type": "boolean"
+     },
+     "experiment": {
+      "$ref": "#/components/schemas/CampaignExperiment"
      }
     }
    },
@@ -4179,6 +4298,107 @@ enum OpenAPIDocument {
       "type": "object",
       "additionalProperties": {
        "type": "integer"
+      }
+     },
+     "experiment": {
+      "type": "object",
+      "description": "the design, the assignment counts and the experiment's state",
+      "properties": {
+       "variants": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/CampaignVariant"
+        }
+       },
+       "holdout": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 0.9,
+        "description": "the share of the audience held out"
+       },
+       "test": {
+        "type": "object",
+        "required": [
+         "share",
+         "duration"
+        ],
+        "properties": {
+         "share": {
+          "type": "number",
+          "description": "the share of the audience tested first, in (0, 1)"
+         },
+         "duration": {
+          "type": "string",
+          "description": "how long the test runs: 90m, 24h, 3d"
+         },
+         "metric": {
+          "type": "string",
+          "enum": [
+           "clicks",
+           "conversions",
+           "revenue",
+           "opens"
+          ]
+         },
+         "at_end": {
+          "type": "string",
+          "enum": [
+           "best",
+           "stop"
+          ]
+         },
+         "alpha": {
+          "type": "number"
+         }
+        }
+       },
+       "assignment": {
+        "type": "object",
+        "description": "recipients per variant (holdout and waiting included) and status",
+        "additionalProperties": {
+         "type": "object",
+         "additionalProperties": {
+          "type": "integer"
+         }
+        }
+       },
+       "state": {
+        "type": "string",
+        "enum": [
+         "none",
+         "testing",
+         "blocked",
+         "decided",
+         "stopped"
+        ]
+       },
+       "winner": {
+        "type": [
+         "string",
+         "null"
+        ]
+       },
+       "checked_at": {
+        "type": [
+         "string",
+         "null"
+        ],
+        "format": "date-time"
+       },
+       "decided_at": {
+        "type": [
+         "string",
+         "null"
+        ],
+        "format": "date-time"
+       },
+       "analysis": {
+        "type": [
+         "object",
+         "null"
+        ],
+        "description": "the statistics of the last check or the decision, with their inputs: metric, alpha, arms, comparisons (always-valid p-values, Holm-adjusted, confidence sequences), srm, leader, reason"
+       }
       }
      }
     }
@@ -4333,6 +4553,18 @@ enum OpenAPIDocument {
      },
      "click_to_open_rate": {
       "type": "number"
+     },
+     "variants": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/CampaignReportGroup"
+      }
+     },
+     "segments": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/CampaignReportGroup"
+      }
      }
     }
    },
@@ -4409,6 +4641,197 @@ enum OpenAPIDocument {
         "additionalProperties": {
          "type": "integer"
         }
+       }
+      }
+     }
+    }
+   },
+   "CampaignVariant": {
+    "type": "object",
+    "required": [
+     "name"
+    ],
+    "properties": {
+     "name": {
+      "type": "string",
+      "description": "letters, digits, '-' and '_'; not 'holdout'"
+     },
+     "weight": {
+      "type": "number",
+      "description": "relative weight (default 1)"
+     },
+     "subject": {
+      "type": "string",
+      "description": "Liquid; replaces the template's subject"
+     },
+     "preheader": {
+      "type": "string",
+      "description": "Liquid; replaces the template's preheader"
+     },
+     "template": {
+      "type": "string",
+      "description": "another stored email template"
+     },
+     "send_at": {
+      "type": "string",
+      "format": "date-time",
+      "description": "not sent before this time"
+     },
+     "send_time": {
+      "type": "string",
+      "enum": [
+       "now",
+       "optimal"
+      ]
+     }
+    }
+   },
+   "CampaignExperiment": {
+    "type": "object",
+    "description": "variants, a holdout that gets nothing, and a test phase whose winner goes to the rest (docs/EXPERIMENTS.md)",
+    "properties": {
+     "variants": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/CampaignVariant"
+      }
+     },
+     "holdout": {
+      "type": "number",
+      "minimum": 0,
+      "maximum": 0.9,
+      "description": "the share of the audience held out"
+     },
+     "test": {
+      "type": "object",
+      "required": [
+       "share",
+       "duration"
+      ],
+      "properties": {
+       "share": {
+        "type": "number",
+        "description": "the share of the audience tested first, in (0, 1)"
+       },
+       "duration": {
+        "type": "string",
+        "description": "how long the test runs: 90m, 24h, 3d"
+       },
+       "metric": {
+        "type": "string",
+        "enum": [
+         "clicks",
+         "conversions",
+         "revenue",
+         "opens"
+        ]
+       },
+       "at_end": {
+        "type": "string",
+        "enum": [
+         "best",
+         "stop"
+        ]
+       },
+       "alpha": {
+        "type": "number"
+       }
+      }
+     }
+    }
+   },
+   "CampaignReportGroup": {
+    "type": "object",
+    "required": [
+     "recipients",
+     "sent",
+     "delivered",
+     "bounced",
+     "unique_opens",
+     "machine_opens",
+     "unique_clicks",
+     "unsubscribes",
+     "conversions",
+     "revenue",
+     "revenue_per_recipient"
+    ],
+    "properties": {
+     "recipients": {
+      "type": "number"
+     },
+     "sent": {
+      "type": "number"
+     },
+     "delivered": {
+      "type": "number"
+     },
+     "bounced": {
+      "type": "number"
+     },
+     "unique_opens": {
+      "type": "number"
+     },
+     "machine_opens": {
+      "type": "number"
+     },
+     "unique_clicks": {
+      "type": "number"
+     },
+     "bot_clicks": {
+      "type": "number"
+     },
+     "unsubscribes": {
+      "type": "number"
+     },
+     "conversions": {
+      "type": "number"
+     },
+     "revenue": {
+      "type": "number"
+     },
+     "revenue_per_recipient": {
+      "type": "number"
+     },
+     "click_through_rate": {
+      "type": "number"
+     },
+     "click_to_open_rate": {
+      "type": "number"
+     },
+     "variant": {
+      "type": "string"
+     },
+     "segment": {
+      "type": "string"
+     },
+     "converted_recipients": {
+      "type": "number",
+      "description": "recipients who ordered within the window after being recorded (with a holdout)"
+     },
+     "conversion_rate": {
+      "type": "number"
+     },
+     "lift": {
+      "type": "object",
+      "description": "against the holdout: the difference of conversion rates with Newcombe's interval",
+      "properties": {
+       "difference": {
+        "type": "number"
+       },
+       "ci_low": {
+        "type": "number"
+       },
+       "ci_high": {
+        "type": "number"
+       },
+       "p_value": {
+        "type": "number"
+       },
+       "relative": {
+        "type": [
+         "number",
+         "null"
+        ]
        }
       }
      }

@@ -37,9 +37,11 @@ extension Request {
 }
 
 extension Request {
-    /// The body as a JSON object, at most `limit` bytes: 400 `invalid_json` or `invalid_body` otherwise.
-    func jsonObject(upTo limit: Int) async throws -> JSONObject {
+    /// The body as a JSON object, at most `limit` bytes: 400 `invalid_json` or `invalid_body` otherwise; with
+    /// `allowEmpty`, an empty body is an empty object.
+    func jsonObject(upTo limit: Int, allowEmpty: Bool = false) async throws -> JSONObject {
         let buffer = try await collectBody(upTo: limit)
+        if allowEmpty, buffer.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
         let json: JSONValue
         do {
             json = try JSONParser.parse(Array(buffer.readableBytesView))

@@ -24,7 +24,8 @@ public protocol CampaignStore: Sendable {
     /// `from` (nothing changed).
     func startCampaign(_ id: String, from: Set<CampaignState>, include: [String], exclude: [String], at now: Date) async throws -> Int?
 
-    /// A page of recipients still pending, in profile id order after `after`.
+    /// A page of recipients still pending, in profile id order after `after`. Recipients waiting for an
+    /// experiment's decision (phase `rest`, no variant yet) are left out until it gives them one.
     func pendingRecipients(of campaign: String, after: ProfileID?, limit: Int) async throws -> [ProfileID]
 
     /// Records, in one transaction, what became of some pending recipients and queues their messages:
@@ -38,6 +39,21 @@ public protocol CampaignStore: Sendable {
 
     /// Recipients by status and skip reason, and the campaign's outbox messages by state.
     func campaignCounts(_ id: String) async throws -> CampaignCounts
+
+    /// Every recipient of a campaign (or those of one phase of its experiment), in profile id order.
+    func campaignRecipients(of campaign: String, phase: RecipientPhase?) async throws -> [CampaignRecipient]
+
+    /// The state of a campaign's experiment, once it was first checked.
+    func experimentRecord(of campaign: String) async throws -> ExperimentRecord?
+
+    /// Records a check of an experiment that is not decided (`testing` or `blocked`) with its analysis. Returns
+    /// false, changing nothing, once the experiment is decided or stopped.
+    func recordExperimentCheck(_ campaign: String, state: ExperimentState, analysis: JSONObject, at now: Date) async throws -> Bool
+
+    /// Decides an experiment, once (compare and set: only from no record, `testing` or `blocked`), and in the
+    /// same transaction gives the recipients waiting for it (phase `rest`, still pending) the winner, or, when
+    /// `state` is `stopped`, skips them (`experiment_stopped`). Returns false when it was decided already.
+    func decideExperiment(_ campaign: String, state: ExperimentState, winner: String?, analysis: JSONObject, at now: Date) async throws -> Bool
 
     /// How many marketing messages (of campaigns that are not transactional) each profile was queued
     /// since a time: the frequency cap's count.
@@ -79,6 +95,8 @@ public struct Campaign: Sendable, Hashable {
     public var ratePerSecond: Int?
     public var sendTime: SendTime
     public var state: CampaignState
+    /// Variants, a holdout and a test phase; nil for one email to everyone.
+    public var experiment: CampaignExperiment?
     /// The snapshot's size, once sending started.
     public var audience: Int?
     public var createdAt: Date
@@ -88,7 +106,8 @@ public struct Campaign: Sendable, Hashable {
 
     public init(id: String, name: String, template: String, segments: [String], excluded: [String] = [], transactional: Bool = false,
                 scheduledAt: Date? = nil, ratePerSecond: Int? = nil, sendTime: SendTime = .now, state: CampaignState = .draft,
-                audience: Int? = nil, createdAt: Date, updatedAt: Date? = nil, startedAt: Date? = nil, finishedAt: Date? = nil) {
+                audience: Int? = nil, createdAt: Date, updatedAt: Date? = nil, startedAt: Date? = nil, finishedAt: Date? = nil,
+                experiment: CampaignExperiment? = nil) {
         self.id = id
         self.name = name
         self.template = template
@@ -99,6 +118,7 @@ public struct Campaign: Sendable, Hashable {
         self.ratePerSecond = ratePerSecond
         self.sendTime = sendTime
         self.state = state
+        self.experiment = experiment
         self.audience = audience
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
@@ -112,16 +132,104 @@ public struct RecipientOutcome: Sendable, Hashable {
     public enum Status: Sendable, Hashable {
         /// Its message is in the outbox.
         case queued
-        /// Not sent, for a reason (`no_email`, `suppressed`, `unsubscribed`, `frequency_cap`, `no_consent`, `render_failed`).
+        /// Not sent, for a reason (`no_email`, `suppressed`, `unsubscribed`, `frequency_cap`, `no_consent`, `render_failed`,
+        /// `held_out`).
         case skipped(String)
+        /// Still pending: waits for the experiment's decision (phase `rest`).
+        case waiting
     }
 
     public var profileID: ProfileID
     public var status: Status
+    /// The experiment's variant (or `holdout`); nil without an experiment, or while waiting.
+    public var variant: String?
+    public var phase: RecipientPhase?
 
-    public init(_ profileID: ProfileID, _ status: Status) {
+    public init(_ profileID: ProfileID, _ status: Status, variant: String? = nil, phase: RecipientPhase? = nil) {
         self.profileID = profileID
         self.status = status
+        self.variant = variant
+        self.phase = phase
+    }
+}
+
+/// Which part of an experiment's audience a recipient is in, when the experiment has a test phase.
+public enum RecipientPhase: String, Sendable, Hashable, CaseIterable {
+    /// Gets a variant at once.
+    case test
+    /// Waits for the decision, then gets the winner (or nothing when the experiment stops).
+    case rest
+}
+
+/// A recipient of a campaign as recorded.
+public struct CampaignRecipient: Sendable, Hashable {
+    public var profileID: ProfileID
+    /// `pending`, `queued`, `skipped` or `cancelled`.
+    public var status: String
+    public var reason: String?
+    public var variant: String?
+    public var phase: RecipientPhase?
+    /// The campaign's included segments the profile was a member of when the audience snapshot was taken.
+    public var segments: [String]
+    /// When its outcome was recorded (the snapshot's time while pending).
+    public var updatedAt: Date
+
+    public init(profileID: ProfileID, status: String, reason: String?, variant: String?, phase: RecipientPhase?, segments: [String],
+                updatedAt: Date) {
+        self.profileID = profileID
+        self.status = status
+        self.reason = reason
+        self.variant = variant
+        self.phase = phase
+        self.segments = segments
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Recipients of one variant, phase and status.
+public struct VariantCount: Sendable, Hashable {
+    /// nil: not assigned yet (waiting for the decision).
+    public var variant: String?
+    public var phase: RecipientPhase?
+    public var status: String
+    public var count: Int
+
+    public init(variant: String?, phase: RecipientPhase?, status: String, count: Int) {
+        self.variant = variant
+        self.phase = phase
+        self.status = status
+        self.count = count
+    }
+}
+
+/// Where a campaign's experiment stands.
+public enum ExperimentState: String, Sendable, Hashable, CaseIterable {
+    /// The test phase runs: no winner yet.
+    case testing
+    /// The sample-ratio check failed: no winner is sent until someone decides.
+    case blocked
+    /// A winner goes to the rest.
+    case decided
+    /// The test's time ended without a winner and the experiment says stop: the rest gets nothing.
+    case stopped
+
+    public var isFinal: Bool { self == .decided || self == .stopped }
+}
+
+/// A campaign experiment's stored state and the analysis behind it (its statistics and their inputs).
+public struct ExperimentRecord: Sendable, Hashable {
+    public var state: ExperimentState
+    public var winner: String?
+    public var checkedAt: Date
+    public var decidedAt: Date?
+    public var analysis: JSONObject
+
+    public init(state: ExperimentState, winner: String?, checkedAt: Date, decidedAt: Date?, analysis: JSONObject) {
+        self.state = state
+        self.winner = winner
+        self.checkedAt = checkedAt
+        self.decidedAt = decidedAt
+        self.analysis = analysis
     }
 }
 
@@ -137,6 +245,8 @@ public struct CampaignCounts: Sendable, Hashable {
     public var skipped: [String: Int] = [:]
     /// The campaign's outbox messages by state.
     public var outbox: [OutboxStatus: Int] = [:]
+    /// Recipients by variant, phase and status (campaigns with an experiment).
+    public var variants: [VariantCount] = []
     /// Of the `suppressed` ones, those held back at delivery for lack of consent (outbox detail `no_consent`).
     public var heldForConsent = 0
 

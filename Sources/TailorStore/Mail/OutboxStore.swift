@@ -47,6 +47,8 @@ public struct OutboxMessage: Sendable, Hashable {
     public var profileID: ProfileID
     /// The campaign (or journey step) that sent it, if any.
     public var campaign: String?
+    /// The campaign experiment's variant it carries, if any (on `Email Sent` and the delivery events as `variant`).
+    public var variant: String?
     /// The envelope sender (bounce address).
     public var sender: String
     /// The envelope recipient. Personal: stored sealed, with a blind index for suppression.
@@ -58,10 +60,11 @@ public struct OutboxMessage: Sendable, Hashable {
 
     /// Makes a message to queue.
     public init(idempotencyKey: String, profileID: ProfileID, campaign: String? = nil, sender: String, recipient: String,
-                data: [UInt8], notBefore: Date? = nil) {
+                data: [UInt8], notBefore: Date? = nil, variant: String? = nil) {
         self.idempotencyKey = idempotencyKey
         self.profileID = profileID
         self.campaign = campaign
+        self.variant = variant
         self.sender = sender
         self.recipient = recipient
         self.data = data
@@ -76,6 +79,7 @@ public struct ClaimedMessage: Sendable, Hashable {
     public var idempotencyKey: String
     public var profileID: ProfileID
     public var campaign: String?
+    public var variant: String?
     public var sender: String
     /// The recipient address (opened from its sealed column).
     public var recipient: String
@@ -86,11 +90,12 @@ public struct ClaimedMessage: Sendable, Hashable {
     public var attempts: Int
 
     public init(id: Int64, idempotencyKey: String, profileID: ProfileID, campaign: String?, sender: String, recipient: String,
-                recipientIndex: String, data: [UInt8], attempts: Int) {
+                recipientIndex: String, data: [UInt8], attempts: Int, variant: String? = nil) {
         self.id = id
         self.idempotencyKey = idempotencyKey
         self.profileID = profileID
         self.campaign = campaign
+        self.variant = variant
         self.sender = sender
         self.recipient = recipient
         self.recipientIndex = recipientIndex

@@ -22,13 +22,16 @@ public struct EmailEvent: Sendable, Hashable {
     public var campaign: String?
     /// Flagged on arrival as a machine open or a scanner's click (`machine_open`, `machine_click`).
     public var machine: Bool
+    /// The campaign experiment's variant the email carried (`variant`).
+    public var variant: String?
 
-    public init(profileID: ProfileID, name: String, timestamp: Date, campaign: String?, machine: Bool) {
+    public init(profileID: ProfileID, name: String, timestamp: Date, campaign: String?, machine: Bool, variant: String? = nil) {
         self.profileID = profileID
         self.name = name
         self.timestamp = timestamp
         self.campaign = campaign
         self.machine = machine
+        self.variant = variant
     }
 }
 

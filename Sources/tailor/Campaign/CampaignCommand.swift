@@ -8,9 +8,10 @@ import TailorStore
 struct CampaignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaign",
-        abstract: "Create, send, schedule, pause, resume, cancel and follow campaigns.",
+        abstract: "Create, send, schedule, pause, resume, cancel and follow campaigns, and decide their experiments.",
         subcommands: [CampaignCreateCommand.self, CampaignSendCommand.self, CampaignScheduleCommand.self, CampaignPauseCommand.self,
-                      CampaignResumeCommand.self, CampaignCancelCommand.self, CampaignListCommand.self, CampaignStatusCommand.self]
+                      CampaignResumeCommand.self, CampaignCancelCommand.self, CampaignListCommand.self, CampaignStatusCommand.self,
+                      CampaignShowCommand.self, CampaignDecideCommand.self]
     )
 }
 
@@ -26,6 +27,7 @@ struct CampaignCreateCommand: AsyncParsableCommand {
     @Option(help: "At most this many emails a second, like 50/s.") var rate: String?
     @Option(name: .customLong("send-time"), help: "now, or optimal (each recipient at the hour they most often open).") var sendTime = "now"
     @Flag(help: "Transactional: no frequency cap, no quiet hours.") var transactional = false
+    @OptionGroup var experiment: ExperimentOptions
 
     func run() async throws {
         guard !segment.isEmpty else { throw ValidationError("give at least one --segment") }
@@ -40,7 +42,8 @@ struct CampaignCreateCommand: AsyncParsableCommand {
         }
         guard let mode = SendTime(rawValue: sendTime) else { throw ValidationError("--send-time is now or optimal") }
         let draft = CampaignService.Draft(name: name, template: template, segments: segment, excluded: exclude, transactional: transactional,
-                                          scheduledAt: scheduled, ratePerSecond: perSecond, sendTime: mode)
+                                          scheduledAt: scheduled, ratePerSecond: perSecond, sendTime: mode,
+                                          experiment: try experiment.design())
         try await withCampaignRuntime(global) { runtime in
             let c = try await CampaignService(stores: runtime.stores, clock: runtime.clock).create(draft)
             let when = c.scheduledAt.map { " for \(ISO8601.format($0))" } ?? ""
