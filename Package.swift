@@ -198,6 +198,8 @@ let tailorTargets: [Target] = [
     .testTarget(
         name: "TailorEngineTests",
         dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorEngine", "TailorTesting", "TailorDemo", "TailorML", "TailorMail", "Liquid"],
+        // Peers/ holds the Python receivers of the interop tests (run through TAILOR_PYTHON).
+        exclude: ["Peers"],
         swiftSettings: swiftSettings
     ),
     /// Runs the built `tailor` binary, as a user would.

@@ -32,6 +32,12 @@ public struct WebhookDeliverer: Sendable {
         public var retrying = 0
         public var failed = 0
 
+        public init(delivered: Int = 0, retrying: Int = 0, failed: Int = 0) {
+            self.delivered = delivered
+            self.retrying = retrying
+            self.failed = failed
+        }
+
         public var total: Int { delivered + retrying + failed }
     }
 
