@@ -49,6 +49,21 @@ struct DashboardJourneyTests {
                 let refused = try await marketer.post("/app/journeys/carts-b-now-b/state", [("state", "active")])
                 #expect(refused.status == .conflict && String(buffer: refused.body).contains("is archived"))
                 #expect(try await marketer.get("/app/journeys/nope").status == .notFound)
+
+                // A journey with a branch and a wait for an event shows where each sends its runs.
+                try await JourneyService(stores: test.stores).create(name: "Paths", json: try JSONParser.parse(#"""
+                    {"trigger": {"event": "Signed Up"}, "steps": [
+                      {"branch": {"if": "traits.vip = true", "then": "vip"}},
+                      {"wait": "1d", "next": "check"},
+                      {"id": "vip", "wait": "2h"},
+                      {"id": "check", "wait_for": {"event": "Order Completed", "timeout": "3d", "on_timeout": "bye"}},
+                      {"exit": true},
+                      {"id": "bye", "exit": true}]}
+                    """#))
+                let paths = String(buffer: try await marketer.get("/app/journeys/paths").body)
+                #expect(paths.contains("if traits.vip = true: <span class=\"waiting\">0</span> waiting; yes → 3 · no → 2</li>"), "\(paths)")
+                #expect(paths.contains("wait 1d: <span class=\"waiting\">0</span> waiting; → 4</li>"))
+                #expect(paths.contains("event → 5 · timeout → 6"))
             }
         }
     }

@@ -75,8 +75,9 @@ enum JourneyViews {
     /// The steps as boxes joined by arrows (an SVG drawn on the server), each with the runs waiting at it; the
     /// same as an ordered list for screen readers.
     static func flow(_ status: JourneyService.Status) -> HTML {
-        let steps = status.journey.definition.steps
-        let boxHeight = 56, gap = 28, width = 360
+        let definition = status.journey.definition
+        let steps = definition.steps
+        let boxHeight = 74, gap = 28, width = 420
         var shapes: [HTML] = []
         for (i, step) in steps.enumerated() {
             let y = i * (boxHeight + gap)
@@ -85,8 +86,9 @@ enum JourneyViews {
                 <rect x="1" y="\(y + 1)" width="\(width - 2)" height="\(boxHeight)" rx="6" fill="#f4f6fb" stroke="#4a5a85"/>
                 <text x="14" y="\(y + 24)" font-size="15" fill="#1d2433">\(i + 1). \(step.summary)</text>
                 <text x="14" y="\(y + 44)" font-size="13" fill="#4a5a85">\(waiting) waiting</text>
+                <text x="14" y="\(y + 64)" font-size="13" fill="#4a5a85">\(routes(definition, i) ?? "")</text>
                 """)
-            if i + 1 < steps.count {
+            if i + 1 < steps.count, definition.targets(of: i).contains(i + 1) {
                 let from = y + boxHeight + 1, to = y + boxHeight + gap
                 shapes.append("""
                     <line x1="\(width / 2)" y1="\(from)" x2="\(width / 2)" y2="\(to - 6)" stroke="#4a5a85" stroke-width="2"/>
@@ -96,7 +98,7 @@ enum JourneyViews {
         }
         let height = steps.count * (boxHeight + gap) - gap + 2
         let items = steps.enumerated().map { i, step -> HTML in
-            "<li>\(step.summary): <span class=\"waiting\">\(status.counts.activeAtStep[i] ?? 0)</span> waiting</li>"
+            "<li>\(step.summary): <span class=\"waiting\">\(status.counts.activeAtStep[i] ?? 0)</span> waiting\(routes(definition, i).map { "; \($0)" } ?? "")</li>"
         }
         return """
             <figure class="journey-flow">
@@ -104,5 +106,22 @@ enum JourneyViews {
               <figcaption><ol id="journey-steps">\(items)</ol></figcaption>
             </figure>
             """
+    }
+
+    /// Where a step sends its runs when that is not simply the next step: `yes → 2 · no → 3`, `A → 3 · B → 5`,
+    /// `event → 4 · timeout → 7`, `→ 6` (steps numbered from 1, as drawn; `end` past the last).
+    static func routes(_ definition: JourneyDefinition, _ i: Int) -> String? {
+        func n(_ t: Int) -> String { t >= definition.steps.count ? "end" : "\(t + 1)" }
+        switch definition.steps[i] {
+        case .branch(_, let then, let otherwise): return "yes → \(n(then)) · no → \(n(otherwise))"
+        case .split(let paths): return paths.map { "\($0.name) → \(n($0.then))" }.joined(separator: " · ")
+        case .waitFor(let w):
+            let met: String = if case .event = w.awaited { "event" } else { "holds" }
+            return "\(met) → \(n(w.then)) · timeout → \(n(w.onTimeout))"
+        case .exit: return nil
+        default:
+            let next = definition.successor(of: i)
+            return next == i + 1 ? nil : "→ \(n(next))"
+        }
     }
 }
