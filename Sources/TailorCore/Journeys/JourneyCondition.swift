@@ -53,32 +53,14 @@ public struct TimeOfDay: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Picks a run's path at a random split: a hash of the journey, the step and the profile (and key) mapped to
-/// [0, 1) and cut by the paths' cumulative weights, so a run's path is fixed however often the step runs
-/// and the shares follow the weights.
+/// Picks a run's path at a random split with ``VariantAssignment`` (the experiments' assignment): the
+/// experiment is the journey and the step, the unit the profile (and the run's key), so a run's path is fixed
+/// however often the step runs, and the shares follow the paths' weights.
 public enum JourneySplit {
     public static func pick(_ paths: [JourneyDefinition.SplitPath], journey: String, step: Int, profile: ProfileID, key: String) -> Int {
-        let total = paths.reduce(0) { $0 + $1.weight }
-        guard total > 0, !paths.isEmpty else { return 0 }
-        let x = unitHash("\(journey)\u{1F}\(step)\u{1F}\(profile.rawValue)\u{1F}\(key)") * total
-        var cumulative = 0.0
-        for (i, p) in paths.enumerated() {
-            cumulative += p.weight
-            if x < cumulative { return i }
-        }
-        return paths.count - 1
-    }
-
-    /// FNV-1a (64-bit) of the UTF-8 bytes, finished with a SplitMix64 mix, as a number in [0, 1).
-    static func unitHash(_ text: String) -> Double {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
-        h ^= h >> 31
-        return Double(h >> 11) / Double(UInt64(1) << 53)
+        guard paths.count > 1 else { return 0 }
+        let assignment = VariantAssignment(experiment: "journey:\(journey):\(step)", arms: paths.map { .init($0.name, weight: $0.weight) })
+        let arm = assignment.arm(for: key.isEmpty ? profile.rawValue : "\(profile.rawValue)\u{0}\(key)")
+        return paths.firstIndex { $0.name == arm } ?? 0
     }
 }
