@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `tailor webhook …` run as a user would: subscriptions created (bad ones refused, naming the argument),
 /// listed without their secrets, a call queued when an import puts someone in the subscribed segment, the
 /// delivery log read before and after `webhook deliver`, and a real receiver that checks the signature.
@@ -96,8 +100,12 @@ struct WebhookCLITests {
         let receiver = Process()
         receiver.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["TAILOR_PYTHON"]!)
         receiver.arguments = ["-c", Self.receiverScript, Self.secret, received.path, portFile.path]
+        // Not holding the test runner's output open; killed with SIGKILL (under the test runner SIGTERM left it
+        // running), and gone by itself after two minutes whatever happens here.
+        receiver.standardOutput = FileHandle.nullDevice
+        receiver.standardError = FileHandle.nullDevice
         try receiver.run()
-        defer { receiver.terminate() }
+        defer { kill(receiver.processIdentifier, SIGKILL) }
         var port = ""
         for _ in 0..<100 where port.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
@@ -127,7 +135,7 @@ struct WebhookCLITests {
     }
 
     static let receiverScript = """
-        import hashlib, hmac, http.server, json, os, sys
+        import hashlib, hmac, http.server, json, os, sys, time
         secret, out, port_file = sys.argv[1:4]
         class Receiver(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
@@ -145,6 +153,9 @@ struct WebhookCLITests {
         with open(port_file + '.tmp', 'w') as f:
             f.write(str(server.server_address[1]))
         os.rename(port_file + '.tmp', port_file)
-        server.serve_forever()
+        server.timeout = 0.5
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            server.handle_request()
         """
 }
