@@ -106,6 +106,7 @@ public func buildRouter(
         .addRoutes(to: admin)
     CampaignsController(service: campaigns).addRoutes(to: admin)
     JourneysController(service: JourneyService(stores: stores, clock: clock)).addRoutes(to: admin)
+    WebhooksController(service: WebhookService(stores: stores, clock: clock)).addRoutes(to: admin)
     PrivacyController(service: privacy).addRoutes(to: admin)
     ConsentController(service: ConsentService(stores: stores, clock: clock), privacy: privacy).addRoutes(to: admin)
     DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock)

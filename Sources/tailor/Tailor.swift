@@ -19,6 +19,7 @@ struct Tailor: AsyncParsableCommand {
             SegmentCommand.self,
             CampaignCommand.self,
             JourneyCommand.self,
+            WebhookCommand.self,
             PrivacyCommand.self,
             ReportCommand.self,
             StatsCommand.self,

@@ -3960,6 +3960,257 @@ enum OpenAPIDocument {
      }
     }
    }
+  },
+  "/v1/webhooks": {
+   "get": {
+    "summary": "Webhook subscriptions (without their secrets)",
+    "tags": [
+     "webhooks"
+    ],
+    "operationId": "listWebhooks",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "webhooks",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "webhooks"
+         ],
+         "properties": {
+          "webhooks": {
+           "type": "array",
+           "items": {
+            "$ref": "#/components/schemas/Webhook"
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "summary": "Subscribe a URL to events: signed POSTs, retried until answered 2xx",
+    "tags": [
+     "webhooks"
+    ],
+    "operationId": "createWebhook",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "created",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Webhook"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "malformed body or invalid field (the path names it: url, events, segment, secret)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "unknown segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/WebhookRequest"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/webhooks/{id}": {
+   "delete": {
+    "summary": "Delete a webhook and the calls it still had to make",
+    "tags": [
+     "webhooks"
+    ],
+    "operationId": "deleteWebhook",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "deleted"
+     },
+     "404": {
+      "description": "no such webhook",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the webhook's id (wh_…)",
+      "required": true
+     }
+    ]
+   }
+  },
+  "/v1/webhooks/{id}/calls": {
+   "get": {
+    "summary": "A webhook's delivery log, newest first",
+    "tags": [
+     "webhooks"
+    ],
+    "operationId": "listWebhookCalls",
+    "security": [
+     {
+      "adminKey": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "calls",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "calls"
+         ],
+         "properties": {
+          "calls": {
+           "type": "array",
+           "items": {
+            "$ref": "#/components/schemas/WebhookCall"
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "bad limit",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such webhook",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing or unknown admin key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "the webhook's id (wh_…)",
+      "required": true
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 100
+      },
+      "description": "how many calls"
+     }
+    ]
+   }
   }
  },
  "components": {
@@ -4834,6 +5085,161 @@ enum OpenAPIDocument {
         ]
        }
       }
+     }
+    }
+   },
+   "WebhookRequest": {
+    "type": "object",
+    "required": [
+     "url",
+     "events",
+     "secret"
+    ],
+    "properties": {
+     "url": {
+      "type": "string",
+      "format": "uri",
+      "maxLength": 2048,
+      "description": "the receiver, http or https"
+     },
+     "events": {
+      "type": "array",
+      "minItems": 1,
+      "items": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 200
+      },
+      "description": "event names, like Segment Entered or Email Opened"
+     },
+     "segment": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "only this segment's entries and exits (with Segment Entered / Segment Exited only)"
+     },
+     "secret": {
+      "type": "string",
+      "minLength": 16,
+      "maxLength": 256,
+      "description": "the HMAC-SHA256 key of X-Tailor-Signature; never shown again"
+     }
+    }
+   },
+   "Webhook": {
+    "type": "object",
+    "required": [
+     "id",
+     "url",
+     "events",
+     "segment",
+     "created_at"
+    ],
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "url": {
+      "type": "string"
+     },
+     "events": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "segment": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     }
+    }
+   },
+   "WebhookCall": {
+    "type": "object",
+    "required": [
+     "id",
+     "call_id",
+     "webhook_id",
+     "journey_id",
+     "url",
+     "state",
+     "attempts",
+     "last_status",
+     "last_error",
+     "next_attempt_at",
+     "created_at",
+     "updated_at"
+    ],
+    "properties": {
+     "id": {
+      "type": "integer"
+     },
+     "call_id": {
+      "type": "string",
+      "description": "sent as X-Tailor-Webhook-Id; the same on every attempt"
+     },
+     "webhook_id": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "journey_id": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "url": {
+      "type": "string"
+     },
+     "state": {
+      "type": "string",
+      "enum": [
+       "pending",
+       "delivered",
+       "failed"
+      ]
+     },
+     "attempts": {
+      "type": "integer",
+      "minimum": 0
+     },
+     "last_status": {
+      "type": [
+       "integer",
+       "null"
+      ],
+      "description": "the receiver's last HTTP status"
+     },
+     "last_error": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "why the last attempt failed (HTTP 500, timed out, could not connect)"
+     },
+     "next_attempt_at": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time"
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "updated_at": {
+      "type": "string",
+      "format": "date-time"
      }
     }
    }
