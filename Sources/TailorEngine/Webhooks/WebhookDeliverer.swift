@@ -20,7 +20,12 @@ public struct WebhookDeliverer: Sendable {
     /// Attempts before a call is given up: with the backoff, about two days.
     public static let maxAttempts = 15
 
-    public init(stores: Stores, clock: any WallClock = SystemClock(), client: HTTPClient = .shared, timeout: TimeAmount = .seconds(10)) {
+    /// The process's client for webhooks: a receiver that does not accept a connection within 3 s is
+    /// counted as down at once (the default client would keep trying until the whole attempt's deadline).
+    public static let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                          configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(3), read: .seconds(10))))
+
+    public init(stores: Stores, clock: any WallClock = SystemClock(), client: HTTPClient = WebhookDeliverer.client, timeout: TimeAmount = .seconds(10)) {
         self.stores = stores
         self.clock = clock
         self.client = client
