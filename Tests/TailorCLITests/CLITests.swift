@@ -16,6 +16,16 @@ struct Run {
     var stderr: String
 }
 
+/// Starts a process. Launches are one at a time across the suite: Foundation's `Process.run()` on Linux is
+/// not safe to call from several threads at once (it crashed copying its arguments while another test launched).
+func launch(_ process: Process) throws {
+    launchLock.lock()
+    defer { launchLock.unlock() }
+    try process.run()
+}
+
+private let launchLock = NSLock()
+
 /// A `tailor` process (not started) with arguments, in a directory, with `environment` added to this one's.
 func tailorProcess(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) -> Process {
     let process = Process()
@@ -40,7 +50,7 @@ func tailor(_ arguments: [String], in directory: URL, environment: [String: Stri
                 FileManager.default.createFile(atPath: errURL.path, contents: nil)
                 process.standardOutput = try FileHandle(forWritingTo: outURL)
                 process.standardError = try FileHandle(forWritingTo: errURL)
-                try process.run()
+                try launch(process)
                 let deadline = Date().addingTimeInterval(timeout)
                 while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
                 if process.isRunning { process.terminate() }
@@ -140,7 +150,7 @@ struct CLITests {
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         defer { if process.isRunning { process.terminate() } }
         var healthy = false
         for _ in 0..<200 where !healthy {
@@ -166,7 +176,7 @@ struct CLITests {
         FileManager.default.createFile(atPath: secondErrURL.path, contents: nil)
         second.standardError = try FileHandle(forWritingTo: secondErrURL)
         second.standardOutput = FileHandle.nullDevice
-        try second.run()
+        try launch(second)
         defer { if second.isRunning { second.terminate() } }
         var secondHealthy = false
         for _ in 0..<200 where !secondHealthy {
@@ -241,7 +251,7 @@ func fetch(_ url: String, headers: [String] = [], maxTime: Int = 2) async throws
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
             do {
-                try process.run()
+                try launch(process)
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
                 continuation.resume(returning: data)

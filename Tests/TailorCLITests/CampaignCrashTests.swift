@@ -15,7 +15,7 @@ struct CampaignCrashTests {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return 0 }
+        guard (try? launch(process)) != nil else { return 0 }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["queued"] as? Int ?? 0

@@ -38,7 +38,7 @@ struct DashboardBrowserTests {
         let server = tailorProcess(["serve", "--port", String(port)], in: dir, environment: ["TAILOR_ADMIN_KEY": "ak_b", "TAILOR_WRITE_KEY": "wk_b"])
         server.standardError = FileHandle.nullDevice
         server.standardOutput = FileHandle.nullDevice
-        try server.run()
+        try launch(server)
         defer { if server.isRunning { server.terminate() } }
         let base = "http://127.0.0.1:\(port)"
         var healthy = false

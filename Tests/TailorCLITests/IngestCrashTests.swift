@@ -41,7 +41,7 @@ struct IngestCrashTests {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return 0 }
+        do { try launch(process) } catch { return 0 }
         input.fileHandleForWriting.write(body)
         try? input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
@@ -76,7 +76,7 @@ struct IngestCrashTests {
         ])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         for _ in 0..<900 {
             if let data = try? await fetch("http://127.0.0.1:\(port)/healthz"), String(decoding: data, as: UTF8.self).contains("ok") { return process }
             try await Task.sleep(for: .milliseconds(100))

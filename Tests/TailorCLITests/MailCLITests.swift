@@ -21,7 +21,7 @@ func runProgram(_ executable: String, _ arguments: [String], in directory: URL? 
                 defer { try? FileManager.default.removeItem(at: errURL) }
                 process.standardOutput = out
                 process.standardError = try FileHandle(forWritingTo: errURL)
-                try process.run()
+                try launch(process)
                 let outData = out.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
                 let errText = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
@@ -79,7 +79,7 @@ final class SMTPPeer: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         var text = ""
         while !text.contains("\n") {
             let chunk = output.fileHandleForReading.availableData

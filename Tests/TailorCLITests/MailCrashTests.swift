@@ -75,7 +75,7 @@ func runTailorAndKill(_ arguments: [String], environment: [String: String], in d
                 let process = tailorProcess(arguments, in: directory, environment: environment)
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
-                try process.run()
+                try launch(process)
                 let deadline = Date().addingTimeInterval(120)
                 while process.isRunning && Date() < deadline && !condition() { Thread.sleep(forTimeInterval: 0.005) }
                 let wasRunning = process.isRunning

@@ -18,7 +18,7 @@ func http(_ method: String, _ url: String, headers: [String] = [], body: String?
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
             do {
-                try process.run()
+                try launch(process)
                 let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 process.waitUntilExit()
                 let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -46,7 +46,7 @@ struct ServeCampaignTests {
         ])
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         defer { if process.isRunning { process.terminate() } }
         let base = "http://127.0.0.1:\(port)"
         var healthy = false

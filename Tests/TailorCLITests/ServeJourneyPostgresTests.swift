@@ -17,7 +17,7 @@ struct ServeJourneyPostgresTests {
         process.arguments = ["psql", url, "-qc", statement]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "psql \(statement)")
     }
@@ -49,7 +49,7 @@ struct ServeJourneyPostgresTests {
             ]) { $1 })
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try launch(process)
             servers.append((process, "http://127.0.0.1:\(port)", sink))
         }
         for s in servers {

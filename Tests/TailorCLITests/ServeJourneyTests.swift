@@ -17,7 +17,7 @@ struct ServeJourneyTests {
         ])
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         return process
     }
 

@@ -59,7 +59,7 @@ struct StatsCLITests {
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        try process.run()
+        try launch(process)
         input.fileHandleForWriting.write(stdin)
         try input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()

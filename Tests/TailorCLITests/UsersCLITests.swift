@@ -16,7 +16,7 @@ func tailor(_ arguments: [String], in directory: URL, stdin input: String, envir
                 process.standardInput = try FileHandle(forReadingFrom: inURL)
                 process.standardOutput = try FileHandle(forWritingTo: outURL)
                 process.standardError = try FileHandle(forWritingTo: errURL)
-                try process.run()
+                try launch(process)
                 process.waitUntilExit()
                 let run = Run(status: process.terminationStatus, stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                               stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")

@@ -32,7 +32,7 @@ struct WebDriver: Sendable {
         process.arguments = ["--port=\(port)"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         let base = "http://127.0.0.1:\(port)"
         var ready = false
         for _ in 0..<100 where !ready {
@@ -146,7 +146,7 @@ struct WebDriver: Sendable {
                 process.standardOutput = pipe
                 process.standardError = FileHandle.nullDevice
                 do {
-                    try process.run()
+                    try launch(process)
                     let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                     process.waitUntilExit()
                     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -104,7 +104,7 @@ struct WebhookCLITests {
         // running), and gone by itself after two minutes whatever happens here.
         receiver.standardOutput = FileHandle.nullDevice
         receiver.standardError = FileHandle.nullDevice
-        try receiver.run()
+        try launch(receiver)
         defer { kill(receiver.processIdentifier, SIGKILL) }
         var port = ""
         for _ in 0..<100 where port.isEmpty {
