@@ -185,4 +185,37 @@ struct JourneyStepTests {
             #expect(log.map(\.journey) == ["notify-crm"] && log.map(\.state) == [.pending])
         }
     }
+
+    /// Under a frequency cap, a marketing send over the cap is left out and the run goes on; a transactional
+    /// send is not capped; and journey emails count toward the cap as campaigns' do.
+    @Test(arguments: TestBackend.available)
+    func aFrequencyCapLeavesOutMarketingSendsAndTheRunGoesOn(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { test in
+            var (clock, settings) = try journeyWorld(test, at: t0)
+            settings.frequencyCap = FrequencyCap(count: 1, window: 86_400)
+            try await TemplateService(stores: test.stores, clock: clock).create(EmailTemplate(name: "hello", subject: "Hello", html: "<p>Hi</p>",
+                                                                                                createdAt: t0))
+            let journeys = JourneyService(stores: test.stores, clock: clock)
+            try await journeys.create(name: "Busy", json: try JSONParser.parse(#"""
+                {"trigger": {"event": "Signed Up"}, "steps": [
+                  {"send": {"template": "hello"}},
+                  {"send": {"template": "hello"}},
+                  {"send": {"template": "hello", "transactional": true}},
+                  {"set_trait": {"name": "done", "value": true}}]}
+                """#))
+            _ = try await test.database.ingest([.identify(userId: "u1", traits: ["email": "ana@example.test"], at: t0, messageId: "i1"),
+                                                .track("Signed Up", userId: "u1", at: t0, messageId: "s1")], planner: IngestPlanner())
+            try await journeys.runDue(settings: settings)
+            let u1 = try await profile(test, "u1")
+            #expect(u1.traits["done"] == true)
+            #expect(try await test.stores.journeys.journeyRuns(of: u1.id).map(\.state) == [.completed])
+            let run = try #require(try await test.stores.journeys.journeyRuns(of: u1.id).first)
+            let keys = (0..<3).map { JourneyService.messageKey(run: run.id, journey: "busy", step: $0) }
+            #expect(try await test.stores.outbox.outboxRecord(key: keys[0]) != nil)
+            #expect(try await test.stores.outbox.outboxRecord(key: keys[1]) == nil)
+            #expect(try await test.stores.outbox.outboxRecord(key: keys[2]) != nil)
+            try await journeys.appendPendingEvents()
+            #expect(try await outcomes(test, u1.id) == ["0:-", "1:frequency_cap", "2:-", "3:-"])
+        }
+    }
 }

@@ -178,7 +178,7 @@ extension CampaignService {
         let suppressed = try await stores.suppressions.suppressions(keys: Array(Set(keys.values)))
         var capped: [ProfileID: Int] = [:]
         if let cap = settings.frequencyCap, !c.transactional {
-            capped = try await stores.campaigns.marketingMessages(to: Array(addresses.keys), since: now.addingTimeInterval(-cap.window))
+            capped = try await MarketingSends.counts(of: Array(addresses.keys), since: now.addingTimeInterval(-cap.window), stores: stores)
         }
         let permitted = try await settings.consent?.permitsMarketing(Array(addresses.keys)) ?? Set(addresses.keys)
 

@@ -94,6 +94,10 @@ extension JourneyService {
                 case .success(let message)?:
                     effects[run.id, default: JourneyEffects()].mail.append(message)
                     moves.append(Self.onward(run, in: journeys[run.journey]!, to: journeys[run.journey]!.successor(of: run.step), due: nil, now: now))
+                case .failure(let skip)? where skip.reason == SkipReason.frequencyCap:
+                    // Over the cap, the email is left out and the run goes on: the journey is not ended by it.
+                    moves.append(Self.onward(run, in: journeys[run.journey]!, to: journeys[run.journey]!.successor(of: run.step), due: nil, now: now,
+                                             outcome: SkipReason.frequencyCap))
                 case .failure(let skip)?:
                     moves.append(JourneyMove(run: run.id, from: run.step, to: run.step + 1, dueAt: nil, endState: .exited, endReason: skip.reason))
                 case nil:
@@ -176,6 +180,10 @@ extension JourneyService {
         let suppressed = try await stores.suppressions.suppressions(keys: Array(Set(keys.values)))
         let marketing = Array(Set(sends.filter { !$0.transactional }.map(\.run.profile)))
         let permitted = marketing.isEmpty ? [] : try await settings.consent?.permitsMarketing(marketing) ?? Set(marketing)
+        var capped: [ProfileID: Int] = [:]
+        if let cap = settings.frequencyCap, !marketing.isEmpty {
+            capped = try await MarketingSends.counts(of: marketing, since: now.addingTimeInterval(-cap.window), stores: stores)
+        }
 
         var out: [Int64: Result<OutboxMessage, SkipError>] = [:]
         var ready: [(send: PendingSend, recipient: EmailRecipient, address: String, email: PreparedEmail)] = []
@@ -187,7 +195,11 @@ extension JourneyService {
                 out[id] = .failure(SkipError(SkipReason.suppression(entry)))
             } else if !send.transactional, !permitted.contains(send.run.profile) {
                 out[id] = .failure(SkipError(SkipReason.noConsent))
+            } else if let cap = settings.frequencyCap, !send.transactional, capped[send.run.profile, default: 0] >= cap.count {
+                out[id] = .failure(SkipError(SkipReason.frequencyCap))
             } else {
+                // Two sends of one page to the same person count against the cap one after the other.
+                if !send.transactional { capped[send.run.profile, default: 0] += 1 }
                 ready.append((send, recipient, address, email))
             }
         }

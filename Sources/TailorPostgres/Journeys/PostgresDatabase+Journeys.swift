@@ -113,6 +113,24 @@ extension PostgresDatabase {
         }
     }
 
+    public func journeyMessageKeys(to profiles: [ProfileID], since: Date) async throws -> [ProfileID: [String]] {
+        guard !profiles.isEmpty else { return [:] }
+        let ids = profiles.map(\.rawValue)
+        return try await withContext("reading journey emails") {
+            try await self.client.withConnection { conn in
+                var out: [ProfileID: [String]] = [:]
+                for r in try await self.rows("""
+                    SELECT profile_id, idempotency_key FROM mail_outbox
+                    WHERE profile_id = ANY(\(ids)::text[]) AND created_at > \(since.millisecondsSince1970) AND campaign IS NULL
+                      AND idempotency_key LIKE 'journey:%' AND status IN ('queued', 'sending', 'sent')
+                    """, on: conn) {
+                    out[ProfileID(try r[0].decode(String.self)), default: []].append(try r[1].decode(String.self))
+                }
+                return out
+            }
+        }
+    }
+
     public func journeyRuns(of profile: ProfileID) async throws -> [JourneyRun] {
         try await withContext("reading journey runs") {
             try await self.client.withConnection { conn in

@@ -96,6 +96,24 @@ extension SQLiteDatabase {
         }
     }
 
+    public func journeyMessageKeys(to profiles: [ProfileID], since: Date) async throws -> [ProfileID: [String]] {
+        guard !profiles.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var out: [ProfileID: [String]] = [:]
+            for chunk in stride(from: 0, to: profiles.count, by: 500) {
+                let ids = profiles[chunk..<min(profiles.count, chunk + 500)].map(\.rawValue)
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT profile_id, idempotency_key FROM mail_outbox
+                    WHERE profile_id IN (\(ids.map { _ in "?" }.joined(separator: ", "))) AND created_at > ? AND campaign IS NULL
+                      AND idempotency_key LIKE 'journey:%' AND status IN ('queued', 'sending', 'sent')
+                    """, arguments: StatementArguments(ids.map { $0 as any DatabaseValueConvertible } + [since.millisecondsSince1970])) {
+                    out[ProfileID(row[0] as String), default: []].append(row[1])
+                }
+            }
+            return out
+        }
+    }
+
     public func journeyRuns(of profile: ProfileID) async throws -> [JourneyRun] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT \(JourneyRecordCoding.runColumns) FROM journey_runs WHERE profile_id = ? ORDER BY id",

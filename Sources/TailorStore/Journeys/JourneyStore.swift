@@ -18,6 +18,9 @@ public protocol JourneyStore: Sendable {
     /// is still active at `move.from` (and, when the move says so, still due when it was read); returns the
     /// runs that moved (a run a goal ended, or another runner moved, is left alone: no mail, no event).
     func advanceJourneyRuns(_ moves: [JourneyMove], effects: [Int64: JourneyEffects], at now: Date) async throws -> Set<Int64>
+    /// The keys of journey emails (queued, sending or sent) to these profiles created after `since`: what a
+    /// frequency cap counts besides campaigns' marketing emails (the engine tells marketing ones apart).
+    func journeyMessageKeys(to profiles: [ProfileID], since: Date) async throws -> [ProfileID: [String]]
     func journeyRuns(of profile: ProfileID) async throws -> [JourneyRun]
     func journeyCounts(_ journey: String) async throws -> JourneyCounts
 }
