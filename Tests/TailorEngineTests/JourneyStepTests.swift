@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TailorCore
 import TailorEngine
@@ -216,6 +217,24 @@ struct JourneyStepTests {
             #expect(try await test.stores.outbox.outboxRecord(key: keys[2]) != nil)
             try await journeys.appendPendingEvents()
             #expect(try await outcomes(test, u1.id) == ["0:-", "1:frequency_cap", "2:-", "3:-"])
+        }
+    }
+
+    /// On PostgreSQL, a transaction that starts a run tells every listening server its due time at commit
+    /// (`LISTEN/NOTIFY`), so a second server wakes for it without waiting for its next look.
+    @Test(.enabled(if: TestBackend.available.contains(.postgres)))
+    func postgresTellsListeningServersOfNewDueTimes() async throws {
+        try await TestDatabase.with(.postgres) { test in
+            let (clock, _) = try journeyWorld(test, at: t0)
+            try await JourneyService(stores: test.stores, clock: clock).create(name: "Later", json: try JSONParser.parse(
+                #"{"trigger": {"event": "Product Added", "not_followed_by": "Order Completed", "within": "5m"}, "steps": [{"exit": true}]}"#))
+            let heard = Mutex<[Date]>([])
+            let listener = Task { try await test.stores.journeys.watchJourneyRuns { due in heard.withLock { $0.append(due) } } }
+            defer { listener.cancel() }
+            try await Task.sleep(for: .milliseconds(300))  // LISTEN is in place
+            _ = try await test.database.ingest([.track("Product Added", userId: "u1", at: t0, messageId: "a1")], planner: IngestPlanner())
+            for _ in 0..<50 where heard.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(heard.withLock { $0 } == [t0 + 300])
         }
     }
 }

@@ -24,6 +24,27 @@ public struct JourneyRunner: Service {
     }
 
     public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            // Runs that other processes start or move wake this one at once (PostgreSQL's LISTEN/NOTIFY).
+            group.addTask {
+                while !Task.isCancelled {
+                    do {
+                        try await service.stores.journeys.watchJourneyRuns { [wakeups] due in wakeups.due(due) }
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        logger.warning("listening for journey changes failed; looking every \(interval)",
+                                       metadata: ["error": "\(String(describing: type(of: error)))"])
+                    }
+                    try? await Task.sleep(for: interval)
+                }
+            }
+            await runLoop()
+            group.cancelAll()
+        }
+    }
+
+    func runLoop() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             var next: Date?
             do {

@@ -131,6 +131,16 @@ extension PostgresDatabase {
         }
     }
 
+    public func watchJourneyRuns(_ changed: @escaping @Sendable (Date) -> Void) async throws {
+        try await client.withConnection { conn in
+            try await conn.listen(on: "tailor_journey_runs") { notifications in
+                for try await n in notifications {
+                    if let ms = Int64(n.payload) { changed(Date(millisecondsSince1970: ms)) }
+                }
+            }
+        }
+    }
+
     public func journeyRuns(of profile: ProfileID) async throws -> [JourneyRun] {
         try await withContext("reading journey runs") {
             try await self.client.withConnection { conn in

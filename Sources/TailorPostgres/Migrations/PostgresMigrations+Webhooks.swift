@@ -34,5 +34,28 @@ extension PostgresMigrations {
         """,
         "CREATE INDEX webhook_calls_due ON webhook_calls(next_attempt_at) WHERE state = 'pending'",
         "CREATE INDEX webhook_calls_webhook ON webhook_calls(webhook_id, id)",
+        // A statement that starts or moves journey runs tells the servers listening (`LISTEN
+        // tailor_journey_runs`) the earliest due time it set, in milliseconds, at commit: a server wakes only
+        // when that is earlier than it planned to.
+        """
+        CREATE FUNCTION tailor_journey_runs_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE earliest BIGINT;
+        BEGIN
+          SELECT MIN(due_at) INTO earliest FROM changed_runs WHERE state = 'active';
+          IF earliest IS NOT NULL THEN
+            PERFORM pg_notify('tailor_journey_runs', earliest::text);
+          END IF;
+          RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER journey_runs_inserted AFTER INSERT ON journey_runs REFERENCING NEW TABLE AS changed_runs
+        FOR EACH STATEMENT EXECUTE FUNCTION tailor_journey_runs_notify()
+        """,
+        """
+        CREATE TRIGGER journey_runs_updated AFTER UPDATE ON journey_runs REFERENCING NEW TABLE AS changed_runs
+        FOR EACH STATEMENT EXECUTE FUNCTION tailor_journey_runs_notify()
+        """,
     ])
 }

@@ -114,6 +114,10 @@ extension SQLiteDatabase {
         }
     }
 
+    public func watchJourneyRuns(_ changed: @escaping @Sendable (Date) -> Void) async throws {
+        while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+    }
+
     public func journeyRuns(of profile: ProfileID) async throws -> [JourneyRun] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT \(JourneyRecordCoding.runColumns) FROM journey_runs WHERE profile_id = ? ORDER BY id",

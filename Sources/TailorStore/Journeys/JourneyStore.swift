@@ -21,6 +21,11 @@ public protocol JourneyStore: Sendable {
     /// The keys of journey emails (queued, sending or sent) to these profiles created after `since`: what a
     /// frequency cap counts besides campaigns' marketing emails (the engine tells marketing ones apart).
     func journeyMessageKeys(to profiles: [ProfileID], since: Date) async throws -> [ProfileID: [String]]
+    /// Calls `changed` with the earliest due time whenever a transaction of any process starts or moves
+    /// journey runs, until cancelled: several servers on one PostgreSQL wake each other this way
+    /// (`LISTEN/NOTIFY`). On SQLite, where one process writes, it only waits (the trigger step tells its own
+    /// runner directly).
+    func watchJourneyRuns(_ changed: @escaping @Sendable (Date) -> Void) async throws
     func journeyRuns(of profile: ProfileID) async throws -> [JourneyRun]
     func journeyCounts(_ journey: String) async throws -> JourneyCounts
 }
