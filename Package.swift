@@ -46,14 +46,14 @@ let dependencies: [Package.Dependency] = [
 /// Liquid template engine: lexer → parser → AST → render. No dependencies.
 let liquidTargets: [Target] = [
     .target(name: "Liquid", swiftSettings: swiftSettings),
-    .testTarget(name: "LiquidTests", dependencies: ["Liquid"], exclude: ["Fixtures", "Peers"], swiftSettings: swiftSettings),
+    .testTarget(name: "LiquidTests", dependencies: ["Liquid", "TailorTestLaunch"], exclude: ["Fixtures", "Peers"], swiftSettings: swiftSettings),
 ]
 
 /// Numeric models: ALS, k-means, BG/NBD, Gamma-Gamma, metrics. No dependencies.
 let mlTargets: [Target] = [
     .target(name: "TailorML", swiftSettings: swiftSettings),
     // Peers/ holds the Python scripts of the interop tests (run through TAILOR_PYTHON).
-    .testTarget(name: "TailorMLTests", dependencies: ["TailorML"], exclude: ["Peers"], swiftSettings: swiftSettings),
+    .testTarget(name: "TailorMLTests", dependencies: ["TailorML", "TailorTestLaunch"], exclude: ["Peers"], swiftSettings: swiftSettings),
 ]
 
 /// Mail: MIME, DKIM, SMTP client on NIO, file sink.
@@ -73,7 +73,7 @@ let mailTargets: [Target] = [
     .testTarget(
         name: "TailorMailTests",
         dependencies: [
-            "TailorMail",
+            "TailorMail", "TailorTestLaunch",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ],
@@ -85,7 +85,7 @@ let mailTargets: [Target] = [
 let statsTargets: [Target] = [
     .target(name: "TailorStats", swiftSettings: swiftSettings),
     // Peers/ holds the scipy script of the interop tests (run through TAILOR_PYTHON).
-    .testTarget(name: "TailorStatsTests", dependencies: ["TailorStats"], exclude: ["Peers"], swiftSettings: swiftSettings),
+    .testTarget(name: "TailorStatsTests", dependencies: ["TailorStats", "TailorTestLaunch"], exclude: ["Peers"], swiftSettings: swiftSettings),
 ]
 
 // MARK: - Tailor
@@ -171,9 +171,11 @@ let tailorTargets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
+    // Every test's child processes start through it (one launch at a time: Process.run() is not thread-safe on Linux).
+    .target(name: "TailorTestLaunch", swiftSettings: swiftSettings),
     .target(
         name: "TailorTesting",
-        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorPostgres"],
+        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorPostgres", "TailorTestLaunch"],
         swiftSettings: swiftSettings
     ),
     // TailorTesting brings the seeded segment generator of the round-trip tests.
@@ -191,23 +193,24 @@ let tailorTargets: [Target] = [
     ),
     .testTarget(
         name: "TailorPostgresTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorPostgres", "TailorDatabases", "TailorTesting",
+        dependencies: ["TailorCore", "TailorStore", "TailorPostgres", "TailorDatabases", "TailorTesting", "TailorTestLaunch",
                        .product(name: "PostgresNIO", package: "postgres-nio")],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "TailorEngineTests",
-        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorEngine", "TailorTesting", "TailorDemo", "TailorML", "TailorMail", "Liquid"],
+        dependencies: ["TailorCore", "TailorStore", "TailorSQLite", "TailorEngine", "TailorTesting", "TailorTestLaunch", "TailorDemo", "TailorML", "TailorMail",
+                       "Liquid"],
         // Peers/ holds the Python receivers of the interop tests (run through TAILOR_PYTHON).
         exclude: ["Peers"],
         swiftSettings: swiftSettings
     ),
     /// Runs the built `tailor` binary, as a user would.
-    .testTarget(name: "TailorCLITests", swiftSettings: swiftSettings),
+    .testTarget(name: "TailorCLITests", dependencies: ["TailorTestLaunch"], swiftSettings: swiftSettings),
     .testTarget(
         name: "TailorServerTests",
         dependencies: [
-            "TailorCore", "TailorStore", "TailorEngine", "TailorServer", "TailorTesting",
+            "TailorCore", "TailorStore", "TailorEngine", "TailorServer", "TailorTesting", "TailorTestLaunch",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ],
@@ -238,7 +241,7 @@ if let leaves = Context.environment["TAILOR_LEAF"], !leaves.isEmpty {
     // Naming any test target explicitly keeps only the test targets named.
     let explicitTests = names.contains { $0.hasSuffix("Tests") }
     // C targets go with the targets that use them.
-    let keep = Set(explicitTests ? names : names + names.map { $0 + "Tests" }).union(["CTailorSQLite"])
+    let keep = Set(explicitTests ? names : names + names.map { $0 + "Tests" }).union(["CTailorSQLite", "TailorTestLaunch"])
     package.targets = package.targets.filter { keep.contains($0.name) }
     // A kept target may name one that is left out (Engine names the leaves before it uses them).
     for target in package.targets {

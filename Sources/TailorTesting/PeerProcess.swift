@@ -1,4 +1,5 @@
 public import Foundation
+import TailorTestLaunch
 
 /// Runs a peer program (a Python script through `TAILOR_PYTHON`) and returns its exit status and standard
 /// output. The process is waited for on a Dispatch thread, never on the concurrency pool the tests share.
@@ -12,7 +13,7 @@ public enum PeerProcess {
                     process.arguments = arguments
                     let output = Pipe()
                     process.standardOutput = output
-                    try process.run()
+                    try ProcessLaunch.run(process)
                     let data = output.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
                     return (process.terminationStatus, data)

@@ -1,6 +1,7 @@
 import Foundation
 import Liquid
 import Testing
+import TailorTestLaunch
 
 /// Renders realistic email templates (Fixtures/email) with python-liquid (through `TAILOR_PYTHON`)
 /// and with this engine, and requires identical output.
@@ -51,7 +52,7 @@ struct DifferentialTests {
                     process.arguments = [script.path, fixtures]
                     let pipe = Pipe()
                     process.standardOutput = pipe
-                    try process.run()
+                    try ProcessLaunch.run(process)
                     let data = pipe.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
                     return (process.terminationStatus, data)

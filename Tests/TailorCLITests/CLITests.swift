@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TailorTestLaunch
 
 /// The repository root, from this file's place in it.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -16,15 +17,10 @@ struct Run {
     var stderr: String
 }
 
-/// Starts a process. Launches are one at a time across the suite: Foundation's `Process.run()` on Linux is
-/// not safe to call from several threads at once (it crashed copying its arguments while another test launched).
+/// Starts a process, one launch at a time in the whole test run (``ProcessLaunch``).
 func launch(_ process: Process) throws {
-    launchLock.lock()
-    defer { launchLock.unlock() }
-    try process.run()
+    try ProcessLaunch.run(process)
 }
-
-private let launchLock = NSLock()
 
 /// A `tailor` process (not started) with arguments, in a directory, with `environment` added to this one's.
 func tailorProcess(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) -> Process {

@@ -8,6 +8,7 @@ import TailorEngine
 import TailorMail
 import TailorStore
 import TailorTesting
+import TailorTestLaunch
 
 /// The outbox worker against a real SMTP server: aiosmtpd (TailorMail's peer script, through
 /// `TAILOR_PYTHON`) accepts most recipients, answers 451 4.2.0 to `later*` and 550 5.1.1 to `reject*`.
@@ -29,7 +30,7 @@ struct OutboxSMTPInteropTests {
                     process.arguments = [script.path, "--out", out.path]
                     process.standardInput = input
                     process.standardOutput = output
-                    try process.run()
+                    try ProcessLaunch.run(process)
                     var text = ""
                     while !text.contains("\n") {
                         let chunk = output.fileHandleForReading.availableData

@@ -5,6 +5,7 @@ import TailorEngine
 import TailorMail
 import TailorStore
 import TailorTesting
+import TailorTestLaunch
 
 /// Erasure, rectification and the access log (docs/PRIVACY.md), on both databases.
 @Suite("Privacy erasure")
@@ -206,7 +207,7 @@ struct PrivacyErasureTests {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

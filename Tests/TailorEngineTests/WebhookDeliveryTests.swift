@@ -4,6 +4,7 @@ import TailorCore
 import TailorEngine
 import TailorStore
 import TailorTesting
+import TailorTestLaunch
 
 /// Webhook calls made to a real HTTP receiver (`Peers/webhook_receiver.py`, run with `TAILOR_PYTHON`), which
 /// checks each signature with Python's `hmac` as docs/WEBHOOKS.md tells receivers to.
@@ -25,7 +26,7 @@ struct WebhookDeliveryTests {
                     process.arguments = [script.path, "--secret", secret, "--out", out.path, "--fail", "\(fail)"]
                     process.standardInput = input
                     process.standardOutput = output
-                    try process.run()
+                    try ProcessLaunch.run(process)
                     var text = ""
                     while !text.contains("\n") {
                         let chunk = output.fileHandleForReading.availableData

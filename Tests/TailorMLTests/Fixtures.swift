@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import TailorML
+import TailorTestLaunch
 
 /// Deterministic synthetic data for the model tests.
 enum Fixtures {
@@ -63,7 +64,7 @@ enum Fixtures {
         process.arguments = [peersDirectory.appendingPathComponent(script).path] + arguments
         let out = Pipe()
         process.standardOutput = out
-        try process.run()
+        try ProcessLaunch.run(process)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw MLError(.io, "peer \(script) exited with \(process.terminationStatus)") }

@@ -1,4 +1,5 @@
 import Foundation
+import TailorTestLaunch
 
 /// Runs the Python peers in `Peers/` through `TAILOR_PYTHON`.
 enum PythonPeer {
@@ -42,7 +43,7 @@ enum PythonPeer {
             process.arguments = [PythonPeer.peersDirectory.appendingPathComponent("smtp_server.py").path, "--out", directory.path] + arguments
             process.standardInput = input
             process.standardOutput = output
-            try process.run()
+            try ProcessLaunch.run(process)
             var buffer = Data()
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
@@ -94,7 +95,7 @@ enum PythonPeer {
             process.executableURL = URL(fileURLWithPath: python)
             process.arguments = [script, file.path] + (dkimTXT.map { ["--dkim-txt", $0] } ?? [])
             process.standardOutput = output
-            try process.run()
+            try ProcessLaunch.run(process)
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else { throw PeerError(description: "inspect_message.py failed") }

@@ -6,6 +6,7 @@ import TailorDatabases
 @testable import TailorPostgres
 import TailorStore
 import TailorTesting
+import TailorTestLaunch
 
 /// A database of its own on the test server, opened by as many "nodes" (stores) as a test wants.
 private struct PostgresFixture {
@@ -292,7 +293,7 @@ struct PostgresStoreTests {
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice  // warns that profiles.merged_into is a self-reference
-            try process.run()
+            try ProcessLaunch.run(process)
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)

@@ -9,6 +9,7 @@ import TailorEngine
 import TailorServer
 import TailorStore
 import TailorTesting
+import TailorTestLaunch
 
 /// Answers 500 to the first `failures` batch requests *after* they were processed, the way a lost
 /// response looks to a client: the events are stored, the client does not know, and sends the same batch again.
@@ -88,7 +89,7 @@ func runPython(_ arguments: [String]) async throws -> String {
                 defer { try? FileManager.default.removeItem(at: errURL) }
                 process.standardOutput = out
                 process.standardError = try FileHandle(forWritingTo: errURL)
-                try process.run()
+                try ProcessLaunch.run(process)
                 let stdout = out.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
                 let stderr = (try? Data(contentsOf: errURL)) ?? Data()

@@ -1,4 +1,5 @@
 import Foundation
+import TailorTestLaunch
 
 /// Runs the Python peer scripts of the interop tests (Peers/, through `TAILOR_PYTHON`).
 ///
@@ -31,7 +32,7 @@ enum PeerScript {
                         process.arguments = [path] + arguments
                         let pipe = Pipe()
                         process.standardOutput = pipe
-                        try process.run()
+                        try ProcessLaunch.run(process)
                         let data = pipe.fileHandleForReading.readDataToEndOfFile()
                         process.waitUntilExit()
                         guard process.terminationStatus == 0 else {
