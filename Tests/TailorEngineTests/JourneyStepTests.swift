@@ -237,4 +237,28 @@ struct JourneyStepTests {
             #expect(heard.withLock { $0 } == [t0 + 300])
         }
     }
+
+    /// On PostgreSQL, servers taking due runs at once take different ones (`FOR UPDATE SKIP LOCKED` and a
+    /// lease); runs a server took and never moved are taken again when its lease ends.
+    @Test(.enabled(if: TestBackend.available.contains(.postgres)))
+    func postgresServersTakeDifferentDueRuns() async throws {
+        try await TestDatabase.with(.postgres) { test in
+            let (clock, _) = try journeyWorld(test, at: t0)
+            try await JourneyService(stores: test.stores, clock: clock).create(name: "Now", json: try JSONParser.parse(
+                #"{"trigger": {"event": "Signed Up"}, "steps": [{"wait": "1h"}]}"#))
+            _ = try await test.database.ingest((0..<4).map { .track("Signed Up", userId: "u\($0)", at: t0, messageId: "s\($0)") }, planner: IngestPlanner())
+            let first = try await test.stores.journeys.dueJourneyRuns(at: t0, limit: 2)
+            let second = try await test.stores.journeys.dueJourneyRuns(at: t0, limit: 2)
+            #expect(first.count == 2 && second.count == 2 && Set(first.map(\.id)).isDisjoint(with: second.map(\.id)))
+            #expect(try await test.stores.journeys.dueJourneyRuns(at: t0, limit: 10).isEmpty)
+            #expect(try await test.stores.journeys.nextJourneyDue() == t0 + 30)
+            // A move ends its run's claim; the others come back when their lease ends.
+            let moved = try await test.stores.journeys.advanceJourneyRuns([JourneyMove(run: first[0].id, from: 0, to: 1, dueAt: t0 + 3600)],
+                                                                          effects: [:], at: t0)
+            #expect(moved == [first[0].id])
+            #expect(try await test.stores.journeys.dueJourneyRuns(at: t0 + 29, limit: 10).isEmpty)
+            #expect(Set(try await test.stores.journeys.dueJourneyRuns(at: t0 + 30, limit: 10).map(\.id))
+                    == Set([first[1].id] + second.map(\.id)))
+        }
+    }
 }

@@ -114,20 +114,22 @@ public final class JourneyTriggerStep: EventStep {
             var out: [StepSQL] = []
             for (id, reason) in plan.exits.sorted(by: { $0.key < $1.key }) {
                 out.append(StepSQL("""
-                    UPDATE journey_runs SET state = 'exited', exit_reason = ?, due_at = NULL, updated_at = ? WHERE id = ? AND state = 'active'
+                    UPDATE journey_runs SET state = 'exited', exit_reason = ?, due_at = NULL, claimed_until = NULL, updated_at = ?
+                    WHERE id = ? AND state = 'active'
                     """, [.text(reason), .integer(nowMs), .integer(id)]))
             }
             for (id, due) in plan.restarts.sorted(by: { $0.key < $1.key }) {
-                out.append(StepSQL("UPDATE journey_runs SET due_at = ?, updated_at = ? WHERE id = ? AND state = 'active' AND step = 0",
+                out.append(StepSQL("UPDATE journey_runs SET due_at = ?, claimed_until = NULL, updated_at = ? WHERE id = ? AND state = 'active' AND step = 0",
                                    [.integer(due.millisecondsSince1970), .integer(nowMs), .integer(id)]))
             }
             for (id, advance) in plan.advances.sorted(by: { $0.key < $1.key }) {
                 out.append(StepSQL("""
-                    UPDATE journey_runs SET step = ?, due_at = ?, deadline_at = NULL, updated_at = ? WHERE id = ? AND state = 'active' AND step = ?
+                    UPDATE journey_runs SET step = ?, due_at = ?, deadline_at = NULL, claimed_until = NULL, updated_at = ?
+                    WHERE id = ? AND state = 'active' AND step = ?
                     """, [.integer(Int64(advance.to)), .integer(nowMs), .integer(nowMs), .integer(id), .integer(Int64(advance.from))]))
             }
             for (id, step) in plan.rechecks.sorted(by: { $0.key < $1.key }) {
-                out.append(StepSQL("UPDATE journey_runs SET due_at = ?, updated_at = ? WHERE id = ? AND state = 'active' AND step = ?",
+                out.append(StepSQL("UPDATE journey_runs SET due_at = ?, claimed_until = NULL, updated_at = ? WHERE id = ? AND state = 'active' AND step = ?",
                                    [.integer(nowMs), .integer(nowMs), .integer(id), .integer(Int64(step))]))
             }
             for e in plan.entries {

@@ -59,16 +59,25 @@ extension PostgresDatabase {
         }
     }
 
+    /// How long a server keeps the due runs it took (a server that dies holds them no longer).
+    static let journeyClaimLease: Int64 = 30_000
+
     public func dueJourneyRuns(at now: Date, limit: Int) async throws -> [JourneyRun] {
-        try await withContext("reading due journey runs") {
+        let nowMs = now.millisecondsSince1970
+        return try await withContext("claiming due journey runs") {
             try await self.client.withConnection { conn in
                 try await self.rows("""
-                    SELECT r.id, r.journey_id, r.profile_id, r.run_key, r.state, r.step, r.due_at, r.entered_at, r.trigger_message, r.exit_reason,
+                    WITH due AS (
+                      SELECT r.id FROM journey_runs r JOIN journeys j ON j.id = r.journey_id
+                      WHERE r.state = 'active' AND r.due_at <= \(nowMs) AND j.state = 'active'
+                        AND (r.claimed_until IS NULL OR r.claimed_until <= \(nowMs))
+                      ORDER BY r.due_at LIMIT \(Int64(limit))
+                      FOR UPDATE OF r SKIP LOCKED
+                    )
+                    UPDATE journey_runs r SET claimed_until = \(nowMs + Self.journeyClaimLease) FROM due WHERE r.id = due.id
+                    RETURNING r.id, r.journey_id, r.profile_id, r.run_key, r.state, r.step, r.due_at, r.entered_at, r.trigger_message, r.exit_reason,
                       r.deadline_at
-                    FROM journey_runs r JOIN journeys j ON j.id = r.journey_id
-                    WHERE r.state = 'active' AND r.due_at <= \(now.millisecondsSince1970) AND j.state = 'active'
-                    ORDER BY r.due_at LIMIT \(Int64(limit))
-                    """, on: conn).map(Self.journeyRun)
+                    """, on: conn).map(Self.journeyRun).sorted { ($0.dueAt ?? .distantPast, $0.id) < ($1.dueAt ?? .distantPast, $1.id) }
             }
         }
     }
@@ -77,7 +86,7 @@ extension PostgresDatabase {
         try await withContext("reading the next journey step") {
             try await self.client.withConnection { conn in
                 try await self.rows("""
-                    SELECT MIN(r.due_at) FROM journey_runs r JOIN journeys j ON j.id = r.journey_id
+                    SELECT MIN(GREATEST(r.due_at, COALESCE(r.claimed_until, 0))) FROM journey_runs r JOIN journeys j ON j.id = r.journey_id
                     WHERE r.state = 'active' AND j.state = 'active'
                     """, on: conn).first.flatMap { try $0[0].decode(Int64?.self) }.map(Date.init(millisecondsSince1970:))
             }
@@ -93,7 +102,8 @@ extension PostgresDatabase {
                     // One statement for every move: each row updated only if still active at its step (and still due
                     // when it was read, when the move says so).
                     let moved = try await self.rows("""
-                        UPDATE journey_runs r SET step = m.t, due_at = m.d, deadline_at = m.l, state = m.s, exit_reason = m.x, updated_at = \(nowMs)
+                        UPDATE journey_runs r SET step = m.t, due_at = m.d, deadline_at = m.l, state = m.s, exit_reason = m.x, claimed_until = NULL,
+                          updated_at = \(nowMs)
                         FROM UNNEST(\(moves.map(\.run))::int8[], \(moves.map { Int64($0.from) })::int8[], \(moves.map { Int64($0.to) })::int8[],
                                     \(PostgresArray(moves.map { $0.dueAt?.millisecondsSince1970 }))::int8[],
                                     \(PostgresArray(moves.map { $0.deadlineAt?.millisecondsSince1970 }))::int8[],

@@ -4,6 +4,8 @@ extension PostgresMigrations {
     /// `0013_journey_waits_webhooks`: as SQLite's (`SQLiteMigrations.webhooks`).
     static let webhooks = Migration(name: "0013_journey_waits_webhooks", statements: [
         "ALTER TABLE journey_runs ADD COLUMN deadline_at BIGINT",
+        // A server that takes a page of due runs claims them until this time, so other servers take others.
+        "ALTER TABLE journey_runs ADD COLUMN claimed_until BIGINT",
         """
         CREATE TABLE webhooks (
           id TEXT COLLATE "C" PRIMARY KEY,
@@ -41,7 +43,7 @@ extension PostgresMigrations {
         CREATE FUNCTION tailor_journey_runs_notify() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE earliest BIGINT;
         BEGIN
-          SELECT MIN(due_at) INTO earliest FROM changed_runs WHERE state = 'active';
+          SELECT MIN(due_at) INTO earliest FROM changed_runs WHERE state = 'active' AND claimed_until IS NULL;
           IF earliest IS NOT NULL THEN
             PERFORM pg_notify('tailor_journey_runs', earliest::text);
           END IF;

@@ -1,8 +1,10 @@
 extension SQLiteMigrations {
-    /// `0013_journey_waits_webhooks`: the timeout of a run's `wait_for` step, webhook subscriptions, and the
+    /// `0013_journey_waits_webhooks`: the timeout of a run's `wait_for` step, the claim PostgreSQL servers put on
+    /// due runs (unused here: one process moves runs), webhook subscriptions, and the
     /// durable queue of webhook calls (docs/WEBHOOKS.md). Secrets and bodies are sealed (`sealed`).
     static let webhooks = """
         ALTER TABLE journey_runs ADD COLUMN deadline_at INTEGER;
+        ALTER TABLE journey_runs ADD COLUMN claimed_until INTEGER;
         CREATE TABLE webhooks (
           id TEXT PRIMARY KEY NOT NULL,
           url TEXT NOT NULL,

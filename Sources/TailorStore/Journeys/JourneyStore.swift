@@ -9,7 +9,9 @@ public protocol JourneyStore: Sendable {
     func journeys() async throws -> [JourneyRecord]
     /// Sets a journey's state; archiving also ends its active runs (`archived`). Returns whether it exists.
     @discardableResult func setJourneyState(_ id: String, _ state: JourneyState, at now: Date) async throws -> Bool
-    /// Active runs of active journeys whose step is due at `now`, earliest first.
+    /// Active runs of active journeys whose step is due at `now`, earliest first. On PostgreSQL the page is
+    /// claimed for a short lease (`FOR UPDATE SKIP LOCKED`): other servers take other runs meanwhile, and a
+    /// server that dies leaves its page to the others when the lease ends. A move ends its run's claim.
     func dueJourneyRuns(at now: Date, limit: Int) async throws -> [JourneyRun]
     /// The earliest due time of an active run of an active journey.
     func nextJourneyDue() async throws -> Date?
