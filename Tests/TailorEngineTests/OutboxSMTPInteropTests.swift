@@ -8,7 +8,6 @@ import TailorEngine
 import TailorMail
 import TailorStore
 import TailorTesting
-import TailorTestLaunch
 
 /// The outbox worker against a real SMTP server: aiosmtpd (TailorMail's peer script, through
 /// `TAILOR_PYTHON`) accepts most recipients, answers 451 4.2.0 to `later*` and 550 5.1.1 to `reject*`.
@@ -16,37 +15,11 @@ import TailorTestLaunch
 struct OutboxSMTPInteropTests {
     let t0 = Date(millisecondsSince1970: 1_700_000_000_000)
 
-    /// Starts `smtp_server.py` on a Dispatch thread (its start-up is waited for there, not on the pool).
     static func startServer(out: URL) async throws -> (Process, Pipe, Int) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                        .appendingPathComponent("TailorMailTests/Peers/smtp_server.py")
-                    let process = Process()
-                    let output = Pipe()
-                    let input = Pipe()
-                    process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["TAILOR_PYTHON"]!)
-                    process.arguments = [script.path, "--out", out.path]
-                    process.standardInput = input
-                    process.standardOutput = output
-                    try ProcessLaunch.run(process)
-                    var text = ""
-                    while !text.contains("\n") {
-                        let chunk = output.fileHandleForReading.availableData
-                        if chunk.isEmpty { break }
-                        text += String(decoding: chunk, as: UTF8.self)
-                    }
-                    guard let range = text.range(of: "READY "), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
-                        process.terminate()
-                        throw StoreError(.backend, "aiosmtpd did not start")
-                    }
-                    continuation.resume(returning: (process, input, port))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TailorMailTests/Peers/smtp_server.py")
+        let server = try await PythonPeerServer.start(script, arguments: ["--out", out.path])
+        return (server.process, server.input, server.port)
     }
 
     @Test func classifiesRealRepliesAndSuppressesTheHardBounce() async throws {

@@ -4,7 +4,6 @@ import TailorCore
 import TailorEngine
 import TailorStore
 import TailorTesting
-import TailorTestLaunch
 
 /// Webhook calls made to a real HTTP receiver (`Peers/webhook_receiver.py`, run with `TAILOR_PYTHON`), which
 /// checks each signature with Python's `hmac` as docs/WEBHOOKS.md tells receivers to.
@@ -13,36 +12,9 @@ struct WebhookDeliveryTests {
     let t0 = Date(millisecondsSince1970: 1_780_000_000_000)
     static let secret = "whsec-0123456789abcdef"
 
-    /// Starts the receiver on a Dispatch thread (its start-up is waited for there, not on the pool).
-    static func startReceiver(out: URL, fail: Int) async throws -> (process: Process, input: Pipe, port: Int) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/webhook_receiver.py")
-                    let process = Process()
-                    let output = Pipe()
-                    let input = Pipe()
-                    process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["TAILOR_PYTHON"]!)
-                    process.arguments = [script.path, "--secret", secret, "--out", out.path, "--fail", "\(fail)"]
-                    process.standardInput = input
-                    process.standardOutput = output
-                    try ProcessLaunch.run(process)
-                    var text = ""
-                    while !text.contains("\n") {
-                        let chunk = output.fileHandleForReading.availableData
-                        if chunk.isEmpty { break }
-                        text += String(decoding: chunk, as: UTF8.self)
-                    }
-                    guard let range = text.range(of: "READY "), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
-                        process.terminate()
-                        throw StoreError(.backend, "the webhook receiver did not start")
-                    }
-                    continuation.resume(returning: (process, input, port))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+    static func startReceiver(out: URL, fail: Int) async throws -> PythonPeerServer {
+        try await PythonPeerServer.start(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/webhook_receiver.py"),
+                                         arguments: ["--secret", secret, "--out", out.path, "--fail", "\(fail)"])
     }
 
     static func received(_ out: URL) throws -> [JSONObject] {
@@ -60,8 +32,7 @@ struct WebhookDeliveryTests {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("webhooks-\(UUID().uuidString).jsonl")
         let receiver = try await Self.startReceiver(out: out, fail: 1)
         defer {
-            try? receiver.input.fileHandleForWriting.close()
-            receiver.process.waitUntilExit()
+            receiver.stop()
             try? FileManager.default.removeItem(at: out)
         }
         try await TestDatabase.with(backend) { test in

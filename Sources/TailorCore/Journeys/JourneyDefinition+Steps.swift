@@ -59,7 +59,7 @@ extension JourneyDefinition {
                     var filter: TriggerFilter?
                     if let wh = w["where"], wh != .null {
                         guard let text = wh.stringValue else { throw JourneyDefinitionError("\(p).where", "expected conditions on the event's properties") }
-                        do { filter = try TriggerFilter(awaiting: name, text: text) } catch { throw JourneyDefinitionError("\(p).where", "\(error)") }
+                        do { filter = try TriggerFilter(event: name, text: text) } catch { throw JourneyDefinitionError("\(p).where", "\(error)") }
                     }
                     awaited = .event(name: name, filter: filter)
                 case (nil, let c?):

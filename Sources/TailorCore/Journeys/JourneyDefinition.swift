@@ -103,11 +103,6 @@ public struct JourneyDefinition: Sendable, Hashable {
             condition = try Condition(text: "count(\(quoted) where \(text)) >= 1")
         }
 
-        /// Conditions on a waited-for event's properties.
-        public init(awaiting event: String, text: String) throws {
-            try self.init(event: event, text: text)
-        }
-
         /// The filter of a segment trigger: the segment's id.
         static func segment(_ id: String, event: String) throws -> TriggerFilter {
             try TriggerFilter(event: event, text: "segment_id = \(JSONWriter.string(.string(id)))")

@@ -34,12 +34,13 @@ public struct WebhookSubscriptionStep: EventStep {
                     for e in input.events where events.contains(e.message.eventName) {
                         if let segment, e.message.properties["segment_id"]?.stringValue != segment { continue }
                         let key = "webhook:\(id):\(e.message.messageId)"
-                        let body = WebhookDeliverer.eventBody(e.message, profile: e.profile, webhook: id, key: key)
+                        let call = WebhookCall(key: key, webhook: id, journey: nil, profile: e.profile, url: url, secret: nil,
+                                               body: WebhookDeliverer.eventBody(e.message, profile: e.profile, webhook: id, key: key))
                         out.append(StepSQL("""
                             INSERT INTO webhook_calls (call_key, webhook_id, journey_id, profile_id, url, sealed, state, attempts, next_attempt_at,
                                                        created_at, updated_at)
                             VALUES (?, ?, NULL, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (call_key) DO NOTHING
-                            """, [.text(key), .text(id), .text(e.profile.rawValue), .text(url), .sealed(["body": .object(body)]), .integer(nowMs), .integer(nowMs), .integer(nowMs)]))
+                            """, [.text(key), .text(id), .text(e.profile.rawValue), .text(url), .sealed(WebhookRecord.sealedPart(call)), .integer(nowMs), .integer(nowMs), .integer(nowMs)]))
                     }
                 }
                 return out.isEmpty ? .done : .write(out)

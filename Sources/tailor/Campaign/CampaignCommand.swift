@@ -160,9 +160,14 @@ struct CampaignStatusCommand: AsyncParsableCommand {
                 return
             }
             print("campaign \(status.campaign.id) (\(status.campaign.name)): \(status.campaign.state.rawValue)")
-            print("audience \(status.campaign.audience ?? 0), pending \(status.counts.pending), queued \(status.queued), "
-                  + "sent \(status.sent), failed \(status.failed)")
-            for (reason, n) in status.skipped.sorted(by: { $0.key < $1.key }) { print("skipped \(reason): \(n)") }
+            Self.printCounts(status)
         }
+    }
+
+    /// The audience and what became of it: pending, queued, sent, failed, skipped by reason.
+    static func printCounts(_ status: CampaignService.Status) {
+        print("audience \(status.campaign.audience ?? 0), pending \(status.counts.pending), queued \(status.queued), "
+              + "sent \(status.sent), failed \(status.failed)")
+        for (reason, n) in status.skipped.sorted(by: { $0.key < $1.key }) { print("skipped \(reason): \(n)") }
     }
 }

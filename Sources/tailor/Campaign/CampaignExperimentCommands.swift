@@ -119,8 +119,7 @@ struct CampaignShowCommand: AsyncParsableCommand {
             print("campaign \(c.id) (\(c.name)): \(c.state.rawValue)")
             print("template \(c.template), segments \(c.segments.joined(separator: ", "))"
                   + (c.excluded.isEmpty ? "" : ", excluding \(c.excluded.joined(separator: ", "))"))
-            print("audience \(c.audience ?? 0), pending \(status.counts.pending), queued \(status.queued), sent \(status.sent), failed \(status.failed)")
-            for (reason, n) in status.skipped.sorted(by: { $0.key < $1.key }) { print("skipped \(reason): \(n)") }
+            CampaignStatusCommand.printCounts(status)
             guard let design = c.experiment else { return }
             CampaignShowCommand.printExperiment(design, status: status)
         }
