@@ -13,3 +13,28 @@ public enum ProcessLaunch {
         try process.run()
     }
 }
+
+extension ProcessLaunch {
+    /// Everything a child writes to `handle` until it closes it. `FileHandle.readDataToEndOfFile()` and
+    /// `availableData` trap when read(2) is interrupted by a signal (EINTR), which happens when other
+    /// tests' children exit meanwhile; this retries instead.
+    public static func readToEnd(_ handle: FileHandle) -> Data {
+        var data = Data()
+        while true {
+            let chunk = readAvailable(handle)
+            if chunk.isEmpty { return data }
+            data.append(chunk)
+        }
+    }
+
+    /// One read(2) of what `handle` has (blocking until something arrives), retrying on EINTR; empty at
+    /// the end of the stream or on an error.
+    public static func readAvailable(_ handle: FileHandle) -> Data {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(handle.fileDescriptor, &buffer, buffer.count)
+            if count >= 0 { return Data(buffer[0..<count]) }
+            if errno != EINTR { return Data() }
+        }
+    }
+}

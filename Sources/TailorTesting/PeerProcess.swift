@@ -14,7 +14,7 @@ public enum PeerProcess {
                     let output = Pipe()
                     process.standardOutput = output
                     try ProcessLaunch.run(process)
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    let data = ProcessLaunch.readToEnd(output.fileHandleForReading)
                     process.waitUntilExit()
                     return (process.terminationStatus, data)
                 })

@@ -49,15 +49,18 @@ public final class TestDatabase: Sendable {
     }
 
     /// Opens a migrated database, runs `body`, and drops the database whatever happens.
+    /// At most ``TestDatabaseSlots`` databases are open at once; a test waits for a slot.
     public static func with<T>(_ backend: TestBackend, _ body: (TestDatabase) async throws -> T) async throws -> T {
-        let test = try await make(backend)
-        do {
-            let result = try await body(test)
-            try await test.close()
-            return result
-        } catch {
-            try? await test.close()
-            throw error
+        try await TestDatabaseSlots.shared.withSlot {
+            let test = try await make(backend)
+            do {
+                let result = try await body(test)
+                try await test.close()
+                return result
+            } catch {
+                try? await test.close()
+                throw error
+            }
         }
     }
 

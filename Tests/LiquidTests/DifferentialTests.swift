@@ -53,7 +53,7 @@ struct DifferentialTests {
                     let pipe = Pipe()
                     process.standardOutput = pipe
                     try ProcessLaunch.run(process)
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                    let data = ProcessLaunch.readToEnd(pipe.fileHandleForReading)
                     process.waitUntilExit()
                     return (process.terminationStatus, data)
                 })

@@ -248,7 +248,7 @@ func fetch(_ url: String, headers: [String] = [], maxTime: Int = 2) async throws
             process.standardError = FileHandle.nullDevice
             do {
                 try launch(process)
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                let data = ProcessLaunch.readToEnd(pipe.fileHandleForReading)
                 process.waitUntilExit()
                 continuation.resume(returning: data)
             } catch {

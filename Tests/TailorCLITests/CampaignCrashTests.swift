@@ -1,4 +1,5 @@
 import Foundation
+import TailorTestLaunch
 import Testing
 
 #if canImport(Glibc)
@@ -16,7 +17,7 @@ struct CampaignCrashTests {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         guard (try? launch(process)) != nil else { return 0 }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let data = ProcessLaunch.readToEnd(out.fileHandleForReading)
         process.waitUntilExit()
         return ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["queued"] as? Int ?? 0
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TailorTestLaunch
 import Testing
 
 #if canImport(Glibc)
@@ -44,7 +45,7 @@ struct IngestCrashTests {
         do { try launch(process) } catch { return 0 }
         input.fileHandleForWriting.write(body)
         try? input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = ProcessLaunch.readToEnd(output.fileHandleForReading)
         process.waitUntilExit()
         return Int(String(decoding: data, as: UTF8.self)) ?? 0
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TailorTestLaunch
 import Testing
 
 #if canImport(Glibc)
@@ -22,7 +23,7 @@ func runProgram(_ executable: String, _ arguments: [String], in directory: URL? 
                 process.standardOutput = out
                 process.standardError = try FileHandle(forWritingTo: errURL)
                 try launch(process)
-                let outData = out.fileHandleForReading.readDataToEndOfFile()
+                let outData = ProcessLaunch.readToEnd(out.fileHandleForReading)
                 process.waitUntilExit()
                 let errText = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
                 continuation.resume(returning: (process.terminationStatus, outData, errText))
@@ -82,7 +83,7 @@ final class SMTPPeer: @unchecked Sendable {
         try launch(process)
         var text = ""
         while !text.contains("\n") {
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = ProcessLaunch.readAvailable(output.fileHandleForReading)
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }

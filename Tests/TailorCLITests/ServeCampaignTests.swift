@@ -1,4 +1,5 @@
 import Foundation
+import TailorTestLaunch
 import Testing
 
 #if canImport(Glibc)
@@ -19,7 +20,7 @@ func http(_ method: String, _ url: String, headers: [String] = [], body: String?
             process.standardError = FileHandle.nullDevice
             do {
                 try launch(process)
-                let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                let text = String(decoding: ProcessLaunch.readToEnd(pipe.fileHandleForReading), as: UTF8.self)
                 process.waitUntilExit()
                 let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
                 continuation.resume(returning: (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n")))

@@ -1,4 +1,5 @@
 import Foundation
+import TailorTestLaunch
 import Testing
 
 /// `tailor stats`, run as a user would, against scipy and statsmodels (through `TAILOR_PYTHON`) on a grid of
@@ -62,7 +63,7 @@ struct StatsCLITests {
         try launch(process)
         input.fileHandleForWriting.write(stdin)
         try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = ProcessLaunch.readToEnd(output.fileHandleForReading)
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }

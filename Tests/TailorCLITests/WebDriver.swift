@@ -1,4 +1,5 @@
 import Foundation
+import TailorTestLaunch
 
 #if canImport(Glibc)
 import Glibc
@@ -147,7 +148,7 @@ struct WebDriver: Sendable {
                 process.standardError = FileHandle.nullDevice
                 do {
                     try launch(process)
-                    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    let text = String(decoding: ProcessLaunch.readToEnd(pipe.fileHandleForReading), as: UTF8.self)
                     process.waitUntilExit()
                     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
                     continuation.resume(returning: (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n")))

@@ -208,7 +208,7 @@ struct PrivacyErasureTests {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try ProcessLaunch.run(process)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let data = ProcessLaunch.readToEnd(out.fileHandleForReading)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         return String(decoding: data, as: UTF8.self)

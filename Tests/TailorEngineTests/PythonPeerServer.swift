@@ -24,7 +24,7 @@ struct PythonPeerServer {
                     try ProcessLaunch.run(process)
                     var text = ""
                     while !text.contains("\n") {
-                        let chunk = output.fileHandleForReading.availableData
+                        let chunk = ProcessLaunch.readAvailable(output.fileHandleForReading)
                         if chunk.isEmpty { break }
                         text += String(decoding: chunk, as: UTF8.self)
                     }

@@ -65,7 +65,7 @@ enum Fixtures {
         let out = Pipe()
         process.standardOutput = out
         try ProcessLaunch.run(process)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let data = ProcessLaunch.readToEnd(out.fileHandleForReading)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw MLError(.io, "peer \(script) exited with \(process.terminationStatus)") }
         return data

@@ -47,7 +47,8 @@ enum PythonPeer {
             var buffer = Data()
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
-                guard let chunk = PythonPeer.readSome(output.fileHandleForReading.fileDescriptor), !chunk.isEmpty else { break }
+                let chunk = ProcessLaunch.readAvailable(output.fileHandleForReading)
+                guard !chunk.isEmpty else { break }
                 buffer += chunk
                 if let line = String(data: buffer, encoding: .utf8), let range = line.range(of: "READY ") {
                     let rest = line[range.upperBound...].prefix { $0.isNumber }
@@ -96,22 +97,12 @@ enum PythonPeer {
             process.arguments = [script, file.path] + (dkimTXT.map { ["--dkim-txt", $0] } ?? [])
             process.standardOutput = output
             try ProcessLaunch.run(process)
-            let data = output.fileHandleForReading.readDataToEndOfFile()
+            let data = ProcessLaunch.readToEnd(output.fileHandleForReading)
             process.waitUntilExit()
             guard process.terminationStatus == 0 else { throw PeerError(description: "inspect_message.py failed") }
             return data
         }
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
-    }
-
-    /// One read(2) of what is available, retrying on EINTR (FileHandle.availableData traps on it).
-    static func readSome(_ descriptor: Int32) -> Data? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(descriptor, &buffer, buffer.count)
-            if count >= 0 { return Data(buffer[0..<count]) }
-            if errno != EINTR { return nil }
-        }
     }
 
     struct PeerError: Error, CustomStringConvertible { let description: String }

@@ -294,7 +294,7 @@ struct PostgresStoreTests {
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice  // warns that profiles.merged_into is a self-reference
             try ProcessLaunch.run(process)
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            let data = ProcessLaunch.readToEnd(pipe.fileHandleForReading)
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)
             let text = String(decoding: data, as: UTF8.self).lowercased()

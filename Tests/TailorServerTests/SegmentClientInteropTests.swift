@@ -90,7 +90,7 @@ func runPython(_ arguments: [String]) async throws -> String {
                 process.standardOutput = out
                 process.standardError = try FileHandle(forWritingTo: errURL)
                 try ProcessLaunch.run(process)
-                let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                let stdout = ProcessLaunch.readToEnd(out.fileHandleForReading)
                 process.waitUntilExit()
                 let stderr = (try? Data(contentsOf: errURL)) ?? Data()
                 guard process.terminationStatus == 0 else {

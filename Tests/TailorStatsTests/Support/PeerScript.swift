@@ -33,7 +33,7 @@ enum PeerScript {
                         let pipe = Pipe()
                         process.standardOutput = pipe
                         try ProcessLaunch.run(process)
-                        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                        let data = ProcessLaunch.readToEnd(pipe.fileHandleForReading)
                         process.waitUntilExit()
                         guard process.terminationStatus == 0 else {
                             throw Failure(description: "peer \(script) exited with status \(process.terminationStatus)")
