@@ -32,9 +32,15 @@ public struct APIKeys: Sendable {
         return String(text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
 
-    func isAdmin(_ headers: HTTPFields) -> Bool {
-        guard let value = headers[.authorization], value.lowercased().hasPrefix("bearer ") else { return false }
-        let presented = Self.hash(String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+    /// The SHA-256 of the secret a request presents (`Authorization: Bearer …`), nil when it presents none.
+    static func presentedHash(_ headers: HTTPFields) -> String? {
+        guard let value = headers[.authorization], value.lowercased().hasPrefix("bearer ") else { return nil }
+        let secret = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        return secret.isEmpty ? nil : Self.hash(secret)
+    }
+
+    /// Whether a presented hash is the admin key's (every scope).
+    func isAdminKey(hash presented: String) -> Bool {
         // Compare every stored hash in full, so timing says nothing about which prefix matched.
         var match = false
         for h in adminKeyHashes where constantTimeEqual(h, presented) { match = true }

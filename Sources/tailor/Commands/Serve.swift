@@ -50,6 +50,7 @@ struct Serve: AsyncParsableCommand {
         var dashboard = DashboardService.Options()
         dashboard.sessionLifetime = TimeInterval(settings.dashboardSessionHours * 3600)
         serverSettings.dashboard = DashboardSettings(secureCookies: settings.dashboardSecureCookies, options: dashboard)
+        serverSettings.strictTransportSecurity = settings.publicURL.hasPrefix("https://")
         let mail = try MailSetup(settings: settings, runtime: runtime, logger: logger)
         serverSettings.mailTracking = mail?.engagement
         // Campaigns are sent by this server when it knows their sender.
