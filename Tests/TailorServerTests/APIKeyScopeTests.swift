@@ -55,12 +55,13 @@ struct APIKeyScopeTests {
         try await TestDatabase.with(.sqlite) { test in
             let clock = ManualClock(Self.t0)
             let service = APIKeyService(stores: test.stores, clock: clock)
-            var secrets: [APIKeyScope: String] = [:]
+            var made: [APIKeyScope: String] = [:]
             for scope in APIKeyScope.allCases {
-                secrets[scope] = try await service.create(name: "only-" + scope.rawValue.replacingOccurrences(of: ":", with: "-"),
+                made[scope] = try await service.create(name: "only-" + scope.rawValue.replacingOccurrences(of: ":", with: "-"),
                                                           scopes: [scope.rawValue]).secret
             }
             let ops = try Self.adminOperations()
+            let secrets = made
             try await Self.app(test, clock: clock).test(.router) { client in
                 for op in ops {
                     for scope in APIKeyScope.allCases {
@@ -110,7 +111,7 @@ struct APIKeyScopeTests {
                 _ = try await APIKeyService(stores: test.stores, clock: clock).revoke(name: "support-desk")
                 clock.advance(by: 6)
                 let refused = try await client.execute(uri: "/v1/profiles/user:u1", method: .get, headers: key)
-                #expect(refused.status == .unauthorized && (try json(refused))[path: "code"] == "unauthorized")
+                #expect(try refused.status == .unauthorized && json(refused)[path: "code"] == "unauthorized")
             }
         }
     }

@@ -6,6 +6,7 @@ import NIOCore
 import Testing
 import TailorCore
 import TailorEngine
+import TailorMail
 import TailorServer
 import TailorStore
 import TailorTesting

@@ -97,7 +97,7 @@ public struct APIKeyService: Sendable {
 
     /// Text from the command line put into a message: cut short, control characters dropped.
     static func quotable(_ text: String) -> String {
-        String(text.unicodeScalars.filter { !$0.properties.generalCategory.isControl }.prefix(64).map(Character.init))
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(64)))
     }
 
     // MARK: Authenticating

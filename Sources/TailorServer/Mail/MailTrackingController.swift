@@ -139,7 +139,7 @@ struct MailTrackingController: Sendable {
             html += #"<form method="post"><input type="hidden" name="action" value="\#(action)"><button type="submit">\#(button)</button></form>"#
         }
         html += "</body></html>\n"
-        var headers = headers
+        var headers = Self.headers
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))

@@ -1,5 +1,5 @@
 public import Hummingbird
-import TailorEngine
+public import TailorEngine
 import TailorStore
 
 /// Guards the admin API (docs/SECURITY.md). In order:

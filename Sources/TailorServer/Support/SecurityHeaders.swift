@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 
 /// The headers HTML pages are sent with (docs/SECURITY.md), and the middleware that makes sure every one has

@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// The secret of a named API key: what its holder presents (`Authorization: Bearer tk_…`), what the database
 /// keeps of it (the SHA-256, hex), and the first characters lists show.
