@@ -47,7 +47,10 @@ struct SecurityHeadersTests {
                 let campaign = #"{"name": "Spring", "template": "news", "segments": ["VIPs"]}"#
                 let created = try await client.execute(uri: "/v1/campaigns", method: .post, headers: headers, body: ByteBuffer(string: campaign))
                 let campaignID = try #require(try json(created)[path: "id"]?.stringValue)
-                let token = TrackingToken(profileID: profile, campaign: campaignID, messageKey: "\(campaignID):\(profile.rawValue)")
+                let key = "\(campaignID):\(profile.rawValue)"
+                let token = TrackingToken(profileID: profile, campaign: campaignID, messageKey: key)
+                _ = try await test.stores.mail.enqueue([OutboxMessage(idempotencyKey: key, profileID: profile, campaign: campaignID, sender: "news@shop.test",
+                                                                      recipient: "ana@example.test", data: Array("Subject: x\r\n\r\ny\r\n".utf8))], at: Self.t0)
                 let path = { (url: String) in String(url.dropFirst("https://mail.shop.test".count)) }
 
                 var browser = DashboardBrowser(client)

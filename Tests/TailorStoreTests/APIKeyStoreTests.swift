@@ -29,9 +29,10 @@ struct APIKeyStoreTests {
             #expect(try await db.apiKey(hash: "h-ci")?.lastUsedAt == t0 + 120, "a use never goes back in time")
 
             let revoked = try #require(try await db.revokeAPIKey(name: "ci", at: t0 + 300))
-            #expect(revoked.revokedAt == t0 + 300 && revoked.isRevoked)
-            let again = try #require(try await db.revokeAPIKey(name: "ci", at: t0 + 900))
-            #expect(again.revokedAt == t0 + 300, "revoking twice keeps the first time")
+            #expect(revoked.key.revokedAt == t0 + 300 && revoked.key.isRevoked && revoked.revokedNow)
+            let again = try #require(try await db.revokeAPIKey(name: "ci", at: t0 + 300))
+            #expect(again.key.revokedAt == t0 + 300 && !again.revokedNow, "revoking twice keeps the first time")
+            #expect(try await db.revokeAPIKey(name: "ci", at: t0 + 900)?.key.revokedAt == t0 + 300)
             #expect(try await db.revokeAPIKey(name: "nobody", at: t0) == nil)
             #expect(try await db.apiKey(hash: "h-ci")?.isRevoked == true)
             #expect(try await db.addAPIKey(name: "ci", prefix: "tk_again", hash: "h-again", scopes: [.segments], at: t0) == nil,

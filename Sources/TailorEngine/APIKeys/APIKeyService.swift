@@ -65,11 +65,11 @@ public struct APIKeyService: Sendable {
     public func revoke(name: String) async throws -> (key: APIKeyRecord, wasLive: Bool) {
         let now = clock.now()
         let name = name.trimmingCharacters(in: .whitespaces)
-        guard let key = try await store.revokeAPIKey(name: name, at: now) else {
+        guard let (key, revokedNow) = try await store.revokeAPIKey(name: name, at: now) else {
             throw APIKeyError(.notFound, "no key is named '\(Self.quotable(name))'; `tailor keys list` shows them")
         }
         cache.forget(keyID: key.id)
-        return (key, key.revokedAt == Date(millisecondsSince1970: now.millisecondsSince1970))
+        return (key, revokedNow)
     }
 
     /// The scopes named, each once.

@@ -36,7 +36,7 @@ extension PostgresDatabase {
         }
     }
 
-    public func revokeAPIKey(name: String, at: Date) async throws -> APIKeyRecord? {
+    public func revokeAPIKey(name: String, at: Date) async throws -> (key: APIKeyRecord, revokedNow: Bool)? {
         try await withContext("revoking an API key") {
             try await self.client.withConnection { conn in
                 // One statement: revoke if live, then read the row as it is (a second revocation keeps the first time).
@@ -45,9 +45,9 @@ extension PostgresDatabase {
                       UPDATE api_keys SET revoked_at = \(at.millisecondsSince1970) WHERE name = \(name) AND revoked_at IS NULL
                       RETURNING \(unescaped: APIKeySQL.columns)
                     )
-                    SELECT \(unescaped: APIKeySQL.columns) FROM revoked
-                    UNION ALL SELECT \(unescaped: APIKeySQL.columns) FROM api_keys WHERE name = \(name) AND NOT EXISTS (SELECT 1 FROM revoked)
-                    """, on: conn).first.map(Self.apiKey)
+                    SELECT \(unescaped: APIKeySQL.columns), true FROM revoked
+                    UNION ALL SELECT \(unescaped: APIKeySQL.columns), false FROM api_keys WHERE name = \(name) AND NOT EXISTS (SELECT 1 FROM revoked)
+                    """, on: conn).first.map { (try Self.apiKey($0), try $0[7].decode(Bool.self)) }
             }
         }
     }

@@ -29,11 +29,13 @@ extension SQLiteDatabase {
         }
     }
 
-    public func revokeAPIKey(name: String, at: Date) async throws -> APIKeyRecord? {
+    public func revokeAPIKey(name: String, at: Date) async throws -> (key: APIKeyRecord, revokedNow: Bool)? {
         try await durableWrite { db in
             try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
                            arguments: [at.millisecondsSince1970, name])
-            return try Row.fetchOne(db, sql: "SELECT \(APIKeySQL.columns) FROM api_keys WHERE name = ?", arguments: [name]).map(Self.apiKey)
+            let revokedNow = db.changesCount == 1
+            return try Row.fetchOne(db, sql: "SELECT \(APIKeySQL.columns) FROM api_keys WHERE name = ?", arguments: [name])
+                .map { (try Self.apiKey($0), revokedNow) }
         }
     }
 

@@ -37,9 +37,9 @@ public protocol APIKeyStore: Sendable {
     func apiKeys() async throws -> [APIKeyRecord]
     /// The key whose secret has this SHA-256 (hex), revoked or not; nil for none.
     func apiKey(hash: String) async throws -> APIKeyRecord?
-    /// Revokes a key; returns it as it is afterwards (a key revoked before keeps its first revocation time), nil
-    /// when no key has the name.
-    func revokeAPIKey(name: String, at: Date) async throws -> APIKeyRecord?
+    /// Revokes a key; returns it as it is afterwards (a key revoked before keeps its first revocation time) and
+    /// whether this call revoked it; nil when no key has the name.
+    func revokeAPIKey(name: String, at: Date) async throws -> (key: APIKeyRecord, revokedNow: Bool)?
     /// Records that a key was used at `at` (a later time never goes back).
     func markAPIKeyUsed(id: Int64, at: Date) async throws
 }
