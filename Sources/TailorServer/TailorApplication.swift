@@ -99,9 +99,8 @@ public func buildRouter(
         .addRoutes(to: router)
     // The admin API: every route of this group needs a secret key with the route's scope (docs/SECURITY.md).
     let failures = AuthFailureGuard(policy: settings.authFailures, clock: clock)
-    let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys, named: APIKeyService(stores: stores, clock: clock,
-                                                                                                            options: settings.apiKeys),
-                                                                 failures: failures))
+    let namedKeys = APIKeyService(stores: stores, clock: clock, options: settings.apiKeys)
+    let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys, named: namedKeys, failures: failures))
     let privacy = PrivacyService(stores: stores, clock: clock)
     ProfilesController(profiles: stores.profiles, events: stores.events, service: ProfileService(stores: stores), privacy: privacy)
         .addRoutes(to: admin)

@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import HTTPTypes
+import TailorStore
 
 /// The keys the API accepts: public write keys for ingest, secret admin keys (kept as SHA-256 hashes
 /// only) for the admin API.
@@ -13,8 +13,9 @@ public struct APIKeys: Sendable {
         self.adminKeyHashes = adminKeyHashes
     }
 
+    /// SHA-256, hex: what is kept of a secret key (the same hash named keys are stored by, ``APIKeySecret``).
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        APIKeySecret.hash(key)
     }
 
     /// A new random key, URL-safe.
