@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import NIOCore
 import Testing
 import TailorServer
 
@@ -54,5 +56,22 @@ struct AuthFailureLimiterTests {
         for round in 0..<50 { limiter.recordFailure("late", at: t0 + 61 + Double(round) * 61) }
         #expect(limiter.count == 1)
         #expect(limiter.check("late", at: t0 + 61 + 49 * 61 + 1) == .allowed)
+    }
+}
+
+/// Whose address a failure counts against: the peer's, unless the peer is a proxy on this host.
+@Suite("Client address")
+struct ClientAddressTests {
+    @Test func forwardedHeadersAreBelievedFromALocalProxyOnly() throws {
+        let forwarded: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "10.9.9.9, 198.51.100.4", HTTPField.Name("X-Real-IP")!: "192.0.2.1"]
+        let remote = try SocketAddress(ipAddress: "203.0.113.5", port: 50_000)
+        let local = try SocketAddress(ipAddress: "127.0.0.1", port: 50_000)
+        let local6 = try SocketAddress(ipAddress: "::1", port: 50_000)
+        #expect(AuthFailureGuard.clientAddress(peer: remote, headers: forwarded) == "203.0.113.5", "a remote client's headers are not believed")
+        #expect(AuthFailureGuard.clientAddress(peer: local, headers: forwarded) == "198.51.100.4", "the hop the proxy added, not the client's")
+        #expect(AuthFailureGuard.clientAddress(peer: local6, headers: forwarded) == "198.51.100.4")
+        #expect(AuthFailureGuard.clientAddress(peer: local, headers: [HTTPField.Name("X-Real-IP")!: "192.0.2.1"]) == "192.0.2.1")
+        #expect(AuthFailureGuard.clientAddress(peer: local, headers: [:]) == "127.0.0.1")
+        #expect(AuthFailureGuard.clientAddress(peer: nil, headers: [:]) == "local")
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import HTTPTypes
-import NIOCore
+public import HTTPTypes
+public import NIOCore
 import Synchronization
 public import TailorCore
 
@@ -29,7 +29,7 @@ public final class AuthFailureGuard: Sendable {
     /// (loopback, or no socket at all when a test drives the router), in which case the last address the proxy
     /// put in `X-Forwarded-For`, else `X-Real-IP`. Only a proxy on this host is believed: a client elsewhere could
     /// write any header, and would choose a new address for every attempt.
-    static func clientAddress(peer: SocketAddress?, headers: HTTPFields) -> String {
+    public static func clientAddress(peer: SocketAddress?, headers: HTTPFields) -> String {
         let peerIP = peer?.ipAddress
         if let peerIP, !isLoopback(peerIP) { return peerIP }
         if let forwarded = headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
