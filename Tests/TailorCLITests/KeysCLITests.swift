@@ -3,7 +3,7 @@ import Testing
 
 /// `tailor keys create|list|revoke` as an operator runs them, and the printed secret used against a running
 /// `tailor serve`: its scope's routes answer, another scope's answer 403 naming the scope, and a revocation
-/// made by the CLI while the server runs stops the key within seconds.
+/// made by the CLI while the server runs stops the key within seconds; `TAILOR_AUTH_FAILURE_LIMIT` sets the limit.
 @Suite("tailor keys", .enabled(if: FileManager.default.isExecutableFile(atPath: tailorBinary)))
 struct KeysCLITests {
     @Test func createListRevokeAndUseAgainstServe() async throws {
@@ -42,7 +42,9 @@ struct KeysCLITests {
 
         // The secret against a running server (the admin key given to serve keeps every scope).
         let port = 20_000 + Int.random(in: 0..<10_000)
-        let process = tailorProcess(["serve", "--port", String(port)], in: dir, environment: ["TAILOR_ADMIN_KEY": "ak_keys", "TAILOR_WRITE_KEY": "wk_keys"])
+        let process = tailorProcess(["serve", "--port", String(port)], in: dir, environment: [
+            "TAILOR_ADMIN_KEY": "ak_keys", "TAILOR_WRITE_KEY": "wk_keys", "TAILOR_AUTH_FAILURE_LIMIT": "5",
+        ])
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try launch(process)
@@ -68,6 +70,10 @@ struct KeysCLITests {
             status = try await http("GET", base + "/v1/segments", headers: key).status
         }
         #expect(status == 401, "a revocation takes effect within seconds")
+        // TAILOR_AUTH_FAILURE_LIMIT=5: the revoked key's 401 was one failure; four more, then 429.
+        var statuses: [Int] = []
+        for i in 0..<5 { statuses.append(try await http("GET", base + "/v1/segments", headers: ["Authorization: Bearer tk_wrong\(i)"]).status) }
+        #expect(statuses == [401, 401, 401, 401, 429], "\(statuses)")
         process.terminate()
         process.waitUntilExit()
 
