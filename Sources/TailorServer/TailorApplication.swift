@@ -22,6 +22,12 @@ public struct ServerSettings: Sendable {
     public var campaigns: CampaignSettings? = nil
     /// The dashboard under `/app` (cookies, session lifetime, bcrypt cost).
     public var dashboard = DashboardSettings()
+    /// Failed authentications allowed per client address (admin API keys and dashboard sign-ins together).
+    public var authFailures = AuthFailureLimiter.Policy()
+    /// Send `Strict-Transport-Security` with HTML pages: Tailor is reached over HTTPS (`TAILOR_PUBLIC_URL`).
+    public var strictTransportSecurity = false
+    /// How long a named API key read from the database is trusted, and how often its use is recorded.
+    public var apiKeys = APIKeyService.Options()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -70,9 +76,10 @@ public func buildRouter(
     clock: any WallClock = SystemClock(),
     metrics: PrometheusCollectorRegistry? = nil,
     journeyWakeups: JourneyWakeups = JourneyWakeups()
-) -> Router<BasicRequestContext> {
+) -> Router<TailorRequestContext> {
     stores.installEventSteps(journeyWakeups: journeyWakeups)
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: TailorRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: settings.strictTransportSecurity))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ServerErrorMiddleware())
     router.get("/healthz") { _, _ in
@@ -90,8 +97,10 @@ public func buildRouter(
     }
     TrackingController(ingest: ingest, keys: settings.keys, decoder: MessageDecoder(limits: settings.limits), clock: clock)
         .addRoutes(to: router)
-    // The admin API: every route of this group needs the secret key.
-    let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys))
+    // The admin API: every route of this group needs a secret key with the route's scope (docs/SECURITY.md).
+    let failures = AuthFailureGuard(policy: settings.authFailures, clock: clock)
+    let namedKeys = APIKeyService(stores: stores, clock: clock, options: settings.apiKeys)
+    let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys, named: namedKeys, failures: failures))
     let privacy = PrivacyService(stores: stores, clock: clock)
     ProfilesController(profiles: stores.profiles, events: stores.events, service: ProfileService(stores: stores), privacy: privacy)
         .addRoutes(to: admin)
@@ -109,7 +118,7 @@ public func buildRouter(
     WebhooksController(service: WebhookService(stores: stores, clock: clock)).addRoutes(to: admin)
     PrivacyController(service: privacy).addRoutes(to: admin)
     ConsentController(service: ConsentService(stores: stores, clock: clock), privacy: privacy).addRoutes(to: admin)
-    DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock)
+    DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock, failures: failures)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     if let campaignSettings = settings.campaigns {
         EmailWebVersionController(links: campaignSettings.composer.links, campaigns: campaigns,

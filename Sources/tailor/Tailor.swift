@@ -24,6 +24,7 @@ struct Tailor: AsyncParsableCommand {
             ReportCommand.self,
             StatsCommand.self,
             UsersCommand.self,
+            KeysCommand.self,
         ]
     )
 }

@@ -14,7 +14,7 @@ import TailorTestLaunch
 /// Answers 500 to the first `failures` batch requests *after* they were processed, the way a lost
 /// response looks to a client: the events are stored, the client does not know, and sends the same batch again.
 struct LoseResponsesMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = TailorRequestContext
     final class Budget: Sendable {
         let value: Mutex<Int>
         init(_ n: Int) { value = Mutex(n) }

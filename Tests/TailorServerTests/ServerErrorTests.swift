@@ -51,7 +51,7 @@ struct ServerErrorTests {
     @Test("an unanswered error is a 500 with a request id, logged at error level with that id and the route, never the path")
     func serverErrorsAreLoggedAndAnswered() async throws {
         let logs = CapturedLogs()
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: TailorRequestContext.self)
         router.add(middleware: ServerErrorMiddleware(logger: logs.logger()))
         router.get("/v1/profiles/:id") { _, _ -> Response in throw Broken() }
         router.get("/v1/missing") { _, _ -> Response in throw APIError(.notFound, code: "not_found", message: "no such thing") }

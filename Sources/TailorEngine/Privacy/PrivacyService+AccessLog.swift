@@ -4,7 +4,7 @@ public import TailorStore
 
 /// Who reads a person's data, through what, and why: what the access log records of each read.
 public struct AccessContext: Sendable, Equatable {
-    /// `admin_key`, `dashboard:<user email>`, `cli:<system user>`.
+    /// `admin_key` or `key:<name>` (a named API key), `dashboard:<user email>`, `cli:<system user>`.
     public var actor: String
     /// The route pattern (`GET /v1/profiles/{id}`) or the command (`tailor privacy export`).
     public var action: String

@@ -193,5 +193,6 @@ enum PostgresMigrations {
         privacy,
         experiments,
         webhooks,
+        apiKeys,
     ]
 }

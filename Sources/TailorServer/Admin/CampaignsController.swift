@@ -14,7 +14,7 @@ struct CampaignsController: Sendable {
 
     static let maximumBody = 256 * 1024
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/v1/campaigns") { _, _ in
             var items: [JSONValue] = []
             for c in try await service.list() { items.append(.object(try await service.status(c.id).json)) }
@@ -87,7 +87,7 @@ struct CampaignsController: Sendable {
         }
     }
 
-    static func id(_ context: BasicRequestContext) throws -> String {
+    static func id(_ context: TailorRequestContext) throws -> String {
         guard let raw = context.parameters.get("id") else { throw APIError(.notFound, code: "not_found", message: "no such campaign") }
         return raw.removingPercentEncoding ?? raw
     }

@@ -13,7 +13,7 @@ struct ConsentController: Sendable {
 
     static let maximumBody = 256 * 1024
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         // `{"profile": "user:u1", "purpose", "status", "at"?, "source"?, "lawful_basis"?, "expires_at"?, "proof"?}`, or
         // `{"profile": …, "entries": [ {…}, … ]}` for several purposes at once.
         router.post("/v1/consent") { request, _ in
@@ -41,7 +41,7 @@ struct ConsentController: Sendable {
             return JSONResponse.make(.object(Self.json(ledger)), status: .created)
         }
         router.get("/v1/profiles/:id/consent") { request, context in
-            let access = try request.adminAccess("GET /v1/profiles/{id}/consent")
+            let access = try request.adminAccess("GET /v1/profiles/{id}/consent", by: context)
             let ledger = try await service.ledger(of: try ProfilesController.reference(context))
             try await privacy.recordAccess(to: ledger.profile, access)
             return JSONResponse.make(.object(Self.json(ledger)))

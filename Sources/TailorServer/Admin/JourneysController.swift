@@ -11,7 +11,7 @@ struct JourneysController: Sendable {
 
     static let maximumBody = 256 * 1024
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/v1/journeys") { _, _ in
             var items: [JSONValue] = []
             for j in try await service.list() { items.append(.object(try await status(j.id))) }
@@ -52,12 +52,12 @@ struct JourneysController: Sendable {
 
     func status(_ id: String) async throws -> JSONObject { try await service.status(id).json }
 
-    func move(_ context: BasicRequestContext, to state: JourneyState) async throws -> Response {
+    func move(_ context: TailorRequestContext, to state: JourneyState) async throws -> Response {
         let j = try await service.setState(try Self.id(context), state)
         return JSONResponse.make(.object(try await status(j.id)))
     }
 
-    static func id(_ context: BasicRequestContext) throws -> String {
+    static func id(_ context: TailorRequestContext) throws -> String {
         guard let raw = context.parameters.get("id") else { throw APIError(.notFound, code: "not_found", message: "no such journey") }
         return raw.removingPercentEncoding ?? raw
     }

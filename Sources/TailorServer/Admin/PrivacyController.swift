@@ -12,13 +12,13 @@ struct PrivacyController: Sendable {
 
     static let maximumBody = 64 * 1024
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/v1/privacy/export/:id") { request, context in
-            let access = try request.adminAccess("GET /v1/privacy/export/{id}")
+            let access = try request.adminAccess("GET /v1/privacy/export/{id}", by: context)
             return JSONResponse.make(.object(try await service.export(try ProfilesController.reference(context), access: access)))
         }
         router.post("/v1/privacy/erase/:id") { request, context in
-            let access = try request.adminAccess("POST /v1/privacy/erase/{id}")
+            let access = try request.adminAccess("POST /v1/privacy/erase/{id}", by: context)
             let receipt = try await service.erase(try ProfilesController.reference(context))
             try await service.recordAccess(to: receipt.profileId, access)
             return JSONResponse.make(.object(receipt.json))
@@ -29,7 +29,7 @@ struct PrivacyController: Sendable {
             return JSONResponse.make(["profile_id": .string(id.rawValue), "entries": .array(entries.map { .object($0.json) })])
         }
         router.patch("/v1/profiles/:id/traits") { request, context in
-            let access = try request.adminAccess("PATCH /v1/profiles/{id}/traits")
+            let access = try request.adminAccess("PATCH /v1/profiles/{id}/traits", by: context)
             let reference = try ProfilesController.reference(context)
             let body = try await request.jsonObject(upTo: Self.maximumBody)
             guard case .object(let traits)? = body["traits"] else {

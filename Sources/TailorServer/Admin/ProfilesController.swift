@@ -15,17 +15,17 @@ struct ProfilesController: Sendable {
     /// Records each read in the access log.
     let privacy: PrivacyService
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/v1/profiles/:id") { request, context in
             // The same engine call as the dashboard's profile page, so page and API agree.
-            let access = try request.adminAccess("GET /v1/profiles/{id}")
+            let access = try request.adminAccess("GET /v1/profiles/{id}", by: context)
             guard let details = try await service.details(try Self.reference(context)) else { throw APIError.notFound }
             try await privacy.recordAccess(to: details.view.id, access)
             return JSONResponse.make(.object(details.json))
         }
         router.get("/v1/profiles/:id/events") { request, context in
             let reference = try Self.reference(context)
-            let access = try request.adminAccess("GET /v1/profiles/{id}/events")
+            let access = try request.adminAccess("GET /v1/profiles/{id}/events", by: context)
             guard let view = try await profiles.profile(reference) else { throw APIError.notFound }
             let limit = try Self.intParameter(request, "limit", default: 50, range: 1...1000)
             let before = try request.uri.queryParameters.get("before").map { text -> Int64 in
@@ -43,7 +43,7 @@ struct ProfilesController: Sendable {
     }
 
     /// The profile named by a route parameter (`id` unless told).
-    static func reference(_ context: BasicRequestContext, parameter: String = "id") throws -> ProfileReference {
+    static func reference(_ context: TailorRequestContext, parameter: String = "id") throws -> ProfileReference {
         guard let raw = context.parameters.get(parameter), let reference = ProfileReference(raw.removingPercentEncoding ?? raw) else {
             throw APIError(.badRequest, code: "invalid_profile_reference",
                            message: "a profile is named by its id (p_…), user:<userId>, email:<address> or anonymous:<id>", path: parameter)

@@ -11,7 +11,7 @@ struct RecommendationsController: Sendable {
     let service: RecommendationService
     let models: RecommendationModelCache
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/v1/profiles/:id/recommendations") { request, context in
             let reference = try ProfilesController.reference(context)
             let count = try ProfilesController.intParameter(request, "count", default: 10, range: 1...100)

@@ -16,7 +16,7 @@ struct SegmentsController: Sendable {
 
     static let maximumBody = 256 * 1024
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/v1/segments") { request, _ in
             var items: [JSONValue] = []
             for d in try await segments.segments() {
@@ -98,7 +98,7 @@ struct SegmentsController: Sendable {
         }
     }
 
-    func segment(_ context: BasicRequestContext) async throws -> SegmentDefinition {
+    func segment(_ context: TailorRequestContext) async throws -> SegmentDefinition {
         guard let id = context.parameters.get("id"), let def = try await segments.segment(id.removingPercentEncoding ?? id) else {
             throw APIError(.notFound, code: "not_found", message: "no such segment")
         }

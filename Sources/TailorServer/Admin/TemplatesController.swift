@@ -17,7 +17,7 @@ struct TemplatesController: Sendable {
 
     static let maximumBody = 1 << 20
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/v1/templates") { _, _ in
             JSONResponse.make(["templates": .array(try await service.list().map { .object($0.summaryJSON) })])
         }
@@ -51,7 +51,7 @@ struct TemplatesController: Sendable {
                 throw APIError(.badRequest, code: "invalid_parameter", message: "profile names a profile by id, user:…, email:… or anonymous:…",
                                path: "profile")
             }
-            let access = try request.adminAccess("GET /v1/templates/{name}/preview")
+            let access = try request.adminAccess("GET /v1/templates/{name}/preview", by: context)
             let email = try await campaigns.preview(template: try Self.name(context), profile: reference, settings: settings)
             try await privacy.recordAccess(to: reference, access)
             return JSONResponse.make(["subject": .string(email.subject), "preheader": .string(email.preheader),
@@ -65,7 +65,7 @@ struct TemplatesController: Sendable {
         }
     }
 
-    static func name(_ context: BasicRequestContext) throws -> String {
+    static func name(_ context: TailorRequestContext) throws -> String {
         guard let raw = context.parameters.get("name") else { throw APIError(.notFound, code: "not_found", message: "no such template") }
         return raw.removingPercentEncoding ?? raw
     }

@@ -11,7 +11,7 @@ struct WebhooksController: Sendable {
 
     static let maximumBody = 64 * 1024
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/v1/webhooks") { _, _ in
             JSONResponse.make(["webhooks": .array(try await service.list().map(\.json))])
         }
@@ -73,7 +73,7 @@ struct WebhooksController: Sendable {
     /// An id no store could hold (too long, a NUL) is answered as unknown without asking the store.
     static func isIdentifier(_ text: String) -> Bool { !text.isEmpty && text.utf8.count <= 200 && !text.utf8.contains(0) }
 
-    static func id(_ context: BasicRequestContext) throws -> String {
+    static func id(_ context: TailorRequestContext) throws -> String {
         let raw = context.parameters.get("id") ?? ""
         let id = raw.removingPercentEncoding ?? raw
         guard isIdentifier(id) else { throw unknown("id") }

@@ -6,10 +6,11 @@ import TailorStore
 /// The dashboard under `/app`: server-rendered pages behind a session (docs/DASHBOARD.md). Each page set
 /// has its controller; all of them pass through one ``DashboardGate``.
 enum DashboardRoutes {
-    static func add(to router: Router<BasicRequestContext>, settings: DashboardSettings, stores: Stores, clock: any WallClock) {
+    static func add(to router: Router<TailorRequestContext>, settings: DashboardSettings, stores: Stores, clock: any WallClock,
+                    failures: AuthFailureGuard) {
         let gate = DashboardGate(service: DashboardService(stores: stores, clock: clock, options: settings.options), settings: settings)
         let profiles = ProfileService(stores: stores)
-        SignInController(gate: gate).addRoutes(to: router)
+        SignInController(gate: gate, failures: failures).addRoutes(to: router)
         ProfilePagesController(gate: gate, profiles: profiles, privacy: PrivacyService(stores: stores, clock: clock)).addRoutes(to: router)
         UserPagesController(gate: gate).addRoutes(to: router)
         SegmentPagesController(gate: gate, segments: SegmentService(stores: stores, clock: clock), profiles: profiles).addRoutes(to: router)

@@ -11,7 +11,7 @@ struct JourneyPagesController: Sendable {
     let gate: DashboardGate
     let journeys: JourneyService
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/app/journeys") { request, _ in
             let session = try await gate.session(request)
             var statuses: [JourneyService.Status] = []
@@ -38,7 +38,7 @@ struct JourneyPagesController: Sendable {
         }
     }
 
-    func status(_ context: BasicRequestContext) async throws -> JourneyService.Status {
+    func status(_ context: TailorRequestContext) async throws -> JourneyService.Status {
         guard let raw = context.parameters.get("id") else { throw DashboardError.notFound("No journey has this id.") }
         do {
             return try await journeys.status(raw.removingPercentEncoding ?? raw)

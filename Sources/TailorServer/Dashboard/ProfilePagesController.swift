@@ -12,7 +12,7 @@ struct ProfilePagesController: Sendable {
 
     static let eventsPerPage = 25
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/app/profiles") { request, _ in
             let session = try await gate.session(request)
             // Read as a form is sent (`+` is a space), the way the search form's GET submits it.

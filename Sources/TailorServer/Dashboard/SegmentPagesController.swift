@@ -13,7 +13,7 @@ struct SegmentPagesController: Sendable {
 
     static let sampleSize = 10
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/app/segments") { request, _ in
             let session = try await gate.session(request)
             return DashboardPage.response(SegmentViews.list(session: session, segments: try await segments.segmentsWithSizes()))

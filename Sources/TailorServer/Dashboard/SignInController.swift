@@ -5,10 +5,14 @@ import TailorStore
 
 /// `/app`: the sign-in page (which, on a fresh install, says how to create the first user), signing in and
 /// out, and the dashboard's stylesheet and script.
+///
+/// Failed sign-ins count against the client's address in the server's ``AuthFailureGuard`` (with failed admin
+/// API keys): past the limit the form answers 429 with a message, without checking the password.
 struct SignInController: Sendable {
     let gate: DashboardGate
+    let failures: AuthFailureGuard
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/app") { request, _ in
             if let token = request.cookies[DashboardGate.sessionCookie]?.value, !token.isEmpty,
                try await gate.service.user(session: token) != nil {
@@ -17,14 +21,21 @@ struct SignInController: Sendable {
             let notice = request.uri.queryParameters.get("notice").flatMap(SignInNotice.init(rawValue:))
             return try await signInPage(notice: notice, email: "", status: .ok)
         }
-        router.post("/app/sign-in") { request, _ in
+        router.post("/app/sign-in") { request, context in
             let form = try await DashboardForm.read(request, limit: 8 * 1024)
             guard let expected = request.cookies[DashboardGate.signInCookie]?.value, !expected.isEmpty,
                   let sent = form["csrf_token"], DashboardToken.equal(sent, expected) else {
                 throw DashboardError.badCSRF
             }
             let email = form["email"] ?? ""
+            let address = AuthFailureGuard.clientAddress(peer: context.remoteAddress, headers: request.headers)
+            if case .limited(let seconds) = failures.check(address) {
+                var response = try await signInPage(notice: .limited, email: email, status: .tooManyRequests)
+                response.headers[.retryAfter] = String(seconds)
+                return response
+            }
             guard let signedIn = try await gate.service.signIn(email: email, password: form["password"] ?? "") else {
+                failures.recordFailure(address)
                 return try await signInPage(notice: .failed, email: email, status: .unauthorized)
             }
             var response = DashboardPage.redirect("/app/profiles")

@@ -8,7 +8,7 @@ import TailorStore
 struct UserPagesController: Sendable {
     let gate: DashboardGate
 
-    func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+    func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/app/users") { request, _ in
             let session = try await gate.session(request, may: .manageUsers)
             let notice = request.uri.queryParameters.get("done").flatMap(UserViews.Notice.init(rawValue:))

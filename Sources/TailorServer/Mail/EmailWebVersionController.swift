@@ -12,7 +12,7 @@ struct EmailWebVersionController: Sendable {
     let journeys: JourneyService
     let settings: CampaignSettings
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<TailorRequestContext>) {
         router.get("/t/v/:token") { _, context in
             let token: TrackingToken
             do {
@@ -28,9 +28,11 @@ struct EmailWebVersionController: Sendable {
             } else {
                 throw APIError(.badRequest, code: "invalid_link", message: "the link names no campaign or journey email")
             }
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                                                   .init("X-Robots-Tag")!: "noindex"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: email.html)))
+            var headers = SecurityHeaders.emailWebVersion
+            headers[.contentType] = "text/html; charset=utf-8"
+            headers[.cacheControl] = "no-store"
+            headers[.init("X-Robots-Tag")!] = "noindex"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: email.html)))
         }
     }
 }

@@ -24,7 +24,7 @@ struct MailTrackingController: Sendable {
         0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B,
     ]
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<TailorRequestContext>) {
         router.get("/t/o/:token") { request, context in
             let token = try self.verify(try context.parameters.require("token"), .open)
             do {
@@ -116,6 +116,11 @@ struct MailTrackingController: Sendable {
 
     enum PageState { case subscribed, unsubscribed, blocked }
 
+    /// The page's only style, inline; its Content-Security-Policy allows exactly this text (by hash).
+    static let style = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}\n"
+        + "button{font-size:1rem;padding:.5rem 1rem}"
+    static let headers = SecurityHeaders.preferencePage(style: style)
+
     /// The preference page: no personal data on it, one form posting back to the same URL.
     static func page(state: PageState) -> Response {
         let (message, action, button): (String, String?, String?) = switch state {
@@ -127,15 +132,16 @@ struct MailTrackingController: Sendable {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Email preferences</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}
-            button{font-size:1rem;padding:.5rem 1rem}</style></head>
+            <style>\(style)</style></head>
             <body><h1>Email preferences</h1><p>\(message)</p>
             """
         if let action, let button {
             html += #"<form method="post"><input type="hidden" name="action" value="\#(action)"><button type="submit">\#(button)</button></form>"#
         }
         html += "</body></html>\n"
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        var headers = Self.headers
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 }

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
  "info": {
   "title": "Tailor",
   "version": "1",
-  "description": "Tailor's HTTP API: the Segment-compatible tracking API (write key), the admin API (admin key), and the mail links. Errors are JSON bodies naming the field; they never echo the values sent."
+  "description": "Tailor's HTTP API: the Segment-compatible tracking API (write key), the admin API (the admin key or a named key with the operation's scope), and the mail links. Errors are JSON bodies naming the field; they never echo the values sent."
  },
  "servers": [
   {
@@ -698,7 +698,9 @@ enum OpenAPIDocument {
     "operationId": "getProfile",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "profiles:read"
+      ]
      }
     ],
     "responses": {
@@ -722,6 +724,26 @@ enum OpenAPIDocument {
        }
       }
      },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope profiles:read; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
      "404": {
       "description": "no such profile",
       "content": {
@@ -732,8 +754,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -775,7 +806,9 @@ enum OpenAPIDocument {
     "operationId": "getProfileEvents",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "profiles:read"
+      ]
      }
     ],
     "responses": {
@@ -799,6 +832,26 @@ enum OpenAPIDocument {
        }
       }
      },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope profiles:read; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
      "404": {
       "description": "no such profile",
       "content": {
@@ -809,8 +862,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -871,7 +933,9 @@ enum OpenAPIDocument {
     "operationId": "getRecommendations",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "profiles:read"
+      ]
      }
     ],
     "responses": {
@@ -887,6 +951,26 @@ enum OpenAPIDocument {
      },
      "400": {
       "description": "bad parameter",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope profiles:read; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -915,8 +999,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -958,7 +1051,9 @@ enum OpenAPIDocument {
     "operationId": "getConsent",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "privacy"
+      ]
      }
     ],
     "responses": {
@@ -968,6 +1063,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/ConsentLedger"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope privacy; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -982,8 +1097,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1025,7 +1149,9 @@ enum OpenAPIDocument {
     "operationId": "recordConsent",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "privacy"
+      ]
      }
     ],
     "responses": {
@@ -1049,6 +1175,26 @@ enum OpenAPIDocument {
        }
       }
      },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope privacy; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
      "404": {
       "description": "no such profile",
       "content": {
@@ -1059,8 +1205,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1091,7 +1246,9 @@ enum OpenAPIDocument {
     "operationId": "listSegments",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "segments"
+      ]
      }
     ],
     "responses": {
@@ -1106,7 +1263,36 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "missing or unknown admin key",
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope segments; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1125,7 +1311,9 @@ enum OpenAPIDocument {
     "operationId": "createSegment",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "segments"
+      ]
      }
     ],
     "responses": {
@@ -1141,6 +1329,26 @@ enum OpenAPIDocument {
      },
      "400": {
       "description": "malformed condition",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope segments; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -1169,8 +1377,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1201,7 +1418,9 @@ enum OpenAPIDocument {
     "operationId": "segmentTemplates",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "segments"
+      ]
      }
     ],
     "responses": {
@@ -1216,7 +1435,36 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "missing or unknown admin key",
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope segments; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1237,7 +1485,9 @@ enum OpenAPIDocument {
     "operationId": "segmentAudit",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "segments"
+      ]
      }
     ],
     "responses": {
@@ -1252,7 +1502,36 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "missing or unknown admin key",
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope segments; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1273,7 +1552,9 @@ enum OpenAPIDocument {
     "operationId": "getSegment",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "segments"
+      ]
      }
     ],
     "responses": {
@@ -1283,6 +1564,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/Segment"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope segments; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -1297,8 +1598,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1328,7 +1638,9 @@ enum OpenAPIDocument {
     "operationId": "replaceSegment",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "segments"
+      ]
      }
     ],
     "responses": {
@@ -1344,6 +1656,26 @@ enum OpenAPIDocument {
      },
      "400": {
       "description": "malformed condition",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope segments; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -1382,8 +1714,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1423,12 +1764,34 @@ enum OpenAPIDocument {
     "operationId": "deleteSegment",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "segments"
+      ]
      }
     ],
     "responses": {
      "204": {
       "description": "deleted"
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope segments; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
      },
      "404": {
       "description": "no such segment",
@@ -1450,8 +1813,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1483,7 +1855,9 @@ enum OpenAPIDocument {
     "operationId": "segmentMembers",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "segments"
+      ]
      }
     ],
     "responses": {
@@ -1493,6 +1867,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "type": "object"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope segments; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -1507,8 +1901,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1572,7 +1975,9 @@ enum OpenAPIDocument {
     "operationId": "explainSegment",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "segments"
+      ]
      }
     ],
     "responses": {
@@ -1582,6 +1987,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "type": "object"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope segments; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -1596,8 +2021,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1638,7 +2072,9 @@ enum OpenAPIDocument {
     "operationId": "listTemplates",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -1653,7 +2089,36 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "missing or unknown admin key",
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1672,7 +2137,9 @@ enum OpenAPIDocument {
     "operationId": "createTemplate",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -1688,6 +2155,26 @@ enum OpenAPIDocument {
      },
      "400": {
       "description": "malformed body",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -1726,8 +2213,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1758,7 +2254,9 @@ enum OpenAPIDocument {
     "operationId": "getTemplate",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -1768,6 +2266,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/Template"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -1782,8 +2300,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1813,7 +2340,9 @@ enum OpenAPIDocument {
     "operationId": "updateTemplate",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -1829,6 +2358,26 @@ enum OpenAPIDocument {
      },
      "400": {
       "description": "malformed body",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -1857,8 +2406,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1898,12 +2456,34 @@ enum OpenAPIDocument {
     "operationId": "deleteTemplate",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
      "204": {
       "description": "deleted"
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
      },
      "404": {
       "description": "no such template",
@@ -1925,8 +2505,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -1958,7 +2547,9 @@ enum OpenAPIDocument {
     "operationId": "previewTemplate",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -1974,6 +2565,26 @@ enum OpenAPIDocument {
      },
      "400": {
       "description": "bad profile reference",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -2002,8 +2613,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2054,7 +2674,9 @@ enum OpenAPIDocument {
     "operationId": "checkTemplate",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2078,6 +2700,26 @@ enum OpenAPIDocument {
        }
       }
      },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
      "404": {
       "description": "no such template or segment",
       "content": {
@@ -2088,8 +2730,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2129,7 +2780,9 @@ enum OpenAPIDocument {
     "operationId": "listCampaigns",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2144,7 +2797,36 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "missing or unknown admin key",
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2163,7 +2845,9 @@ enum OpenAPIDocument {
     "operationId": "createCampaign",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2179,6 +2863,26 @@ enum OpenAPIDocument {
      },
      "400": {
       "description": "malformed body",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -2217,8 +2921,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2249,7 +2962,9 @@ enum OpenAPIDocument {
     "operationId": "getCampaign",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2259,6 +2974,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -2273,8 +3008,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2306,7 +3050,9 @@ enum OpenAPIDocument {
     "operationId": "sendCampaign",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2316,6 +3062,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -2340,8 +3106,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2373,7 +3148,9 @@ enum OpenAPIDocument {
     "operationId": "pauseCampaign",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2383,6 +3160,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -2407,8 +3204,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2440,7 +3246,9 @@ enum OpenAPIDocument {
     "operationId": "resumeCampaign",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2450,6 +3258,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -2474,8 +3302,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2507,7 +3344,9 @@ enum OpenAPIDocument {
     "operationId": "cancelCampaign",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2517,6 +3356,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -2541,8 +3400,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2574,7 +3442,9 @@ enum OpenAPIDocument {
     "operationId": "decideCampaignExperiment",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2584,6 +3454,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/CampaignStatus"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -2608,8 +3498,8 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "422": {
+      "description": "no test phase, or no such variant",
       "content": {
        "application/json": {
         "schema": {
@@ -2618,8 +3508,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "422": {
-      "description": "no test phase, or no such variant",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2667,7 +3566,9 @@ enum OpenAPIDocument {
     "operationId": "listJourneys",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2682,7 +3583,36 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "missing or unknown admin key",
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2701,7 +3631,9 @@ enum OpenAPIDocument {
     "operationId": "createJourney",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2717,6 +3649,26 @@ enum OpenAPIDocument {
      },
      "400": {
       "description": "malformed body",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -2755,8 +3707,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2787,7 +3748,9 @@ enum OpenAPIDocument {
     "operationId": "getJourney",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2797,6 +3760,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/JourneyStatus"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -2811,8 +3794,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2844,7 +3836,9 @@ enum OpenAPIDocument {
     "operationId": "pauseJourney",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2854,6 +3848,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/JourneyStatus"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -2878,8 +3892,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2911,7 +3934,9 @@ enum OpenAPIDocument {
     "operationId": "resumeJourney",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2921,6 +3946,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/JourneyStatus"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -2945,8 +3990,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -2978,7 +4032,9 @@ enum OpenAPIDocument {
     "operationId": "archiveJourney",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -2988,6 +4044,26 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/JourneyStatus"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -3012,8 +4088,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -3045,7 +4130,9 @@ enum OpenAPIDocument {
     "operationId": "exportPerson",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "privacy"
+      ]
      }
     ],
     "responses": {
@@ -3148,6 +4235,26 @@ enum OpenAPIDocument {
        }
       }
      },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope privacy; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
      "404": {
       "description": "no such profile",
       "content": {
@@ -3158,8 +4265,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -3201,7 +4317,9 @@ enum OpenAPIDocument {
     "operationId": "scheduleCampaign",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -3217,6 +4335,26 @@ enum OpenAPIDocument {
      },
      "400": {
       "description": "bad time",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -3245,8 +4383,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -3297,7 +4444,9 @@ enum OpenAPIDocument {
     "operationId": "campaignReport",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "reports"
+      ]
      }
     ],
     "responses": {
@@ -3321,6 +4470,26 @@ enum OpenAPIDocument {
        }
       }
      },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope reports; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
      "404": {
       "description": "no such campaign",
       "content": {
@@ -3331,8 +4500,8 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "422": {
+      "description": "by=variant for a campaign without variants",
       "content": {
        "application/json": {
         "schema": {
@@ -3341,8 +4510,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "422": {
-      "description": "by=variant for a campaign without variants",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -3610,7 +4788,9 @@ enum OpenAPIDocument {
     "operationId": "erasePerson",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "privacy"
+      ]
      }
     ],
     "parameters": [
@@ -3722,7 +4902,17 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "missing or unknown admin key",
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope privacy; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -3733,6 +4923,25 @@ enum OpenAPIDocument {
      },
      "404": {
       "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -3753,7 +4962,9 @@ enum OpenAPIDocument {
     "operationId": "personAccessLog",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "privacy"
+      ]
      }
     ],
     "parameters": [
@@ -3833,7 +5044,17 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "missing or unknown admin key",
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope privacy; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -3844,6 +5065,25 @@ enum OpenAPIDocument {
      },
      "404": {
       "description": "no such profile",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -3864,7 +5104,9 @@ enum OpenAPIDocument {
     "operationId": "rectifyTraits",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "profiles:write"
+      ]
      }
     ],
     "parameters": [
@@ -3929,7 +5171,17 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "missing or unknown admin key",
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope profiles:write; the body's scope names it",
       "content": {
        "application/json": {
         "schema": {
@@ -3957,6 +5209,25 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
      }
     }
    }
@@ -3970,7 +5241,9 @@ enum OpenAPIDocument {
     "operationId": "listWebhooks",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -3996,7 +5269,36 @@ enum OpenAPIDocument {
       }
      },
      "401": {
-      "description": "missing or unknown admin key",
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -4015,7 +5317,9 @@ enum OpenAPIDocument {
     "operationId": "createWebhook",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -4039,6 +5343,26 @@ enum OpenAPIDocument {
        }
       }
      },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
      "404": {
       "description": "unknown segment",
       "content": {
@@ -4049,8 +5373,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -4081,12 +5414,34 @@ enum OpenAPIDocument {
     "operationId": "deleteWebhook",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
      "204": {
       "description": "deleted"
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
      },
      "404": {
       "description": "no such webhook",
@@ -4098,8 +5453,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -4131,7 +5495,9 @@ enum OpenAPIDocument {
     "operationId": "listWebhookCalls",
     "security": [
      {
-      "adminKey": []
+      "adminKey": [
+       "campaigns"
+      ]
      }
     ],
     "responses": {
@@ -4166,6 +5532,26 @@ enum OpenAPIDocument {
        }
       }
      },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope campaigns; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
      "404": {
       "description": "no such webhook",
       "content": {
@@ -4176,8 +5562,17 @@ enum OpenAPIDocument {
        }
       }
      },
-     "401": {
-      "description": "missing or unknown admin key",
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
@@ -4252,8 +5647,15 @@ enum OpenAPIDocument {
        },
        "index": {
         "type": "integer"
+       },
+       "scope": {
+        "type": "string"
        }
       }
+     },
+     "scope": {
+      "type": "string",
+      "description": "the scope the key lacks (403 from the admin API)"
      }
     }
    },
@@ -5253,7 +6655,7 @@ enum OpenAPIDocument {
    "adminKey": {
     "type": "http",
     "scheme": "bearer",
-    "description": "the admin key"
+    "description": "a secret key as the bearer token: the admin key given to `tailor serve` (every scope), or a named key made with `tailor keys create` holding some of the scopes profiles:read, profiles:write, segments, campaigns (templates, journeys and webhooks too), privacy (consent too) and reports. Each operation lists the scope it needs; a valid key without it gets 403. After 20 failed authentications within a minute from one address, requests from it get 429 with Retry-After until that minute ends (docs/SECURITY.md)."
    }
   }
  }

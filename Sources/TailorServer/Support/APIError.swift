@@ -2,6 +2,7 @@ import Foundation
 public import HTTPTypes
 public import Hummingbird
 import TailorCore
+import TailorStore
 
 /// An API error as clients see it: a status and a JSON body
 /// `{"success": false, "code": …, "message": …, "error": {"code": …, "message": …, "path": …, "index": …}}`.
@@ -13,6 +14,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var message: String
     public var path: String?
     public var index: Int?
+    /// The scope a key lacks (a 403 from the admin API), at the top level and in `error`.
+    public var scope: String?
     public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, path: String? = nil, index: Int? = nil) {
@@ -28,8 +31,13 @@ public struct APIError: HTTPResponseError, Sendable {
         if let path, !path.isEmpty { error["path"] = .string(path) }
         if let index { error["index"] = .number(Double(index)) }
         // `code` and `message` also stand at the top level, where Segment's libraries read them.
-        var response = JSONResponse.make(["success": false, "code": .string(code), "message": .string(message), "error": .object(error)],
-                                         status: status)
+        var body: JSONObject = ["success": false, "code": .string(code), "message": .string(message)]
+        if let scope {
+            error["scope"] = .string(scope)
+            body["scope"] = .string(scope)
+        }
+        body["error"] = .object(error)
+        var response = JSONResponse.make(.object(body), status: status)
         for field in headers { response.headers.append(field) }
         return response
     }
@@ -54,6 +62,24 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     static let unauthorized = APIError(.unauthorized, code: "unauthorized", message: "missing or unknown key")
+    /// A valid key without the scope the route needs; nil names the admin key itself.
+    static func missingScope(_ scope: APIKeyScope?) -> APIError {
+        guard let scope else {
+            return APIError(.forbidden, code: "insufficient_scope", message: "this route needs the admin key; no named key may use it")
+        }
+        var e = APIError(.forbidden, code: "insufficient_scope", message: "this key lacks the scope '\(scope.rawValue)' this route needs")
+        e.scope = scope.rawValue
+        return e
+    }
+
+    /// Too many failed authentications from the client's address lately.
+    static func tooManyFailures(retryAfter seconds: Int) -> APIError {
+        var e = APIError(.tooManyRequests, code: "too_many_failures",
+                         message: "too many failed authentications from this address; retry after the given delay")
+        e.headers[.retryAfter] = String(seconds)
+        return e
+    }
+
     static let notFound = APIError(.notFound, code: "not_found", message: "no such profile")
 
     static func tooLarge(_ what: String, limit: Int) -> APIError {

@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import HTTPTypes
+import TailorStore
 
 /// The keys the API accepts: public write keys for ingest, secret admin keys (kept as SHA-256 hashes
 /// only) for the admin API.
@@ -13,8 +13,9 @@ public struct APIKeys: Sendable {
         self.adminKeyHashes = adminKeyHashes
     }
 
+    /// SHA-256, hex: what is kept of a secret key (the same hash named keys are stored by, ``APIKeySecret``).
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        APIKeySecret.hash(key)
     }
 
     /// A new random key, URL-safe.
@@ -32,9 +33,15 @@ public struct APIKeys: Sendable {
         return String(text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
 
-    func isAdmin(_ headers: HTTPFields) -> Bool {
-        guard let value = headers[.authorization], value.lowercased().hasPrefix("bearer ") else { return false }
-        let presented = Self.hash(String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+    /// The SHA-256 of the secret a request presents (`Authorization: Bearer …`), nil when it presents none.
+    static func presentedHash(_ headers: HTTPFields) -> String? {
+        guard let value = headers[.authorization], value.lowercased().hasPrefix("bearer ") else { return nil }
+        let secret = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        return secret.isEmpty ? nil : Self.hash(secret)
+    }
+
+    /// Whether a presented hash is the admin key's (every scope).
+    func isAdminKey(hash presented: String) -> Bool {
         // Compare every stored hash in full, so timing says nothing about which prefix matched.
         var match = false
         for h in adminKeyHashes where constantTimeEqual(h, presented) { match = true }

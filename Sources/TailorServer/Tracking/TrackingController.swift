@@ -17,7 +17,7 @@ struct TrackingController: Sendable {
     let decoder: MessageDecoder
     let clock: any WallClock
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<TailorRequestContext>) {
         for type in MessageType.allCases {
             router.post("/v1/\(type.rawValue)") { request, context in
                 try await self.handle(request, context: context, type: type)
@@ -32,7 +32,7 @@ struct TrackingController: Sendable {
         }
     }
 
-    func handle(_ request: Request, context: BasicRequestContext, type: MessageType?) async throws -> Response {
+    func handle(_ request: Request, context: TailorRequestContext, type: MessageType?) async throws -> Response {
         let limit = type == nil ? decoder.limits.maxBatchBytes : decoder.limits.maxMessageBytes
         let what = type == nil ? "the batch" : "the message"
         var body: ByteBuffer

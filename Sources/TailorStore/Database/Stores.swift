@@ -35,6 +35,8 @@ public struct Stores: Sendable {
     public var dashboard: any DashboardStore
     /// Erasure, its receipts and tombstones, and the access log.
     public var privacy: any PrivacyStore
+    /// The named admin API keys and their scopes.
+    public var apiKeys: any APIKeyStore
     /// Migrations, counts, closing.
     public var lifecycle: any StoreLifecycle
 
@@ -43,7 +45,7 @@ public struct Stores: Sendable {
                 computedTraits: any ComputedTraitStore, interactions: any InteractionStore, templates: any TemplateStore,
                 campaigns: any CampaignStore, consent: any ConsentStore, reports: any ReportStore, journeys: any JourneyStore,
                 webhooks: any WebhookStore, pendingEvents: any PendingEventStore, profileSearch: any ProfileSearchStore, dashboard: any DashboardStore, privacy: any PrivacyStore,
-                lifecycle: any StoreLifecycle) {
+                apiKeys: any APIKeyStore, lifecycle: any StoreLifecycle) {
         self.events = events
         self.profiles = profiles
         self.products = products
@@ -64,6 +66,7 @@ public struct Stores: Sendable {
         self.profileSearch = profileSearch
         self.dashboard = dashboard
         self.privacy = privacy
+        self.apiKeys = apiKeys
         self.lifecycle = lifecycle
     }
 
@@ -73,7 +76,7 @@ public struct Stores: Sendable {
                   suppressions: database, mail: database, settings: database, computedTraits: database, interactions: database,
                   templates: database, campaigns: database, consent: database, reports: database, journeys: database,
                   webhooks: database, pendingEvents: database, profileSearch: database, dashboard: database, privacy: database,
-                  lifecycle: database)
+                  apiKeys: database, lifecycle: database)
     }
 
     /// Applies the migrations not applied yet; returns their names.

@@ -50,6 +50,8 @@ struct Serve: AsyncParsableCommand {
         var dashboard = DashboardService.Options()
         dashboard.sessionLifetime = TimeInterval(settings.dashboardSessionHours * 3600)
         serverSettings.dashboard = DashboardSettings(secureCookies: settings.dashboardSecureCookies, options: dashboard)
+        serverSettings.strictTransportSecurity = settings.publicURL.hasPrefix("https://")
+        serverSettings.authFailures = AuthFailureLimiter.Policy(failures: settings.authFailureLimit)
         let mail = try MailSetup(settings: settings, runtime: runtime, logger: logger)
         serverSettings.mailTracking = mail?.engagement
         // Campaigns are sent by this server when it knows their sender.

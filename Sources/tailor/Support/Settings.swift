@@ -72,6 +72,9 @@ struct Settings: Sendable {
     /// `TAILOR_DASHBOARD_SECURE_COOKIES` (true/false) says otherwise; sessions last `TAILOR_DASHBOARD_SESSION_HOURS`.
     var dashboardSecureCookies = false
     var dashboardSessionHours = 12
+    /// Failed authentications (admin API keys, dashboard sign-ins) allowed per client address and minute
+    /// (`TAILOR_AUTH_FAILURE_LIMIT`, docs/SECURITY.md).
+    var authFailureLimit = 20
 
     init(config: ConfigReader, defaultDatabase: String) throws {
         databaseURL = config.string(forKey: "tailor.database.url", default: defaultDatabase)
@@ -112,6 +115,8 @@ struct Settings: Sendable {
         dashboardSecureCookies = secure == "true"
         dashboardSessionHours = config.int(forKey: "tailor.dashboard.session.hours", default: dashboardSessionHours)
         guard (1...720).contains(dashboardSessionHours) else { throw ValidationError("TAILOR_DASHBOARD_SESSION_HOURS must be 1...720") }
+        authFailureLimit = config.int(forKey: "tailor.auth.failure.limit", default: authFailureLimit)
+        guard authFailureLimit >= 1 else { throw ValidationError("TAILOR_AUTH_FAILURE_LIMIT must be 1 or more") }
         guard maxFutureSeconds >= 0 else { throw ValidationError("TAILOR_MAX_FUTURE_SECONDS must be 0 or more") }
         guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("TAILOR_PORT / --port must be 0...65535") }
     }
