@@ -22,6 +22,8 @@ public struct ServerSettings: Sendable {
     public var campaigns: CampaignSettings? = nil
     /// The dashboard under `/app` (cookies, session lifetime, bcrypt cost).
     public var dashboard = DashboardSettings()
+    /// The web origins whose pages may call the tracking API (`TAILOR_TRACKING_ORIGINS`; any by default).
+    public var trackingOrigins = TrackingOrigins.any
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -74,6 +76,8 @@ public func buildRouter(
     stores.installEventSteps(journeyWakeups: journeyWakeups)
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MetricsMiddleware())
+    // Outside the error middleware, so that the tracking API's error answers carry CORS headers too.
+    router.add(middleware: TrackingCORSMiddleware(origins: settings.trackingOrigins))
     router.add(middleware: ServerErrorMiddleware())
     router.get("/healthz") { _, _ in
         JSONResponse.make(["status": "ok"])
@@ -90,6 +94,7 @@ public func buildRouter(
     }
     TrackingController(ingest: ingest, keys: settings.keys, decoder: MessageDecoder(limits: settings.limits), clock: clock)
         .addRoutes(to: router)
+    TrackingScriptController().addRoutes(to: router)
     // The admin API: every route of this group needs the secret key.
     let admin = router.group().add(middleware: AdminKeyMiddleware(keys: settings.keys))
     let privacy = PrivacyService(stores: stores, clock: clock)

@@ -72,6 +72,9 @@ struct Settings: Sendable {
     /// `TAILOR_DASHBOARD_SECURE_COOKIES` (true/false) says otherwise; sessions last `TAILOR_DASHBOARD_SESSION_HOURS`.
     var dashboardSecureCookies = false
     var dashboardSessionHours = 12
+    /// The web origins whose pages may call the tracking API (`TAILOR_TRACKING_ORIGINS`, comma-separated; empty or
+    /// `*`: any). `tailor serve` reads it (`TrackingOrigins`).
+    var trackingOrigins = ""
 
     init(config: ConfigReader, defaultDatabase: String) throws {
         databaseURL = config.string(forKey: "tailor.database.url", default: defaultDatabase)
@@ -111,6 +114,7 @@ struct Settings: Sendable {
         guard secure == "true" || secure == "false" else { throw ValidationError("TAILOR_DASHBOARD_SECURE_COOKIES is true or false") }
         dashboardSecureCookies = secure == "true"
         dashboardSessionHours = config.int(forKey: "tailor.dashboard.session.hours", default: dashboardSessionHours)
+        trackingOrigins = config.string(forKey: "tailor.tracking.origins", default: trackingOrigins)
         guard (1...720).contains(dashboardSessionHours) else { throw ValidationError("TAILOR_DASHBOARD_SESSION_HOURS must be 1...720") }
         guard maxFutureSeconds >= 0 else { throw ValidationError("TAILOR_MAX_FUTURE_SECONDS must be 0 or more") }
         guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("TAILOR_PORT / --port must be 0...65535") }
