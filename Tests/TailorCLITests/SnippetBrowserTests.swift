@@ -99,6 +99,10 @@ struct SnippetBrowserTests {
             ready = healthy && shopUp
         }
         try #require(ready, "tailor serve or the shop's http.server did not start")
+        // The customer is known already, from the shop's backend: identify in the browser merges the visitor into them.
+        let order = try await http("POST", tailorBase + "/v1/track", headers: ["Authorization: Basic " + Data("\(Self.writeKey):".utf8).base64EncodedString()],
+                                   body: #"{"userId": "u-web-1", "event": "Order Completed", "properties": {"revenue": 30}, "messageId": "srv-1"}"#)
+        #expect(order.status == 200, "\(order.body)")
 
         let (driverProcess, browser) = try await WebDriver.start(port: tailorPort + 1)
         do {
@@ -144,6 +148,9 @@ struct SnippetBrowserTests {
         #expect((page["messageId"] as? String)?.count == 36 && page["timestamp"] is String)
         let queued = try #require(events.first { $0["event"] as? String == "Queued Before Load" })
         #expect((queued["properties"] as? [String: Any])?["step"] as? Int == 1)
+        // A queued call keeps the time it was made, before the page view that tailor.js sends once loaded.
+        let queuedAt = try #require(queued["timestamp"] as? String), pageAt = try #require(page["timestamp"] as? String)
+        #expect(queuedAt <= pageAt, "\(queuedAt) then \(pageAt)")
         consoleErrors += try await browser.consoleErrors()
 
         // A reload keeps the anonymous id: a second page view for the same profile.
@@ -152,14 +159,17 @@ struct SnippetBrowserTests {
         #expect(try await browser.script("return tailor.anonymousId()") as? String == anonymousId)
         events = try await waitForEvents(of: anonymous, tailor: tailor) { events in events.filter { $0["type"] as? String == "page" }.count == 2 }
 
-        // Identify and track: the anonymous profile becomes the user's, with its history.
+        // Identify and track: the visitor's profile is merged into the customer's, with its history.
         try await browser.script("tailor.identify('u-web-1', { email: 'wen@shop.test', first_name: 'Wen' }); tailor.track('Product Viewed', { product_id: 'p1', price: 12.5 });")
         events = try await waitForEvents(of: "user:u-web-1", tailor: tailor) { events in
             events.contains { $0["type"] as? String == "identify" } && events.contains { $0["event"] as? String == "Product Viewed" }
         }
         #expect(events.filter { $0["type"] as? String == "page" }.count == 2, "the page views made before identify are the user's")
         #expect(events.contains { $0["event"] as? String == "Queued Before Load" })
-        #expect(events.allSatisfy { $0["anonymousId"] as? String == anonymousId })
+        #expect(events.contains { $0["event"] as? String == "Order Completed" }, "the customer's own history is kept")
+        let fromBrowser = events.filter { (($0["context"] as? [String: Any])?["library"] as? [String: Any])?["name"] as? String == "tailor.js" }
+        // Two loads of the page (each a page view and a queued call), the identify and the track.
+        #expect(fromBrowser.count == 6 && fromBrowser.allSatisfy { $0["anonymousId"] as? String == anonymousId }, "\(events)")
         let viewed = try #require(events.first { $0["event"] as? String == "Product Viewed" })
         #expect(viewed["userId"] as? String == "u-web-1")
         let (status, body) = try await http("GET", tailor + "/v1/profiles/user:u-web-1", headers: ["Authorization: Bearer \(Self.adminKey)"])
@@ -168,6 +178,10 @@ struct SnippetBrowserTests {
         let identities = profile["identities"] as? [String: Any] ?? [:]
         #expect(identities["anonymous_ids"] as? [String] == [anonymousId] && identities["user_ids"] as? [String] == ["u-web-1"])
         #expect((profile["traits"] as? [String: Any])?["email"] as? String == "wen@shop.test")
+        #expect((profile["merges"] as? [Any])?.count == 1, "the visitor's profile was merged into the customer's")
+        let (_, byAnonymous) = try await http("GET", tailor + "/v1/profiles/\(anonymous)", headers: ["Authorization: Bearer \(Self.adminKey)"])
+        let survivor = try JSONSerialization.jsonObject(with: Data(byAnonymous.utf8)) as? [String: Any] ?? [:]
+        #expect(survivor["id"] as? String == profile["id"] as? String, "the anonymous id leads to the merged profile")
         consoleErrors += try await browser.consoleErrors()
 
         // Leaving right after a call: the beacon on page hide delivers it.
