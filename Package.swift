@@ -158,6 +158,8 @@ let tailorTargets: [Target] = [
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
+        // tailor.js, the tracking script, is compiled into the binary as bytes (no bundle to ship beside it).
+        resources: [.embedInCode("Tracking/tailor.js")],
         swiftSettings: swiftSettings
     ),
     .executableTarget(

@@ -28,6 +28,8 @@ public struct ServerSettings: Sendable {
     public var strictTransportSecurity = false
     /// How long a named API key read from the database is trusted, and how often its use is recorded.
     public var apiKeys = APIKeyService.Options()
+    /// The web origins whose pages may call the tracking API (`TAILOR_TRACKING_ORIGINS`; any by default).
+    public var trackingOrigins = TrackingOrigins.any
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -81,6 +83,8 @@ public func buildRouter(
     let router = Router(context: TailorRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: settings.strictTransportSecurity))
     router.add(middleware: MetricsMiddleware())
+    // Outside the error middleware, so that the tracking API's error answers carry CORS headers too.
+    router.add(middleware: TrackingCORSMiddleware(origins: settings.trackingOrigins))
     router.add(middleware: ServerErrorMiddleware())
     router.get("/healthz") { _, _ in
         JSONResponse.make(["status": "ok"])
@@ -97,6 +101,7 @@ public func buildRouter(
     }
     TrackingController(ingest: ingest, keys: settings.keys, decoder: MessageDecoder(limits: settings.limits), clock: clock)
         .addRoutes(to: router)
+    TrackingScriptController().addRoutes(to: router)
     // The admin API: every route of this group needs a secret key with the route's scope (docs/SECURITY.md).
     let failures = AuthFailureGuard(policy: settings.authFailures, clock: clock)
     let namedKeys = APIKeyService(stores: stores, clock: clock, options: settings.apiKeys)

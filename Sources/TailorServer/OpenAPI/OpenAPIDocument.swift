@@ -81,6 +81,43 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/tailor.js": {
+   "get": {
+    "summary": "The tracking script for web pages",
+    "description": "tailor.js: identify, track, page and reset, an anonymous id cookie, batching to /v1/batch, a beacon when the page is hidden (docs/TRACKING.md). Cached for an hour, then revalidated by its ETag; gzip when the browser accepts it.",
+    "tags": [
+     "tracking"
+    ],
+    "operationId": "trackingScript",
+    "security": [],
+    "parameters": [
+     {
+      "name": "If-None-Match",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "the ETag of a copy the browser holds"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the script",
+      "content": {
+       "text/javascript": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "304": {
+      "description": "the copy named by If-None-Match is current"
+     }
+    }
+   }
+  },
   "/v1/identify": {
    "post": {
     "summary": "Record a identify message (Segment spec)",
@@ -136,6 +173,16 @@ enum OpenAPIDocument {
      },
      "429": {
       "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "a browser call from an origin that TAILOR_TRACKING_ORIGINS does not list (docs/TRACKING.md)",
       "content": {
        "application/json": {
         "schema": {
@@ -219,6 +266,16 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "403": {
+      "description": "a browser call from an origin that TAILOR_TRACKING_ORIGINS does not list (docs/TRACKING.md)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
      }
     },
     "requestBody": {
@@ -288,6 +345,16 @@ enum OpenAPIDocument {
      },
      "429": {
       "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "a browser call from an origin that TAILOR_TRACKING_ORIGINS does not list (docs/TRACKING.md)",
       "content": {
        "application/json": {
         "schema": {
@@ -371,6 +438,16 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "403": {
+      "description": "a browser call from an origin that TAILOR_TRACKING_ORIGINS does not list (docs/TRACKING.md)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
      }
     },
     "requestBody": {
@@ -440,6 +517,16 @@ enum OpenAPIDocument {
      },
      "429": {
       "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "a browser call from an origin that TAILOR_TRACKING_ORIGINS does not list (docs/TRACKING.md)",
       "content": {
        "application/json": {
         "schema": {
@@ -523,6 +610,16 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "403": {
+      "description": "a browser call from an origin that TAILOR_TRACKING_ORIGINS does not list (docs/TRACKING.md)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
      }
     },
     "requestBody": {
@@ -599,6 +696,16 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "403": {
+      "description": "a browser call from an origin that TAILOR_TRACKING_ORIGINS does not list (docs/TRACKING.md)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
      }
     },
     "requestBody": {
@@ -608,9 +715,15 @@ enum OpenAPIDocument {
        "schema": {
         "$ref": "#/components/schemas/Batch"
        }
+      },
+      "text/plain": {
+       "schema": {
+        "$ref": "#/components/schemas/Batch"
+       }
       }
      }
-    }
+    },
+    "description": "The batch tailor.js sends. The body is JSON whatever its content type: navigator.sendBeacon sends it as text/plain, which also spares browsers a CORS preflight. Browsers may call every tracking route from any origin, or from those TAILOR_TRACKING_ORIGINS lists (docs/TRACKING.md)."
    }
   },
   "/v1/import": {
@@ -668,6 +781,16 @@ enum OpenAPIDocument {
      },
      "429": {
       "description": "at capacity; retry after the delay",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "a browser call from an origin that TAILOR_TRACKING_ORIGINS does not list (docs/TRACKING.md)",
       "content": {
        "application/json": {
         "schema": {

@@ -10,12 +10,16 @@ import TailorEngine
 /// A request is authenticated by its write key (Basic-auth user, or `writeKey` in the body), its body
 /// may be gzip-compressed, and it is validated whole before anything is stored: a batch with one bad
 /// message is refused with 400 naming that message, and nothing of it is written. A 200 is sent only
-/// once the events are durable.
+/// once the events are durable. The content type is not checked: `navigator.sendBeacon` (tailor.js on page hide)
+/// sends its JSON as `text/plain`, which also spares browsers a preflight.
 struct TrackingController: Sendable {
     let ingest: IngestService
     let keys: APIKeys
     let decoder: MessageDecoder
     let clock: any WallClock
+
+    /// The tracking API's paths: the only ones that answer CORS (``TrackingCORSMiddleware``).
+    static let paths: Set<String> = Set(MessageType.allCases.map { "/v1/\($0.rawValue)" } + ["/v1/batch", "/v1/import"])
 
     func addRoutes(to router: Router<TailorRequestContext>) {
         for type in MessageType.allCases {

@@ -35,6 +35,12 @@ struct Serve: AsyncParsableCommand {
         if let writeKey { extra["tailor.write.key"] = writeKey }
         if let adminKey { extra["tailor.admin.key"] = adminKey }
         let settings = try global.settings(extra: extra)
+        let trackingOrigins: TrackingOrigins
+        do {
+            trackingOrigins = try TrackingOrigins(parsing: settings.trackingOrigins)
+        } catch {
+            throw ValidationError(error.description)
+        }
 
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -52,6 +58,7 @@ struct Serve: AsyncParsableCommand {
         serverSettings.dashboard = DashboardSettings(secureCookies: settings.dashboardSecureCookies, options: dashboard)
         serverSettings.strictTransportSecurity = settings.publicURL.hasPrefix("https://")
         serverSettings.authFailures = AuthFailureLimiter.Policy(failures: settings.authFailureLimit)
+        serverSettings.trackingOrigins = trackingOrigins
         let mail = try MailSetup(settings: settings, runtime: runtime, logger: logger)
         serverSettings.mailTracking = mail?.engagement
         // Campaigns are sent by this server when it knows their sender.

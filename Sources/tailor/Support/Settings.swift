@@ -75,6 +75,9 @@ struct Settings: Sendable {
     /// Failed authentications (admin API keys, dashboard sign-ins) allowed per client address and minute
     /// (`TAILOR_AUTH_FAILURE_LIMIT`, docs/SECURITY.md).
     var authFailureLimit = 20
+    /// The web origins whose pages may call the tracking API (`TAILOR_TRACKING_ORIGINS`, comma-separated; empty or
+    /// `*`: any). `tailor serve` reads it (`TrackingOrigins`).
+    var trackingOrigins = ""
 
     init(config: ConfigReader, defaultDatabase: String) throws {
         databaseURL = config.string(forKey: "tailor.database.url", default: defaultDatabase)
@@ -114,6 +117,7 @@ struct Settings: Sendable {
         guard secure == "true" || secure == "false" else { throw ValidationError("TAILOR_DASHBOARD_SECURE_COOKIES is true or false") }
         dashboardSecureCookies = secure == "true"
         dashboardSessionHours = config.int(forKey: "tailor.dashboard.session.hours", default: dashboardSessionHours)
+        trackingOrigins = config.string(forKey: "tailor.tracking.origins", default: trackingOrigins)
         guard (1...720).contains(dashboardSessionHours) else { throw ValidationError("TAILOR_DASHBOARD_SESSION_HOURS must be 1...720") }
         authFailureLimit = config.int(forKey: "tailor.auth.failure.limit", default: authFailureLimit)
         guard authFailureLimit >= 1 else { throw ValidationError("TAILOR_AUTH_FAILURE_LIMIT must be 1 or more") }
