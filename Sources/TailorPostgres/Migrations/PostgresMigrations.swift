@@ -194,5 +194,6 @@ enum PostgresMigrations {
         experiments,
         webhooks,
         apiKeys,
+        overview,
     ]
 }
