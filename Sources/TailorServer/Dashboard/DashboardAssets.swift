@@ -67,6 +67,22 @@ enum DashboardAssets {
         .search label { margin: 0; width: 100%; }
         .search input { flex: 1 1 16rem; }
         .pager { margin-top: .75rem; }
+        .range .search > div { flex: 0 1 12rem; }
+        .range .search label { margin: 0 0 .25rem; }
+        .range input[type=date] { font: inherit; padding: .45rem .5rem; border: 1px solid #9aa3b2; border-radius: 6px; }
+        .figures { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); margin-bottom: 1rem; }
+        .figure { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; display: flex; flex-direction: column; }
+        .figure .label { color: var(--muted); font-size: .85rem; }
+        .figure strong { font-size: 1.5rem; font-variant-numeric: tabular-nums; }
+        .scroll { overflow-x: auto; }
+        .chart-card { margin: 0; }
+        .chart-card figcaption { font-weight: 600; margin-bottom: .25rem; }
+        svg.chart { width: 100%; height: auto; display: block; }
+        .progress { width: 100%; max-width: 24rem; height: 1rem; accent-color: var(--accent); }
+        fieldset { border: 1px solid var(--line); border-radius: 6px; margin: .75rem 0 0; padding: .5rem .75rem; }
+        fieldset label { display: inline-flex; gap: .35rem; align-items: center; font-weight: 400; margin: .25rem 1rem .25rem 0; }
+        legend { font-weight: 600; }
+        input[type=number] { font: inherit; padding: .45rem .5rem; border: 1px solid #9aa3b2; border-radius: 6px; width: 8rem; }
         @media (max-width: 40rem) {
           main { padding: .75rem; }
           .who { margin-left: 0; width: 100%; justify-content: space-between; }
