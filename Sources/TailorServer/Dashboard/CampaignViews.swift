@@ -202,17 +202,33 @@ enum CampaignViews {
 
     // MARK: - Report
 
+    static func label(_ name: String) -> String { name.replacingOccurrences(of: "_", with: " ") }
+
+    /// A figure as it reads: money to the cent, rates as percentages, counts whole.
+    static func figure(_ name: String, _ v: Double) -> String {
+        if name.hasSuffix("_rate") { return String(format: "%.1f%%", v * 100) }
+        if name.hasPrefix("revenue") { return DashboardFormat.money(v) }
+        return DashboardFormat.number(v)
+    }
+
     static func report(session: DashboardSession, status s: CampaignService.Status, bySegment: CampaignReport, byVariant: CampaignReport?) -> HTML {
         let c = s.campaign
         let figures = CampaignFigures.names.enumerated().map { i, name -> HTML in
-            "<div class=\"figure\"><span class=\"label\">\(name.replacingOccurrences(of: "_", with: " "))</span><strong id=\"report-\(name)\">\(DashboardFormat.number(bySegment.figures.values[i]))</strong></div>"
+            "<div class=\"figure\"><span class=\"label\">\(label(name))</span><strong id=\"report-\(name)\">\(figure(name, bySegment.figures.values[i]))</strong></div>"
         }
         func table(_ report: CampaignReport?, _ id: String) -> HTML {
             guard let breakdown = report?.breakdown, !breakdown.groups.isEmpty else { return "<p class=\"muted\">None.</p>" }
-            let head = CampaignFigures.names.map { name -> HTML in "<th scope=\"col\" class=\"num\">\(name.replacingOccurrences(of: "_", with: " "))</th>" }
+            let withLift = breakdown.groups.contains { $0.conversionRate != nil }
+            let names = CampaignFigures.names + (withLift ? ["conversion_rate", "lift"] : [])
+            let head = names.map { name -> HTML in "<th scope=\"col\" class=\"num\">\(label(name))</th>" }
             let rows = breakdown.groups.map { g -> HTML in
-                let cells = zip(CampaignFigures.names, g.figures.values).map { name, v -> HTML in
-                    "<td data-label=\"\(name.replacingOccurrences(of: "_", with: " "))\" class=\"num\">\(DashboardFormat.number(v))</td>"
+                var cells = zip(CampaignFigures.names, g.figures.values).map { name, v -> HTML in
+                    "<td data-label=\"\(label(name))\" class=\"num\">\(figure(name, v))</td>"
+                }
+                if withLift {
+                    cells.append("<td data-label=\"conversion rate\" class=\"num\">\(g.conversionRate.map { figure("conversion_rate", $0) } ?? "—")</td>")
+                    let lift = g.lift.map { String(format: "%+.2f points [%+.2f, %+.2f], p %.3f", $0.difference * 100, $0.low * 100, $0.high * 100, $0.pValue) }
+                    cells.append("<td data-label=\"lift\" class=\"num\">\(lift ?? "—")</td>")
                 }
                 return "<tr><th scope=\"row\" data-label=\"\(breakdown.dimension.rawValue)\">\(g.name)</th>\(cells)</tr>"
             }

@@ -22,7 +22,7 @@ enum DashboardAssets {
         .top { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding: .6rem 1.25rem; background: var(--ink); color: #fff; }
         .top a, .top .link { color: #fff; }
         .brand { font-weight: 700; text-decoration: none; font-size: 1.1rem; }
-        .top nav ul { display: flex; gap: 1rem; list-style: none; margin: 0; padding: 0; }
+        .top nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
         .top nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
         .who { margin-left: auto; display: flex; align-items: center; gap: .75rem; font-size: .9rem; }
         .who form { margin: 0; }
@@ -75,6 +75,7 @@ enum DashboardAssets {
         .figure .label { color: var(--muted); font-size: .85rem; }
         .figure strong { font-size: 1.5rem; font-variant-numeric: tabular-nums; }
         .scroll { overflow-x: auto; }
+        .scroll th { white-space: nowrap; }
         .chart-card { margin: 0; }
         .chart-card figcaption { font-weight: 600; margin-bottom: .25rem; }
         svg.chart { width: 100%; height: auto; display: block; }

@@ -14,7 +14,9 @@ enum SVGChart {
     static func bars(id: String, title: String, labels: [String], values: [Double], format: (Double) -> String) -> HTML {
         let plotWidth = Double(width - left - right), plotHeight = Double(height - top - bottom)
         let top = Self.top, left = Self.left
-        let maximum = niceCeiling(values.max() ?? 0)
+        // Whole counts keep whole numbers on the axis: a top of at least 2, so its middle is 1.
+        let whole = values.allSatisfy { $0 == $0.rounded() }
+        let maximum = whole ? max(2, niceCeiling(values.max() ?? 0)) : niceCeiling(values.max() ?? 0)
         let step = plotWidth / Double(max(1, values.count))
         let gap = values.count > 60 ? 0.0 : min(2, step * 0.2)
         var shapes: [HTML] = []
