@@ -111,6 +111,15 @@ struct DashboardCampaignPagesTests {
                 #expect(try await mia.post("/app/campaigns/spring-sale/move", [("move", "cancel"), ("csrf_token", "forged")]).status == .forbidden)
                 #expect(try await CampaignService(stores: test.stores).status("spring-sale").campaign.state == .paused)
 
+                // Scheduling: a time that is not one is refused and the page says so; a time (UTC) schedules.
+                #expect(try await mia.post("/app/campaigns", [("name", "Later"), ("template", "news"), ("include:vips", "on")]).status == .seeOther)
+                let noTime = try await mia.post("/app/campaigns/later/move", [("move", "schedule"), ("at", "tomorrow")])
+                #expect(noTime.status == .unprocessableContent && String(buffer: noTime.body).contains("Give the time to send"))
+                #expect(try await mia.post("/app/campaigns/later/move", [("move", "schedule"), ("at", "2030-01-02T09:30")]).status == .seeOther)
+                let later = try await CampaignService(stores: test.stores).status("later").campaign
+                #expect(later.state == .scheduled && later.scheduledAt == ISO8601.parse("2030-01-02T09:30:00Z"))
+                #expect(try await mia.post("/app/campaigns/later/move", [("move", "fly")]).status == .badRequest)
+
                 // The report page and its CSV are the engine's report.
                 let report = try await ReportService(stores: test.stores).campaign("spring-sale", by: .segment)
                 let reportPage = try await vic.get("/app/campaigns/spring-sale/report")

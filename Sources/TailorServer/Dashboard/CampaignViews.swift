@@ -191,7 +191,7 @@ enum CampaignViews {
               <fieldset id="segments"\(invalid("segments"))><legend>Send to members of</legend>\(boxes("include", draft.segments))</fieldset>
               \(error("excluded"))
               <fieldset id="excluded"><legend>But not to members of <span class="hint">(optional)</span></legend>\(boxes("exclude", draft.excluded))</fieldset>
-              <label><input type="checkbox" name="transactional"\(draft.transactional ? HTML(" checked") : "")> Transactional (no consent or unsubscribe check)</label>
+              <label><input type="checkbox" name="transactional"\(draft.transactional ? HTML(" checked") : "")> Transactional (ignores the frequency cap, quiet hours and the consent check)</label>
               <label for="rate">At most this many emails a second <span class="hint">(optional)</span></label>
               \(error("rate"))
               <input id="rate" name="rate" type="number" min="1" step="1" value="\(draft.rate)"\(invalid("rate"))>
