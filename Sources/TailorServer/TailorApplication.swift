@@ -1,3 +1,4 @@
+public import Foundation
 public import Hummingbird
 import NIOCore
 public import Logging
@@ -30,6 +31,8 @@ public struct ServerSettings: Sendable {
     public var apiKeys = APIKeyService.Options()
     /// The web origins whose pages may call the tracking API (`TAILOR_TRACKING_ORIGINS`; any by default).
     public var trackingOrigins = TrackingOrigins.any
+    /// The clock reports count days on (`TAILOR_TIMEZONE`; UTC by default).
+    public var timeZone = TimeZone(identifier: "UTC")!
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -119,11 +122,12 @@ public func buildRouter(
                         settings: settings.campaigns ?? .preview, privacy: privacy)
         .addRoutes(to: admin)
     CampaignsController(service: campaigns).addRoutes(to: admin)
+    ReportsController(service: ReportService(stores: stores), timeZone: settings.timeZone).addRoutes(to: admin)
     JourneysController(service: JourneyService(stores: stores, clock: clock)).addRoutes(to: admin)
     WebhooksController(service: WebhookService(stores: stores, clock: clock)).addRoutes(to: admin)
     PrivacyController(service: privacy).addRoutes(to: admin)
     ConsentController(service: ConsentService(stores: stores, clock: clock), privacy: privacy).addRoutes(to: admin)
-    DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock, failures: failures)
+    DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock, failures: failures, timeZone: settings.timeZone)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     if let campaignSettings = settings.campaigns {
         EmailWebVersionController(links: campaignSettings.composer.links, campaigns: campaigns,

@@ -194,6 +194,7 @@ enum PostgresMigrations {
         experiments,
         webhooks,
         apiKeys,
+        overview,
         cartLedger,
     ]
 }
