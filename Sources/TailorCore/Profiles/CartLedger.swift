@@ -11,7 +11,7 @@ public import Foundation
 ///
 /// A product added more than ``maxAddsPerProduct`` times since its floor has its oldest adds merged into one
 /// entry spanning their keys; a removal landing inside such a span cannot be folded in and asks for a
-/// rebuild from history (``fold(removal:)`` returns false), as does any cart event on a profile whose
+/// rebuild from history (``fold(removal:at:lastOrder:)`` returns nil), as does any cart event on a profile whose
 /// ledger is unknown (stored before the ledger existed).
 public struct CartLedger: Sendable, Hashable {
     /// One add, or several merged: `since`…`key` are the oldest and newest event keys it covers.
