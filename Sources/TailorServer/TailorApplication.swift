@@ -30,6 +30,17 @@ public struct ServerSettings: Sendable {
     public var apiKeys = APIKeyService.Options()
     /// The web origins whose pages may call the tracking API (`TAILOR_TRACKING_ORIGINS`; any by default).
     public var trackingOrigins = TrackingOrigins.any
+    /// Double opt-in (`TAILOR_EMAIL_CONSENT=double-opt-in`, or for some countries): the confirmation links' pages,
+    /// and the runner that mails the confirmations.
+    public var doubleOptIn: DoubleOptInService.Options? = nil
+    /// The retention policy's rules from the environment (`TAILOR_RETENTION`); the stored ones apply too. The
+    /// purge runs beside the server every `retentionInterval`.
+    public var retention = RetentionPolicy()
+    /// The keyed pseudonyms of `pseudonymize=true` exports (from the master key); nil: such exports answer 409.
+    public var pseudonymizer: Pseudonymizer? = nil
+    public var retentionInterval: Duration = .seconds(3600)
+    /// How `personalization` consent is read (`TAILOR_PERSONALIZATION_CONSENT`): opt-out unless set.
+    public var personalizationConsent = ConsentPolicy.optOut
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -64,6 +75,8 @@ public func buildApplication(
         services: [ingest, SegmentService(stores: stores, clock: clock), WebhookRunner(deliverer: WebhookDeliverer(stores: stores, clock: clock))]
             + (settings.campaigns.map { [CampaignRunner(service: CampaignService(stores: stores, clock: clock), settings: $0),
                                          JourneyRunner(service: JourneyService(stores: stores, clock: clock), settings: $0, wakeups: wakeups)] } ?? [])
+            + [RetentionRunner(service: RetentionService(stores: stores, configured: settings.retention, clock: clock), interval: settings.retentionInterval)]
+            + (settings.doubleOptIn.map { [DoubleOptInRunner(service: DoubleOptInService(stores: stores, options: $0, clock: clock))] } ?? [])
             + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger
@@ -109,10 +122,13 @@ public func buildRouter(
     let privacy = PrivacyService(stores: stores, clock: clock)
     ProfilesController(profiles: stores.profiles, events: stores.events, service: ProfileService(stores: stores), privacy: privacy)
         .addRoutes(to: admin)
-    SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock))
+    let personalization = PersonalizationConsent(store: stores.consent, policy: settings.personalizationConsent, clock: clock)
+    SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock),
+                       personalization: personalization, pseudonymizer: settings.pseudonymizer)
         .addRoutes(to: admin)
     RecommendationsController(service: RecommendationService(stores: stores),
-                              models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""))
+                              models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""),
+                              personalization: personalization)
         .addRoutes(to: admin)
     let campaigns = CampaignService(stores: stores, clock: clock)
     TemplatesController(service: TemplateService(stores: stores, clock: clock), campaigns: campaigns,
@@ -125,6 +141,9 @@ public func buildRouter(
     ConsentController(service: ConsentService(stores: stores, clock: clock), privacy: privacy).addRoutes(to: admin)
     DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock, failures: failures)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
+    if let doubleOptIn = settings.doubleOptIn {
+        ConsentConfirmationController(service: DoubleOptInService(stores: stores, options: doubleOptIn, clock: clock)).addRoutes(to: router)
+    }
     if let campaignSettings = settings.campaigns {
         EmailWebVersionController(links: campaignSettings.composer.links, campaigns: campaigns,
                                   journeys: JourneyService(stores: stores, clock: clock), settings: campaignSettings).addRoutes(to: router)

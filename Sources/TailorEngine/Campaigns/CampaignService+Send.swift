@@ -20,6 +20,8 @@ public struct CampaignSettings: Sendable {
     public var pageSize: Int
     /// Who may get marketing email; nil: everyone not suppressed (the opt-out policy).
     public var consent: (any MarketingConsent)?
+    /// Who may be personalized (model traits, recommendations, behaviour-based audiences); nil: everyone.
+    public var personalization: PersonalizationConsent?
 
     public init(composer: EmailComposer, frequencyCap: FrequencyCap? = nil, quietHours: QuietHours? = nil,
                 defaultTimeZone: TimeZone = EmailEnvironment.utc, currency: String = "USD", modelPath: String? = nil, pageSize: Int = 250) {
@@ -167,9 +169,14 @@ extension CampaignService {
         var chosen: [ProfileID: VariantEmail] = [:]
         for id in sending { chosen[id] = emails[planned[id]?.variant ?? ""] ?? emails.values.first }
         let emailOf = chosen
-        let opens = optimizer == nil ? [:] : try await stores.interactions.humanOpenTimes(of: sending, limit: Self.opensPerRecipient)
+        // Without personalization consent: no model traits, RFM or recommendations from their history, no send
+        // time from their opens, and no place in an audience that reads behaviour.
+        let unpersonalized = try await settings.personalization?.refused(sending) ?? []
+        let behaviouralAudience = try await readsBehaviour(c)
+        let opens = optimizer == nil ? [:] : try await stores.interactions.humanOpenTimes(of: sending.filter { !unpersonalized.contains($0) },
+                                                                                        limit: Self.opensPerRecipient)
         let loaded = try await Concurrently.map(sending, width: Self.readWidth) { id in
-            (id, try await loader.load(id, recommendations: emailOf[id]?.recommendations ?? 0))
+            (id, try await loader.load(id, recommendations: emailOf[id]?.recommendations ?? 0, personalized: !unpersonalized.contains(id)))
         }
         var recipients: [ProfileID: EmailRecipient] = [:]
         for case (let id, let recipient?) in loaded { recipients[id] = recipient }
@@ -194,6 +201,8 @@ extension CampaignService {
             }
             if let entry = keys[id].flatMap({ suppressed[$0] }) {
                 skipped[id] = SkipReason.suppression(entry)
+            } else if behaviouralAudience, unpersonalized.contains(id) {
+                skipped[id] = SkipReason.noPersonalization
             } else if !c.transactional, !permitted.contains(id) {
                 skipped[id] = SkipReason.noConsent
             } else if let cap = settings.frequencyCap, !c.transactional, (capped[id] ?? 0) >= cap.count {
@@ -236,6 +245,13 @@ extension CampaignService {
             }
         }
         return (outcomes, messages)
+    }
+
+    /// Whether the campaign's audience is a segment that reads behaviour (``SegmentCatalog/behavioural``).
+    func readsBehaviour(_ c: Campaign) async throws -> Bool {
+        guard !c.segments.isEmpty else { return false }
+        let catalog = try SegmentCatalog(try await stores.segments.segments())
+        return !catalog.behavioural.isDisjoint(with: c.segments)
     }
 
     /// Recipients read at once (SQLite's readers and PostgreSQL's pool serve them in parallel).
@@ -285,5 +301,8 @@ public enum SkipReason {
     public static let unsubscribed = "unsubscribed"
     public static let frequencyCap = "frequency_cap"
     public static let noConsent = "no_consent"
+    /// The campaign's audience is a segment that reads behaviour, and the recipient refused `personalization`
+    /// (they are left out of such segments).
+    public static let noPersonalization = "no_personalization_consent"
     public static let renderFailed = "render_failed"
 }

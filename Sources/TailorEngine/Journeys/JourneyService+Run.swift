@@ -171,8 +171,10 @@ extension JourneyService {
         // The events that started the runs, for `event` in the context (an event no longer stored leaves it empty).
         let triggers = try await stores.events.events(messageIds: sends.compactMap(\.run.triggerMessage))
         let counts = prepared.mapValues(\.template.recommendationCount)
+        let unpersonalized = try await settings.personalization?.refused(Array(Set(sends.map(\.run.profile)))) ?? []
         let loaded = try await Concurrently.map(sends, width: CampaignService.readWidth) { send -> EmailRecipient? in
-            try await loader.load(send.run.profile, recommendations: counts[send.template] ?? 0)
+            try await loader.load(send.run.profile, recommendations: counts[send.template] ?? 0,
+                                  personalized: !unpersonalized.contains(send.run.profile))
         }
         var recipients: [Int64: EmailRecipient] = [:]
         for (send, recipient) in zip(sends, loaded) { if let recipient { recipients[send.run.id] = recipient } }
