@@ -131,8 +131,11 @@ public func buildRouter(
                               personalization: personalization)
         .addRoutes(to: admin)
     let campaigns = CampaignService(stores: stores, clock: clock)
+    // Previews render as the email would be: unpersonalized for who refused personalization.
+    var previewSettings = settings.campaigns ?? .preview
+    if previewSettings.personalization == nil { previewSettings.personalization = personalization }
     TemplatesController(service: TemplateService(stores: stores, clock: clock), campaigns: campaigns,
-                        settings: settings.campaigns ?? .preview, privacy: privacy)
+                        settings: previewSettings, privacy: privacy)
         .addRoutes(to: admin)
     CampaignsController(service: campaigns).addRoutes(to: admin)
     JourneysController(service: JourneyService(stores: stores, clock: clock)).addRoutes(to: admin)

@@ -50,6 +50,16 @@ struct PseudonymizedExportAPITests {
                 let seenCSV = try await client.execute(uri: "/v1/segments/seen/members?format=csv", method: .get, headers: bearer)
                 #expect(String(buffer: seenCSV.body).contains(ann.rawValue) && !String(buffer: seenCSV.body).contains(bo.rawValue))
 
+                // A preview for him renders as his email would: without his model traits.
+                try await test.stores.computedTraits.writeComputedTraits([ComputedTrait(profileId: ann, name: "cluster", number: 4),
+                                                                          ComputedTrait(profileId: bo, name: "cluster", number: 4)], at: Date())
+                let template = #"{"name":"c","subject":"Hi","html":"<p>cluster [{{ computed.cluster }}]</p>"}"#
+                #expect(try await client.execute(uri: "/v1/templates", method: .post, headers: bearer, body: ByteBuffer(string: template)).status == .created)
+                let annPreview = try await client.execute(uri: "/v1/templates/c/preview?profile=user:u1", method: .get, headers: bearer)
+                let boPreview = try await client.execute(uri: "/v1/templates/c/preview?profile=user:u2", method: .get, headers: bearer)
+                #expect(String(buffer: annPreview.body).contains("cluster [4]"), "\(String(buffer: annPreview.body))")
+                #expect(String(buffer: boPreview.body).contains("cluster []"), "\(String(buffer: boPreview.body))")
+
                 let bad = try await client.execute(uri: "/v1/segments/gold/members?format=csv&pseudonymize=yes", method: .get, headers: bearer)
                 #expect(try bad.status == .badRequest && json(bad)[path: "error.path"] == "pseudonymize", "\(String(buffer: bad.body))")
             }
