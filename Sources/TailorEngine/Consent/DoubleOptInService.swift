@@ -21,14 +21,18 @@ public struct DoubleOptInService: Sendable {
         /// How long a confirmation link may be followed (7 days by default). Grants recorded longer ago than this
         /// when first seen get no email (turning double opt-in on does not mail every past grant).
         public var linkLifetime: TimeInterval
+        /// Entries recorded less than this long ago are left for the next pass: on PostgreSQL a transaction that
+        /// commits late can hold a lower ledger id than one already read, and the cursor must not pass it.
+        public var settle: TimeInterval
 
         public init(policy: EmailConsentPolicy, links: ConfirmationLinks, from: MailAddress, signer: DKIMSigner? = nil,
-                    linkLifetime: TimeInterval = 7 * 86_400) {
+                    linkLifetime: TimeInterval = 7 * 86_400, settle: TimeInterval = 10) {
             self.policy = policy
             self.links = links
             self.from = from
             self.signer = signer
             self.linkLifetime = linkLifetime
+            self.settle = settle
         }
     }
 
@@ -77,9 +81,10 @@ public struct DoubleOptInService: Sendable {
         var cursor = Int64(try await stores.settings.setting(Self.cursorSetting) ?? "0") ?? 0
         let consent = LedgerConsent(store: stores.consent, policy: options.policy, profiles: stores.profiles, clock: clock)
         while true {
-            let page = try await stores.consent.consentEntries(purpose: .emailMarketing, after: cursor, limit: pageSize)
-            guard let last = page.last else { break }
+            let read = try await stores.consent.consentEntries(purpose: .emailMarketing, after: cursor, limit: pageSize)
             let now = clock.now()
+            let page = read.prefix { ($0.entry.recordedAt ?? .distantPast) <= now.addingTimeInterval(-options.settle) }
+            guard let last = page.last else { break }
             var grants: [ProfileID: ConsentEntry] = [:]
             for (_, e) in page {
                 if e.status == .granted, !e.source.confirmsAddress, (e.recordedAt ?? now) > now.addingTimeInterval(-options.linkLifetime) {
@@ -108,7 +113,7 @@ public struct DoubleOptInService: Sendable {
             summary.queued += try await stores.outbox.enqueue(outgoing, at: now)
             cursor = last.id
             try await stores.settings.putSetting(Self.cursorSetting, value: String(cursor), at: now)
-            if page.count < pageSize { break }
+            if read.count < pageSize || page.count < read.count { break }
         }
         return summary
     }
