@@ -33,6 +33,8 @@ public struct ServerSettings: Sendable {
     /// Double opt-in (`TAILOR_EMAIL_CONSENT=double-opt-in`, or for some countries): the confirmation links' pages,
     /// and the runner that mails the confirmations.
     public var doubleOptIn: DoubleOptInService.Options? = nil
+    /// The `email_marketing` policy (`TAILOR_EMAIL_CONSENT`, by country), shown with a person's consent.
+    public var emailConsent = EmailConsentPolicy()
     /// The retention policy's rules from the environment (`TAILOR_RETENTION`); the stored ones apply too. The
     /// purge runs beside the server every `retentionInterval`.
     public var retention = RetentionPolicy()
@@ -141,7 +143,7 @@ public func buildRouter(
     JourneysController(service: JourneyService(stores: stores, clock: clock)).addRoutes(to: admin)
     WebhooksController(service: WebhookService(stores: stores, clock: clock)).addRoutes(to: admin)
     PrivacyController(service: privacy).addRoutes(to: admin)
-    ConsentController(service: ConsentService(stores: stores, clock: clock), privacy: privacy).addRoutes(to: admin)
+    ConsentController(service: ConsentService(stores: stores, clock: clock), privacy: privacy, emailPolicy: settings.emailConsent).addRoutes(to: admin)
     DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock, failures: failures)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     if let doubleOptIn = settings.doubleOptIn {

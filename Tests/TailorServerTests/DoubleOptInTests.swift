@@ -42,6 +42,7 @@ struct DoubleOptInTests {
                                                      links: ConfirmationLinks(links), from: try MailAddress("news@shop.test"))
             var settings = ServerSettings(port: 0, keys: APIKeys(writeKeys: [writeKey], adminKeyHashes: [APIKeys.hash(adminKey)]))
             settings.doubleOptIn = options
+            settings.emailConsent = options.policy
             let stores = Stores(test.database)
             let app = Application(router: buildRouter(settings: settings, stores: stores, ingest: IngestService(events: test.database), clock: clock))
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-doi-\(UUID().uuidString)")
@@ -88,6 +89,10 @@ struct DoubleOptInTests {
             try await grant("u2", client)
             // Ann's country asks for double opt-in: her grant is pending; Bo's (opt-out) is enough.
             #expect(try await permitted(f) == [f.bo])
+            let pending = try json(try await client.execute(uri: "/v1/profiles/user:u1/consent", method: .get, headers: bearer))
+            #expect(pending[path: "email_marketing.pending_confirmation"] == .bool(true) && pending[path: "email_marketing.allowed"] == .bool(false))
+            let france = try json(try await client.execute(uri: "/v1/profiles/user:u2/consent", method: .get, headers: bearer))
+            #expect(france[path: "email_marketing.policy"] == "opt-out" && france[path: "email_marketing.allowed"] == .bool(true))
             // A grant just recorded waits for the next pass (a late commit on PostgreSQL could hold a lower id).
             #expect(try await f.service.sendConfirmations().queued == 0)
             f.clock.advance(by: 15)
@@ -116,6 +121,9 @@ struct DoubleOptInTests {
             #expect(entry.proof["ip"] == "203.0.113.7" && entry.proof["user_agent"] == "Mozilla/5.0 (X11) Firefox/140.0")
             #expect(entry.proof["confirmed_at"] == .string(ISO8601.format(clicked)))
             #expect(try await permitted(f) == [f.ann, f.bo])
+            let shown = try json(try await client.execute(uri: "/v1/profiles/user:u1/consent", method: .get, headers: bearer))
+            #expect(shown[path: "email_marketing.policy"] == "double-opt-in" && shown[path: "email_marketing.allowed"] == .bool(true))
+            #expect(shown[path: "email_marketing.pending_confirmation"] == .bool(false))
 
             // A second click records nothing more.
             let again = try await client.execute(uri: link, method: .post, headers: headers)

@@ -6405,6 +6405,34 @@ enum OpenAPIDocument {
       "items": {
        "$ref": "#/components/schemas/ConsentEntry"
       }
+     },
+     "email_marketing": {
+      "type": "object",
+      "description": "what the email_marketing policy makes of the ledger for this person",
+      "properties": {
+       "policy": {
+        "type": "string",
+        "enum": [
+         "opt-out",
+         "opt-in",
+         "double-opt-in"
+        ],
+        "description": "TAILOR_EMAIL_CONSENT, or their country's"
+       },
+       "allowed": {
+        "type": "boolean",
+        "description": "marketing email may be sent now"
+       },
+       "pending_confirmation": {
+        "type": "boolean",
+        "description": "a grant waits for its double opt-in confirmation"
+       }
+      },
+      "required": [
+       "policy",
+       "allowed",
+       "pending_confirmation"
+      ]
      }
     }
    },

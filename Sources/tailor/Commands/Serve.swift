@@ -64,6 +64,7 @@ struct Serve: AsyncParsableCommand {
         // Campaigns are sent by this server when it knows their sender.
         if settings.mailFrom != nil { serverSettings.campaigns = try runtime.campaignSettings() }
         serverSettings.doubleOptIn = try runtime.doubleOptInOptions()
+        serverSettings.emailConsent = settings.emailConsent
         serverSettings.personalizationConsent = settings.personalizationConsent
         serverSettings.retention = settings.retention
         serverSettings.pseudonymizer = runtime.pseudonymizer
