@@ -82,4 +82,34 @@ struct PersonalizationTests {
             #expect(vips.contains(bo.rawValue))
         }
     }
+
+    /// A journey started by entering a segment that reads behaviour does not mail who refused personalization: the
+    /// run ends with the reason.
+    @Test(arguments: TestBackend.available)
+    func aJourneyOnABehaviourSegmentEndsTheRunOfWhoRefusedIt(backend: TestBackend) async throws {
+        let t0 = Date(millisecondsSince1970: 1_780_000_000_000)
+        try await TestDatabase.with(backend) { test in
+            var (clock, settings) = try journeyWorld(test, at: t0)
+            settings.personalization = PersonalizationConsent(store: test.stores.consent, clock: clock)
+            let segments = SegmentService(stores: test.stores, clock: clock)
+            _ = try await segments.define(name: "Sleepy", condition: try Condition(text: "profile.last_activity more than 1 hour ago"))
+            let journeys = JourneyService(stores: test.stores, clock: clock)
+            try await journeys.create(name: "Win back", fromTemplate: "win-back", parameters: ["segment": "sleepy", "wait": "1d"])
+            _ = try await test.database.ingest([.identify(userId: "u1", traits: ["email": "ana@example.test"], at: t0, messageId: "i1"),
+                                                .identify(userId: "u2", traits: ["email": "bo@example.test"], at: t0, messageId: "i2"),
+                                                .track("Viewed", userId: "u1", at: t0, messageId: "v1"), .track("Viewed", userId: "u2", at: t0, messageId: "v2")],
+                                               planner: IngestPlanner())
+            let bo = try #require(try await test.database.profile(.identity(Identity(.user, "u2")))).id
+            try await ConsentService(stores: test.stores, clock: clock).record([
+                ConsentEntry(profileID: bo, purpose: .personalization, status: .withdrawn, at: t0, source: .api),
+            ])
+            clock.advance(by: 2 * 3600)
+            _ = try await segments.runDueTimers()
+            _ = try await journeys.runDue(settings: settings)
+            let claimed = try await test.stores.outbox.claim(limit: 10, worker: "w", lease: .seconds(60), at: clock.now())
+            #expect(claimed.map(\.recipient) == ["ana@example.test"])
+            let (_, counts) = try await journeys.counts("win-back")
+            #expect(counts.exited["no_personalization_consent"] == 1, "\(counts.exited)")
+        }
+    }
 }
