@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The `email_marketing` policy of a deployment: one ``ConsentPolicy`` by default (`TAILOR_EMAIL_CONSENT`) and
 /// others for the people whose `country` trait names a country (`TAILOR_EMAIL_CONSENT_BY_COUNTRY`,

@@ -1,5 +1,5 @@
 public import Crypto
-public import Foundation
+import Foundation
 
 /// Pseudonyms for exports (docs/PRIVACY.md, "Pseudonymized exports"): HMAC-SHA256 of an id under a key derived
 /// from the master key (HKDF, its own `info`, so it is independent of the encryption, blind-index and link keys).
