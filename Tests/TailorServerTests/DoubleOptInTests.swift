@@ -197,4 +197,25 @@ struct DoubleOptInTests {
             #expect(raw.replacingOccurrences(of: "=\r\n", with: "").contains("https://mail.shop.test/c/"))
         }
     }
+
+    /// A site's banner sending the grant with an identify (`traits.consent`) gets the same confirmation; restating it
+    /// after the confirmation records nothing and mails nothing.
+    @Test(arguments: TestBackend.available)
+    func aGrantCarriedByAnIdentifyIsConfirmedTheSameWay(backend: TestBackend) async throws {
+        try await withFixture(backend) { f, client in
+            let identify = #"{"userId":"u1","traits":{"consent":{"email_marketing":true}},"context":{"ip":"198.51.100.4"},"messageId":"c1"}"#
+            #expect(try await client.execute(uri: "/v1/identify", method: .post, headers: basic(writeKey), body: ByteBuffer(string: identify)).status == .ok)
+            f.clock.advance(by: 15)
+            #expect(try await f.service.sendConfirmations().queued == 1)
+            let link = try await mailedLink(f)
+            #expect(try await client.execute(uri: link, method: .post).status == .ok)
+            #expect(try await permitted(f) == [f.ann, f.bo])
+            let again = #"{"userId":"u1","traits":{"consent":{"email_marketing":true}},"messageId":"c2"}"#
+            #expect(try await client.execute(uri: "/v1/identify", method: .post, headers: basic(writeKey), body: ByteBuffer(string: again)).status == .ok)
+            f.clock.advance(by: 15)
+            #expect(try await f.service.sendConfirmations().queued == 0)
+            #expect(try await f.test.stores.consent.consentHistory(of: f.ann).count == 2)
+            #expect(try await permitted(f) == [f.ann, f.bo])
+        }
+    }
 }

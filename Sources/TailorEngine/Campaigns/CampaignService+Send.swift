@@ -92,6 +92,7 @@ extension CampaignService {
         let loader = try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath,
                                                     needsRecommendations: emails.values.contains { $0.recommendations > 0 })
         let optimizer = emails.values.contains { $0.sendTime == .optimal } ? try await sendTimeOptimizer(c, settings: settings) : nil
+        let behavioural = settings.personalization == nil ? false : try await readsBehaviour(c)
         let assignment = c.experiment?.assignment(campaign: c.id)
         let decision = c.experiment?.test == nil ? nil : try await stores.campaigns.experimentRecord(of: c.id)
         let audience = c.audience ?? 0
@@ -105,7 +106,7 @@ extension CampaignService {
             cursor = last
             let plans = page.map { Self.plan($0, campaign: c, assignment: assignment, decision: decision) }
             let (outcomes, messages) = try await prepare(page, plans: plans, position: handled, campaign: c, emails: emails, loader: loader,
-                                                         optimizer: optimizer, settings: settings)
+                                                         optimizer: optimizer, settings: settings, behaviouralAudience: behavioural)
             _ = try await stores.campaigns.recordRecipients(of: c.id, outcomes, messages: messages, at: clock.now())
             handled += page.count
             progress?(handled, audience)
@@ -152,7 +153,8 @@ extension CampaignService {
     /// Recipients are read several at once, and their emails rendered, composed and signed on every core; the
     /// eligibility rules run in between, in page order.
     func prepare(_ page: [ProfileID], plans: [RecipientPlan], position: Int, campaign c: Campaign, emails: [String: VariantEmail], loader: RecipientLoader,
-                 optimizer: SendTimeOptimizer?, settings: CampaignSettings) async throws -> ([RecipientOutcome], [OutboxMessage]) {
+                 optimizer: SendTimeOptimizer?, settings: CampaignSettings,
+                 behaviouralAudience: Bool = false) async throws -> ([RecipientOutcome], [OutboxMessage]) {
         let now = clock.now()
         // Who is sent what: recipients held out, waiting or stopped are recorded without reading them.
         var planned: [ProfileID: (variant: String?, phase: RecipientPhase?)] = [:]
@@ -172,7 +174,6 @@ extension CampaignService {
         // Without personalization consent: no model traits, RFM or recommendations from their history, no send
         // time from their opens, and no place in an audience that reads behaviour.
         let unpersonalized = try await settings.personalization?.refused(sending) ?? []
-        let behaviouralAudience = try await readsBehaviour(c)
         let opens = optimizer == nil ? [:] : try await stores.interactions.humanOpenTimes(of: sending.filter { !unpersonalized.contains($0) },
                                                                                         limit: Self.opensPerRecipient)
         let loaded = try await Concurrently.map(sending, width: Self.readWidth) { id in
