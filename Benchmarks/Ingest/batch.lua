@@ -64,6 +64,11 @@ end
 -- duplicates, which costs much less than new events and would inflate the figures).
 local run = os.getenv("BENCH_RUN") or tostring(os.time())
 
+-- BENCH_SHUFFLE=SECONDS: every message carries a timestamp up to that many seconds in the past, drawn at random,
+-- so that a user's events arrive out of order as mobile batches and retries deliver them. Unset: no timestamp
+-- (the server takes the time received, so every event is on time).
+local shuffle = tonumber(os.getenv("BENCH_SHUFFLE") or "")
+
 function init(args)
   math.randomseed(thread_id * 7919)
   wrk.method = "POST"
@@ -88,7 +93,9 @@ function request()
     local body
     if kind <= 10 then body = events[1](u) elseif kind <= 15 then body = events[3](u) elseif kind <= 18 then body = events[2](u)
     elseif kind == 19 then body = events[4](u) else body = events[5](u) end
-    parts[i] = '{"userId":"bench-' .. u .. '","messageId":"m-' .. run .. '-' .. thread_id .. '-' .. counter .. '-' .. i .. '",' .. body .. '}'
+    local stamp = ""
+    if shuffle then stamp = '"timestamp":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - math.random(0, shuffle)) .. '",' end
+    parts[i] = '{"userId":"bench-' .. u .. '","messageId":"m-' .. run .. '-' .. thread_id .. '-' .. counter .. '-' .. i .. '",' .. stamp .. body .. '}'
   end
   return wrk.format(nil, nil, nil, '{"batch":[' .. table.concat(parts, ",") .. ']}')
 end

@@ -1,3 +1,4 @@
+public import Foundation
 public import Hummingbird
 import NIOCore
 public import Logging
@@ -38,11 +39,13 @@ public struct ServerSettings: Sendable {
     /// The retention policy's rules from the environment (`TAILOR_RETENTION`); the stored ones apply too. The
     /// purge runs beside the server every `retentionInterval`.
     public var retention = RetentionPolicy()
+    public var retentionInterval: Duration = .seconds(3600)
     /// The keyed pseudonyms of `pseudonymize=true` exports (from the master key); nil: such exports answer 409.
     public var pseudonymizer: Pseudonymizer? = nil
-    public var retentionInterval: Duration = .seconds(3600)
     /// How `personalization` consent is read (`TAILOR_PERSONALIZATION_CONSENT`): opt-out unless set.
     public var personalizationConsent = ConsentPolicy.optOut
+    /// The clock reports count days on (`TAILOR_TIMEZONE`; UTC by default).
+    public var timeZone = TimeZone(identifier: "UTC")!
 
     public init(host: String = "127.0.0.1", port: Int = 8080, keys: APIKeys, limits: MessageDecoder.Limits = .init()) {
         self.host = host
@@ -140,11 +143,12 @@ public func buildRouter(
                         settings: previewSettings, privacy: privacy)
         .addRoutes(to: admin)
     CampaignsController(service: campaigns).addRoutes(to: admin)
+    ReportsController(service: ReportService(stores: stores), timeZone: settings.timeZone).addRoutes(to: admin)
     JourneysController(service: JourneyService(stores: stores, clock: clock)).addRoutes(to: admin)
     WebhooksController(service: WebhookService(stores: stores, clock: clock)).addRoutes(to: admin)
     PrivacyController(service: privacy).addRoutes(to: admin)
     ConsentController(service: ConsentService(stores: stores, clock: clock), privacy: privacy, emailPolicy: settings.emailConsent).addRoutes(to: admin)
-    DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock, failures: failures)
+    DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock, failures: failures, timeZone: settings.timeZone)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
     if let doubleOptIn = settings.doubleOptIn {
         ConsentConfirmationController(service: DoubleOptInService(stores: stores, options: doubleOptIn, clock: clock)).addRoutes(to: router)

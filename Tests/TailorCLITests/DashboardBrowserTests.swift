@@ -78,7 +78,7 @@ struct DashboardBrowserTests {
         try await browser.keys("mia@shop.test" + WebDriver.tab)
         #expect(try await browser.activeID() == "password")
         try await browser.keys("browser test secret" + WebDriver.enter)
-        try await browser.wait("the profiles page") { try await browser.currentURL().hasSuffix("/app/profiles") }
+        try await browser.wait("the overview page") { try await browser.currentURL().hasSuffix("/app/overview") }
 
         // The first Tab reaches the skip link, which moves focus to the main content.
         try await browser.keys(WebDriver.tab)
@@ -87,6 +87,7 @@ struct DashboardBrowserTests {
         #expect(try await browser.activeID() == "main")
 
         // Search by name, by keyboard, and open the profile.
+        try await browser.go(base + "/app/profiles")
         try await browser.click(try await browser.find("#q"))
         try await browser.keys("lima" + WebDriver.enter)
         try await browser.wait("search results") { try await browser.bodyText().contains("Ana Lima") }
@@ -145,7 +146,7 @@ struct DashboardBrowserTests {
         // An admin sees the users page, with both users.
         try await browser.type(try await browser.find("#email"), "ada@shop.test")
         try await browser.type(try await browser.find("#password"), "browser admin secret" + WebDriver.enter)
-        try await browser.wait("the admin's profiles page") { try await browser.currentURL().hasSuffix("/app/profiles") }
+        try await browser.wait("the admin's overview page") { try await browser.currentURL().hasSuffix("/app/overview") }
         try await browser.click(try await browser.find(#"a[href="/app/users"]"#))
         try await browser.wait("the users page") { try await browser.bodyText().contains("mia@shop.test") }
         try await shoot(browser, "users")

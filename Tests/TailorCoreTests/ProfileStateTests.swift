@@ -77,18 +77,79 @@ struct ProfileStateTests {
         #expect(s.emailOpens == 1)
     }
 
-    @Test func lateCartEventAsksForARebuild() {
+    @Test func lateCartEventsFoldInWithoutARebuild() {
         var s = ProfileState()
-        let first = s.apply(.track("Product Added", userId: "u", properties: ["product_id": "a", "price": 1], at: t0 + 100, messageId: "2"))
-        let late = s.apply(.track("Order Completed", userId: "u", at: t0, messageId: "1"))
-        #expect(first)
-        #expect(!late)
-        #expect(s.orderCount == 0)
-        let inOrder = s.apply(.track("Order Completed", userId: "u", at: t0 + 200, messageId: "3"))
-        #expect(inOrder)
+        do {
+            let folded = s.apply(.track("Product Added", userId: "u", properties: ["product_id": "a", "price": 1], at: t0 + 100, messageId: "2"))
+            #expect(folded)
+        }
+        // An order older than the add empties nothing the add brought.
+        do {
+            let folded = s.apply(.track("Order Completed", userId: "u", properties: ["revenue": 5], at: t0, messageId: "1"))
+            #expect(folded)
+        }
+        #expect(s.orderCount == 1 && s.cart["a"]?.quantity == 1)
+        // An add older than the order counts for nothing; one between the order and the newer add does.
+        do {
+            let folded = s.apply(.track("Product Added", userId: "u", properties: ["product_id": "b", "price": 2], at: t0 - 10, messageId: "0"))
+            #expect(folded)
+        }
+        do {
+            let folded = s.apply(.track("Product Added", userId: "u", properties: ["product_id": "a", "price": 3, "name": "A"], at: t0 + 50, messageId: "1b"))
+            #expect(folded)
+        }
+        #expect(s.cart["b"] == nil && s.cart["a"] == CartLine(productId: "a", quantity: 2, price: 1, name: "A"))
+        // A removal that arrives late takes the adds before it and leaves a later one.
+        do {
+            let folded = s.apply(.track("Product Removed", userId: "u", properties: ["product_id": "a"], at: t0 + 75, messageId: "1c"))
+            #expect(folded)
+        }
+        #expect(s.cart["a"] == CartLine(productId: "a", quantity: 1, price: 1, name: nil))
+        #expect(s.cartUpdatedAt == t0 + 100)
+        // A late add before that removal counts for nothing.
+        do {
+            let folded = s.apply(.track("Product Added", userId: "u", properties: ["product_id": "a", "price": 9], at: t0 + 60, messageId: "1d"))
+            #expect(folded)
+        }
+        #expect(s.cartValue == 1)
     }
 
-    /// Incremental state, with rebuilds where it asks, equals the fold of the history, for any arrival order.
+    @Test func aRemovalInsideMergedAddsAndAnUnknownLedgerAskForARebuild() {
+        var s = ProfileState()
+        let adds = CartLedger.maxAddsPerProduct + 1
+        for i in 0..<adds {
+            do {
+                let folded = s.apply(.track("Product Added", userId: "u", properties: ["product_id": "a", "price": 1], at: t0 + Double(i), messageId: "a\(i)"))
+                #expect(folded)
+            }
+        }
+        #expect(s.cart["a"]?.quantity == Double(adds))
+        // The two oldest adds are one entry now: a removal between them cannot be folded in.
+        do {
+            let folded = s.apply(.track("Product Removed", userId: "u", properties: ["product_id": "a"], at: t0 + 0.5, messageId: "r"))
+            #expect(!folded)
+        }
+        #expect(s.cart["a"]?.quantity == Double(adds))
+        // A removal after them can.
+        do {
+            let folded = s.apply(.track("Product Removed", userId: "u", properties: ["product_id": "a"], at: t0 + 1.5, messageId: "r2"))
+            #expect(folded)
+        }
+        #expect(s.cart["a"]?.quantity == Double(adds - 2))
+
+        var unknown = ProfileState()
+        unknown.cartLedger = nil
+        do {
+            let folded = unknown.apply(.track("Product Added", userId: "u", properties: ["product_id": "a"], at: t0, messageId: "x"))
+            #expect(!folded)
+        }
+        do {
+            let folded = unknown.apply(.track("Product Viewed", userId: "u", at: t0, messageId: "y"))
+            #expect(folded)
+        }
+    }
+
+    /// Incremental state equals the fold of the history, for any arrival order, without a rebuild.
     @Test(arguments: 0..<40)
     func incrementalEqualsRebuildForShuffledArrivals(seed: Int) {
         var rng = SplitMix64(seed: UInt64(seed))
@@ -98,10 +159,15 @@ struct ProfileStateTests {
         let arrival = history.shuffled(using: &rng)
         var live = ProfileAggregate(id: ProfileID("p_x"), createdAt: t0)
         var seen: [Message] = []
+        var rebuilds = 0
         for m in arrival {
             seen.append(m)
-            if !live.apply(m) { live.rebuild(from: seen) }
+            if !live.apply(m) {
+                rebuilds += 1
+                live.rebuild(from: seen)
+            }
         }
+        #expect(rebuilds == 0)  // late cart events fold in
         #expect(live.state == expected.state)
         #expect(live.traits == expected.traits)
     }

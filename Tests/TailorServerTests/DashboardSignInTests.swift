@@ -33,7 +33,7 @@ struct DashboardSignInTests {
 
                 let signedIn = try await browser.signIn(" ANA@shop.test ")
                 #expect(signedIn.status == .seeOther)
-                #expect(signedIn.headers[.location] == "/app/profiles")
+                #expect(signedIn.headers[.location] == "/app/overview")
                 let cookie = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix(DashboardSessionCookie.name + "=") })
                 #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/app"))
                 #expect(!cookie.contains("Secure"))
@@ -48,7 +48,7 @@ struct DashboardSignInTests {
                 let page = try await browser.get("/app/profiles")
                 #expect(page.status == .ok)
                 #expect(String(buffer: page.body).contains("ana@shop.test"))
-                #expect(try await browser.get("/app").headers[.location] == "/app/profiles")
+                #expect(try await browser.get("/app").headers[.location] == "/app/overview")
 
                 // Signing out ends the session in the database, not only in the browser.
                 let out = try await browser.post("/app/sign-out", [])

@@ -42,8 +42,9 @@ public struct ProfileState: Sendable, Hashable {
     public var emailClicks = 0
     public var cart: [String: CartLine] = [:]
     public var cartUpdatedAt: Date?
-    /// The newest cart-affecting event applied; an older one arriving late means a replay.
-    public var cartClock: EventKey?
+    /// What the cart is made of, so that late cart events fold in without a replay; nil when unknown (a
+    /// profile stored before it was kept), upon which the next cart event asks for a rebuild.
+    public var cartLedger: CartLedger? = CartLedger()
     /// The order event that set `lastOrderAt`/`lastOrderValue`.
     public var lastOrderKey: EventKey?
 
@@ -58,8 +59,9 @@ public struct ProfileState: Sendable, Hashable {
         return e == TailorEvent.productAdded || e == TailorEvent.productRemoved || e == TailorEvent.orderCompleted
     }
 
-    /// Applies one event. Returns false, and changes nothing, when the event is an out-of-order cart event
-    /// (older than the newest cart event already applied): the caller then rebuilds from the history.
+    /// Applies one event, whatever its place in the order of events. Returns false, and changes nothing, in the
+    /// rare cases where a cart event cannot be folded in (``CartLedger``): the caller then rebuilds from the
+    /// history.
     @discardableResult
     public mutating func apply(_ message: Message) -> Bool {
         // Tailor's own membership bookkeeping is counted, but it is not the customer being seen.
@@ -68,10 +70,12 @@ public struct ProfileState: Sendable, Hashable {
             return true
         }
         let key = EventKey(message)
-        let cartEvent = Self.affectsCart(message)
-        if cartEvent, let clock = cartClock, key < clock { return false }
-
         let t = message.timestamp
+        if Self.affectsCart(message) {
+            guard var ledger = cartLedger, ledger.fold(message, at: key, lastOrder: lastOrderKey, updated: &cartUpdatedAt) else { return false }
+            cartLedger = ledger
+            cart = ledger.cart
+        }
         eventCount += 1
         firstSeen = min(firstSeen ?? t, t)
         lastSeen = max(lastSeen ?? t, t)
@@ -93,27 +97,6 @@ public struct ProfileState: Sendable, Hashable {
                 lastOrderAt = t
                 lastOrderValue = value
             }
-            cart.removeAll()
-            cartClock = key
-        case TailorEvent.productAdded:
-            if let line = Self.cartLine(message.properties) {
-                if var existing = cart[line.productId] {
-                    existing.quantity += line.quantity
-                    existing.price = line.price
-                    existing.name = line.name ?? existing.name
-                    cart[line.productId] = existing
-                } else {
-                    cart[line.productId] = line
-                }
-                cartUpdatedAt = t
-            }
-            cartClock = key
-        case TailorEvent.productRemoved:
-            if let id = Self.productId(message.properties) {
-                cart[id] = nil
-                cartUpdatedAt = t
-            }
-            cartClock = key
         case TailorEvent.emailOpened:
             emailOpens += 1
         case TailorEvent.emailClicked:

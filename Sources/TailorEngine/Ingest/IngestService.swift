@@ -25,7 +25,7 @@ public final class IngestService: Service, Sendable {
 
     struct Job {
         var batch: PreparedBatch
-        var continuation: CheckedContinuation<IngestResult, any Error>
+        var continuation: CheckedContinuation<Result<IngestResult, any Error>?, Never>
     }
 
     struct State {
@@ -67,24 +67,33 @@ public final class IngestService: Service, Sendable {
         let batch = try events.prepareIngest(messages)
         let queued = state.withLock { $0.running && !$0.stopped }
         guard queued else { return try await write(batch) }
-        return try await withCheckedThrowingContinuation { continuation in
-            let waiter: CheckedContinuation<Void, Never>?? = state.withLock { s in
-                if s.queued + messages.count > options.maxQueuedMessages, s.queued > 0 {
-                    return nil
-                }
+        let admitted: Result<IngestResult, any Error>? = await withCheckedContinuation { continuation in
+            let admission: Admission = state.withLock { s in
+                // The loop may have ended since the check above: it takes what is queued and clears `running`
+                // in one step, so a job is queued only while it runs, or it would wait for ever.
+                guard s.running else { return .closed }
+                if s.queued + messages.count > options.maxQueuedMessages, s.queued > 0 { return .overloaded }
                 s.jobs.append(Job(batch: batch, continuation: continuation))
                 s.queued += messages.count
                 defer { s.waiter = nil }
-                return .some(s.waiter)
+                return .queued(waking: s.waiter)
             }
-            switch waiter {
-            case .none:
+            switch admission {
+            case .closed:
+                continuation.resume(returning: nil)
+            case .overloaded:
                 rejectedCounter.increment()
-                continuation.resume(throwing: IngestError.overloaded)
-            case .some(let w):
-                w?.resume()
+                continuation.resume(returning: .failure(IngestError.overloaded))
+            case .queued(let loop):
+                loop?.resume()
             }
         }
+        guard let admitted else { return try await write(batch) }
+        return try admitted.get()
+    }
+
+    enum Admission {
+        case queued(waking: CheckedContinuation<Void, Never>?), overloaded, closed
     }
 
     /// The group-commit loop. Ends when the service group shuts down, after draining what is queued.
@@ -152,18 +161,18 @@ public final class IngestService: Service, Sendable {
                 switch durable {
                 case .success(let result):
                     record(result, since: start)
-                    for job in jobs { job.continuation.resume(returning: jobs.count == 1 ? result : result.share(of: job.batch.messages)) }
+                    for job in jobs { job.continuation.resume(returning: .success(jobs.count == 1 ? result : result.share(of: job.batch.messages))) }
                 case .failure(let error):
-                    for job in jobs { job.continuation.resume(throwing: error) }
+                    for job in jobs { job.continuation.resume(returning: .failure(error)) }
                 }
             }
         } catch {
             // One job's failure must not fail the others: retry each alone.
             for job in jobs {
                 do {
-                    job.continuation.resume(returning: try await write(job.batch))
+                    job.continuation.resume(returning: .success(try await write(job.batch)))
                 } catch {
-                    job.continuation.resume(throwing: error)
+                    job.continuation.resume(returning: .failure(error))
                 }
             }
         }

@@ -249,7 +249,7 @@ extension PostgresDatabase {
     static let profileColumns = """
         id, created_at, updated_at, traits::text, personal, trait_stamps::text, event_count, first_seen, last_seen, last_activity, \
         order_count, revenue, last_order_at, last_order_value, last_order_key, email_opens, email_clicks, cart::text, cart_value, \
-        cart_updated_at, cart_clock
+        cart_updated_at, cart_ledger
         """
 
     static func profileRow(_ r: PostgresRandomAccessRow) throws -> ProfileRow {
@@ -261,7 +261,7 @@ extension PostgresDatabase {
             lastOrderAt: try r[12].decode(Int64?.self), lastOrderValue: try r[13].decode(Double?.self),
             lastOrderKey: try r[14].decode(String?.self), emailOpens: try r[15].decode(Int64.self),
             emailClicks: try r[16].decode(Int64.self), cart: try r[17].decode(String.self), cartValue: try r[18].decode(Double.self),
-            cartUpdatedAt: try r[19].decode(Int64?.self), cartClock: try r[20].decode(String?.self))
+            cartUpdatedAt: try r[19].decode(Int64?.self), cartLedger: try r[20].decode(String?.self))
     }
 
     /// The event columns `eventRow` reads, JSONB as text.

@@ -256,18 +256,18 @@ extension PostgresDatabase {
             WITH saved AS (
               INSERT INTO profiles (id, created_at, updated_at, traits, personal, trait_stamps, event_count, first_seen, last_seen,
                                     last_activity, order_count, revenue, last_order_at, last_order_value, last_order_key, email_opens,
-                                    email_clicks, cart, cart_value, cart_updated_at, cart_clock)
+                                    email_clicks, cart, cart_value, cart_updated_at, cart_ledger)
               SELECT id, created_at, updated_at, traits::jsonb, personal, trait_stamps::jsonb, event_count, first_seen, last_seen,
                      last_activity, order_count, revenue, last_order_at, last_order_value, last_order_key, email_opens, email_clicks,
-                     cart::jsonb, cart_value, cart_updated_at, cart_clock
+                     cart::jsonb, cart_value, cart_updated_at, cart_ledger
               FROM UNNEST(\(p.ids)::text[], \(p.createdAt)::int8[], \(p.updatedAt)::int8[], \(p.traits)::text[], \(p.personal)::bytea[],
                           \(p.stamps)::text[], \(p.eventCount)::int8[], \(p.firstSeen)::int8[], \(p.lastSeen)::int8[],
                           \(p.lastActivity)::int8[], \(p.orderCount)::int8[], \(p.revenue)::float8[], \(p.lastOrderAt)::int8[],
                           \(p.lastOrderValue)::float8[], \(p.lastOrderKey)::text[], \(p.opens)::int8[], \(p.clicks)::int8[],
-                          \(p.cart)::text[], \(p.cartValue)::float8[], \(p.cartUpdatedAt)::int8[], \(p.cartClock)::text[])
+                          \(p.cart)::text[], \(p.cartValue)::float8[], \(p.cartUpdatedAt)::int8[], \(p.cartLedger)::text[])
                 AS r(id, created_at, updated_at, traits, personal, trait_stamps, event_count, first_seen, last_seen, last_activity,
                      order_count, revenue, last_order_at, last_order_value, last_order_key, email_opens, email_clicks, cart, cart_value,
-                     cart_updated_at, cart_clock)
+                     cart_updated_at, cart_ledger)
               ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, updated_at = excluded.updated_at,
                 traits = excluded.traits, personal = excluded.personal, trait_stamps = excluded.trait_stamps,
                 event_count = excluded.event_count, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
@@ -275,7 +275,7 @@ extension PostgresDatabase {
                 last_order_at = excluded.last_order_at, last_order_value = excluded.last_order_value,
                 last_order_key = excluded.last_order_key, email_opens = excluded.email_opens, email_clicks = excluded.email_clicks,
                 cart = excluded.cart, cart_value = excluded.cart_value, cart_updated_at = excluded.cart_updated_at,
-                cart_clock = excluded.cart_clock
+                cart_ledger = excluded.cart_ledger
             ),
             linked AS (
               INSERT INTO identities (kind, value, profile_id, created_at)
@@ -316,15 +316,15 @@ extension PostgresDatabase {
               last_activity = r.last_activity, order_count = r.order_count, revenue = r.revenue, last_order_at = r.last_order_at,
               last_order_value = r.last_order_value, last_order_key = r.last_order_key, email_opens = r.email_opens,
               email_clicks = r.email_clicks, cart = r.cart::jsonb, cart_value = r.cart_value, cart_updated_at = r.cart_updated_at,
-              cart_clock = r.cart_clock
+              cart_ledger = r.cart_ledger
             FROM UNNEST(\(p.ids)::text[], \(p.createdAt)::int8[], \(p.updatedAt)::int8[], \(p.traits)::text[], \(p.personal)::bytea[],
                         \(p.stamps)::text[], \(p.eventCount)::int8[], \(p.firstSeen)::int8[], \(p.lastSeen)::int8[],
                         \(p.lastActivity)::int8[], \(p.orderCount)::int8[], \(p.revenue)::float8[], \(p.lastOrderAt)::int8[],
                         \(p.lastOrderValue)::float8[], \(p.lastOrderKey)::text[], \(p.opens)::int8[], \(p.clicks)::int8[],
-                        \(p.cart)::text[], \(p.cartValue)::float8[], \(p.cartUpdatedAt)::int8[], \(p.cartClock)::text[])
+                        \(p.cart)::text[], \(p.cartValue)::float8[], \(p.cartUpdatedAt)::int8[], \(p.cartLedger)::text[])
               AS r(id, created_at, updated_at, traits, personal, trait_stamps, event_count, first_seen, last_seen, last_activity,
                    order_count, revenue, last_order_at, last_order_value, last_order_key, email_opens, email_clicks, cart, cart_value,
-                   cart_updated_at, cart_clock)
+                   cart_updated_at, cart_ledger)
             WHERE p.id = r.id
             """, logger: logger)
     }
@@ -351,7 +351,7 @@ struct ProfileColumns {
     let eventCount: [Int64], firstSeen: PostgresArray<Int64>, lastSeen: PostgresArray<Int64>, lastActivity: PostgresArray<Int64>
     let orderCount: [Int64], revenue: [Double], lastOrderAt: PostgresArray<Int64>, lastOrderValue: PostgresArray<Double>
     let lastOrderKey: PostgresArray<String>, opens: [Int64], clicks: [Int64], cart: [String], cartValue: [Double]
-    let cartUpdatedAt: PostgresArray<Int64>, cartClock: PostgresArray<String>
+    let cartUpdatedAt: PostgresArray<Int64>, cartLedger: PostgresArray<String>
 
     init(_ rows: [ProfileRow]) {
         ids = rows.map(\.id)
@@ -374,7 +374,7 @@ struct ProfileColumns {
         cart = rows.map { PostgresText.json($0.cart) }
         cartValue = rows.map(\.cartValue)
         cartUpdatedAt = PostgresArray(rows.map(\.cartUpdatedAt))
-        cartClock = PostgresArray(rows.map { PostgresText.clean($0.cartClock) })
+        cartLedger = PostgresArray(rows.map { PostgresText.clean($0.cartLedger) })
     }
 }
 

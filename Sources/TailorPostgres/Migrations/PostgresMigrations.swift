@@ -194,5 +194,7 @@ enum PostgresMigrations {
         experiments,
         webhooks,
         apiKeys,
+        overview,
+        cartLedger,
     ]
 }

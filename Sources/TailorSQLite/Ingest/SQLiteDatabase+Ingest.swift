@@ -211,12 +211,12 @@ extension SQLiteDatabase {
         let statement = try db.cachedStatement(sql: traits ? """
             UPDATE profiles SET created_at = ?, updated_at = ?, traits = ?, personal = ?, trait_stamps = ?, event_count = ?, first_seen = ?, last_seen = ?,
               last_activity = ?, order_count = ?, revenue = ?, last_order_at = ?, last_order_value = ?, last_order_key = ?,
-              email_opens = ?, email_clicks = ?, cart = ?, cart_value = ?, cart_updated_at = ?, cart_clock = ?
+              email_opens = ?, email_clicks = ?, cart = ?, cart_value = ?, cart_updated_at = ?, cart_ledger = ?
             WHERE id = ?
             """ : """
             UPDATE profiles SET updated_at = ?, event_count = ?, first_seen = ?, last_seen = ?, last_activity = ?, order_count = ?,
               revenue = ?, last_order_at = ?, last_order_value = ?, last_order_key = ?, email_opens = ?, email_clicks = ?, cart = ?,
-              cart_value = ?, cart_updated_at = ?, cart_clock = ?
+              cart_value = ?, cart_updated_at = ?, cart_ledger = ?
             WHERE id = ?
             """)
         try statement.run(in: db) { b in
@@ -243,7 +243,7 @@ extension SQLiteDatabase {
             b.bind(r.cart)
             b.bind(r.cartValue)
             b.bind(r.cartUpdatedAt)
-            b.bind(r.cartClock)
+            b.bind(r.cartLedger)
             b.bind(r.id)
         }
     }

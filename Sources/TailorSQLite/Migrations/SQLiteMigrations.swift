@@ -149,6 +149,8 @@ enum SQLiteMigrations {
         migrator.registerMigration("0012_experiments") { db in try db.execute(sql: SQLiteMigrations.experiments) }
         migrator.registerMigration("0013_journey_waits_webhooks") { db in try db.execute(sql: SQLiteMigrations.webhooks) }
         migrator.registerMigration("0014_api_keys") { db in try db.execute(sql: SQLiteMigrations.apiKeys) }
+        migrator.registerMigration("0015_overview") { db in try db.execute(sql: SQLiteMigrations.overview) }
+        migrator.registerMigration("0017_cart_ledger") { db in try db.execute(sql: SQLiteMigrations.cartLedger) }
         return migrator
     }
 }

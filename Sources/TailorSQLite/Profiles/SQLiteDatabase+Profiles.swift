@@ -76,7 +76,7 @@ extension SQLiteDatabase {
             id: row[0], createdAt: row[1], updatedAt: row[2], traits: row[3], personal: row[4], traitStamps: row[5], eventCount: row[6],
             firstSeen: row[7], lastSeen: row[8], lastActivity: row[9], orderCount: row[10], revenue: row[11], lastOrderAt: row[12],
             lastOrderValue: row[13], lastOrderKey: row[14], emailOpens: row[15], emailClicks: row[16], cart: row[17], cartValue: row[18],
-            cartUpdatedAt: row[19], cartClock: row[20])
+            cartUpdatedAt: row[19], cartLedger: row[20])
     }
 
     /// Several profiles with their identities, a few hundred per statement.

@@ -6,7 +6,7 @@ import TailorStore
 
 /// The admin API for campaigns (docs/CAMPAIGNS.md): `GET/POST /v1/campaigns`, `GET /v1/campaigns/{id}`
 /// (its status), the moves `POST /v1/campaigns/{id}/send|schedule|pause|resume|cancel`, an experiment's decision
-/// `POST /v1/campaigns/{id}/decide`, and the report `GET /v1/reports/campaigns/{id}`. Sending
+/// `POST /v1/campaigns/{id}/decide` (its report is ``ReportsController``'s). Sending
 /// starts the campaign (its audience snapshot) and answers 202: the server's campaign runner renders and
 /// queues the emails, and the outbox delivers them.
 struct CampaignsController: Sendable {
@@ -59,28 +59,6 @@ struct CampaignsController: Sendable {
             let id = try Self.id(context)
             _ = try await service.decide(id, winner: winner)
             return JSONResponse.make(.object(try await service.status(id).json))
-        }
-        // `?window=5d` (how long after a touch an order counts), `?opens=true` (opens count as touches),
-        // `?by=variant|segment` (the same figures per variant, with the lift against the holdout, or per segment).
-        router.get("/v1/reports/campaigns/:id") { request, context in
-            let query = request.uri.queryParameters
-            var window: TimeInterval = 5 * 86_400
-            if let text = query.get("window") {
-                guard let seconds = FrequencyCap.seconds(String(text)), seconds > 0 else {
-                    throw APIError(.badRequest, code: "invalid_parameter", message: "window is a duration like 5d or 12h", path: "window")
-                }
-                window = seconds
-            }
-            var dimension: CampaignBreakdown.Dimension?
-            if let by = query.get("by") {
-                guard let d = CampaignBreakdown.Dimension(rawValue: String(by)) else {
-                    throw APIError(.badRequest, code: "invalid_parameter", message: "by is variant or segment", path: "by")
-                }
-                dimension = d
-            }
-            let report = try await ReportService(stores: service.stores).campaign(try Self.id(context), window: window,
-                                                                                   opensCount: query.get("opens") == "true", by: dimension)
-            return JSONResponse.make(.object(report.json))
         }
         router.post("/v1/campaigns/:id/cancel") { _, context in
             JSONResponse.make(.object(try await service.status(try await service.cancel(try Self.id(context)).id).json))

@@ -22,7 +22,7 @@ enum DashboardAssets {
         .top { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding: .6rem 1.25rem; background: var(--ink); color: #fff; }
         .top a, .top .link { color: #fff; }
         .brand { font-weight: 700; text-decoration: none; font-size: 1.1rem; }
-        .top nav ul { display: flex; gap: 1rem; list-style: none; margin: 0; padding: 0; }
+        .top nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
         .top nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
         .who { margin-left: auto; display: flex; align-items: center; gap: .75rem; font-size: .9rem; }
         .who form { margin: 0; }
@@ -67,6 +67,23 @@ enum DashboardAssets {
         .search label { margin: 0; width: 100%; }
         .search input { flex: 1 1 16rem; }
         .pager { margin-top: .75rem; }
+        .range .search > div { flex: 0 1 12rem; }
+        .range .search label { margin: 0 0 .25rem; }
+        .range input[type=date] { font: inherit; padding: .45rem .5rem; border: 1px solid #9aa3b2; border-radius: 6px; }
+        .figures { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); margin-bottom: 1rem; }
+        .figure { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; display: flex; flex-direction: column; }
+        .figure .label { color: var(--muted); font-size: .85rem; }
+        .figure strong { font-size: 1.5rem; font-variant-numeric: tabular-nums; }
+        .scroll { overflow-x: auto; }
+        .scroll th { white-space: nowrap; }
+        .chart-card { margin: 0; }
+        .chart-card figcaption { font-weight: 600; margin-bottom: .25rem; }
+        svg.chart { width: 100%; height: auto; display: block; }
+        .progress { width: 100%; max-width: 24rem; height: 1rem; accent-color: var(--accent); }
+        fieldset { border: 1px solid var(--line); border-radius: 6px; margin: .75rem 0 0; padding: .5rem .75rem; }
+        fieldset label { display: inline-flex; gap: .35rem; align-items: center; font-weight: 400; margin: .25rem 1rem .25rem 0; }
+        legend { font-weight: 600; }
+        input[type=number] { font: inherit; padding: .45rem .5rem; border: 1px solid #9aa3b2; border-radius: 6px; width: 8rem; }
         @media (max-width: 40rem) {
           main { padding: .75rem; }
           .who { margin-left: 0; width: 100%; justify-content: space-between; }

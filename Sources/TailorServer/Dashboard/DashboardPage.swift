@@ -7,13 +7,16 @@ import TailorCore
 /// with the sign-out form, and the headers every page is sent with.
 enum DashboardPage {
     enum Section: String, CaseIterable, Sendable {
-        case profiles, segments, journeys, users
+        case overview, profiles, segments, campaigns, journeys, users
 
         var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
         var path: String { "/app/" + rawValue }
         /// What a role must be allowed to see the section in the navigation.
         var action: DashboardAction { self == .users ? .manageUsers : .read }
     }
+
+    /// Where signing in leads.
+    static let home = "/app/overview"
 
     /// No inline script or style, nothing from another origin, never framed, never cached, no referrer
     /// leaking a search (the query may be an email address) to other sites.

@@ -16,7 +16,7 @@ struct SignInController: Sendable {
         router.get("/app") { request, _ in
             if let token = request.cookies[DashboardGate.sessionCookie]?.value, !token.isEmpty,
                try await gate.service.user(session: token) != nil {
-                return DashboardPage.redirect("/app/profiles")
+                return DashboardPage.redirect(DashboardPage.home)
             }
             let notice = request.uri.queryParameters.get("notice").flatMap(SignInNotice.init(rawValue:))
             return try await signInPage(notice: notice, email: "", status: .ok)
@@ -38,7 +38,7 @@ struct SignInController: Sendable {
                 failures.recordFailure(address)
                 return try await signInPage(notice: .failed, email: email, status: .unauthorized)
             }
-            var response = DashboardPage.redirect("/app/profiles")
+            var response = DashboardPage.redirect(DashboardPage.home)
             response.setCookie(gate.sessionCookie(signedIn.token, maxAge: Int(gate.service.options.sessionLifetime)))
             response.setCookie(gate.expired(DashboardGate.signInCookie))
             return response

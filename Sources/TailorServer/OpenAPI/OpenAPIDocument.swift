@@ -4729,6 +4729,123 @@ enum OpenAPIDocument {
     ]
    }
   },
+  "/v1/reports/overview": {
+   "get": {
+    "summary": "The shop over a range of days: totals and a daily series",
+    "tags": [
+     "reports"
+    ],
+    "operationId": "overviewReport",
+    "security": [
+     {
+      "adminKey": [
+       "reports"
+      ]
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "the overview",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OverviewReport"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "from or to missing or not a date, to before from, more than 366 days, or a bad window",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "missing, unknown or revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the key lacks the scope reports; the body's scope names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "too many failed authentications from this address; see Retry-After",
+      "headers": {
+       "Retry-After": {
+        "description": "seconds to wait",
+        "schema": {
+         "type": "integer",
+         "minimum": 1
+        }
+       }
+      },
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "from",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "format": "date"
+      },
+      "description": "the first day (YYYY-MM-DD), on the clock of TAILOR_TIMEZONE",
+      "required": true
+     },
+     {
+      "name": "to",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "format": "date"
+      },
+      "description": "the last day, included",
+      "required": true
+     },
+     {
+      "name": "window",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "description": "attribution window: 90s, 30m, 12h, 5d, 2w",
+      "required": false
+     },
+     {
+      "name": "opens",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      },
+      "description": "true: opens count as touches",
+      "required": false
+     }
+    ]
+   }
+  },
   "/t/o/{token}": {
    "get": {
     "summary": "Open pixel",
@@ -6931,6 +7048,122 @@ enum OpenAPIDocument {
       "format": "date-time"
      }
     }
+   },
+   "OverviewReport": {
+    "type": "object",
+    "description": "totals over the range (docs/REPORTS.md, \"The overview\"), then each day",
+    "properties": {
+     "from": {
+      "type": "string",
+      "format": "date"
+     },
+     "to": {
+      "type": "string",
+      "format": "date"
+     },
+     "time_zone": {
+      "type": "string"
+     },
+     "window_days": {
+      "type": "number"
+     },
+     "opens_count": {
+      "type": "boolean"
+     },
+     "new_profiles": {
+      "type": "number"
+     },
+     "events": {
+      "type": "number"
+     },
+     "emails_sent": {
+      "type": "number"
+     },
+     "unique_opens": {
+      "type": "number"
+     },
+     "machine_opens": {
+      "type": "number"
+     },
+     "unique_clicks": {
+      "type": "number"
+     },
+     "bot_clicks": {
+      "type": "number"
+     },
+     "conversions": {
+      "type": "number"
+     },
+     "revenue": {
+      "type": "number"
+     },
+     "daily": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "properties": {
+        "date": {
+         "type": "string",
+         "format": "date"
+        },
+        "new_profiles": {
+         "type": "number"
+        },
+        "events": {
+         "type": "number"
+        },
+        "emails_sent": {
+         "type": "number"
+        },
+        "unique_opens": {
+         "type": "number"
+        },
+        "machine_opens": {
+         "type": "number"
+        },
+        "unique_clicks": {
+         "type": "number"
+        },
+        "bot_clicks": {
+         "type": "number"
+        },
+        "conversions": {
+         "type": "number"
+        },
+        "revenue": {
+         "type": "number"
+        }
+       },
+       "required": [
+        "date",
+        "new_profiles",
+        "events",
+        "emails_sent",
+        "unique_opens",
+        "machine_opens",
+        "unique_clicks",
+        "bot_clicks",
+        "conversions",
+        "revenue"
+       ]
+      }
+     }
+    },
+    "required": [
+     "from",
+     "to",
+     "time_zone",
+     "new_profiles",
+     "events",
+     "emails_sent",
+     "unique_opens",
+     "machine_opens",
+     "unique_clicks",
+     "bot_clicks",
+     "conversions",
+     "revenue",
+     "daily"
+    ]
    }
   },
   "securitySchemes": {

@@ -24,12 +24,14 @@ package struct ProfileRow: Sendable {
     package var cart: String
     package var cartValue: Double
     package var cartUpdatedAt: Int64?
-    package var cartClock: String?
+    /// The JSON of the `CartLedger`: NULL when empty, not an object when unknown (a `cart_clock` key stored
+    /// before ledgers were kept).
+    package var cartLedger: String?
 
     package static let columns = [
         "id", "created_at", "updated_at", "traits", "personal", "trait_stamps", "event_count", "first_seen", "last_seen",
         "last_activity", "order_count", "revenue", "last_order_at", "last_order_value", "last_order_key", "email_opens",
-        "email_clicks", "cart", "cart_value", "cart_updated_at", "cart_clock",
+        "email_clicks", "cart", "cart_value", "cart_updated_at", "cart_ledger",
     ]
 
     /// The row of an aggregate. With `includeTraits` false the trait columns are left empty (and must not
@@ -63,13 +65,13 @@ package struct ProfileRow: Sendable {
         cart = JSONWriter.string(.array(s.cart.values.sorted { $0.productId < $1.productId }.map(Self.encode)))
         cartValue = s.cartValue
         cartUpdatedAt = s.cartUpdatedAt?.millisecondsSince1970
-        cartClock = s.cartClock.map(Self.encode)
+        cartLedger = s.cartLedger.map { $0 == CartLedger() ? nil : JSONWriter.string(Self.encode($0)) } ?? Self.unknownLedger
     }
 
     package init(id: String, createdAt: Int64, updatedAt: Int64, traits: String, personal: Data?, traitStamps: String, eventCount: Int64,
          firstSeen: Int64?, lastSeen: Int64?, lastActivity: Int64?, orderCount: Int64, revenue: Double, lastOrderAt: Int64?,
          lastOrderValue: Double?, lastOrderKey: String?, emailOpens: Int64, emailClicks: Int64, cart: String, cartValue: Double,
-         cartUpdatedAt: Int64?, cartClock: String?) {
+         cartUpdatedAt: Int64?, cartLedger: String?) {
         self.id = id
         self.createdAt = createdAt
         self.updatedAt = updatedAt
@@ -90,7 +92,7 @@ package struct ProfileRow: Sendable {
         self.cart = cart
         self.cartValue = cartValue
         self.cartUpdatedAt = cartUpdatedAt
-        self.cartClock = cartClock
+        self.cartLedger = cartLedger
     }
 
     package func plainTraits() throws -> JSONObject { try Self.object(traits) }
@@ -112,13 +114,14 @@ package struct ProfileRow: Sendable {
         s.emailOpens = Int(emailOpens)
         s.emailClicks = Int(emailClicks)
         s.cartUpdatedAt = cartUpdatedAt.map(Date.init(millisecondsSince1970:))
-        s.cartClock = cartClock.flatMap(Self.decodeKey)
         guard case .array(let lines) = try JSONParser.parse(cart) else { throw StoreError(.corruptRow, "profile \(id): cart is not an array") }
         for line in lines {
             guard case .object(let o) = line, let pid = o["product_id"]?.stringValue else { continue }
             s.cart[pid] = CartLine(productId: pid, quantity: o["quantity"]?.doubleValue ?? 1, price: o["price"]?.doubleValue ?? 0,
                                    name: o["name"]?.stringValue)
         }
+        // NULL: an empty ledger (none is written); text that is not a ledger: unknown.
+        s.cartLedger = try cartLedger.map(Self.decodeLedger) ?? CartLedger()
         return ProfileAggregate(id: ProfileID(id), createdAt: Date(millisecondsSince1970: createdAt),
                                 traits: TraitSet(values: values, stamps: stamps), state: s, identities: identities)
     }

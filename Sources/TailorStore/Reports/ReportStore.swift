@@ -12,6 +12,30 @@ public protocol ReportStore: Sendable {
     func emailClicks(of profiles: [ProfileID], from: Date, to: Date) async throws -> [EmailEvent]
     /// The `Order Completed` events of some profiles in a time range, valued by the revenue rule.
     func orders(of profiles: [ProfileID], from: Date, to: Date) async throws -> [OrderEvent]
+
+    // MARK: - The overview (docs/REPORTS.md, "The overview")
+
+    /// How many rows of a kind fall in `[from, to)`, per UTC quarter of an hour: the key is the quarter's number
+    /// (milliseconds since 1970 ÷ 900,000). Every time zone's offset and daylight-saving change falls on a quarter,
+    /// so the engine sums quarters into local days exactly.
+    func quarterHourCounts(_ kind: OverviewCount, from: Date, to: Date) async throws -> [Int64: Int]
+    /// Every `Email Delivered`, `Email Opened` and `Email Clicked` in `[from, to)`, oldest first, machine flags kept.
+    func emailEngagement(from: Date, to: Date) async throws -> [EmailEvent]
+    /// Every `Order Completed` in `[from, to)`, oldest first, valued by the revenue rule.
+    func orders(from: Date, to: Date) async throws -> [OrderEvent]
+}
+
+/// What the overview counts in SQL (the rest it reads as events).
+public enum OverviewCount: String, Sendable, CaseIterable {
+    /// Profiles (not merged into another) first seen then: their first event, else their creation.
+    case newProfiles = "new_profiles"
+    /// Events of every type, by their timestamp.
+    case events
+    /// `Email Sent` events.
+    case emailsSent = "emails_sent"
+
+    /// A quarter of an hour in milliseconds.
+    public static let quarter: Int64 = 900_000
 }
 
 /// One email event of a profile.

@@ -59,6 +59,8 @@ struct Serve: AsyncParsableCommand {
         serverSettings.strictTransportSecurity = settings.publicURL.hasPrefix("https://")
         serverSettings.authFailures = AuthFailureLimiter.Policy(failures: settings.authFailureLimit)
         serverSettings.trackingOrigins = trackingOrigins
+        guard let zone = TimeZone(identifier: settings.timeZone) else { throw ValidationError("TAILOR_TIMEZONE is not a time zone name, like Europe/Paris") }
+        serverSettings.timeZone = zone
         let mail = try MailSetup(settings: settings, runtime: runtime, logger: logger)
         serverSettings.mailTracking = mail?.engagement
         // Campaigns are sent by this server when it knows their sender.

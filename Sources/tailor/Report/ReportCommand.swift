@@ -6,8 +6,8 @@ import TailorEngine
 /// `tailor report …`: what campaigns earned (docs/REPORTS.md).
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Report what campaigns earned: deliveries, opens, clicks, conversions, revenue.",
-        subcommands: [ReportCampaignCommand.self])
+        commandName: "report", abstract: "Report what campaigns earned, and the shop over a range of days.",
+        subcommands: [ReportCampaignCommand.self, ReportOverviewCommand.self])
 }
 
 struct ReportCampaignCommand: AsyncParsableCommand {
