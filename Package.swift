@@ -212,7 +212,7 @@ let tailorTargets: [Target] = [
     .testTarget(
         name: "TailorServerTests",
         dependencies: [
-            "TailorCore", "TailorStore", "TailorEngine", "TailorServer", "TailorTesting", "TailorTestLaunch",
+            "TailorCore", "TailorStore", "TailorEngine", "TailorMail", "TailorServer", "TailorTesting", "TailorTestLaunch",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ],

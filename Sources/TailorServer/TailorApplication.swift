@@ -31,6 +31,19 @@ public struct ServerSettings: Sendable {
     public var apiKeys = APIKeyService.Options()
     /// The web origins whose pages may call the tracking API (`TAILOR_TRACKING_ORIGINS`; any by default).
     public var trackingOrigins = TrackingOrigins.any
+    /// Double opt-in (`TAILOR_EMAIL_CONSENT=double-opt-in`, or for some countries): the confirmation links' pages,
+    /// and the runner that mails the confirmations.
+    public var doubleOptIn: DoubleOptInService.Options? = nil
+    /// The `email_marketing` policy (`TAILOR_EMAIL_CONSENT`, by country), shown with a person's consent.
+    public var emailConsent = EmailConsentPolicy()
+    /// The retention policy's rules from the environment (`TAILOR_RETENTION`); the stored ones apply too. The
+    /// purge runs beside the server every `retentionInterval`.
+    public var retention = RetentionPolicy()
+    public var retentionInterval: Duration = .seconds(3600)
+    /// The keyed pseudonyms of `pseudonymize=true` exports (from the master key); nil: such exports answer 409.
+    public var pseudonymizer: Pseudonymizer? = nil
+    /// How `personalization` consent is read (`TAILOR_PERSONALIZATION_CONSENT`): opt-out unless set.
+    public var personalizationConsent = ConsentPolicy.optOut
     /// The clock reports count days on (`TAILOR_TIMEZONE`; UTC by default).
     public var timeZone = TimeZone(identifier: "UTC")!
 
@@ -67,6 +80,8 @@ public func buildApplication(
         services: [ingest, SegmentService(stores: stores, clock: clock), WebhookRunner(deliverer: WebhookDeliverer(stores: stores, clock: clock))]
             + (settings.campaigns.map { [CampaignRunner(service: CampaignService(stores: stores, clock: clock), settings: $0),
                                          JourneyRunner(service: JourneyService(stores: stores, clock: clock), settings: $0, wakeups: wakeups)] } ?? [])
+            + [RetentionRunner(service: RetentionService(stores: stores, configured: settings.retention, clock: clock), interval: settings.retentionInterval)]
+            + (settings.doubleOptIn.map { [DoubleOptInRunner(service: DoubleOptInService(stores: stores, options: $0, clock: clock))] } ?? [])
             + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger
@@ -112,23 +127,32 @@ public func buildRouter(
     let privacy = PrivacyService(stores: stores, clock: clock)
     ProfilesController(profiles: stores.profiles, events: stores.events, service: ProfileService(stores: stores), privacy: privacy)
         .addRoutes(to: admin)
-    SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock))
+    let personalization = PersonalizationConsent(store: stores.consent, policy: settings.personalizationConsent, clock: clock)
+    SegmentsController(segments: stores.segments, profiles: stores.profiles, service: SegmentService(stores: stores, clock: clock),
+                       personalization: personalization, pseudonymizer: settings.pseudonymizer)
         .addRoutes(to: admin)
     RecommendationsController(service: RecommendationService(stores: stores),
-                              models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""))
+                              models: RecommendationModelCache(path: settings.recommendationModelPath ?? ""),
+                              personalization: personalization)
         .addRoutes(to: admin)
     let campaigns = CampaignService(stores: stores, clock: clock)
+    // Previews render as the email would be: unpersonalized for who refused personalization.
+    var previewSettings = settings.campaigns ?? .preview
+    if previewSettings.personalization == nil { previewSettings.personalization = personalization }
     TemplatesController(service: TemplateService(stores: stores, clock: clock), campaigns: campaigns,
-                        settings: settings.campaigns ?? .preview, privacy: privacy)
+                        settings: previewSettings, privacy: privacy)
         .addRoutes(to: admin)
     CampaignsController(service: campaigns).addRoutes(to: admin)
     ReportsController(service: ReportService(stores: stores), timeZone: settings.timeZone).addRoutes(to: admin)
     JourneysController(service: JourneyService(stores: stores, clock: clock)).addRoutes(to: admin)
     WebhooksController(service: WebhookService(stores: stores, clock: clock)).addRoutes(to: admin)
     PrivacyController(service: privacy).addRoutes(to: admin)
-    ConsentController(service: ConsentService(stores: stores, clock: clock), privacy: privacy).addRoutes(to: admin)
+    ConsentController(service: ConsentService(stores: stores, clock: clock), privacy: privacy, emailPolicy: settings.emailConsent).addRoutes(to: admin)
     DashboardRoutes.add(to: router, settings: settings.dashboard, stores: stores, clock: clock, failures: failures, timeZone: settings.timeZone)
     if let engagement = settings.mailTracking { MailTrackingController(engagement: engagement).addRoutes(to: router) }
+    if let doubleOptIn = settings.doubleOptIn {
+        ConsentConfirmationController(service: DoubleOptInService(stores: stores, options: doubleOptIn, clock: clock)).addRoutes(to: router)
+    }
     if let campaignSettings = settings.campaigns {
         EmailWebVersionController(links: campaignSettings.composer.links, campaigns: campaigns,
                                   journeys: JourneyService(stores: stores, clock: clock), settings: campaignSettings).addRoutes(to: router)

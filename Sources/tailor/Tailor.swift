@@ -21,6 +21,7 @@ struct Tailor: AsyncParsableCommand {
             JourneyCommand.self,
             WebhookCommand.self,
             PrivacyCommand.self,
+            ExportCommand.self,
             ReportCommand.self,
             StatsCommand.self,
             UsersCommand.self,

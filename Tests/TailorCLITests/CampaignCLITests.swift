@@ -179,9 +179,9 @@ extension CampaignCLITests {
             let run = try await tailor(args, in: dir, environment: env)
             #expect(run.status == 0, "\(run.stderr)")
         }
-        env["TAILOR_EMAIL_CONSENT"] = "double-opt-in"
+        env["TAILOR_EMAIL_CONSENT"] = "maybe"
         let bad = try await tailor(["campaign", "send", "c"], in: dir, environment: env)
-        #expect(bad.status != 0 && bad.stderr.contains("TAILOR_EMAIL_CONSENT is opt-out or opt-in"), "\(bad.stderr)")
+        #expect(bad.status != 0 && bad.stderr.contains("TAILOR_EMAIL_CONSENT is opt-out, opt-in or double-opt-in"), "\(bad.stderr)")
         env["TAILOR_EMAIL_CONSENT"] = "opt-in"
         let send = try await tailor(["campaign", "send", "c"], in: dir, environment: env)
         #expect(send.status == 0 && send.stdout.contains("queued 0, sent 0, skipped no_consent 6"), "\(send.stdout)\(send.stderr)")
@@ -223,6 +223,35 @@ extension CampaignCLITests {
         env["TAILOR_EMAIL_CONSENT"] = "opt-in"
         let send = try await tailor(["campaign", "send", "c"], in: dir, environment: env)
         // Only c0 granted and did not change their mind (c2 denied later).
+        #expect(send.stdout.contains("audience 6, queued 1, sent 0, skipped no_consent 5"), "\(send.stdout)\(send.stderr)")
+    }
+
+    /// Under double opt-in, an imported grant counts only when the earlier tool confirmed it (`source` double_opt_in).
+    @Test func importedConfirmationsCountUnderDoubleOptIn() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var env = environment(dir)
+        env["TAILOR_DKIM_KEY"] = nil
+        try await loadShop(dir, env)
+        try """
+            user_id,purpose,status,timestamp,source,form
+            c0,email_marketing,granted,2026-10-15T10:00:00Z,double_opt_in,confirmed in the old newsletter tool
+            c1,email_marketing,granted,2026-10-15T10:00:00Z,,
+            c2,email_marketing,denied,2026-10-15T10:00:00Z,double_opt_in,
+            c3,email_marketing,granted,2026-10-15T10:00:00Z,api,
+            """.write(to: dir.appendingPathComponent("consent.csv"), atomically: true, encoding: .utf8)
+        let imported = try await tailor(["import", "consent", "consent.csv"], in: dir, environment: env)
+        #expect(imported.stdout.contains("4 rows read, 2 accepted, 2 refused"), "\(imported.stdout)")
+        #expect(imported.stderr.contains("consent.csv:4: column source: source is import, or double_opt_in for a grant confirmed elsewhere"),
+                "\(imported.stderr)")
+        #expect(imported.stderr.contains("consent.csv:5: column source"))
+        try "<p>Hi</p>".write(to: dir.appendingPathComponent("t.html"), atomically: true, encoding: .utf8)
+        for args in [["template", "create", "t", "--subject", "Hi", "--html", "t.html"], ["campaign", "create", "C", "--template", "t", "--segment", "vips"]] {
+            #expect(try await tailor(args, in: dir, environment: env).status == 0)
+        }
+        env["TAILOR_EMAIL_CONSENT"] = "double-opt-in"
+        let send = try await tailor(["campaign", "send", "c"], in: dir, environment: env)
+        // Only c0's grant was confirmed; c1's is pending.
         #expect(send.stdout.contains("audience 6, queued 1, sent 0, skipped no_consent 5"), "\(send.stdout)\(send.stderr)")
     }
 }

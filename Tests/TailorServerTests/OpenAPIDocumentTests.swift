@@ -7,6 +7,7 @@ import Prometheus
 import Testing
 import TailorCore
 import TailorEngine
+import TailorMail
 import TailorServer
 import TailorStore
 import TailorTesting
@@ -74,6 +75,8 @@ struct OpenAPIDocumentTests {
             let links = TrackingLinks(baseURL: "https://mail.shop.test", signer: LinkSigner(masterKey: FieldCipher.generateMasterKey()))
             settings.mailTracking = MailEngagement(store: test.stores.mail, links: links)
             settings.campaigns = .preview
+            settings.doubleOptIn = DoubleOptInService.Options(policy: EmailConsentPolicy(.doubleOptIn), links: ConfirmationLinks(links),
+                                                              from: try MailAddress("news@shop.test"))
             let app = Application(router: buildRouter(settings: settings, stores: test.stores, ingest: IngestService(events: test.database),
                                                       metrics: PrometheusCollectorRegistry()))
             try await app.test(.router) { client in

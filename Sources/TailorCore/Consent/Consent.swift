@@ -18,6 +18,10 @@ public enum ConsentStatus: String, Sendable, Hashable, CaseIterable {
 /// Where a decision was recorded.
 public enum ConsentSource: String, Sendable, Hashable, CaseIterable {
     case api, `import`, preferencePage = "preference_page", doubleOptIn = "double_opt_in"
+
+    /// Whether a grant from this source proves the person controls the address: they followed a link Tailor
+    /// mailed to it (the confirmation link, or the preference page of an email they received).
+    public var confirmsAddress: Bool { self == .doubleOptIn || self == .preferencePage }
 }
 
 /// The legal ground a decision is recorded under (GDPR art. 6(1)).
@@ -70,13 +74,26 @@ public enum ConsentPolicy: String, Sendable, Hashable, CaseIterable {
     case optOut = "opt-out"
     /// Allowed only with a grant in force.
     case optIn = "opt-in"
+    /// Allowed only with a grant in force that the person confirmed from their mailbox (``ConsentSource/confirmsAddress``):
+    /// a grant from elsewhere (the API, an import, a banner) is *pending* until its confirmation link is followed.
+    case doubleOptIn = "double-opt-in"
 
     /// Whether a purpose is allowed at `time`, given the person's latest decision on it (nil: none). A grant
     /// that expired counts as no decision; a denial or a withdrawal always refuses.
     public func allows(_ latest: ConsentEntry?, at time: Date) -> Bool {
         guard let latest else { return self == .optOut }
-        if latest.status == .granted { return latest.grants(at: time) || self == .optOut }
-        return false
+        guard latest.status == .granted else { return false }
+        switch self {
+        case .optOut: return true
+        case .optIn: return latest.grants(at: time)
+        case .doubleOptIn: return latest.grants(at: time) && latest.source.confirmsAddress
+        }
+    }
+
+    /// Whether `latest` is a grant waiting for its confirmation under this policy (double opt-in only).
+    public func awaitsConfirmation(_ latest: ConsentEntry?, at time: Date) -> Bool {
+        guard self == .doubleOptIn, let latest else { return false }
+        return latest.grants(at: time) && !latest.source.confirmsAddress
     }
 }
 

@@ -86,6 +86,12 @@ public struct SegmentDependencies: Sendable, Hashable {
         computed.formUnion(o.computed)
     }
 
+    /// Whether the condition reads a person's behaviour, so that a person without `personalization` consent is
+    /// left out of it (docs/PRIVACY.md): events (counts, sums, sequences, activity), the profile fields computed
+    /// from them (every `profile.*` but `created_at`), RFM scores or computed (model) traits. Conditions on
+    /// traits only, and on `profile.created_at`, are not.
+    public var isBehavioural: Bool { !eventNames.isEmpty || anyActivity || anyMessage || rfm || !computed.isEmpty }
+
     /// Whether a message may change the result.
     public func affected(by m: Message) -> Bool {
         if anyMessage { return true }
@@ -123,6 +129,14 @@ public struct SegmentCatalog: Sendable {
     }
 
     public var sorted: [SegmentDefinition] { order.map { definitions[$0]! } }
+
+    /// The segments that read behaviour, directly or through segments they refer to (``SegmentDependencies/isBehavioural``).
+    public var behavioural: Set<String> { Set(dependencies.filter { $0.value.isBehavioural }.keys) }
+
+    /// Whether a condition (a saved segment's or an ad-hoc one) reads behaviour, itself or through the segments it refers to.
+    public func readsBehaviour(_ condition: Condition) -> Bool {
+        Self.directDependencies(condition).isBehavioural || !condition.segmentReferences.isDisjoint(with: behavioural)
+    }
 
     /// The segment and every segment that refers to it, directly or not.
     public func dependents(of id: String) -> Set<String> {

@@ -28,7 +28,10 @@ extension CampaignService {
         let prepared = try await TemplateService(stores: stores, clock: clock)
             .prepare(name, currency: settings.currency, productURLs: loader.catalog.compactMapValues(\.url), subject: variant?.subject,
                      preheader: variant?.preheader)
-        guard let recipient = try await loader.load(view.id, recommendations: needs ? prepared.template.recommendationCount : 0) else {
+        // Previews and web versions render as the email would be: unpersonalized for who refused it.
+        let personalized = try await settings.personalization?.allows(view.id) ?? true
+        guard let recipient = try await loader.load(view.id, recommendations: needs ? prepared.template.recommendationCount : 0,
+                                                    personalized: personalized) else {
             throw RequestError(.notFound, "no such profile", field: "profile")
         }
         let token = TrackingToken(profileID: view.id, campaign: c?.id, messageKey: c.map { Self.messageKey(campaign: $0.id, profile: view.id) },

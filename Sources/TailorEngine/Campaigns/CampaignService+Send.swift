@@ -20,6 +20,8 @@ public struct CampaignSettings: Sendable {
     public var pageSize: Int
     /// Who may get marketing email; nil: everyone not suppressed (the opt-out policy).
     public var consent: (any MarketingConsent)?
+    /// Who may be personalized (model traits, recommendations, behaviour-based audiences); nil: everyone.
+    public var personalization: PersonalizationConsent?
 
     public init(composer: EmailComposer, frequencyCap: FrequencyCap? = nil, quietHours: QuietHours? = nil,
                 defaultTimeZone: TimeZone = EmailEnvironment.utc, currency: String = "USD", modelPath: String? = nil, pageSize: Int = 250) {
@@ -90,6 +92,7 @@ extension CampaignService {
         let loader = try await RecipientLoader.make(stores: stores, modelPath: settings.modelPath,
                                                     needsRecommendations: emails.values.contains { $0.recommendations > 0 })
         let optimizer = emails.values.contains { $0.sendTime == .optimal } ? try await sendTimeOptimizer(c, settings: settings) : nil
+        let behavioural = settings.personalization == nil ? false : try await readsBehaviour(c)
         let assignment = c.experiment?.assignment(campaign: c.id)
         let decision = c.experiment?.test == nil ? nil : try await stores.campaigns.experimentRecord(of: c.id)
         let audience = c.audience ?? 0
@@ -103,7 +106,7 @@ extension CampaignService {
             cursor = last
             let plans = page.map { Self.plan($0, campaign: c, assignment: assignment, decision: decision) }
             let (outcomes, messages) = try await prepare(page, plans: plans, position: handled, campaign: c, emails: emails, loader: loader,
-                                                         optimizer: optimizer, settings: settings)
+                                                         optimizer: optimizer, settings: settings, behaviouralAudience: behavioural)
             _ = try await stores.campaigns.recordRecipients(of: c.id, outcomes, messages: messages, at: clock.now())
             handled += page.count
             progress?(handled, audience)
@@ -150,7 +153,8 @@ extension CampaignService {
     /// Recipients are read several at once, and their emails rendered, composed and signed on every core; the
     /// eligibility rules run in between, in page order.
     func prepare(_ page: [ProfileID], plans: [RecipientPlan], position: Int, campaign c: Campaign, emails: [String: VariantEmail], loader: RecipientLoader,
-                 optimizer: SendTimeOptimizer?, settings: CampaignSettings) async throws -> ([RecipientOutcome], [OutboxMessage]) {
+                 optimizer: SendTimeOptimizer?, settings: CampaignSettings,
+                 behaviouralAudience: Bool = false) async throws -> ([RecipientOutcome], [OutboxMessage]) {
         let now = clock.now()
         // Who is sent what: recipients held out, waiting or stopped are recorded without reading them.
         var planned: [ProfileID: (variant: String?, phase: RecipientPhase?)] = [:]
@@ -167,9 +171,13 @@ extension CampaignService {
         var chosen: [ProfileID: VariantEmail] = [:]
         for id in sending { chosen[id] = emails[planned[id]?.variant ?? ""] ?? emails.values.first }
         let emailOf = chosen
-        let opens = optimizer == nil ? [:] : try await stores.interactions.humanOpenTimes(of: sending, limit: Self.opensPerRecipient)
+        // Without personalization consent: no model traits, RFM or recommendations from their history, no send
+        // time from their opens, and no place in an audience that reads behaviour.
+        let unpersonalized = try await settings.personalization?.refused(sending) ?? []
+        let opens = optimizer == nil ? [:] : try await stores.interactions.humanOpenTimes(of: sending.filter { !unpersonalized.contains($0) },
+                                                                                        limit: Self.opensPerRecipient)
         let loaded = try await Concurrently.map(sending, width: Self.readWidth) { id in
-            (id, try await loader.load(id, recommendations: emailOf[id]?.recommendations ?? 0))
+            (id, try await loader.load(id, recommendations: emailOf[id]?.recommendations ?? 0, personalized: !unpersonalized.contains(id)))
         }
         var recipients: [ProfileID: EmailRecipient] = [:]
         for case (let id, let recipient?) in loaded { recipients[id] = recipient }
@@ -194,6 +202,8 @@ extension CampaignService {
             }
             if let entry = keys[id].flatMap({ suppressed[$0] }) {
                 skipped[id] = SkipReason.suppression(entry)
+            } else if behaviouralAudience, unpersonalized.contains(id) {
+                skipped[id] = SkipReason.noPersonalization
             } else if !c.transactional, !permitted.contains(id) {
                 skipped[id] = SkipReason.noConsent
             } else if let cap = settings.frequencyCap, !c.transactional, (capped[id] ?? 0) >= cap.count {
@@ -236,6 +246,13 @@ extension CampaignService {
             }
         }
         return (outcomes, messages)
+    }
+
+    /// Whether the campaign's audience is a segment that reads behaviour (``SegmentCatalog/behavioural``).
+    func readsBehaviour(_ c: Campaign) async throws -> Bool {
+        guard !c.segments.isEmpty else { return false }
+        let catalog = try SegmentCatalog(try await stores.segments.segments())
+        return !catalog.behavioural.isDisjoint(with: c.segments)
     }
 
     /// Recipients read at once (SQLite's readers and PostgreSQL's pool serve them in parallel).
@@ -285,5 +302,8 @@ public enum SkipReason {
     public static let unsubscribed = "unsubscribed"
     public static let frequencyCap = "frequency_cap"
     public static let noConsent = "no_consent"
+    /// The campaign's audience is a segment that reads behaviour, and the recipient refused `personalization`
+    /// (they are left out of such segments).
+    public static let noPersonalization = "no_personalization_consent"
     public static let renderFailed = "render_failed"
 }

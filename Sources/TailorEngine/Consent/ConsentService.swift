@@ -48,24 +48,46 @@ public struct ConsentService: Sendable {
     }
 }
 
-/// The marketing consent check of campaign sends, on the ledger: `email_marketing` under a policy
-/// (`TAILOR_EMAIL_CONSENT`: opt-out by default, so only a denial or a withdrawal stops an email; opt-in needs
-/// a grant in force).
+/// The marketing consent check of campaign sends, on the ledger: `email_marketing` under the deployment's
+/// policy (`TAILOR_EMAIL_CONSENT`: opt-out by default, so only a denial or a withdrawal stops an email; opt-in
+/// needs a grant in force; double opt-in a grant in force confirmed from the person's mailbox), which may
+/// differ by the profile's `country` trait (`TAILOR_EMAIL_CONSENT_BY_COUNTRY`).
 public struct LedgerConsent: MarketingConsent {
     public let store: any ConsentStore
-    public let policy: ConsentPolicy
+    public let policy: EmailConsentPolicy
+    /// Read for the `country` trait when the policy depends on it.
+    public let profiles: (any ProfileStore)?
     public let clock: any WallClock
 
     public init(store: any ConsentStore, policy: ConsentPolicy, clock: any WallClock = SystemClock()) {
+        self.init(store: store, policy: EmailConsentPolicy(policy), profiles: nil, clock: clock)
+    }
+
+    public init(store: any ConsentStore, policy: EmailConsentPolicy, profiles: (any ProfileStore)?, clock: any WallClock = SystemClock()) {
         self.store = store
         self.policy = policy
+        self.profiles = profiles
         self.clock = clock
     }
 
-    public func permitsMarketing(_ profiles: [ProfileID]) async throws -> Set<ProfileID> {
-        let latest = try await store.latestConsent(of: profiles, purpose: .emailMarketing)
+    public func permitsMarketing(_ ids: [ProfileID]) async throws -> Set<ProfileID> {
+        let latest = try await store.latestConsent(of: ids, purpose: .emailMarketing)
+        let policies = try await self.policies(of: ids)
         let now = clock.now()
-        return Set(profiles.filter { policy.allows(latest[$0], at: now) })
+        return Set(ids.filter { policies[$0, default: policy.standard].allows(latest[$0], at: now) })
+    }
+
+    /// The policy each profile falls under (only those that differ from the standard one are listed).
+    public func policies(of ids: [ProfileID]) async throws -> [ProfileID: ConsentPolicy] {
+        guard policy.dependsOnCountry, let profiles else { return [:] }
+        let policy = self.policy
+        let found = try await Concurrently.map(ids, width: 8) { id -> (ProfileID, ConsentPolicy?) in
+            guard let aggregate = try await profiles.aggregate(id) else { return (id, nil) }
+            return (id, policy.policy(traits: aggregate.traits.values))
+        }
+        var out: [ProfileID: ConsentPolicy] = [:]
+        for (id, p) in found where p != nil && p != policy.standard { out[id] = p }
+        return out
     }
 }
 

@@ -53,10 +53,20 @@ extension Importer {
                 guard status == .granted, t > at else { refuse("expires_at", "only a grant expires, after it is given"); continue }
                 expires = t
             }
+            // `double_opt_in`: a grant the person confirmed from their mailbox in an earlier tool (the row's evidence
+            // says how), so that turning double opt-in on does not hold it as pending.
+            var source = ConsentSource.import
+            if let text = table.value(row, "source") {
+                switch text {
+                case "import": break
+                case "double_opt_in" where status == .granted: source = .doubleOptIn
+                default: refuse("source", "source is import, or double_opt_in for a grant confirmed elsewhere"); continue
+                }
+            }
             var proof: JSONObject = [:]
             for field in ["ip", "user_agent", "form"] { if let v = table.value(row, field) { proof[field] = .string(v) } }
             let key = "import-consent-" + StableHash.hex(Array(row.fields.joined(separator: "\u{1}").utf8))
-            entries.append(ConsentEntry(profileID: profile.id, purpose: purpose, status: status, at: at, source: .import, lawfulBasis: basis,
+            entries.append(ConsentEntry(profileID: profile.id, purpose: purpose, status: status, at: at, source: source, lawfulBasis: basis,
                                         expiresAt: expires, proof: proof, key: key))
             report.rowsAccepted += 1
         }

@@ -67,7 +67,8 @@ extension JourneyService {
                 moves.append(Self.onward(run, in: journey, to: journey.successor(of: i), due: nil, now: now))
             case .send(let template, let transactional):
                 sends.append(PendingSend(run: run, journey: journey.id, journeyName: journey.name, step: i, template: template,
-                                         transactional: transactional))
+                                         transactional: transactional,
+                                         segmentTrigger: journey.trigger.event == TailorEvent.segmentEntered ? journey.trigger : nil))
             case .webhook(let url, let secret):
                 hooks.append((run, journey, i, url, secret))
                 moves.append(Self.onward(run, in: journey, to: journey.successor(of: i), due: nil, now: now))
@@ -155,6 +156,17 @@ extension JourneyService {
         var step: Int
         var template: String
         var transactional: Bool
+        /// The journey's trigger when it is a segment entry (a run started by entering a segment that reads
+        /// behaviour does not send to who refused personalization).
+        var segmentTrigger: JourneyDefinition.Trigger? = nil
+    }
+
+    /// Whether a segment-entry trigger accepts the entry into one of these segments.
+    static func entersOneOf(_ trigger: JourneyDefinition.Trigger, _ segments: Set<String>) -> Bool {
+        segments.contains { id in
+            trigger.filter?.holds(for: TailorCore.Message(type: .track, messageId: "", event: TailorEvent.segmentEntered,
+                                                          properties: ["segment_id": .string(id)], timestamp: Date(timeIntervalSince1970: 0))) ?? true
+        }
     }
 
     /// The emails of a page of send steps, each rendered for its run's profile, or why it cannot be sent.
@@ -171,8 +183,18 @@ extension JourneyService {
         // The events that started the runs, for `event` in the context (an event no longer stored leaves it empty).
         let triggers = try await stores.events.events(messageIds: sends.compactMap(\.run.triggerMessage))
         let counts = prepared.mapValues(\.template.recommendationCount)
+        let unpersonalized = try await settings.personalization?.refused(Array(Set(sends.map(\.run.profile)))) ?? []
+        // Runs started by entering a segment that reads behaviour: who refused personalization is not in it.
+        var behaviouralEntry: Set<Int64> = []
+        if !unpersonalized.isEmpty, sends.contains(where: { $0.segmentTrigger != nil }) {
+            let behavioural = try SegmentCatalog(try await stores.segments.segments()).behavioural
+            for send in sends {
+                if let trigger = send.segmentTrigger, Self.entersOneOf(trigger, behavioural) { behaviouralEntry.insert(send.run.id) }
+            }
+        }
         let loaded = try await Concurrently.map(sends, width: CampaignService.readWidth) { send -> EmailRecipient? in
-            try await loader.load(send.run.profile, recommendations: counts[send.template] ?? 0)
+            try await loader.load(send.run.profile, recommendations: counts[send.template] ?? 0,
+                                  personalized: !unpersonalized.contains(send.run.profile))
         }
         var recipients: [Int64: EmailRecipient] = [:]
         for (send, recipient) in zip(sends, loaded) { if let recipient { recipients[send.run.id] = recipient } }
@@ -193,6 +215,8 @@ extension JourneyService {
             guard let recipient = recipients[id], let address = recipient.email else { out[id] = .failure(SkipError(SkipReason.noEmail)); continue }
             if let entry = keys[id].flatMap({ suppressed[$0] }) {
                 out[id] = .failure(SkipError(SkipReason.suppression(entry)))
+            } else if behaviouralEntry.contains(id), unpersonalized.contains(send.run.profile) {
+                out[id] = .failure(SkipError(SkipReason.noPersonalization))
             } else if !send.transactional, !permitted.contains(send.run.profile) {
                 out[id] = .failure(SkipError(SkipReason.noConsent))
             } else if let cap = settings.frequencyCap, !send.transactional, capped[send.run.profile, default: 0] >= cap.count {

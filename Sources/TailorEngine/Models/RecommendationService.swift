@@ -204,13 +204,16 @@ public struct RecommendationService: Sendable {
     /// popular products of the category it interacted with most, else the most popular products; short lists
     /// are filled with popular products.
     /// - Throws: ``ModelError`` `.profileNotFound` when the reference leads to no profile.
-    public func recommend(for reference: ProfileReference, count: Int, model: RecommendationModel) async throws -> RecommendationList {
+    /// A profile refused by `personalization` (when given) gets the most popular products, its history unread.
+    public func recommend(for reference: ProfileReference, count: Int, model: RecommendationModel,
+                          personalization: PersonalizationConsent? = nil) async throws -> RecommendationList {
         guard let view = try await profiles.profile(reference) else {
             throw ModelError(.profileNotFound, "no such profile")
         }
-        let history = try await interactionStore.interactions(of: view.id)
+        let personalized = try await personalization?.allows(view.id) ?? true
+        let history = personalized ? try await interactionStore.interactions(of: view.id) : []
         let catalog = Dictionary(try await products.products().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let items = Self.rank(profile: view.id, history: history, catalog: catalog, count: count, model: model)
+        let items = Self.rank(profile: view.id, history: history, catalog: catalog, count: count, model: model, personalized: personalized)
         return RecommendationList(profileId: view.id, items: items)
     }
 
@@ -227,8 +230,9 @@ public struct RecommendationService: Sendable {
     // MARK: - Ranking
 
     /// The ranking rules of ``recommend(for:count:model:)``, on data already read.
-    static func rank(profile: ProfileID, history: [Interaction], catalog: [String: Product], count: Int, model: RecommendationModel)
-        -> [Recommendation]
+    /// - Parameter personalized: false for a person without `personalization` consent: popular products only.
+    static func rank(profile: ProfileID, history: [Interaction], catalog: [String: Product], count: Int, model: RecommendationModel,
+                     personalized: Bool = true) -> [Recommendation]
     {
         guard count > 0 else { return [] }
         let ids = model.als.items.ids
@@ -242,7 +246,9 @@ public struct RecommendationService: Sendable {
                 out.append(Recommendation(productId: ids[s.item], score: Double(s.score), reason: reason, product: catalog[ids[s.item]]))
             }
         }
-        if model.strategy == .als, let user = model.als.users.index(of: profile.rawValue), Int(user) < model.als.userCount {
+        if !personalized {
+            // Popular products only (filled below).
+        } else if model.strategy == .als, let user = model.als.users.index(of: profile.rawValue), Int(user) < model.als.userCount {
             add(model.als.recommend(user: Int(user), count: count, rejecting: { rejected[$0] }), .model)
         } else if let category = Self.favouriteCategory(history, catalog: catalog) {
             var codes: [String: Int] = [:]

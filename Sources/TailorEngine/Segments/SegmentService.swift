@@ -149,16 +149,33 @@ public final class SegmentService: Service, Sendable {
     }
 
     /// The audience as CSV (`profile_id,user_id`), written in pieces.
-    public func exportCSV(_ condition: Condition, write: (String) throws -> Void) async throws -> Int {
+    /// - Parameters:
+    ///   - pseudonymizer: when given, one column `pseudonym` (the keyed hash of the profile id) instead of the ids.
+    ///   - personalization: when given and the condition reads behaviour, the people it refuses are left out.
+    /// - Returns: how many rows were written.
+    public func exportCSV(_ condition: Condition, pseudonymizer: Pseudonymizer? = nil, personalization: PersonalizationConsent? = nil,
+                          write: (String) throws -> Void) async throws -> Int {
         let ids = try await segments.audience(condition, limit: nil)
-        try write("profile_id,user_id\n")
-        for chunk in stride(from: 0, to: ids.count, by: 1000).map({ Array(ids[$0..<min($0 + 1000, ids.count)]) }) {
-            let users = try await segments.userIds(of: chunk)
+        var behavioural = false
+        if personalization != nil { behavioural = try SegmentCatalog(try await segments.segments()).readsBehaviour(condition) }
+        try write(pseudonymizer == nil ? "profile_id,user_id\n" : "pseudonym\n")
+        var written = 0
+        for var chunk in stride(from: 0, to: ids.count, by: 1000).map({ Array(ids[$0..<min($0 + 1000, ids.count)]) }) {
+            if behavioural, let personalization {
+                let refused = try await personalization.refused(chunk)
+                chunk.removeAll { refused.contains($0) }
+            }
             var text = ""
-            for id in chunk { text += id.rawValue + "," + Self.csvField(users[id] ?? "") + "\n" }
+            if let pseudonymizer {
+                for id in chunk { text += pseudonymizer.pseudonym(id.rawValue) + "\n" }
+            } else {
+                let users = try await segments.userIds(of: chunk)
+                for id in chunk { text += id.rawValue + "," + Self.csvField(users[id] ?? "") + "\n" }
+            }
+            written += chunk.count
             try write(text)
         }
-        return ids.count
+        return written
     }
 
     static func csvField(_ s: String) -> String {

@@ -18,6 +18,8 @@ public struct RecipientLoader: Sendable {
     /// Product ids, most popular first (distinct profiles that bought, carted or viewed them), then the rest
     /// of the catalog: the recommendations when there is no model.
     let popular: [String]
+    /// The segments that read behaviour: left out of `segments` for an unpersonalized recipient.
+    var behavioural: Set<String> = []
 
     /// - Parameters:
     ///   - modelPath: the recommendation model's file; nil or a missing file: popular products.
@@ -41,29 +43,39 @@ public struct RecipientLoader: Sendable {
             let ranked = Set(popular)
             popular += catalog.keys.filter { !ranked.contains($0) }.sorted()
         }
+        let behavioural = (try? SegmentCatalog(try await stores.segments.segments()))?.behavioural ?? []
         return RecipientLoader(profiles: stores.profiles, segments: stores.segments, computedTraits: stores.computedTraits,
-                               interactions: stores.interactions, catalog: catalog, model: model, popular: popular)
+                               interactions: stores.interactions, catalog: catalog, model: model, popular: popular, behavioural: behavioural)
     }
 
     /// Whether recommendations come from a trained model (else from popularity).
     public var usesModel: Bool { model != nil }
 
     /// The recipient, or nil when the profile is gone (erased, merged away).
-    public func load(_ id: ProfileID, recommendations count: Int) async throws -> EmailRecipient? {
+    /// - Parameter personalized: false for a person without `personalization` consent: no computed (model) traits,
+    ///   no RFM score, no behaviour-based segments in `segments`, and popular products instead of recommendations.
+    public func load(_ id: ProfileID, recommendations count: Int, personalized: Bool = true) async throws -> EmailRecipient? {
         guard let profile = try await profiles.aggregate(id) else { return nil }
-        var recipient = EmailRecipient(profile: profile, segments: try await segments.memberships(of: id),
-                                       computed: try await computedTraits.computedTraits(of: id), rfm: try await segments.rfmScore(of: id))
+        var recipient = EmailRecipient(profile: profile, segments: try await segments.memberships(of: id).filter { personalized || !behavioural.contains($0) })
+        if personalized {
+            recipient.computed = try await computedTraits.computedTraits(of: id)
+            recipient.rfm = try await segments.rfmScore(of: id)
+        }
         if count > 0 {
             // What is in the cart already has the cart block: recommend something else.
-            let inCart = Set(profile.state.cart.keys)
-            recipient.recommendations = Array(try await recommend(id, count: count + inCart.count).filter { !inCart.contains($0.productId) }.prefix(count))
+            let inCart = personalized ? Set(profile.state.cart.keys) : []
+            recipient.recommendations = Array(try await recommend(id, count: count + inCart.count, personalized: personalized)
+                .filter { !inCart.contains($0.productId) }.prefix(count))
         }
         return recipient
     }
 
-    func recommend(_ id: ProfileID, count: Int) async throws -> [Recommendation] {
-        let history = try await interactions.interactions(of: id)
-        if let model { return RecommendationService.rank(profile: id, history: history, catalog: catalog, count: count, model: model) }
+    func recommend(_ id: ProfileID, count: Int, personalized: Bool = true) async throws -> [Recommendation] {
+        // Unpersonalized: their history is not read, so popular products are all they get.
+        let history = personalized ? try await interactions.interactions(of: id) : []
+        if let model {
+            return RecommendationService.rank(profile: id, history: history, catalog: catalog, count: count, model: model, personalized: personalized)
+        }
         let bought = Set(history.filter { $0.kind == .purchase }.map(\.productId))
         var out: [Recommendation] = []
         for (rank, productId) in popular.enumerated() where out.count < count {

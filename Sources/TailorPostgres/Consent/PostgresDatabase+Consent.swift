@@ -70,6 +70,21 @@ extension PostgresDatabase {
         }
     }
 
+    public func consentEntries(purpose: ConsentPurpose, after: Int64, limit: Int) async throws -> [(id: Int64, entry: ConsentEntry)] {
+        let columns = ConsentRecord.columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        return try await withContext("reading consent") {
+            try await self.client.withConnection { conn in
+                try await self.rows("""
+                    SELECT c.id, COALESCE(p.merged_into, c.profile_id), \(unescaped: columns)
+                    FROM consent_ledger c LEFT JOIN profiles p ON p.id = c.profile_id
+                    WHERE c.purpose = \(purpose.rawValue) AND c.id > \(after) ORDER BY c.id LIMIT \(limit)
+                    """, on: conn).map { r in
+                    (id: try r[0].decode(Int64.self), entry: try self.consentEntry(r, owner: try r[1].decode(String.self), offset: 2))
+                }
+            }
+        }
+    }
+
     func consentEntry(_ r: PostgresRandomAccessRow, owner: String, offset i: Int) throws -> ConsentEntry {
         try ConsentRecord.entry(owner: owner, purpose: try r[i].decode(String.self), status: try r[i + 1].decode(String.self),
                                 decidedAt: try r[i + 2].decode(Int64.self), source: try r[i + 3].decode(String.self),

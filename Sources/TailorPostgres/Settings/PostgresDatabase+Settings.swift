@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import PostgresNIO
 import TailorStore
 
@@ -11,6 +11,17 @@ extension PostgresDatabase {
         try await withContext("reading a setting") {
             try await self.client.withConnection { conn in
                 try await self.rows("SELECT value FROM settings WHERE name = \(name)", on: conn).first.map { try $0[0].decode(String.self) }
+            }
+        }
+    }
+
+    public func putSetting(_ name: String, value: String, at now: Date) async throws {
+        try await withContext("saving a setting") {
+            try await self.client.withConnection { conn in
+                _ = try await self.rows("""
+                    INSERT INTO settings (name, value, updated_at) VALUES (\(name), \(value), \(now.millisecondsSince1970))
+                    ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                    """, on: conn)
             }
         }
     }

@@ -63,6 +63,19 @@ extension SQLiteDatabase {
         }
     }
 
+    public func consentEntries(purpose: ConsentPurpose, after: Int64, limit: Int) async throws -> [(id: Int64, entry: ConsentEntry)] {
+        let cipher = self.cipher
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.id, COALESCE(p.merged_into, c.profile_id), \(ConsentRecord.columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                FROM consent_ledger c LEFT JOIN profiles p ON p.id = c.profile_id
+                WHERE c.purpose = ? AND c.id > ? ORDER BY c.id LIMIT ?
+                """, arguments: [purpose.rawValue, after, limit]).map { row in
+                (id: row[0] as Int64, entry: try Self.consentEntry(row, owner: row[1], offset: 2, cipher: cipher))
+            }
+        }
+    }
+
     static func consentEntry(_ row: Row, owner: String, offset i: Int, cipher: FieldCipher) throws -> ConsentEntry {
         try ConsentRecord.entry(owner: owner, purpose: row[i], status: row[i + 1], decidedAt: row[i + 2], source: row[i + 3],
                                 lawfulBasis: row[i + 4], expiresAt: row[i + 5], proof: row[i + 6], recordedAt: row[i + 7], cipher: cipher)

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GRDB
 import TailorStore
 
@@ -14,6 +14,15 @@ extension SQLiteDatabase {
             try db.execute(sql: "INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
                            arguments: [name, value, Date().millisecondsSince1970])
             return try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) ?? value
+        }
+    }
+
+    public func putSetting(_ name: String, value: String, at now: Date) async throws {
+        try await durableWrite { db in
+            try db.execute(sql: """
+                INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                """, arguments: [name, value, now.millisecondsSince1970])
         }
     }
 }

@@ -5,11 +5,14 @@ import TailorEngine
 import TailorStore
 
 /// The admin API of the consent ledger (docs/PRIVACY.md): `POST /v1/consent` appends decisions and
-/// `GET /v1/profiles/{id}/consent` shows a person's current decisions and history.
+/// `GET /v1/profiles/{id}/consent` shows a person's current decisions and history, and what the `email_marketing`
+/// policy makes of them (`email_marketing`: the policy the person falls under, whether marketing may be sent, and
+/// whether a grant awaits its double opt-in confirmation).
 struct ConsentController: Sendable {
     let service: ConsentService
     /// Records each read of a person's consent history (it holds their evidence) in the access log.
     let privacy: PrivacyService
+    var emailPolicy = EmailConsentPolicy()
 
     static let maximumBody = 256 * 1024
 
@@ -38,13 +41,13 @@ struct ConsentController: Sendable {
             guard !entries.isEmpty else { throw APIError(.badRequest, code: "invalid_consent", message: "no entries", path: "entries") }
             try await service.record(entries)
             let ledger = try await service.ledger(of: .id(profile))
-            return JSONResponse.make(.object(Self.json(ledger)), status: .created)
+            return JSONResponse.make(.object(try await self.json(ledger)), status: .created)
         }
         router.get("/v1/profiles/:id/consent") { request, context in
             let access = try request.adminAccess("GET /v1/profiles/{id}/consent", by: context)
             let ledger = try await service.ledger(of: try ProfilesController.reference(context))
             try await privacy.recordAccess(to: ledger.profile, access)
-            return JSONResponse.make(.object(Self.json(ledger)))
+            return JSONResponse.make(.object(try await self.json(ledger)))
         }
     }
 
@@ -57,9 +60,18 @@ struct ConsentController: Sendable {
         }
     }
 
-    static func json(_ ledger: (profile: ProfileID, history: [ConsentEntry], current: [ConsentPurpose: ConsentEntry])) -> JSONObject {
+    func json(_ ledger: (profile: ProfileID, history: [ConsentEntry], current: [ConsentPurpose: ConsentEntry])) async throws -> JSONObject {
         var current: JSONObject = [:]
         for (purpose, entry) in ledger.current { current[purpose.rawValue] = .object(entry.json) }
-        return ["profile_id": .string(ledger.profile.rawValue), "current": .object(current), "history": .array(ledger.history.map { .object($0.json) })]
+        var policy = emailPolicy.standard
+        if emailPolicy.dependsOnCountry, let profile = try await service.profiles.aggregate(ledger.profile) {
+            policy = emailPolicy.policy(traits: profile.traits.values)
+        }
+        let now = service.clock.now()
+        let latest = ledger.current[.emailMarketing]
+        let marketing: JSONObject = ["policy": .string(policy.rawValue), "allowed": .bool(policy.allows(latest, at: now)),
+                                     "pending_confirmation": .bool(policy.awaitsConfirmation(latest, at: now))]
+        return ["profile_id": .string(ledger.profile.rawValue), "current": .object(current), "history": .array(ledger.history.map { .object($0.json) }),
+                "email_marketing": .object(marketing)]
     }
 }

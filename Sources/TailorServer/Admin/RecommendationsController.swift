@@ -6,10 +6,11 @@ import TailorStore
 
 /// `GET /v1/profiles/{id}/recommendations?count=10` (admin key): products for a profile with their score
 /// and why (`model`, `popular`, `popular_in_category`). 404 for an unknown profile, 409 while no model is
-/// trained.
+/// trained. A profile without `personalization` consent gets the most popular products.
 struct RecommendationsController: Sendable {
     let service: RecommendationService
     let models: RecommendationModelCache
+    var personalization: PersonalizationConsent? = nil
 
     func addRoutes(to router: some RouterMethods<TailorRequestContext>) {
         router.get("/v1/profiles/:id/recommendations") { request, context in
@@ -17,7 +18,7 @@ struct RecommendationsController: Sendable {
             let count = try ProfilesController.intParameter(request, "count", default: 10, range: 1...100)
             do {
                 let model = try await models.model()
-                let list = try await service.recommend(for: reference, count: count, model: model)
+                let list = try await service.recommend(for: reference, count: count, model: model, personalization: personalization)
                 return JSONResponse.make(.object(Self.json(list, model: model)))
             } catch let error as ModelError {
                 throw Self.apiError(error)

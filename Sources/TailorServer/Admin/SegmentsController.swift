@@ -7,12 +7,16 @@ import TailorStore
 /// The admin API for segments (secret key, `Authorization: Bearer`), see docs/SEGMENTS.md.
 ///
 /// `GET/POST /v1/segments`, `GET/PUT/DELETE /v1/segments/{id}`, `GET /v1/segments/{id}/members`
-/// (`?format=csv` exports the audience computed now, `?count=true` counts), `GET
-/// /v1/segments/{id}/explain/{profile}`, `GET /v1/segments/templates`, `GET /v1/segments/audit`.
+/// (`?format=csv` exports the audience computed now, `&pseudonymize=true` with keyed pseudonyms instead of ids;
+/// `?count=true` counts), `GET /v1/segments/{id}/explain/{profile}`, `GET /v1/segments/templates`,
+/// `GET /v1/segments/audit`. People refused `personalization` are left out of the members of a segment that reads
+/// behaviour (docs/PRIVACY.md).
 struct SegmentsController: Sendable {
     let segments: any SegmentStore
     let profiles: any ProfileStore
     let service: SegmentService
+    var personalization: PersonalizationConsent? = nil
+    var pseudonymizer: Pseudonymizer? = nil
 
     static let maximumBody = 256 * 1024
 
@@ -66,8 +70,19 @@ struct SegmentsController: Sendable {
             let def = try await self.segment(context)
             let query = request.uri.queryParameters
             if query.get("format") == "csv" {
+                var pseudonymizer: Pseudonymizer?
+                switch query.get("pseudonymize") {
+                case nil, "false": break
+                case "true":
+                    guard let p = self.pseudonymizer else {
+                        throw APIError(.conflict, code: "not_configured", message: "pseudonymized exports are not configured on this server")
+                    }
+                    pseudonymizer = p
+                default:
+                    throw APIError(.badRequest, code: "invalid_parameter", message: "pseudonymize is true or false", path: "pseudonymize")
+                }
                 var csv = ""
-                _ = try await service.exportCSV(def.condition) { csv += $0 }
+                _ = try await service.exportCSV(def.condition, pseudonymizer: pseudonymizer, personalization: self.personalization) { csv += $0 }
                 return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                        .contentDisposition: "attachment; filename=\"\(def.id).csv\""],
                                 body: ResponseBody(byteBuffer: ByteBuffer(string: csv)))
@@ -77,14 +92,19 @@ struct SegmentsController: Sendable {
             }
             let limit = try ProfilesController.intParameter(request, "limit", default: 100, range: 1...10_000)
             let after = query.get("after").map { ProfileID($0) }
-            let members = try await segments.members(of: def.id, after: after, limit: limit)
+            let page = try await segments.members(of: def.id, after: after, limit: limit)
+            var members = page
+            if let personalization, try SegmentCatalog(try await segments.segments()).behavioural.contains(def.id) {
+                let refused = try await personalization.refused(page)
+                members.removeAll { refused.contains($0) }
+            }
             let users = try await segments.userIds(of: members)
             var body: JSONObject = ["segment": .string(def.id), "members": .array(members.map { id in
                 var o: JSONObject = ["profile_id": .string(id.rawValue)]
                 if let u = users[id] { o["user_id"] = .string(u) }
                 return .object(o)
             })]
-            if members.count == limit, let last = members.last { body["next"] = .string(last.rawValue) }
+            if page.count == limit, let last = page.last { body["next"] = .string(last.rawValue) }
             return JSONResponse.make(.object(body))
         }
         router.get("/v1/segments/:id/explain/:profile") { request, context in

@@ -1994,6 +1994,16 @@ enum OpenAPIDocument {
        }
       }
      },
+     "400": {
+      "description": "a malformed parameter (pseudonymize is true or false); error.path names it",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
      "401": {
       "description": "missing, unknown or revoked key",
       "content": {
@@ -2016,6 +2026,16 @@ enum OpenAPIDocument {
      },
      "404": {
       "description": "no such segment",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "pseudonymize=true on a server without the key of pseudonyms",
       "content": {
        "application/json": {
         "schema": {
@@ -2085,6 +2105,18 @@ enum OpenAPIDocument {
        "type": "string"
       },
       "required": false
+     },
+     {
+      "name": "pseudonymize",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "true",
+        "false"
+       ]
+      },
+      "description": "with format=csv: one column, pseudonym (HMAC-SHA256 of the profile id under a key derived from the master key) instead of profile_id and user_id"
      }
     ]
    }
@@ -5846,6 +5878,110 @@ enum OpenAPIDocument {
      }
     ]
    }
+  },
+  "/c/{token}": {
+   "get": {
+    "summary": "Double opt-in confirmation page (one button; records nothing)",
+    "tags": [
+     "mail links"
+    ],
+    "operationId": "confirmationPage",
+    "security": [],
+    "parameters": [
+     {
+      "name": "token",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "a signed double opt-in confirmation token",
+      "required": true
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "an HTML page asking the person to confirm",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "a forged or malformed link: an HTML page that says so",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "410": {
+      "description": "an expired link: an HTML page that says so",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "summary": "Confirm a pending email_marketing grant (double opt-in)",
+    "tags": [
+     "mail links"
+    ],
+    "operationId": "confirmSubscription",
+    "security": [],
+    "parameters": [
+     {
+      "name": "token",
+      "in": "path",
+      "schema": {
+       "type": "string"
+      },
+      "description": "a signed double opt-in confirmation token",
+      "required": true
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "confirmed, confirmed already, or nothing to confirm any more: an HTML page",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "a forged or malformed link: an HTML page that says so",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "410": {
+      "description": "an expired link: an HTML page that says so",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   }
   }
  },
  "components": {
@@ -6386,6 +6522,34 @@ enum OpenAPIDocument {
       "items": {
        "$ref": "#/components/schemas/ConsentEntry"
       }
+     },
+     "email_marketing": {
+      "type": "object",
+      "description": "what the email_marketing policy makes of the ledger for this person",
+      "properties": {
+       "policy": {
+        "type": "string",
+        "enum": [
+         "opt-out",
+         "opt-in",
+         "double-opt-in"
+        ],
+        "description": "TAILOR_EMAIL_CONSENT, or their country's"
+       },
+       "allowed": {
+        "type": "boolean",
+        "description": "marketing email may be sent now"
+       },
+       "pending_confirmation": {
+        "type": "boolean",
+        "description": "a grant waits for its double opt-in confirmation"
+       }
+      },
+      "required": [
+       "policy",
+       "allowed",
+       "pending_confirmation"
+      ]
      }
     }
    },

@@ -14,4 +14,7 @@ public protocol ConsentStore: Sendable {
     func consentHistory(of profile: ProfileID) async throws -> [ConsentEntry]
     /// The latest entry on one purpose of each of some people (those without any are absent).
     func latestConsent(of profiles: [ProfileID], purpose: ConsentPurpose) async throws -> [ProfileID: ConsentEntry]
+    /// Entries on one purpose recorded after the entry `after` (its ledger id), in recording order, each under the
+    /// profile it belongs to now (following merges), with its ledger id: a cursor over what was recorded since.
+    func consentEntries(purpose: ConsentPurpose, after: Int64, limit: Int) async throws -> [(id: Int64, entry: ConsentEntry)]
 }

@@ -37,6 +37,10 @@ public struct Stores: Sendable {
     public var privacy: any PrivacyStore
     /// The named admin API keys and their scopes.
     public var apiKeys: any APIKeyStore
+    /// Purging old events under the retention policy.
+    public var retention: any EventRetentionStore
+    /// Reading the whole event log in order (exports).
+    public var eventExport: any EventExportStore
     /// Migrations, counts, closing.
     public var lifecycle: any StoreLifecycle
 
@@ -45,7 +49,7 @@ public struct Stores: Sendable {
                 computedTraits: any ComputedTraitStore, interactions: any InteractionStore, templates: any TemplateStore,
                 campaigns: any CampaignStore, consent: any ConsentStore, reports: any ReportStore, journeys: any JourneyStore,
                 webhooks: any WebhookStore, pendingEvents: any PendingEventStore, profileSearch: any ProfileSearchStore, dashboard: any DashboardStore, privacy: any PrivacyStore,
-                apiKeys: any APIKeyStore, lifecycle: any StoreLifecycle) {
+                apiKeys: any APIKeyStore, retention: any EventRetentionStore, eventExport: any EventExportStore, lifecycle: any StoreLifecycle) {
         self.events = events
         self.profiles = profiles
         self.products = products
@@ -67,6 +71,8 @@ public struct Stores: Sendable {
         self.dashboard = dashboard
         self.privacy = privacy
         self.apiKeys = apiKeys
+        self.retention = retention
+        self.eventExport = eventExport
         self.lifecycle = lifecycle
     }
 
@@ -76,7 +82,7 @@ public struct Stores: Sendable {
                   suppressions: database, mail: database, settings: database, computedTraits: database, interactions: database,
                   templates: database, campaigns: database, consent: database, reports: database, journeys: database,
                   webhooks: database, pendingEvents: database, profileSearch: database, dashboard: database, privacy: database,
-                  apiKeys: database, lifecycle: database)
+                  apiKeys: database, retention: database, eventExport: database, lifecycle: database)
     }
 
     /// Applies the migrations not applied yet; returns their names.

@@ -10,4 +10,4 @@ public protocol StoreLifecycle: Sendable {
 /// database type is one; ``Stores`` hands its ports out one by one, and callers take only those they use.
 public protocol TailorDatabase: StoreLifecycle, EventStore, ProfileEventAppender, ProfileStore, ProductStore, SegmentStore,
     OutboxStore, SuppressionStore, SettingsStore, ComputedTraitStore, InteractionStore, TemplateStore, CampaignStore, ConsentStore, ReportStore,
-    JourneyStore, WebhookStore, ProfileSearchStore, DashboardStore, PendingEventStore, PrivacyStore, APIKeyStore {}
+    JourneyStore, WebhookStore, ProfileSearchStore, DashboardStore, PendingEventStore, PrivacyStore, APIKeyStore, EventRetentionStore, EventExportStore {}

@@ -65,6 +65,11 @@ struct Serve: AsyncParsableCommand {
         serverSettings.mailTracking = mail?.engagement
         // Campaigns are sent by this server when it knows their sender.
         if settings.mailFrom != nil { serverSettings.campaigns = try runtime.campaignSettings() }
+        serverSettings.doubleOptIn = try runtime.doubleOptInOptions()
+        serverSettings.emailConsent = settings.emailConsent
+        serverSettings.personalizationConsent = settings.personalizationConsent
+        serverSettings.retention = settings.retention
+        serverSettings.pseudonymizer = runtime.pseudonymizer
         let app = buildApplication(
             settings: serverSettings.recommending(from: settings.recommendationModelPath),
             stores: runtime.stores, ingest: ingest, clock: runtime.clock, metrics: registry, services: mail?.services ?? [], logger: logger,

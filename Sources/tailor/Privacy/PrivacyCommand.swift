@@ -9,7 +9,8 @@ struct PrivacyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "privacy",
         abstract: "A person's data: export, erase or correct it, and see who read it.",
-        subcommands: [PrivacyExportCommand.self, PrivacyEraseCommand.self, PrivacyRectifyCommand.self, PrivacyAccessLogCommand.self]
+        subcommands: [PrivacyExportCommand.self, PrivacyEraseCommand.self, PrivacyRectifyCommand.self, PrivacyAccessLogCommand.self,
+                      PrivacyRetentionCommand.self]
     )
 }
 

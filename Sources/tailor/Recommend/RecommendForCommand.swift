@@ -30,7 +30,9 @@ struct RecommendForCommand: AsyncParsableCommand {
         let runtime = try await Runtime.open(settings)
         let list: RecommendationList
         do {
-            list = try await RecommendationService(stores: runtime.stores).recommend(for: Self.reference(profile), count: count, model: model)
+            list = try await RecommendationService(stores: runtime.stores).recommend(
+                for: Self.reference(profile), count: count, model: model,
+                personalization: PersonalizationConsent(store: runtime.stores.consent, policy: runtime.settings.personalizationConsent, clock: runtime.clock))
         } catch let error as ModelError where error.kind == .profileNotFound {
             await runtime.close()
             Console.note("Error: no profile matches that reference")

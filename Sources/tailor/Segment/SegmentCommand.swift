@@ -243,6 +243,8 @@ struct SegmentExportCommand: AsyncParsableCommand {
 
     @Argument var name: String
     @Option(name: .shortAndLong, help: "Output file (default: stdout).") var output: String?
+    @Flag(help: "One column, pseudonym: a keyed hash of each profile id (stable, not reversible without the master key).")
+    var pseudonymize = false
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -255,7 +257,10 @@ struct SegmentExportCommand: AsyncParsableCommand {
                 }
                 handle = h
             }
-            let n = try await service.exportCSV(def.condition) { handle.write(Data($0.utf8)) }
+            let personalization = PersonalizationConsent(store: runtime.stores.consent, policy: runtime.settings.personalizationConsent,
+                                                         clock: runtime.clock)
+            let n = try await service.exportCSV(def.condition, pseudonymizer: pseudonymize ? runtime.pseudonymizer : nil,
+                                                personalization: personalization) { handle.write(Data($0.utf8)) }
             if output != nil {
                 try handle.close()
                 Console.note("wrote \(n) members to \(output!)")

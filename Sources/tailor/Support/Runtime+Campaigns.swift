@@ -37,6 +37,7 @@ extension Runtime {
             throw ValidationError(e.message)
         }
         campaign.consent = deliveryConsent.consent
+        campaign.personalization = PersonalizationConsent(store: stores.consent, policy: settings.personalizationConsent, clock: clock)
         return campaign
     }
 
@@ -49,7 +50,20 @@ extension Runtime {
     /// The outbox's last check: marketing email goes only with consent under `TAILOR_EMAIL_CONSENT`.
     var deliveryConsent: LedgerDeliveryConsent {
         LedgerDeliveryConsent(campaigns: stores.campaigns,
-                              consent: LedgerConsent(store: stores.consent, policy: settings.emailConsent, clock: clock),
+                              consent: LedgerConsent(store: stores.consent, policy: settings.emailConsent, profiles: stores.profiles, clock: clock),
                               journeys: JourneyService(stores: stores, clock: clock))
+    }
+
+    /// Double opt-in, when `TAILOR_EMAIL_CONSENT` (or a country's policy) asks for it: the confirmations are sent
+    /// from `TAILOR_MAIL_FROM` (or the stored `double-opt-in` template's sender), signed as campaigns are.
+    /// - Throws: `ValidationError` when double opt-in is asked for without a sender.
+    func doubleOptInOptions() throws -> DoubleOptInService.Options? {
+        guard settings.emailConsent.usesDoubleOptIn else { return nil }
+        guard settings.mailFrom != nil else {
+            throw ValidationError("double opt-in mails confirmations: set TAILOR_MAIL_FROM to their sender, like 'Shop <news@shop.example>'")
+        }
+        let campaign = try campaignSettings()
+        return DoubleOptInService.Options(policy: settings.emailConsent, links: ConfirmationLinks(links), from: campaign.composer.from,
+                                          signer: campaign.composer.signer, linkLifetime: TimeInterval(settings.doubleOptInDays * 86_400))
     }
 }

@@ -13,12 +13,16 @@ struct Runtime {
     let stores: Stores
     let clock: any WallClock
     let links: TrackingLinks
+    /// The keyed pseudonyms of `--pseudonymize` exports (from the master key).
+    let pseudonymizer: Pseudonymizer
+    /// Which traits and properties are personal (`TAILOR_PERSONAL_FIELDS` beside Tailor's list).
+    let personalData: PersonalDataPolicy
 
     static func open(_ settings: Settings, migrate: Bool = true) async throws -> Runtime {
         let (key, created) = try MasterKeySource.load(base64: settings.encryptionKey, keyFile: settings.keyFile)
         if created { Console.note("created encryption key file \(settings.keyFile) (mode 0600); back it up: without it personal data cannot be read") }
-        let stores = try await DatabaseOpener.open(url: settings.databaseURL, cipher: FieldCipher(masterKey: key),
-                                                   policy: PersonalDataPolicy.default.adding(settings.personalFields))
+        let personalData = PersonalDataPolicy.default.adding(settings.personalFields)
+        let stores = try await DatabaseOpener.open(url: settings.databaseURL, cipher: FieldCipher(masterKey: key), policy: personalData)
         if migrate {
             let applied = try await stores.migrate()
             if !applied.isEmpty { Console.note("applied migrations: \(applied.joined(separator: ", "))") }
@@ -27,7 +31,8 @@ struct Runtime {
         stores.segments.useSegmentClock(settings.clock)
         stores.installEventSteps()
         return Runtime(settings: settings, stores: stores, clock: settings.clock,
-                       links: TrackingLinks(baseURL: settings.publicURL, signer: LinkSigner(masterKey: key)))
+                       links: TrackingLinks(baseURL: settings.publicURL, signer: LinkSigner(masterKey: key)),
+                       pseudonymizer: Pseudonymizer(masterKey: key), personalData: personalData)
     }
 
     func close() async {

@@ -60,8 +60,16 @@ struct Settings: Sendable {
     /// zone of recipients (`TAILOR_TIMEZONE`) and currency (`TAILOR_CURRENCY`).
     var mailFrom: String?, dkimKey: String?, dkimDomain: String?, dkimSelector = "tailor"
     var frequencyCap: String?, quietHours: String?, timeZone = "UTC", currency = "USD"
-    /// How `email_marketing` consent is read (`TAILOR_EMAIL_CONSENT`: `opt-out`, the default, or `opt-in`).
-    var emailConsent = ConsentPolicy.optOut
+    /// How `email_marketing` consent is read (`TAILOR_EMAIL_CONSENT`: `opt-out`, the default, `opt-in` or
+    /// `double-opt-in`), and per country (`TAILOR_EMAIL_CONSENT_BY_COUNTRY`, `DE:double-opt-in,GB:opt-in`).
+    var emailConsent = EmailConsentPolicy()
+    /// Days events are kept, per event name (`TAILOR_RETENTION`, `Page Viewed:90,Product Viewed:180`); the rules
+    /// stored with `tailor privacy retention set` override these.
+    var retention = RetentionPolicy()
+    /// How `personalization` consent is read (`TAILOR_PERSONALIZATION_CONSENT`: `opt-out`, the default, or `opt-in`).
+    var personalizationConsent = ConsentPolicy.optOut
+    /// How long a double opt-in confirmation link works (`TAILOR_DOUBLE_OPT_IN_DAYS`, default 7).
+    var doubleOptInDays = 7
     /// How far ahead of its receipt the tracking API takes an event's timestamp (`TAILOR_MAX_FUTURE_SECONDS`,
     /// default a day); a later one takes the received time (`MessageDecoder.Limits.maxFutureSkew`).
     var maxFutureSeconds = 86_400
@@ -105,11 +113,28 @@ struct Settings: Sendable {
         quietHours = config.string(forKey: "tailor.quiet.hours")
         timeZone = config.string(forKey: "tailor.timezone", default: timeZone)
         currency = config.string(forKey: "tailor.currency", default: currency).uppercased()
-        let consent = config.string(forKey: "tailor.email.consent", default: emailConsent.rawValue)
+        let consent = config.string(forKey: "tailor.email.consent", default: ConsentPolicy.optOut.rawValue)
         guard let policy = ConsentPolicy(rawValue: consent) else {
-            throw ValidationError("TAILOR_EMAIL_CONSENT is opt-out or opt-in (double opt-in is not available yet)")
+            throw ValidationError("TAILOR_EMAIL_CONSENT is opt-out, opt-in or double-opt-in")
         }
-        emailConsent = policy
+        do {
+            emailConsent = EmailConsentPolicy(policy, byCountry: try EmailConsentPolicy.parseCountries(
+                config.string(forKey: "tailor.email.consent.by.country", default: "")))
+        } catch let error as EmailConsentPolicyError {
+            throw ValidationError("TAILOR_EMAIL_CONSENT_BY_COUNTRY: \(error.description)")
+        }
+        let personalization = config.string(forKey: "tailor.personalization.consent", default: ConsentPolicy.optOut.rawValue)
+        guard let personalizationPolicy = ConsentPolicy(rawValue: personalization), personalizationPolicy != .doubleOptIn else {
+            throw ValidationError("TAILOR_PERSONALIZATION_CONSENT is opt-out or opt-in")
+        }
+        personalizationConsent = personalizationPolicy
+        do {
+            retention = try RetentionPolicy(parsing: config.string(forKey: "tailor.retention", default: ""))
+        } catch {
+            throw ValidationError("TAILOR_RETENTION: \(error.description)")
+        }
+        doubleOptInDays = config.int(forKey: "tailor.double.opt.in.days", default: doubleOptInDays)
+        guard (1...90).contains(doubleOptInDays) else { throw ValidationError("TAILOR_DOUBLE_OPT_IN_DAYS must be 1...90") }
         maxFutureSeconds = config.int(forKey: "tailor.max.future.seconds", default: maxFutureSeconds)
         personalFields = config.string(forKey: "tailor.personal.fields", default: "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
