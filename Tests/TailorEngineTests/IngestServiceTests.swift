@@ -41,7 +41,7 @@ struct IngestServiceTests {
 
     /// On a durable SQLite store a caller is answered once its group is synced to disk, but the loop commits
     /// the next group without waiting for that sync.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func callersWaitForTheSyncTheLoopDoesNot() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-ingest-sync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -14,7 +14,7 @@ import Glibc
 
 /// What a durable SQLite store promises: a write returns only once an `fdatasync` of the WAL that began
 /// after its commit has ended, and that sync runs off the writer, shared by whoever waits for it.
-@Suite("SQLite durability", .timeLimit(.minutes(1)))
+@Suite("SQLite durability", .timeLimit(.minutes(3)))
 struct SQLiteDurabilityTests {
     let t0 = Date(millisecondsSince1970: 1_700_000_000_000)
     let planner = IngestPlanner()

@@ -13,7 +13,7 @@ import Glibc
 
 /// Clients that start a request and never finish it, over a real socket: each is answered 408 or
 /// disconnected in bounded time, and the server keeps answering others.
-@Suite("Slow clients", .timeLimit(.minutes(2)))
+@Suite("Slow clients", .timeLimit(.minutes(5)))
 struct SlowClientTests {
     /// A blocking TCP connection to the loopback port, with a read timeout. Its only state is the
     /// descriptor, which the kernel lets several threads send to and read from.

@@ -39,7 +39,7 @@ struct SegmentScaleTests {
     // A query of a thousand subplans once took PostgreSQL's JIT minutes (PostgresStoreTests checks it is off);
     // the limits are for a loaded CI machine, where the whole suite runs at once.
     @Test("a thousand names, each with its own window, in one segment: saved, counted, and ingest goes on",
-          .timeLimit(.minutes(3)), arguments: TestBackend.available)
+          .timeLimit(.minutes(5)), arguments: TestBackend.available)
     func thousandWindowedNames(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             let db = test.database
@@ -85,7 +85,7 @@ struct SegmentScaleTests {
     }
 
     @Test("a thousand values in one `in` list and a thousand `or`ed trait tests compile to SQL the database accepts",
-          .timeLimit(.minutes(3)), arguments: TestBackend.available)
+          .timeLimit(.minutes(5)), arguments: TestBackend.available)
     func wideTraitConditions(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             let db = test.database
@@ -100,7 +100,7 @@ struct SegmentScaleTests {
     }
 
     @Test("a chain of segments, each referring to the one before four times, costs what its length does",
-          .timeLimit(.minutes(3)), arguments: TestBackend.available)
+          .timeLimit(.minutes(5)), arguments: TestBackend.available)
     func referenceChainsDoNotExplode(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { test in
             let db = test.database
