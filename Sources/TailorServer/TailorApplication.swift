@@ -80,8 +80,8 @@ public func buildApplication(
         services: [ingest, SegmentService(stores: stores, clock: clock), WebhookRunner(deliverer: WebhookDeliverer(stores: stores, clock: clock))]
             + (settings.campaigns.map { [CampaignRunner(service: CampaignService(stores: stores, clock: clock), settings: $0),
                                          JourneyRunner(service: JourneyService(stores: stores, clock: clock), settings: $0, wakeups: wakeups)] } ?? [])
-            + [RetentionRunner(service: RetentionService(stores: stores, configured: settings.retention, clock: clock), interval: settings.retentionInterval)]
-            + (settings.doubleOptIn.map { [DoubleOptInRunner(service: DoubleOptInService(stores: stores, options: $0, clock: clock))] } ?? [])
+            + [PeriodicPass.retention(RetentionService(stores: stores, configured: settings.retention, clock: clock), every: settings.retentionInterval)]
+            + (settings.doubleOptIn.map { [PeriodicPass.doubleOptIn(DoubleOptInService(stores: stores, options: $0, clock: clock))] } ?? [])
             + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger
