@@ -34,6 +34,16 @@ func tailorProcess(_ arguments: [String], in directory: URL, environment: [Strin
     return process
 }
 
+/// Waits (up to 20 s) until the `tailor serve` at `base` answers `/healthz`; fails the test if it never does.
+func waitUntilHealthy(_ base: String) async throws {
+    var healthy = false
+    for _ in 0..<200 where !healthy {
+        try await Task.sleep(for: .milliseconds(100))
+        healthy = (try? await http("GET", base + "/healthz"))?.status == 200
+    }
+    try #require(healthy)
+}
+
 /// Runs `tailor` with arguments in a directory; waits on a Dispatch thread, never on the concurrency pool.
 func tailor(_ arguments: [String], in directory: URL, environment: [String: String] = [:], timeout: Double = 300) async throws -> Run {
     try await withCheckedThrowingContinuation { continuation in

@@ -41,12 +41,7 @@ struct DashboardBrowserTests {
         try launch(server)
         defer { if server.isRunning { server.terminate() } }
         let base = "http://127.0.0.1:\(port)"
-        var healthy = false
-        for _ in 0..<200 where !healthy {
-            try await Task.sleep(for: .milliseconds(100))
-            healthy = (try? await http("GET", base + "/healthz"))?.status == 200
-        }
-        try #require(healthy)
+        try await waitUntilHealthy(base)
         let write = ["Authorization: Basic " + Data("wk_b:".utf8).base64EncodedString()]
         let batch = try await http("POST", base + "/v1/batch", headers: write, body: #"""
             {"batch": [

@@ -32,12 +32,7 @@ struct DashboardCampaignBrowserTests {
         try launch(server)
         defer { if server.isRunning { server.terminate() } }
         let base = "http://127.0.0.1:\(port)"
-        var healthy = false
-        for _ in 0..<200 where !healthy {
-            try await Task.sleep(for: .milliseconds(100))
-            healthy = (try? await http("GET", base + "/healthz"))?.status == 200
-        }
-        try #require(healthy)
+        try await waitUntilHealthy(base)
         var events: [String] = []
         for i in 0..<12 {
             events.append(#"{"type": "identify", "userId": "c\#(i)", "traits": {"email": "c\#(i)@shop.test", "first_name": "C\#(i)", "vip": \#(i % 3 != 0)}, "messageId": "b\#(i)"}"#)

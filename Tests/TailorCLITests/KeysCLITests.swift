@@ -50,12 +50,7 @@ struct KeysCLITests {
         try launch(process)
         defer { if process.isRunning { process.terminate() } }
         let base = "http://127.0.0.1:\(port)"
-        var healthy = false
-        for _ in 0..<200 where !healthy {
-            try await Task.sleep(for: .milliseconds(100))
-            healthy = (try? await http("GET", base + "/healthz"))?.status == 200
-        }
-        try #require(healthy)
+        try await waitUntilHealthy(base)
         let key = ["Authorization: Bearer \(secret)"]
         #expect(try await http("GET", base + "/v1/segments", headers: key).status == 200)
         let refused = try await http("GET", base + "/v1/campaigns", headers: key)

@@ -22,12 +22,7 @@ struct ServeJourneyTests {
     }
 
     func waitHealthy(_ base: String) async throws {
-        var healthy = false
-        for _ in 0..<200 where !healthy {
-            try await Task.sleep(for: .milliseconds(100))
-            healthy = (try? await http("GET", base + "/healthz"))?.status == 200
-        }
-        try #require(healthy)
+        try await waitUntilHealthy(base)
     }
 
     @Test func anAbandonedCartIsMailedOnceAfterItsWaitAcrossACrash() async throws {

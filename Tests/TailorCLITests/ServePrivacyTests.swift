@@ -28,12 +28,7 @@ struct ServePrivacyTests {
         process.standardOutput = FileHandle.nullDevice
         try launch(process)
         defer { if process.isRunning { process.terminate() } }
-        var healthy = false
-        for _ in 0..<200 where !healthy {
-            try await Task.sleep(for: .milliseconds(100))
-            healthy = (try? await http("GET", base + "/healthz"))?.status == 200
-        }
-        try #require(healthy)
+        try await waitUntilHealthy(base)
         let admin = ["Authorization: Bearer ak_serve"]
 
         // The retention runner purges at start.
